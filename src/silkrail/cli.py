@@ -1,0 +1,283 @@
+"""The ``silkrail`` command line.
+
+Exit codes: 0 success; 1 unexpected internal error; 2 usage error (bad option or argument);
+3 invalid network data; 4 unknown or ambiguous location; 5 no route satisfies the constraints;
+6 export failed. ``--json`` on every command prints machine-readable output on stdout.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+import silkrail
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["main"]
+
+EXIT_INTERNAL = 1
+EXIT_INVALID_DATA = 3
+EXIT_UNKNOWN_LOCATION = 4
+EXIT_NO_ROUTE = 5
+EXIT_EXPORT = 6
+
+F = TypeVar("F", bound="Callable[..., Any]")
+
+
+def _stdout() -> Console:
+    return Console(soft_wrap=True)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, soft_wrap=True)
+
+
+def _emit_json(obj: object) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def _fail(message: str, code: int, *, as_json: bool, extra: dict[str, Any] | None = None) -> None:
+    if as_json:
+        _emit_json({"error": message, "exit_code": code, **(extra or {})})
+    else:
+        _stderr().print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    sys.exit(code)
+
+
+def _problems_payload(exc: silkrail.NetworkValidationError) -> list[dict[str, Any]]:
+    return [
+        {"file": p.file, "row": p.row, "column": p.column, "value": p.value, "rule": p.rule}
+        for p in exc.problems
+    ]
+
+
+def _print_problems(exc: silkrail.NetworkValidationError) -> None:
+    table = Table(title=f"{len(exc.problems)} problem(s) in {exc.source}", show_lines=False)
+    for col in ("file", "row", "column", "value", "rule"):
+        table.add_column(col, overflow="fold")
+    for p in exc.problems:
+        table.add_row(p.file, "" if p.row is None else str(p.row), p.column or "", p.value, p.rule)
+    _stderr().print(table)
+
+
+def _handle_errors(func: F) -> F:
+    """Turn silkrail errors into a message and an exit code, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json = bool(kwargs.get("as_json", False))
+        try:
+            return func(*args, **kwargs)
+        except silkrail.NetworkValidationError as exc:
+            if as_json:
+                _emit_json(
+                    {
+                        "valid": False,
+                        "error": f"{len(exc.problems)} problem(s)",
+                        "source": exc.source,
+                        "problems": _problems_payload(exc),
+                    }
+                )
+                sys.exit(EXIT_INVALID_DATA)
+            _print_problems(exc)
+            _fail(
+                f"the network in {exc.source} is invalid ({len(exc.problems)} problem(s))",
+                EXIT_INVALID_DATA,
+                as_json=False,
+            )
+        except silkrail.UnknownLocationError as exc:
+            _fail(
+                str(exc),
+                EXIT_UNKNOWN_LOCATION,
+                as_json=as_json,
+                extra={"suggestions": list(exc.suggestions)},
+            )
+        except silkrail.NoRouteError as exc:
+            _fail(str(exc), EXIT_NO_ROUTE, as_json=as_json, extra={"blocking": list(exc.blocking)})
+        except (silkrail.ExportError, OSError) as exc:
+            _fail(str(exc), EXIT_EXPORT, as_json=as_json)
+        except silkrail.DatasetError as exc:
+            _fail(str(exc), EXIT_INVALID_DATA, as_json=as_json)
+        except silkrail.SilkrailError as exc:
+            _fail(str(exc), EXIT_INTERNAL, as_json=as_json)
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
+_data_option = click.option(
+    "--data",
+    "data",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Network to use: a CSV folder, .geojson or .gpkg (default: the packaged corridors).",
+)
+
+
+def _network(data: Path | None) -> silkrail.CorridorNetwork:
+    return silkrail.load_network() if data is None else silkrail.read_network(data)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(silkrail.__version__, prog_name="silkrail")
+def main() -> None:
+    """Plan, assign and simulate container freight on the China–Europe land corridors."""
+
+
+@main.group()
+def network() -> None:
+    """Inspect, validate and export corridor networks."""
+
+
+def _counts_table(title: str, counts: dict[str, int], km: dict[str, float] | None = None) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column(title.split(" ")[-1])
+    table.add_column("count", justify="right")
+    if km is not None:
+        table.add_column("km", justify="right")
+    for key, n in counts.items():
+        row = [key, str(n)] + ([f"{km[key]:,.0f}"] if km is not None else [])
+        table.add_row(*row)
+    return table
+
+
+@network.command("info")
+@_data_option
+@_json_option
+@_handle_errors
+def network_info(data: Path | None, as_json: bool) -> None:
+    """Count nodes and links by country, kind, mode and gauge."""
+    net = _network(data)
+    summary = silkrail.summarize_network(net)
+    if as_json:
+        _emit_json(summary.to_dict())
+        return
+    out = _stdout()
+    out.print(
+        f"[bold]{summary.name}[/]: {summary.n_nodes} nodes, {summary.n_links} links, "
+        f"{summary.n_sources} sources; {summary.border_links} border links, "
+        f"{summary.gauge_change_nodes} gauge-change nodes, {summary.border_nodes} border "
+        f"processing points, {summary.port_nodes} rail–water transfer nodes",
+        highlight=False,
+    )
+    out.print(_counts_table("links by mode", summary.links_by_mode, summary.km_by_mode))
+    out.print(_counts_table("rail links by gauge", summary.links_by_gauge, summary.km_by_gauge))
+    out.print(_counts_table("nodes by kind", summary.nodes_by_kind))
+    out.print(_counts_table("links by status", summary.links_by_status))
+    out.print(_counts_table("nodes by country", summary.nodes_by_country))
+
+
+@network.command("validate")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@_json_option
+@_handle_errors
+def network_validate(path: Path | None, as_json: bool) -> None:
+    """Check a network (CSV folder, .geojson or .gpkg; default: the packaged one).
+
+    Every problem is reported with file, row, column, value and rule; the exit code is 3 if
+    there is any.
+    """
+    if path is not None and not path.exists():
+        _fail(f"no such file or folder: {str(path)!r}", EXIT_INVALID_DATA, as_json=as_json)
+    net = _network(path)
+    if as_json:
+        _emit_json(
+            {
+                "valid": True,
+                "source": net.name,
+                "nodes": net.n_nodes,
+                "links": net.n_links,
+                "sources": len(net.source_id),
+                "problems": [],
+            }
+        )
+        return
+    _stdout().print(
+        f"[green]valid[/]: {net.name}: {net.n_nodes} nodes, {net.n_links} links, "
+        f"{len(net.source_id)} sources; every rule passes",
+        highlight=False,
+    )
+
+
+@network.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(silkrail.EXPORT_FORMATS)),
+    default="geojson",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Output file (a folder for csv).",
+)
+@_data_option
+@_json_option
+@_handle_errors
+def network_export(fmt: str, output: Path, data: Path | None, as_json: bool) -> None:
+    """Write the network as GeoJSON, GeoPackage or a CSV folder."""
+    net = _network(data)
+    path = silkrail.write_network(net, output, format=fmt)  # type: ignore[arg-type]
+    if as_json:
+        _emit_json({"format": fmt, "path": str(path), "nodes": net.n_nodes, "links": net.n_links})
+        return
+    _stdout().print(f"wrote {net.n_nodes} nodes and {net.n_links} links to {path}", highlight=False)
+
+
+@main.command("locate")
+@click.argument("name")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 100),
+    default=5,
+    show_default=True,
+    help="Suggestions to list when NAME is not found exactly.",
+)
+@_data_option
+@_json_option
+@_handle_errors
+def locate_command(name: str, limit: int, data: Path | None, as_json: bool) -> None:
+    """Find a node by id, name or alias (any case, accents or script)."""
+    net = _network(data)
+    try:
+        loc = silkrail.locate(net, name)
+    except silkrail.UnknownLocationError as exc:
+        if exc.ambiguous or not as_json:
+            raise
+        close = silkrail.search_locations(net, name, limit=limit)
+        _emit_json(
+            {
+                "error": str(exc),
+                "exit_code": EXIT_UNKNOWN_LOCATION,
+                "suggestions": [c.to_dict() for c in close],
+            }
+        )
+        sys.exit(EXIT_UNKNOWN_LOCATION)
+    if as_json:
+        _emit_json(loc.to_dict())
+        return
+    table = Table(show_header=False, box=None)
+    for key, value in (
+        ("id", loc.id),
+        ("name", loc.name),
+        ("country", loc.country),
+        ("kind", loc.kind),
+        ("lat, lon", f"{loc.lat:.4f}, {loc.lon:.4f}"),
+        ("aliases", "; ".join(loc.aliases)),
+    ):
+        table.add_row(f"[bold]{key}[/]", value)
+    _stdout().print(table)

@@ -1,0 +1,191 @@
+"""Find nodes by id, name or alias: case-, accent- and script-insensitive, with suggestions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+
+from silkrail.errors import UnknownLocationError
+from silkrail.network._text import normalize_name
+
+if TYPE_CHECKING:
+    from silkrail.network.model import CorridorNetwork
+
+__all__ = ["Location", "locate", "search_locations"]
+
+_SUGGEST_CUTOFF = 70.0
+_MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Location:
+    """A node found by :func:`locate` or :func:`search_locations`.
+
+    Attributes
+    ----------
+    index
+        Row of the node in the network's ``node_*`` columns.
+    id, name, country, kind
+        The node's id, English name, ISO country code and kind.
+    lat, lon
+        Coordinates in degrees.
+    aliases
+        Other spellings.
+    score
+        Match quality from 0 to 100 (100 = exact id, name or alias).
+    """
+
+    index: int
+    id: str
+    name: str
+    country: str
+    kind: str
+    lat: float
+    lon: float
+    aliases: tuple[str, ...]
+    score: float = 100.0
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the location as a JSON-ready dict."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "country": self.country,
+            "kind": self.kind,
+            "lat": self.lat,
+            "lon": self.lon,
+            "aliases": list(self.aliases),
+            "score": self.score,
+        }
+
+
+def _location(net: CorridorNetwork, i: int, score: float = 100.0) -> Location:
+    return Location(
+        index=i,
+        id=str(net.node_id[i]),
+        name=str(net.node_name[i]),
+        country=str(net.node_country[i]),
+        kind=net.kind_names()[i],
+        lat=float(net.node_lat[i]),
+        lon=float(net.node_lon[i]),
+        aliases=net.aliases_of(i),
+        score=score,
+    )
+
+
+def _keys(net: CorridorNetwork) -> dict[str, tuple[int, ...]]:
+    return net._search_keys
+
+
+def locate(net: CorridorNetwork, name: str) -> Location:
+    """Find the one node a user means by `name`.
+
+    Matches the node id exactly (ignoring case), then any name or alias after folding case,
+    accents, punctuation and script (``"Xi'an"``, ``"xian"`` and ``"西安"`` are the same key).
+
+    Parameters
+    ----------
+    net
+        The network.
+    name
+        An id, name or alias.
+
+    Returns
+    -------
+    Location
+        The matching node.
+
+    Raises
+    ------
+    UnknownLocationError
+        If nothing matches (the message suggests close spellings) or the name matches
+        several nodes (the message lists them by id); a ``KeyError``.
+
+    Examples
+    --------
+    >>> from silkrail.network import load_network
+    >>> net = load_network()
+    >>> locate(net, "duisburg").id
+    'DEDUI'
+    >>> locate(net, "Duisberg")
+    Traceback (most recent call last):
+    ...
+    silkrail.errors.UnknownLocationError: unknown location 'Duisberg'; did you mean 'Duisburg'?
+    """
+    query = name.strip()
+    by_id = {str(k).casefold(): i for i, k in enumerate(net.node_id)}
+    if query.casefold() in by_id:
+        return _location(net, by_id[query.casefold()])
+    key = normalize_name(query)
+    hits = _keys(net).get(key, ()) if key else ()
+    if len(hits) == 1:
+        return _location(net, hits[0])
+    if len(hits) > 1:
+        options = [f"{net.node_id[i]} ({net.node_name[i]}, {net.node_country[i]})" for i in hits]
+        raise UnknownLocationError(name, [str(net.node_id[i]) for i in hits], ambiguous=options)
+    raise UnknownLocationError(name, _suggest(net, key))
+
+
+def _suggest(net: CorridorNetwork, key: str) -> list[str]:
+    if not key:
+        return []
+    keys = _keys(net)
+    matches = process.extract(
+        key, list(keys), scorer=fuzz.ratio, limit=10, score_cutoff=_SUGGEST_CUTOFF
+    )
+    names: list[str] = []
+    for match_key, _, _ in matches:
+        for i in keys[match_key]:
+            label = str(net.node_name[i])
+            if label not in names:
+                names.append(label)
+    return names[:_MAX_SUGGESTIONS]
+
+
+def search_locations(net: CorridorNetwork, query: str, *, limit: int = 10) -> list[Location]:
+    """Rank nodes for a partial or misspelt query (for autocomplete).
+
+    Exact keys score 100, prefixes 95, substrings 85; other keys are scored by fuzzy
+    similarity and kept from 60 up.
+
+    Parameters
+    ----------
+    net
+        The network.
+    query
+        What the user typed so far.
+    limit
+        Maximum number of results.
+
+    Returns
+    -------
+    list of Location
+        Best first; empty if nothing is close.
+
+    Examples
+    --------
+    >>> from silkrail.network import load_network
+    >>> [loc.name for loc in search_locations(load_network(), "chongq", limit=1)]
+    ['Chongqing']
+    """
+    key = normalize_name(query)
+    if not key:
+        return []
+    best: dict[int, float] = {}
+    for k, nodes in _keys(net).items():
+        if k == key:
+            score = 100.0
+        elif k.startswith(key):
+            score = 95.0
+        elif key in k:
+            score = 85.0
+        else:
+            score = float(fuzz.ratio(key, k))
+            if score < 60.0:
+                continue
+        for i in nodes:
+            best[i] = max(best.get(i, 0.0), score)
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], str(net.node_name[kv[0]])))
+    return [_location(net, i, s) for i, s in ranked[:limit]]
