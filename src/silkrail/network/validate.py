@@ -92,6 +92,12 @@ class _Collector:
     def add_mask(
         self, table: RawTable, mask: np.ndarray, column: str, values: np.ndarray, rule: str
     ) -> None:
+        if not mask.any():
+            return
+        # Report the cell as the user wrote it, not as parsed.
+        frame = table.frame
+        if frame is not None and column in frame.columns:
+            values = _strip(frame, column)
         for i in np.flatnonzero(mask):
             self.add(table, int(i), column, values[i], rule)
 
@@ -264,7 +270,7 @@ def _check_links(
                 table,
                 int(k),
                 "distance_km",
-                f"{dist[k]:g}",
+                _strip(table.frame, "distance_km")[k] if table.frame is not None else dist[k],
                 f"shorter than the great-circle distance {gc[k]:.1f} km between "
                 f"{cols['from_id'][k]} and {cols['to_id'][k]}",
             )
@@ -294,7 +300,7 @@ def _check_topology(
         classes[src[i]].add(key)
         classes[dst[i]].add(key)
     for j, seen in enumerate(classes):
-        gauges = sorted({g for m, g in seen if m == "rail" and g})
+        gauges = sorted({g for m, g in seen if m == "rail" and g in GAUGES})
         if len(gauges) > 1 and np.isnan(node_cols["gauge_change_hours"][j]):
             out.add(
                 nodes,

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+
+from silkrail import read_network
+from silkrail.cli import main
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_network_info_json(runner: CliRunner, toy_dir: Path) -> None:
+    result = runner.invoke(main, ["network", "info", "--data", str(toy_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.output)
+    assert info["n_nodes"] == 5
+    assert info["links_by_gauge"] == {"1435": 2, "1520": 2}
+    assert info["nodes_by_country"] == {"KZ": 3, "CN": 2}
+    assert info["gauge_change_nodes"] == 1
+
+
+def test_network_info_table(runner: CliRunner, toy_dir: Path) -> None:
+    result = runner.invoke(main, ["network", "info", "--data", str(toy_dir)])
+    assert result.exit_code == 0
+    assert "5 nodes, 4 links" in result.output
+    assert "nodes by country" in result.output
+
+
+def test_validate_ok(runner: CliRunner, toy_dir: Path) -> None:
+    result = runner.invoke(main, ["network", "validate", str(toy_dir)])
+    assert result.exit_code == 0
+    assert "valid" in result.output
+
+
+def test_validate_reports_every_problem_and_exits_3(runner: CliRunner, toy_dir: Path) -> None:
+    links = toy_dir / "links.csv"
+    links.write_text(
+        links.read_text(encoding="utf-8").replace(",1520,2,true,60", ",1000,2,true,60"),
+        encoding="utf-8",
+    )
+    nodes = toy_dir / "nodes.csv"
+    nodes.write_text(nodes.read_text(encoding="utf-8").replace("44.0,87.6", "94.0,87.6"), "utf-8")
+    result = runner.invoke(main, ["network", "validate", str(toy_dir), "--json"])
+    assert result.exit_code == 3
+    report = json.loads(result.output)
+    assert report["valid"] is False
+    found = {(p["file"], p["row"], p["column"], p["value"]) for p in report["problems"]}
+    assert ("links.csv", 4, "gauge_mm", "1000") in found
+    assert ("nodes.csv", 2, "lat", "94.0") in found
+    text = runner.invoke(main, ["network", "validate", str(toy_dir)])
+    assert text.exit_code == 3
+    assert "Traceback" not in text.output
+    assert "invalid" in text.output
+
+
+def test_validate_missing_path(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["network", "validate", str(tmp_path / "nope"), "--json"])
+    assert result.exit_code == 3
+    assert "no such file or folder" in json.loads(result.output)["error"]
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg"])
+def test_export_round_trip(runner: CliRunner, toy_dir: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"toy.{fmt}"
+    args = ["network", "export", "--format", fmt, "-o", str(out), "--data", str(toy_dir)]
+    result = runner.invoke(main, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["path"] == str(out)
+    assert read_network(out) == read_network(toy_dir)
+
+
+def test_export_bad_format_is_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(
+        main, ["network", "export", "--format", "shp", "-o", str(tmp_path / "x")]
+    )
+    assert result.exit_code == 2
+    assert "'shp' is not one of" in result.output
+
+
+def test_locate(runner: CliRunner, toy_dir: Path) -> None:
+    result = runner.invoke(main, ["locate", "阿尔法", "--data", str(toy_dir), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["id"] == "CN-ALPHA"
+    table = runner.invoke(main, ["locate", "gamma", "--data", str(toy_dir)])
+    assert "KZ-GAMMA" in table.output
+
+
+def test_locate_typo_exit_4_with_suggestions(runner: CliRunner, toy_dir: Path) -> None:
+    result = runner.invoke(main, ["locate", "Gama", "--data", str(toy_dir)])
+    assert result.exit_code == 4
+    assert "did you mean 'Gamma'?" in result.output
+    as_json = runner.invoke(main, ["locate", "Gama", "--data", str(toy_dir), "--json"])
+    assert as_json.exit_code == 4
+    payload = json.loads(as_json.output)
+    assert payload["suggestions"][0]["id"] == "KZ-GAMMA"
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert "silkrail" in result.output
