@@ -1,0 +1,221 @@
+"""numba kernels of the routing engines. Callers allocate every output array."""
+
+from __future__ import annotations
+
+import heapq
+
+import numba as nb
+import numpy as np
+
+__all__ = ["dijkstra_kernel", "pareto_kernel"]
+
+N_CRIT = 4  # criteria columns in the multi-criteria search (unused ones are zero)
+
+
+@nb.njit(cache=True)
+def _sift_up(heap_v: np.ndarray, heap_k: np.ndarray, pos: np.ndarray, i: int) -> None:
+    v = heap_v[i]
+    k = heap_k[i]
+    while i > 0:
+        parent = (i - 1) >> 1
+        if heap_k[parent] <= k:
+            break
+        heap_v[i] = heap_v[parent]
+        heap_k[i] = heap_k[parent]
+        pos[heap_v[i]] = i
+        i = parent
+    heap_v[i] = v
+    heap_k[i] = k
+    pos[v] = i
+
+
+@nb.njit(cache=True)
+def _sift_down(heap_v: np.ndarray, heap_k: np.ndarray, pos: np.ndarray, i: int, n: int) -> None:
+    v = heap_v[i]
+    k = heap_k[i]
+    while True:
+        child = 2 * i + 1
+        if child >= n:
+            break
+        if child + 1 < n and heap_k[child + 1] < heap_k[child]:
+            child += 1
+        if heap_k[child] >= k:
+            break
+        heap_v[i] = heap_v[child]
+        heap_k[i] = heap_k[child]
+        pos[heap_v[i]] = i
+        i = child
+    heap_v[i] = v
+    heap_k[i] = k
+    pos[v] = i
+
+
+@nb.njit(cache=True)
+def dijkstra_kernel(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    cost: np.ndarray,
+    source: int,
+    dist: np.ndarray,
+    pred: np.ndarray,
+) -> None:
+    """One-to-all shortest paths with an indexed binary heap (decrease-key).
+
+    Writes ``dist`` (``inf`` where unreachable) and ``pred`` (the edge index used to reach each
+    vertex, ``-1`` for the source and unreachable vertices).
+    """
+    n = len(indptr) - 1
+    heap_v = np.empty(n, dtype=np.int64)
+    heap_k = np.empty(n, dtype=np.float64)
+    pos = np.full(n, -1, dtype=np.int64)  # -1 never queued, -2 settled
+    for v in range(n):
+        dist[v] = np.inf
+        pred[v] = -1
+    dist[source] = 0.0
+    heap_v[0] = source
+    heap_k[0] = 0.0
+    pos[source] = 0
+    size = 1
+    while size > 0:
+        u = heap_v[0]
+        du = heap_k[0]
+        pos[u] = -2
+        size -= 1
+        if size > 0:
+            heap_v[0] = heap_v[size]
+            heap_k[0] = heap_k[size]
+            pos[heap_v[0]] = 0
+            _sift_down(heap_v, heap_k, pos, 0, size)
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            p = pos[v]
+            if p == -2:
+                continue
+            nd = du + cost[e]
+            if nd < dist[v]:
+                dist[v] = nd
+                pred[v] = e
+                if p == -1:
+                    heap_v[size] = v
+                    heap_k[size] = nd
+                    pos[v] = size
+                    size += 1
+                    _sift_up(heap_v, heap_k, pos, size - 1)
+                else:
+                    heap_k[p] = nd
+                    _sift_up(heap_v, heap_k, pos, p)
+
+
+@nb.njit(cache=True)
+def _dominates(a: np.ndarray, b: np.ndarray, eps: float) -> bool:
+    # a dominates b when a is no worse than b in every criterion (within a relative eps).
+    ok = True
+    for k in range(a.shape[0]):
+        ok = ok and a[k] <= b[k] * (1.0 + eps) + 1e-12
+    return ok
+
+
+@nb.njit(cache=True)
+def pareto_kernel(
+    indptr: np.ndarray,
+    head: np.ndarray,
+    crit: np.ndarray,
+    edge_ok: np.ndarray,
+    sources: np.ndarray,
+    is_target: np.ndarray,
+    limit_col: int,
+    limit: float,
+    eps: float,
+    lab_state: np.ndarray,
+    lab_crit: np.ndarray,
+    lab_pred: np.ndarray,
+    lab_edge: np.ndarray,
+    lab_alive: np.ndarray,
+) -> int:
+    """Multi-criteria label setting (Martins 1984) with dominance and target pruning.
+
+    Labels are settled in lexicographic order of their criteria, so a settled label is never
+    dominated later. Only settled labels are extended; a label reaching a target state is not
+    extended further. A new label is discarded if a label at its state or at any target state
+    dominates it (within ``eps``; ``eps = 0`` is exact); labels it dominates exactly are
+    discarded. ``limit_col >= 0`` caps that criterion at ``limit`` (a resource constraint).
+
+    Returns the number of labels written, or -1 if the label arrays are full.
+    """
+    n_states = len(indptr) - 1
+    cap = len(lab_state)
+    first = np.full(n_states, -1, dtype=np.int64)
+    nxt = np.full(cap, -1, dtype=np.int64)
+    targets = np.empty(cap, dtype=np.int64)
+    n_targets = 0
+    new = np.empty(crit.shape[1], dtype=np.float64)
+    heap = [(0.0, 0.0, 0.0, 0.0, np.int64(0))]
+    heap.pop()
+    n = 0
+    for s in sources:
+        if n >= cap:
+            return -1
+        lab_state[n] = s
+        lab_crit[n, :] = 0.0
+        lab_pred[n] = -1
+        lab_edge[n] = -1
+        lab_alive[n] = True
+        nxt[n] = first[s]
+        first[s] = n
+        if is_target[s]:
+            targets[n_targets] = n
+            n_targets += 1
+        heapq.heappush(heap, (0.0, 0.0, 0.0, 0.0, np.int64(n)))
+        n += 1
+    while len(heap) > 0:
+        item = heapq.heappop(heap)
+        lab = item[4]
+        if not lab_alive[lab]:
+            continue
+        s = lab_state[lab]
+        if is_target[s]:
+            continue
+        for e in range(indptr[s], indptr[s + 1]):
+            if not edge_ok[e]:
+                continue
+            t = head[e]
+            for k in range(new.shape[0]):
+                new[k] = lab_crit[lab, k] + crit[e, k]
+            if limit_col >= 0 and new[limit_col] > limit:
+                continue
+            dominated = False
+            for i in range(n_targets):
+                m = targets[i]
+                if lab_alive[m] and _dominates(lab_crit[m], new, eps):
+                    dominated = True
+                    break
+            if dominated:
+                continue
+            m = first[t]
+            while m != -1:
+                if lab_alive[m] and _dominates(lab_crit[m], new, eps):
+                    dominated = True
+                    break
+                m = nxt[m]
+            if dominated:
+                continue
+            m = first[t]
+            while m != -1:
+                if lab_alive[m] and _dominates(new, lab_crit[m], 0.0):
+                    lab_alive[m] = False
+                m = nxt[m]
+            if n >= cap:
+                return -1
+            lab_state[n] = t
+            lab_crit[n, :] = new
+            lab_pred[n] = lab
+            lab_edge[n] = e
+            lab_alive[n] = True
+            nxt[n] = first[t]
+            first[t] = n
+            if is_target[t]:
+                targets[n_targets] = n
+                n_targets += 1
+            heapq.heappush(heap, (new[0], new[1], new[2], new[3], np.int64(n)))
+            n += 1
+    return n

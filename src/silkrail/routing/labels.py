@@ -1,0 +1,97 @@
+"""Corridor labels that name a route the way the trade press does."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from silkrail.routing.results import Leg
+
+__all__ = ["corridor_label", "short_name"]
+
+CASPIAN_STATES = frozenset({"KZ", "TM", "AZ", "IR", "RU"})
+NORTHERN_STATES = frozenset({"RU", "BY"})
+SOUTHERN_STATES = frozenset({"IR", "TM", "UZ", "KG", "AF"})
+_PAREN = re.compile(r"\s*[(/].*$")
+
+
+def short_name(name: str) -> str:
+    """Strip a node name of its parenthesised or slash-separated qualifiers.
+
+    Examples
+    --------
+    >>> short_name("Baku International Sea Trade Port (Alat)")
+    'Baku International Sea Trade Port'
+    >>> short_name("Brest")
+    'Brest'
+    """
+    return _PAREN.sub("", name).strip() or name
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for n in names:
+        if not out or out[-1] != n:
+            out.append(n)
+    return out
+
+
+def corridor_label(legs: Sequence[Leg], node_country: dict[str, str]) -> str:
+    """Name the corridor a route follows.
+
+    Sea routes are ``"Sea via Suez"`` or ``"Sea via the Cape"`` (by the countries the ships
+    pass, Egypt or South Africa). Land routes are ``"Middle Corridor"`` when they cross the
+    Caspian by ferry, ``"Northern"`` through Russia or Belarus, ``"Southern"`` through Iran,
+    Turkmenistan, Uzbekistan or Kyrgyzstan, else ``"Rail"``; followed by the key stops: the first
+    stop outside China, the ferry ports, and the gauge changes outside China.
+
+    Parameters
+    ----------
+    legs
+        The route's legs.
+    node_country
+        Country of each node id on the route.
+
+    Returns
+    -------
+    str
+        The label.
+    """
+    travel = [leg for leg in legs if leg.kind == "travel"]
+    countries = {node_country[leg.to_id] for leg in travel} | {
+        node_country[leg.from_id] for leg in travel
+    }
+    if any(leg.mode == "sea" for leg in travel):
+        via = "Suez" if "EG" in countries else "the Cape" if "ZA" in countries else "sea"
+        sea = [leg for leg in travel if leg.mode == "sea"]
+        ends = f"{short_name(sea[0].from_name)}–{short_name(sea[-1].to_name)}"
+        return f"Sea via {via} ({ends})"
+    caspian = any(
+        leg.mode == "ferry"
+        and node_country[leg.from_id] in CASPIAN_STATES
+        and node_country[leg.to_id] in CASPIAN_STATES
+        for leg in travel
+    )
+    if caspian:
+        family = "Middle Corridor"
+    elif countries & NORTHERN_STATES:
+        family = "Northern"
+    elif countries & SOUTHERN_STATES:
+        family = "Southern"
+    else:
+        family = "Rail"
+    stops: list[str] = []
+    for leg in travel:
+        if node_country[leg.from_id] == "CN" and node_country[leg.to_id] != "CN":
+            stops.append(short_name(leg.to_name))
+            break
+    for leg in legs:
+        if leg.kind == "travel" and leg.mode == "ferry":
+            stops += [short_name(leg.from_name), short_name(leg.to_name)]
+        elif leg.kind == "gauge change" and node_country[leg.from_id] != "CN":
+            stops.append(short_name(leg.from_name))
+    stops = _dedupe(stops)
+    return f"{family} via {'–'.join(stops)}" if stops else family

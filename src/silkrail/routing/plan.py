@@ -1,0 +1,423 @@
+"""The multi-criteria route planner behind ``silkrail plan``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pycountry
+
+from silkrail.errors import NoRouteError
+from silkrail.graph import EDGE_TRAVEL, CorridorGraph, LegEmissions, compile_graph
+from silkrail.network._schema import MODES, LinkMode
+from silkrail.network.lookup import Location, locate
+from silkrail.routing.labels import corridor_label
+from silkrail.routing.results import (
+    _Z95,
+    HOURS_PER_DAY,
+    Leg,
+    Route,
+    RoutePlan,
+    lognormal_quantile,
+)
+from silkrail.routing.search import ParetoPath, pareto_paths
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+    from silkrail._typing import BoolArray
+    from silkrail.network.model import CorridorNetwork
+
+__all__ = ["CONTAINERS", "plan"]
+
+CONTAINERS = ("20", "40")
+_CRITERIA = ("time", "cost", "co2e")
+
+
+@dataclass(frozen=True)
+class _Request:
+    origin: Location
+    destination: Location
+    avoid_countries: frozenset[str]
+    avoid_nodes: frozenset[int]
+    via: tuple[int, ...]
+    modes: frozenset[str]
+    max_transshipments: int | None
+    include_planned: bool
+
+
+def _country_codes(codes: Iterable[str]) -> frozenset[str]:
+    out = set()
+    for code in codes:
+        c = code.strip().upper()
+        if not c:
+            continue
+        if pycountry.countries.get(alpha_2=c) is None:
+            msg = f"unknown country code {code!r}; use ISO 3166-1 alpha-2 codes such as 'RU', 'BY'"
+            raise ValueError(msg)
+        out.add(c)
+    return frozenset(out)
+
+
+def _edge_mask(net: CorridorNetwork, graph: CorridorGraph, req: _Request) -> BoolArray:
+    ok = graph.open.copy()
+    tail = graph.state_node[graph.edge_tail]
+    head = graph.state_node[graph.edge_head]
+    if req.avoid_countries:
+        bad = np.isin(net.node_country, list(req.avoid_countries))
+        ok &= ~bad[tail] & ~bad[head]
+    if req.avoid_nodes:
+        bad = np.zeros(net.n_nodes, dtype=bool)
+        bad[list(req.avoid_nodes)] = True
+        ok &= ~bad[tail] & ~bad[head]
+    if req.modes != frozenset(MODES):
+        allowed = np.isin(np.arange(len(MODES)), [MODES.index(m) for m in req.modes])
+        travel = graph.edge_kind == EDGE_TRAVEL
+        link_mode = net.link_mode[np.where(travel, graph.edge_link, 0)]
+        ok &= ~travel | allowed[link_mode]
+    return ok
+
+
+def _search(
+    graph: CorridorGraph,
+    req: _Request,
+    ok: BoolArray,
+    *,
+    criteria: Sequence[str] = _CRITERIA,
+    eps: float = 0.0,
+    require: BoolArray | None = None,
+) -> list[ParetoPath]:
+    return pareto_paths(
+        graph,
+        req.origin.index,
+        req.destination.index,
+        criteria=criteria,
+        edge_ok=ok,
+        via=req.via,
+        max_transshipments=req.max_transshipments,
+        eps=eps,
+        require=require,
+    )
+
+
+def _diagnose(net: CorridorNetwork, graph: CorridorGraph, req: _Request) -> NoRouteError:
+    """Find which constraints block every route, by relaxing them one at a time."""
+    where = f"{req.origin.name} to {req.destination.name}"
+    for name, node in (("origin", req.origin), ("destination", req.destination)):
+        if node.country in req.avoid_countries:
+            return NoRouteError(
+                f"no route from {where}: the {name} is in {node.country}, which "
+                "--avoid-country excludes",
+                blocking=("avoid_country",),
+            )
+        if node.index in req.avoid_nodes:
+            return NoRouteError(
+                f"no route from {where}: the {name} is excluded by --avoid-node",
+                blocking=("avoid_node",),
+            )
+    relaxations: dict[str, Callable[[_Request], _Request]] = {
+        "avoid_country": lambda r: _replace(r, avoid_countries=frozenset()),
+        "avoid_node": lambda r: _replace(r, avoid_nodes=frozenset()),
+        "via": lambda r: _replace(r, via=()),
+        "modes": lambda r: _replace(r, modes=frozenset(MODES)),
+        "max_transshipments": lambda r: _replace(r, max_transshipments=None),
+        "include_planned": lambda r: _replace(r, include_planned=True),
+    }
+    active = {
+        "avoid_country": bool(req.avoid_countries),
+        "avoid_node": bool(req.avoid_nodes),
+        "via": bool(req.via),
+        "modes": req.modes != frozenset(MODES),
+        "max_transshipments": req.max_transshipments is not None,
+        "include_planned": not req.include_planned,
+    }
+    blocking = []
+    for name, relax in relaxations.items():
+        if not active[name]:
+            continue
+        r = relax(req)
+        g = compile_graph(net, include_planned=r.include_planned) if r.include_planned else graph
+        if _search(g, r, _edge_mask(net, g, r), criteria=("time",)):
+            blocking.append(name)
+    hints = {
+        "avoid_country": "--avoid-country",
+        "avoid_node": "--avoid-node",
+        "via": "--via",
+        "modes": "--modes",
+        "max_transshipments": "--max-transshipments",
+        "include_planned": "planned links (use --include-planned)",
+    }
+    if blocking:
+        said = ", ".join(hints[b] for b in blocking)
+        msg = (
+            f"no route from {where} satisfies the constraints; "
+            f"relaxing {said} alone would allow one"
+        )
+        return NoRouteError(msg, blocking=tuple(blocking))
+    on = [hints[n] for n, a in active.items() if a and n != "include_planned"]
+    if on:
+        msg = (
+            f"no route from {where} satisfies the constraints together "
+            f"({', '.join(on)}); no single one of them is the only obstacle"
+        )
+        return NoRouteError(msg, blocking=tuple(n for n, a in active.items() if a))
+    return NoRouteError(f"no route from {where}: the network does not connect them")
+
+
+def _replace(req: _Request, **changes: Any) -> _Request:
+    values = {f: getattr(req, f) for f in req.__dataclass_fields__}
+    values.update(changes)
+    return _Request(**values)
+
+
+def _route(
+    net: CorridorNetwork, graph: CorridorGraph, path: ParetoPath, value_of_time: float
+) -> Route:
+    legs: list[Leg] = []
+    hours_mean = hours_var = cost = wtw = ttw = dist = 0.0
+    borders = transship = 0
+    modes = [m.name.lower() for m in LinkMode]
+    for e in path.edges:
+        a = int(graph.state_node[graph.edge_tail[e]])
+        b = int(graph.state_node[graph.edge_head[e]])
+        travel = graph.edge_kind[e] == EDGE_TRAVEL
+        link = int(graph.edge_link[e])
+        if travel:
+            kind, mode = "travel", modes[net.link_mode[link]]
+            gauge = int(net.link_gauge_mm[link])
+        else:
+            from_cls = int(graph.state_class[graph.edge_tail[e]])
+            to_cls = int(graph.state_class[graph.edge_head[e]])
+            kind = "gauge change" if from_cls < 3 and to_cls < 3 else "transfer"
+            mode, gauge = ("rail" if to_cls < 3 else ("ferry", "sea", "road")[to_cls - 3]), 0
+        border_h = float(np.nan_to_num(net.border_hours[b])) if travel else 0.0
+        legs.append(
+            Leg(
+                kind=kind,
+                from_id=str(net.node_id[a]),
+                to_id=str(net.node_id[b]),
+                from_name=str(net.node_name[a]),
+                to_name=str(net.node_name[b]),
+                mode=mode,
+                gauge_mm=gauge,
+                distance_km=float(graph.distance_km[e]),
+                hours=float(graph.time_mean[e]),
+                wait_hours=float(graph.wait_mean[e]),
+                border_hours=border_h,
+                cost_usd=float(graph.cost[e]),
+                co2e_wtw_kg=float(graph.co2_wtw[e]),
+                co2e_ttw_kg=float(graph.co2_ttw[e]),
+                link_id=str(net.link_id[link]) if travel else "",
+                lon=(float(net.node_lon[a]), float(net.node_lon[b])),
+                lat=(float(net.node_lat[a]), float(net.node_lat[b])),
+            )
+        )
+        hours_mean += float(graph.time_mean[e])
+        hours_var += float(graph.time_var[e])
+        cost += float(graph.cost[e])
+        wtw += float(graph.co2_wtw[e])
+        ttw += float(graph.co2_ttw[e])
+        dist += float(graph.distance_km[e])
+        borders += int(graph.border[e])
+        transship += int(graph.transship[e])
+    nodes = [legs[0].from_id] + [leg.to_id for leg in legs if leg.to_id != leg.from_id]
+    country = {str(net.node_id[i]): str(net.node_country[i]) for i in range(net.n_nodes)}
+    countries = list(dict.fromkeys(country[n] for n in nodes))
+    return Route(
+        label=corridor_label(legs, country),
+        hours_mean=hours_mean,
+        hours_var=hours_var,
+        transit_days_p50=lognormal_quantile(hours_mean, hours_var, 0.0) / HOURS_PER_DAY,
+        transit_days_p95=lognormal_quantile(hours_mean, hours_var, _Z95) / HOURS_PER_DAY,
+        cost_usd_per_feu=cost,
+        co2e_kg_per_feu_wtw=wtw,
+        co2e_kg_per_feu_ttw=ttw,
+        distance_km=dist,
+        borders=borders,
+        transshipments=transship,
+        countries=tuple(countries),
+        nodes=tuple(nodes),
+        legs=tuple(legs),
+        generalized_cost=cost + value_of_time * hours_mean,
+    )
+
+
+def _select(routes: list[Route], max_routes: int) -> list[Route]:
+    """Keep the best route of each corridor label, ranked by generalized cost."""
+    best: dict[str, Route] = {}
+    for r in sorted(routes, key=lambda r: r.generalized_cost):
+        best.setdefault(r.label, r)
+    return sorted(best.values(), key=lambda r: r.generalized_cost)[:max_routes]
+
+
+def plan(
+    net: CorridorNetwork,
+    origin: str,
+    destination: str,
+    *,
+    avoid_countries: Iterable[str] = (),
+    avoid_nodes: Iterable[str] = (),
+    via: Iterable[str] = (),
+    modes: Iterable[str] | None = None,
+    max_transshipments: int | None = None,
+    container: str = "40",
+    cargo_tonnes: float | None = None,
+    value_of_time: float | None = None,
+    include_planned: bool = False,
+    max_routes: int = 8,
+    emissions: LegEmissions | None = None,
+    eps: float = 0.0,
+) -> RoutePlan:
+    """Plan container routes between two places: the Pareto set over time, cost and CO2e.
+
+    The network is compiled to a state-expanded graph (gauge and mode in the state, so gauge
+    changes and transshipments happen only where a node offers them); a multi-criteria
+    label-setting search finds every route that no other route beats on expected time, cost and
+    well-to-wheel CO2e together. Routes are then grouped by corridor, the best of each corridor
+    (by generalized cost) is kept, and the list is ranked by generalized cost. Unless `modes`
+    excludes sea, the best sea option is always included for comparison.
+
+    Parameters
+    ----------
+    net
+        The corridor network.
+    origin, destination
+        Ids, names or aliases (see :func:`silkrail.locate`).
+    avoid_countries
+        ISO 3166-1 alpha-2 codes of countries no route may touch.
+    avoid_nodes
+        Nodes no route may use.
+    via
+        Nodes every route must pass, in order.
+    modes
+        Allowed modes among ``rail``, ``ferry``, ``sea``, ``road`` (default: all).
+    max_transshipments
+        Most gauge changes plus rail–water transfers a route may have.
+    container
+        ``"40"`` (FEU, default) or ``"20"`` (TEU); sets the default cargo mass for emissions.
+        Tariffs in the dataset are per FEU and are reported per FEU for both.
+    cargo_tonnes
+        Cargo mass in the container (default: the emission factor table's default).
+    value_of_time
+        USD per FEU-hour for ranking (default: the packaged, sourced planner parameter).
+    include_planned
+        Allow links and nodes whose status is ``planned``.
+    max_routes
+        Most routes returned.
+    emissions
+        Per-link and per-transfer emissions; default computed from the packaged factors.
+    eps
+        Relative tolerance of Pareto dominance (0 = exact).
+
+    Returns
+    -------
+    RoutePlan
+        Routes best first, each with time p50/p95, cost, CO2e, borders, transshipments,
+        countries and legs.
+
+    Raises
+    ------
+    UnknownLocationError
+        If a place is not found (with suggestions).
+    NoRouteError
+        If no route satisfies the constraints; ``blocking`` names the constraints that
+        block every route.
+    ValueError
+        If an option is out of range.
+
+    Examples
+    --------
+    >>> from silkrail.network import load_network
+    >>> net = load_network()
+    >>> p = plan(net, "Chongqing", "Duisburg")
+    >>> any(r.label.startswith("Northern") for r in p.routes)
+    True
+    >>> p2 = plan(net, "Chongqing", "Duisburg", avoid_countries=["RU", "BY"])
+    >>> any("RU" in r.countries or "BY" in r.countries for r in p2.routes)
+    False
+    """
+    from silkrail.routing._defaults import default_cargo_tonnes, default_emissions, default_vot
+
+    if container not in CONTAINERS:
+        msg = f"unknown container {container!r}; choose one of {list(CONTAINERS)}"
+        raise ValueError(msg)
+    allowed = frozenset(MODES) if modes is None else frozenset(m.strip().lower() for m in modes)
+    bad_modes = sorted(allowed - set(MODES))
+    if bad_modes or not allowed:
+        msg = f"unknown modes {bad_modes}; choose from {list(MODES)}"
+        raise ValueError(msg)
+    if max_transshipments is not None and max_transshipments < 0:
+        msg = f"max_transshipments must be >= 0, got {max_transshipments}"
+        raise ValueError(msg)
+    if max_routes < 1:
+        msg = f"max_routes must be >= 1, got {max_routes}"
+        raise ValueError(msg)
+    tonnes = default_cargo_tonnes(container) if cargo_tonnes is None else float(cargo_tonnes)
+    if not 0 <= tonnes <= 30.0:
+        msg = f"cargo_tonnes must be between 0 and 30 t per container, got {tonnes}"
+        raise ValueError(msg)
+    vot = default_vot() if value_of_time is None else float(value_of_time)
+    if vot < 0:
+        msg = f"value_of_time must be >= 0, got {vot}"
+        raise ValueError(msg)
+    req = _Request(
+        origin=locate(net, origin),
+        destination=locate(net, destination),
+        avoid_countries=_country_codes(avoid_countries),
+        avoid_nodes=frozenset(locate(net, n).index for n in avoid_nodes),
+        via=tuple(locate(net, n).index for n in via),
+        modes=allowed,
+        max_transshipments=max_transshipments,
+        include_planned=include_planned,
+    )
+    if req.origin.index == req.destination.index:
+        msg = f"origin and destination are the same place ({req.origin.name})"
+        raise ValueError(msg)
+    em = default_emissions(net, tonnes) if emissions is None else emissions
+    graph = compile_graph(net, emissions=em, include_planned=include_planned)
+    ok = _edge_mask(net, graph, req)
+    paths = _search(graph, req, ok, eps=eps)
+    if not paths:
+        raise _diagnose(net, graph, req)
+    routes = [_route(net, graph, p, vot) for p in paths]
+    chosen = _select(routes, max_routes)
+    if "sea" in allowed and not any("sea" in r.modes for r in chosen):
+        sea_edges = np.zeros(graph.n_edges, dtype=bool)
+        travel = graph.edge_kind == EDGE_TRAVEL
+        sea_edges[travel] = net.link_mode[graph.edge_link[travel]] == LinkMode.SEA
+        sea_paths = _search(graph, req, ok, eps=eps, require=sea_edges)
+        if sea_paths:
+            sea_routes = [_route(net, graph, p, vot) for p in sea_paths]
+            best_sea = min(sea_routes, key=lambda r: r.generalized_cost)
+            best_sea = _with_pareto(best_sea, routes)
+            chosen = sorted([*chosen[: max_routes - 1], best_sea], key=lambda r: r.generalized_cost)
+    constraints = {
+        "avoid_countries": sorted(req.avoid_countries),
+        "avoid_nodes": sorted(str(net.node_id[i]) for i in req.avoid_nodes),
+        "via": [str(net.node_id[i]) for i in req.via],
+        "modes": sorted(allowed),
+        "max_transshipments": max_transshipments,
+        "container": container,
+        "include_planned": include_planned,
+    }
+    return RoutePlan(
+        origin=req.origin,
+        destination=req.destination,
+        routes=tuple(chosen),
+        value_of_time=vot,
+        cargo_tonnes=tonnes,
+        constraints=constraints,
+    )
+
+
+def _with_pareto(route: Route, pareto_routes: list[Route]) -> Route:
+    """Mark a route found by a restricted search as (not) Pareto-optimal overall."""
+    from dataclasses import replace
+
+    def key(r: Route) -> np.ndarray:
+        return np.array([r.hours_mean, r.cost_usd_per_feu, r.co2e_kg_per_feu_wtw])
+
+    a = key(route)
+    dominated = any(np.all(key(r) <= a) and np.any(key(r) < a) for r in pareto_routes)
+    return replace(route, pareto=not dominated)

@@ -1,0 +1,258 @@
+"""Search engines over compiled graphs: one-to-all Dijkstra and the multi-criteria Pareto search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from silkrail.routing._kernels import N_CRIT, dijkstra_kernel, pareto_kernel
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from silkrail._typing import BoolArray, FloatArray, IntArray
+    from silkrail.graph import CorridorGraph, CSRGraph
+
+__all__ = ["CRITERIA", "ParetoPath", "dijkstra_one_to_all", "pareto_paths"]
+
+# Criteria the Pareto search can minimise, by name -> CorridorGraph column.
+CRITERIA = {
+    "time": "time_mean",
+    "cost": "cost",
+    "co2e": "co2_wtw",
+    "co2e_ttw": "co2_ttw",
+    "distance": "distance_km",
+    "transshipments": "transship",
+    "borders": "border",
+}
+_INITIAL_LABELS = 1 << 16
+_MAX_LABELS = 1 << 24
+
+
+def _check_array(name: str, a: np.ndarray, dtype: type) -> None:
+    if a.dtype != dtype:
+        msg = f"{name} must be {np.dtype(dtype)}, got {a.dtype}"
+        raise TypeError(msg)
+    if not a.flags.c_contiguous:
+        msg = f"{name} must be C-contiguous"
+        raise ValueError(msg)
+
+
+def dijkstra_one_to_all(graph: CSRGraph, source: int) -> tuple[FloatArray, IntArray]:
+    """Shortest-path distances and predecessor edges from one vertex to all others.
+
+    Parameters
+    ----------
+    graph
+        A CSR graph with non-negative float64 costs.
+    source
+        The start vertex.
+
+    Returns
+    -------
+    dist : numpy.ndarray
+        Distance to each vertex (``inf`` where unreachable).
+    pred : numpy.ndarray
+        CSR edge index used to reach each vertex (``-1`` at the source and unreachable ones).
+
+    Raises
+    ------
+    TypeError
+        If the arrays have the wrong dtype.
+    ValueError
+        If `source` is out of range or a cost is negative.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from silkrail.graph import CSRGraph
+    >>> g = CSRGraph.from_edges(np.array([0, 1, 0]), np.array([1, 2, 2]),
+    ...                         np.array([1.0, 1.0, 5.0]), n_vertices=3)
+    >>> dist, pred = dijkstra_one_to_all(g, 0)
+    >>> dist.tolist()
+    [0.0, 1.0, 2.0]
+    """
+    _check_array("indptr", graph.indptr, np.int64)
+    _check_array("indices", graph.indices, np.int64)
+    _check_array("cost", graph.cost, np.float64)
+    n = graph.n_vertices
+    if not 0 <= source < n:
+        msg = f"source {source} out of range; the graph has {n} vertices"
+        raise ValueError(msg)
+    if graph.cost.size and graph.cost.min() < 0:
+        msg = f"costs must be >= 0, found {graph.cost.min()}"
+        raise ValueError(msg)
+    dist = np.empty(n, dtype=np.float64)
+    pred = np.empty(n, dtype=np.int64)
+    dijkstra_kernel(graph.indptr, graph.indices, graph.cost, int(source), dist, pred)
+    return dist, pred
+
+
+@dataclass(frozen=True)
+class ParetoPath:
+    """One non-dominated path: its edges in order and its criteria sums."""
+
+    edges: IntArray
+    criteria: FloatArray
+
+
+def _layered(
+    graph: CorridorGraph, vias: Sequence[int], require: BoolArray | None
+) -> tuple[IntArray, IntArray, IntArray, int, int]:
+    """Stack copies of the graph, one per search stage.
+
+    A stage is ``(via_stage, used)``: ``via_stage`` counts the via nodes reached in order
+    (entering via ``i`` moves stage ``i`` to ``i + 1``) and ``used`` records whether the path
+    has taken one of the `require` edges yet. Copy ``k = via_stage + n_via_stages * used``.
+    """
+    s, e = graph.n_states, graph.n_edges
+    n_via = len(vias) + 1
+    n_req = 1 if require is None else 2
+    head_node = graph.state_node[graph.edge_head]
+    heads, indptrs = [], []
+    for used in range(n_req):
+        for stage in range(n_via):
+            layer = stage + n_via * used
+            nxt_stage = np.full(e, stage)
+            if stage < len(vias):
+                nxt_stage = np.where(head_node == vias[stage], stage + 1, stage)
+            nxt_used = np.full(e, used) if require is None else np.maximum(used, require)
+            h = graph.edge_head + (nxt_stage + n_via * nxt_used) * s
+            heads.append(h)
+            indptrs.append(graph.indptr[:-1] + layer * e)
+    layers = n_via * n_req
+    indptr = np.append(np.concatenate(indptrs), layers * e)
+    edge_ids = np.tile(np.arange(e), layers)
+    return (
+        np.ascontiguousarray(indptr, dtype=np.int64),
+        np.ascontiguousarray(np.concatenate(heads), dtype=np.int64),
+        edge_ids.astype(np.int64),
+        layers,
+        n_via,
+    )
+
+
+def pareto_paths(
+    graph: CorridorGraph,
+    origin: int,
+    destination: int,
+    *,
+    criteria: Sequence[str] = ("time", "cost", "co2e"),
+    edge_ok: BoolArray | None = None,
+    via: Sequence[int] = (),
+    max_transshipments: int | None = None,
+    eps: float = 0.0,
+    require: BoolArray | None = None,
+) -> list[ParetoPath]:
+    """Every Pareto-optimal path between two nodes of a state-expanded graph.
+
+    Parameters
+    ----------
+    graph
+        The compiled corridor graph.
+    origin, destination
+        Node indices; a path may start in any state of the origin and end in any state of
+        the destination.
+    criteria
+        Up to four names from :data:`CRITERIA` to minimise together.
+    edge_ok
+        Edges the path may use (default: the graph's open edges).
+    via
+        Nodes the path must pass through, in this order.
+    max_transshipments
+        Cap on gauge changes and rail–water transfers.
+    eps
+        Relative tolerance of dominance pruning (0 = exact Pareto set).
+    require
+        Edges of which every path must use at least one (e.g. the sea links).
+
+    Returns
+    -------
+    list of ParetoPath
+        Non-dominated paths in lexicographic order of the criteria; empty if none exists.
+
+    Raises
+    ------
+    ValueError
+        If a criterion is unknown or more than four are given.
+
+    Examples
+    --------
+    >>> from silkrail.network import load_network
+    >>> from silkrail.graph import compile_graph
+    >>> net = load_network()
+    >>> g = compile_graph(net)
+    >>> paths = pareto_paths(g, net.index_of("CNCKG"), net.index_of("DEDUI"))
+    >>> len(paths) >= 1
+    True
+    """
+    names = list(criteria)
+    unknown = [c for c in names if c not in CRITERIA]
+    if unknown or not 1 <= len(names) <= N_CRIT:
+        msg = f"criteria must be 1 to {N_CRIT} of {list(CRITERIA)}, got {names}"
+        raise ValueError(msg)
+    limit_col, limit = -1, 0.0
+    cols = [np.asarray(getattr(graph, CRITERIA[c]), dtype=np.float64) for c in names]
+    if max_transshipments is not None:
+        if "transshipments" not in names:
+            names.append("transshipments")
+            cols.append(graph.transship.astype(np.float64))
+            if len(cols) > N_CRIT:
+                msg = "max_transshipments needs a free criterion slot; give at most 3 criteria"
+                raise ValueError(msg)
+        limit_col, limit = names.index("transshipments"), float(max_transshipments)
+    crit = np.zeros((graph.n_edges, N_CRIT), dtype=np.float64)
+    for k, col in enumerate(cols):
+        crit[:, k] = col
+    ok = graph.open if edge_ok is None else edge_ok
+    indptr, head, edge_ids, layers, _ = _layered(graph, list(via), require)
+    crit_l = np.ascontiguousarray(np.tile(crit, (layers, 1)))
+    ok_l = np.ascontiguousarray(np.tile(ok, layers), dtype=np.bool_)
+    n_states = graph.n_states
+    start_layer = 1 if via and via[0] == origin else 0
+    sources = graph.states_of(origin) + start_layer * n_states
+    is_target = np.zeros(layers * n_states, dtype=np.bool_)
+    is_target[graph.states_of(destination) + (layers - 1) * n_states] = True
+    cap = _INITIAL_LABELS
+    while True:
+        lab_state = np.empty(cap, dtype=np.int64)
+        lab_crit = np.empty((cap, N_CRIT), dtype=np.float64)
+        lab_pred = np.empty(cap, dtype=np.int64)
+        lab_edge = np.empty(cap, dtype=np.int64)
+        lab_alive = np.zeros(cap, dtype=np.bool_)
+        n = pareto_kernel(
+            indptr, head, crit_l, ok_l, sources.astype(np.int64), is_target, limit_col, limit,
+            float(eps), lab_state, lab_crit, lab_pred, lab_edge, lab_alive,
+        )  # fmt: skip
+        if n >= 0:
+            break
+        if cap >= _MAX_LABELS:
+            msg = f"Pareto search exceeded {_MAX_LABELS} labels; raise eps or add constraints"
+            raise MemoryError(msg)
+        cap *= 4
+    final = [i for i in range(n) if lab_alive[i] and is_target[lab_state[i]]]
+    # Labels at different destination states were not compared with each other.
+    k = len(cols)
+    keep = []
+    for i in final:
+        a = lab_crit[i, :k]
+        dominated = any(
+            j != i and np.all(lab_crit[j, :k] <= a) and np.any(lab_crit[j, :k] < a) for j in final
+        )
+        if not dominated:
+            keep.append(i)
+    paths = []
+    for i in keep:
+        edges = []
+        j = i
+        while lab_edge[j] >= 0:
+            edges.append(edge_ids[lab_edge[j]])
+            j = lab_pred[j]
+        paths.append(ParetoPath(np.asarray(edges[::-1], dtype=np.int64), lab_crit[i, :k].copy()))
+    # Equal criteria reached through different destination states: keep one.
+    unique: dict[tuple[float, ...], ParetoPath] = {}
+    for p in paths:
+        unique.setdefault(tuple(np.round(p.criteria, 9)), p)
+    return sorted(unique.values(), key=lambda p: tuple(p.criteria))
