@@ -23,6 +23,7 @@ from silkrail.errors import (
     SilkrailError,
     UnknownLocationError,
 )
+from silkrail.graph import CorridorGraph, CSRGraph, LegEmissions, compile_graph
 from silkrail.network import (
     EXPORT_FORMATS,
     CorridorNetwork,
@@ -41,16 +42,28 @@ from silkrail.network import (
     summarize_network,
     write_network,
 )
+from silkrail.routing import (
+    Leg,
+    Route,
+    RoutePlan,
+    dijkstra_one_to_all,
+    pareto_paths,
+    plan,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "EXPORT_FORMATS",
+    "CSRGraph",
     "ConvergenceWarning",
+    "CorridorGraph",
     "CorridorNetwork",
     "DatasetError",
     "ExportError",
     "Gauge",
+    "Leg",
+    "LegEmissions",
     "LinkMode",
     "Location",
     "NetworkSummary",
@@ -58,14 +71,20 @@ __all__ = [
     "NoRouteError",
     "NodeKind",
     "Problem",
+    "Route",
+    "RoutePlan",
     "SilkrailError",
     "UnknownLocationError",
     "__version__",
+    "compile_graph",
+    "dijkstra_one_to_all",
     "load_network",
     "locate",
     "network_from_frames",
     "network_from_geojson",
     "network_to_geojson",
+    "pareto_paths",
+    "plan",
     "read_network",
     "search_locations",
     "summarize_network",

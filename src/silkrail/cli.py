@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 EXIT_INTERNAL = 1
+EXIT_USAGE = 2
 EXIT_INVALID_DATA = 3
 EXIT_UNKNOWN_LOCATION = 4
 EXIT_NO_ROUTE = 5
@@ -109,6 +112,9 @@ def _handle_errors(func: F) -> F:
             _fail(str(exc), EXIT_INVALID_DATA, as_json=as_json)
         except silkrail.SilkrailError as exc:
             _fail(str(exc), EXIT_INTERNAL, as_json=as_json)
+        except ValueError as exc:
+            # Bad option values found by the engines (after click's own checks).
+            _fail(str(exc), EXIT_USAGE, as_json=as_json)
         return None
 
     return wrapper  # type: ignore[return-value]
@@ -281,3 +287,188 @@ def locate_command(name: str, limit: int, data: Path | None, as_json: bool) -> N
     ):
         table.add_row(f"[bold]{key}[/]", value)
     _stdout().print(table)
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    """Accept both repeated options and comma-separated lists."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _write_json_atomic(path: Path, obj: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(obj, fh, ensure_ascii=False, indent=1)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _routes_table(result: silkrail.RoutePlan) -> Table:
+    title = f"{result.origin.name} → {result.destination.name}"
+    table = Table(title=title, title_justify="left")
+    for col, just in (
+        ("#", "right"), ("route", "left"), ("days p50", "right"), ("days p95", "right"),
+        ("USD/FEU", "right"), ("kg CO2e/FEU", "right"), ("km", "right"), ("borders", "right"),
+        ("transship.", "right"), ("countries", "left"),
+    ):  # fmt: skip
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    for i, r in enumerate(result.routes, start=1):
+        label = r.label if r.pareto else f"{r.label} [dim](dominated)[/]"
+        table.add_row(
+            str(i), label, f"{r.transit_days_p50:.1f}", f"{r.transit_days_p95:.1f}",
+            f"{r.cost_usd_per_feu:,.0f}", f"{r.co2e_kg_per_feu_wtw:,.0f}",
+            f"{r.distance_km:,.0f}", str(r.borders), str(r.transshipments), "-".join(r.countries),
+        )  # fmt: skip
+    return table
+
+
+def _legs_table(index: int, route: silkrail.Route) -> Table:
+    table = Table(title=f"route {index}: {route.label}", title_justify="left")
+    for col in ("leg", "from", "to", "mode", "km", "hours", "of which wait", "USD", "kg CO2e"):
+        table.add_column(col, justify="left" if col in ("leg", "from", "to", "mode") else "right")
+    for leg in route.legs:
+        mode = f"{leg.mode} {leg.gauge_mm}" if leg.gauge_mm else leg.mode
+        wait = leg.wait_hours + leg.border_hours
+        table.add_row(
+            leg.kind, leg.from_name, leg.to_name if leg.kind == "travel" else "", mode,
+            f"{leg.distance_km:,.0f}" if leg.distance_km else "", f"{leg.hours:.1f}",
+            f"{wait:.1f}" if wait else "", f"{leg.cost_usd:,.0f}", f"{leg.co2e_wtw_kg:,.0f}",
+        )  # fmt: skip
+    return table
+
+
+@main.command("plan")
+@click.argument("origin")
+@click.argument("destination")
+@click.option(
+    "--avoid-country",
+    "avoid_country",
+    multiple=True,
+    metavar="CC[,CC]",
+    help="ISO country codes to avoid, e.g. RU,BY.",
+)
+@click.option(
+    "--avoid-node",
+    "avoid_node",
+    multiple=True,
+    metavar="NAME",
+    help="Node to avoid (repeat or comma-separate).",
+)
+@click.option(
+    "--via",
+    "via",
+    multiple=True,
+    metavar="NAME",
+    help="Node every route must pass, in order (repeatable).",
+)
+@click.option(
+    "--modes",
+    "modes",
+    default=None,
+    metavar="MODE[,MODE]",
+    help="Allowed modes among rail, ferry, sea, road (default: all).",
+)
+@click.option(
+    "--max-transshipments",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Most gauge changes plus rail–water transfers.",
+)
+@click.option(
+    "--container",
+    type=click.Choice(["20", "40"]),
+    default="40",
+    show_default=True,
+    help="Container size (sets the default cargo mass for CO2e).",
+)
+@click.option(
+    "--cargo-tonnes",
+    type=click.FloatRange(0, 30),
+    default=None,
+    help="Cargo mass per container in tonnes (default: the factor table's).",
+)
+@click.option(
+    "--value-of-time",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="USD per FEU-hour used to rank routes (default: packaged parameter).",
+)
+@click.option("--include-planned", is_flag=True, help="Allow planned links and nodes.")
+@click.option(
+    "--max-routes",
+    type=click.IntRange(1, 50),
+    default=8,
+    show_default=True,
+    help="Most routes to show.",
+)
+@click.option("--legs", is_flag=True, help="Show the leg-by-leg breakdown.")
+@click.option(
+    "--geojson",
+    "geojson_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the routes as GeoJSON to this file.",
+)
+@_data_option
+@_json_option
+@_handle_errors
+def plan_command(
+    origin: str,
+    destination: str,
+    avoid_country: tuple[str, ...],
+    avoid_node: tuple[str, ...],
+    via: tuple[str, ...],
+    modes: str | None,
+    max_transshipments: int | None,
+    container: str,
+    cargo_tonnes: float | None,
+    value_of_time: float | None,
+    include_planned: bool,
+    max_routes: int,
+    legs: bool,
+    geojson_path: Path | None,
+    data: Path | None,
+    as_json: bool,
+) -> None:
+    """Plan container routes from ORIGIN to DESTINATION: time, cost, CO2e, borders.
+
+    Shows the Pareto-optimal routes over transit time, cost and CO2e, best corridor first by
+    generalized cost, with the best sea option for comparison. Exit code 4: unknown place;
+    5: no route satisfies the constraints (the message names the blocking constraint).
+    """
+    net = _network(data)
+    result = silkrail.plan(
+        net,
+        origin,
+        destination,
+        avoid_countries=_split(avoid_country),
+        avoid_nodes=_split(avoid_node),
+        via=_split(via),
+        modes=None if modes is None else _split((modes,)),
+        max_transshipments=max_transshipments,
+        container=container,
+        cargo_tonnes=cargo_tonnes,
+        value_of_time=value_of_time,
+        include_planned=include_planned,
+        max_routes=max_routes,
+    )
+    if geojson_path is not None:
+        _write_json_atomic(geojson_path, result.to_geojson())
+    if as_json:
+        _emit_json(result.to_dict(legs=True))
+        return
+    out = _stdout()
+    out.print(_routes_table(result))
+    out.print(
+        f"[dim]ranked by cost + {result.value_of_time:.2f} USD per FEU-hour x expected hours; "
+        f"CO2e well-to-wheel for {result.cargo_tonnes:g} t cargo per container[/]",
+        highlight=False,
+    )
+    if legs:
+        for i, route in enumerate(result.routes, start=1):
+            out.print(_legs_table(i, route))
+    if geojson_path is not None:
+        out.print(f"wrote {len(result.routes)} routes to {geojson_path}", highlight=False)

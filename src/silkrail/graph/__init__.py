@@ -11,6 +11,7 @@ from silkrail.graph.compile import (
     LegEmissions,
     compile_graph,
 )
+from silkrail.graph.emissions import leg_emissions
 
 __all__ = [
     "CLASS_NAMES",
@@ -20,4 +21,5 @@ __all__ = [
     "CorridorGraph",
     "LegEmissions",
     "compile_graph",
+    "leg_emissions",
 ]

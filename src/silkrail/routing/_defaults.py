@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from silkrail.datasets.factors import emission_factors
 from silkrail.datasets.parameters import planning_parameter
-from silkrail.graph import LegEmissions
+from silkrail.graph import leg_emissions
 
 if TYPE_CHECKING:
+    from silkrail.graph import LegEmissions
     from silkrail.network.model import CorridorNetwork
 
 
 def default_vot() -> float:
-    """Value of time, USD per FEU-hour."""
+    """Return the value of time, USD per FEU-hour."""
     return planning_parameter("value_of_time_usd_per_feu_hour")
 
 
 def default_cargo_tonnes(container: str) -> float:
-    """Default cargo mass per container (t)."""
-    return 10.0 if container == "20" else 20.0  # TODO(emissions): from the factor table
+    """Return the default cargo mass per container (t): 10 t per TEU."""
+    f = emission_factors()
+    return f.cargo_tonnes_per_teu * (1.0 if container == "20" else f.teu_per_feu)
 
 
 def default_emissions(net: CorridorNetwork, tonnes: float) -> LegEmissions:
-    """Emissions per link and transfer for one container of `tonnes` cargo."""
-    return LegEmissions.zeros(net)  # TODO(emissions): from the factor table
+    """Return emissions per link and transfer for one container of `tonnes` cargo."""
+    return leg_emissions(net, emission_factors(), cargo_tonnes=tonnes)

@@ -1,0 +1,205 @@
+"""The Pareto search against brute-force enumeration, and the single-criterion Dijkstra."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
+
+from silkrail import CSRGraph, LegEmissions, compile_graph, dijkstra_one_to_all, pareto_paths
+from silkrail import CorridorNetwork, network_from_frames
+from silkrail.graph import EDGE_TRANSFER
+from silkrail.network import great_circle_km
+
+
+def random_network(seed: int, n_nodes: int = 7, n_links: int = 12) -> CorridorNetwork:
+    """A small valid network: gauges 1435/1520, gauge changes at some nodes, one ferry."""
+    rng = np.random.default_rng(seed)
+    lat = rng.uniform(40, 50, n_nodes)
+    lon = rng.uniform(60, 80, n_nodes)
+    changer = rng.random(n_nodes) < 0.4
+    home = rng.choice([1435, 1520], n_nodes)
+    pairs = list(itertools.combinations(range(n_nodes), 2))
+    rng.shuffle(pairs)
+    links = []
+    for a, b in pairs:
+        ga = {1435, 1520} if changer[a] else {int(home[a])}
+        gb = {1435, 1520} if changer[b] else {int(home[b])}
+        common = sorted(ga & gb)
+        if not common:
+            continue
+        gauge = int(rng.choice(common))
+        gc = float(great_circle_km(lat[[a]], lon[[a]], lat[[b]], lon[[b]])[0])
+        links.append(
+            {
+                "id": f"L{len(links)}",
+                "from_id": f"N{a}",
+                "to_id": f"N{b}",
+                "mode": "rail",
+                "distance_km": round(gc * rng.uniform(1.05, 1.6), 1),
+                "distance_basis": "derived",
+                "gauge_mm": gauge,
+                "tracks": 1,
+                "electrified": bool(rng.random() < 0.5),
+                "speed_kmh": round(rng.uniform(20, 60), 1),
+                "capacity_trains_per_day": 20,
+                "tariff_usd_per_feu": round(rng.uniform(100, 900)),
+                "time_cv": 0.2,
+                "status": "open",
+                "source_ids": "t",
+            }
+        )
+        if len(links) == n_links:
+            break
+    used = {int(x["from_id"][1:]) for x in links} | {int(x["to_id"][1:]) for x in links}
+    nodes = [
+        {
+            "id": f"N{i}",
+            "name": f"Node {i}",
+            "country": "KZ" if i % 2 else "CN",
+            "lat": lat[i],
+            "lon": lon[i],
+            "kind": "yard" if changer[i] else "junction",
+            "gauge_change_hours": rng.uniform(1, 8) if changer[i] else np.nan,
+            "gauge_change_feu_per_day": 500 if changer[i] else np.nan,
+            "gauge_change_usd_per_feu": round(rng.uniform(50, 200)) if changer[i] else np.nan,
+            "status": "open",
+            "source_ids": "t",
+        }
+        for i in sorted(used)
+    ]
+    sources = pd.DataFrame([{"id": "t", "title": "t", "url": "https://example.org", "year": 2025}])
+    node_cols = ["aliases", "border_hours", "border_servers", "border_cv", "port_transfer_hours"]
+    nf = pd.DataFrame(nodes).assign(**dict.fromkeys([*node_cols, "port_usd_per_feu"], ""))
+    nf = nf.assign(opening_year="", note="")
+    lf = pd.DataFrame(links).assign(sailings_per_week="", opening_year="", note="")
+    from silkrail.network._schema import LINK_COLUMNS, NODE_COLUMNS, SOURCE_COLUMNS
+
+    return network_from_frames(
+        nf[[c.name for c in NODE_COLUMNS]],
+        lf[[c.name for c in LINK_COLUMNS]],
+        sources.assign(note="")[[c.name for c in SOURCE_COLUMNS]],
+    )
+
+
+def random_emissions(net: CorridorNetwork, seed: int) -> LegEmissions:
+    rng = np.random.default_rng(seed + 1000)
+    wtw = rng.uniform(10, 500, net.n_links)
+    node = rng.uniform(0, 30, net.n_nodes)
+    return LegEmissions(wtw, wtw * 0.5, node, node * 0.5, node, node)
+
+
+def brute_force_pareto(graph, origin: int, dest: int, cols: list[str]) -> set[tuple[float, ...]]:
+    crit = np.column_stack([getattr(graph, c) for c in cols]).astype(float)
+    targets = set(graph.states_of(dest).tolist())
+    found: list[np.ndarray] = []
+
+    def walk(state: int, seen: set[int], total: np.ndarray) -> None:
+        if state in targets:
+            found.append(total)
+            return
+        for e in range(graph.indptr[state], graph.indptr[state + 1]):
+            nxt = int(graph.edge_head[e])
+            if nxt not in seen and graph.open[e]:
+                walk(nxt, seen | {nxt}, total + crit[e])
+
+    for s in graph.states_of(origin).tolist():
+        walk(s, {s}, np.zeros(len(cols)))
+    front = set()
+    for a in found:
+        if not any(np.all(b <= a) and np.any(b < a) for b in found):
+            front.add(tuple(np.round(a, 6)))
+    return front
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_pareto_set_matches_brute_force(seed: int) -> None:
+    net = random_network(seed)
+    graph = compile_graph(net, emissions=random_emissions(net, seed))
+    origin, dest = 0, net.n_nodes - 1
+    expected = brute_force_pareto(graph, origin, dest, ["time_mean", "cost", "co2_wtw"])
+    paths = pareto_paths(graph, origin, dest)
+    got = {tuple(np.round(p.criteria, 6)) for p in paths}
+    assert got == expected
+    # Each path's criteria equal the sums over its edges, and paths are contiguous.
+    for p in paths:
+        assert np.allclose(p.criteria[0], graph.time_mean[p.edges].sum())
+        assert np.all(graph.edge_head[p.edges[:-1]] == graph.edge_tail[p.edges[1:]])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_no_returned_path_is_dominated(seed: int) -> None:
+    net = random_network(seed, n_nodes=9, n_links=18)
+    graph = compile_graph(net, emissions=random_emissions(net, seed))
+    crit = np.array([p.criteria for p in pareto_paths(graph, 0, net.n_nodes - 1)])
+    for i, a in enumerate(crit):
+        for j, b in enumerate(crit):
+            assert i == j or not (np.all(b <= a) and np.any(b < a))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_gauge_changes_only_at_capable_nodes(seed: int) -> None:
+    net = random_network(seed, n_nodes=9, n_links=18)
+    graph = compile_graph(net)
+    transfer = graph.edge_kind == EDGE_TRANSFER
+    assert net.offers_gauge_change[graph.edge_node[transfer]].all()
+    # Every travel edge keeps the gauge of its state.
+    travel = ~transfer
+    gauges = np.array([1435, 1520, 1668, 0, 0, 0])[graph.state_class]
+    assert np.all(gauges[graph.edge_tail[travel]] == net.link_gauge_mm[graph.edge_link[travel]])
+    assert np.all(gauges[graph.edge_head[travel]] == net.link_gauge_mm[graph.edge_link[travel]])
+    for p in pareto_paths(graph, 0, net.n_nodes - 1):
+        for e in p.edges:
+            tail_gauge = gauges[graph.edge_tail[e]]
+            head_gauge = gauges[graph.edge_head[e]]
+            if tail_gauge != head_gauge:
+                assert graph.edge_kind[e] == EDGE_TRANSFER
+                assert net.offers_gauge_change[graph.edge_node[e]]
+
+
+def test_via_and_max_transshipments_match_brute_force() -> None:
+    net = random_network(3, n_nodes=8, n_links=16)
+    graph = compile_graph(net, emissions=random_emissions(net, 3))
+    paths = pareto_paths(graph, 0, net.n_nodes - 1, via=[2])
+    for p in paths:
+        visited = graph.state_node[graph.edge_head[p.edges]]
+        assert 2 in visited.tolist()
+    capped = pareto_paths(graph, 0, net.n_nodes - 1, max_transshipments=0)
+    for p in capped:
+        assert graph.transship[p.edges].sum() == 0
+
+
+def test_dijkstra_matches_scipy_on_random_graph() -> None:
+    rng = np.random.default_rng(7)
+    n, m = 400, 3000
+    tail, head = rng.integers(0, n, m), rng.integers(0, n, m)
+    cost = rng.uniform(0.1, 10, m)
+    g = CSRGraph.from_edges(tail, head, cost, n_vertices=n)
+    dist, pred = dijkstra_one_to_all(g, 0)
+    # scipy would add up parallel edges; keep the cheapest, which is what a shortest path uses.
+    frame = (
+        pd.DataFrame({"t": tail, "h": head, "c": cost}).groupby(["t", "h"]).c.min().reset_index()
+    )
+    mat = csr_matrix((frame.c, (frame.t, frame.h)), shape=(n, n))
+    expected = scipy_dijkstra(mat, indices=0)
+    assert np.allclose(dist, expected)
+    reached = np.isfinite(dist) & (np.arange(n) != 0)
+    assert np.allclose(dist[g.indices[pred[reached]]], dist[reached])  # pred reaches the vertex
+    assert np.allclose(dist[reached], dist[_tails(g)[pred[reached]]] + g.cost[pred[reached]])
+
+
+def _tails(g: CSRGraph) -> np.ndarray:
+    return np.repeat(np.arange(g.n_vertices), np.diff(g.indptr))
+
+
+def test_dijkstra_checks_inputs() -> None:
+    g = CSRGraph.from_edges(np.array([0]), np.array([1]), np.array([1.0]), n_vertices=2)
+    bad = CSRGraph(g.indptr, g.indices, g.link_ids, g.cost.astype(np.float32))
+    with pytest.raises(TypeError, match="cost must be float64, got float32"):
+        dijkstra_one_to_all(bad, 0)
+    with pytest.raises(ValueError, match="source 5 out of range"):
+        dijkstra_one_to_all(g, 5)
