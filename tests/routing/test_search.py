@@ -10,8 +10,15 @@ import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
-from silkrail import CSRGraph, LegEmissions, compile_graph, dijkstra_one_to_all, pareto_paths
-from silkrail import CorridorNetwork, network_from_frames
+from silkrail import (
+    CorridorNetwork,
+    CSRGraph,
+    LegEmissions,
+    compile_graph,
+    dijkstra_one_to_all,
+    network_from_frames,
+    pareto_paths,
+)
 from silkrail.graph import EDGE_TRANSFER
 from silkrail.network import great_circle_km
 
