@@ -472,3 +472,7 @@ def plan_command(
             out.print(_legs_table(i, route))
     if geojson_path is not None:
         out.print(f"wrote {len(result.routes)} routes to {geojson_path}", highlight=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""Run the silkrail CLI with ``python -m silkrail``."""
+
+from silkrail.cli import main
+
+main()
