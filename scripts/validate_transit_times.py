@@ -1,0 +1,233 @@
+"""Compare the planner with published China–Europe transit times and write docs/validation.md.
+
+Every row of ``../shared/facts/transit-times-calibration.csv`` whose origin and destination
+name places in the network is planned with silkrail; the route family the row describes
+(Northern, Middle Corridor, sea via Suez or the Cape) picks the route. A row "matches" when the
+model's median transit time lies inside the published range widened by 20 % on each side; a
+published distance matches within ±10 %.
+
+Run:  python scripts/validate_transit_times.py [--calibration CSV] [--out docs/validation.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+import silkrail
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CSV = ROOT.parent / "shared" / "facts" / "transit-times-calibration.csv"
+NOTES = Path(__file__).with_name("validation_notes.md")
+TOLERANCE = 0.20
+DISTANCE_TOLERANCE = 0.10
+
+
+@dataclass
+class Outcome:
+    row: int
+    origin: str
+    destination: str
+    route_via: str
+    published: str
+    family: str
+    status: str
+    model_p50: float = math.nan
+    model_p95: float = math.nan
+    model_km: float = math.nan
+    published_km: float = math.nan
+    label: str = ""
+    inside: bool | None = None
+    km_inside: bool | None = None
+
+
+def family_of(route_via: str, destination: str) -> str:
+    text = f"{route_via} {destination}".lower()
+    if "cape" in text:
+        return "sea-cape"
+    if ("sea" in text and "suez" in text) or "red sea" in text:
+        return "sea-suez"
+    if any(w in text for w in ("middle corridor", "caspian", "titr", "marmaray", "btk", "aktau")):
+        return "middle"
+    if any(
+        w in text
+        for w in ("northern", "western corridor", "russia", "manzhouli", "trans-siberian", "1520")
+    ):
+        return "northern"
+    if "turkmenistan" in text or "iran" in text:
+        return "southern"
+    return "any"
+
+
+def _names(cell: str) -> list[str]:
+    cell = cell.split("(")[0] if "(" in cell and "/" not in cell.split("(")[0] else cell
+    parts = [p.strip() for p in cell.replace("(", "/").replace(")", "").split("/")]
+    return [p for p in parts if p]
+
+
+def _locate_any(net: silkrail.CorridorNetwork, cell: str) -> list[silkrail.Location]:
+    found = []
+    for name in _names(cell):
+        try:
+            found.append(silkrail.locate(net, name))
+        except silkrail.UnknownLocationError:
+            continue
+    return found
+
+
+def _options(family: str) -> dict[str, object]:
+    if family == "sea-cape":
+        return {"avoid_countries": ["EG"]}
+    if family == "middle":
+        return {"avoid_countries": ["RU", "BY"], "modes": ["rail", "ferry"]}
+    if family in ("northern", "southern"):
+        return {"modes": ["rail"]}
+    return {}
+
+
+def _matches(family: str, route: silkrail.Route) -> bool:
+    label = route.label
+    return {
+        "sea-cape": label.startswith("Sea via the Cape"),
+        "sea-suez": label.startswith("Sea via Suez"),
+        "middle": label.startswith("Middle Corridor"),
+        "northern": label.startswith("Northern"),
+        "southern": label.startswith("Southern"),
+        "any": True,
+    }[family]
+
+
+def evaluate(net: silkrail.CorridorNetwork, calib: pd.DataFrame) -> list[Outcome]:
+    out = []
+    for i, row in calib.iterrows():
+        lo = float(row["transit_days_min"]) if pd.notna(row["transit_days_min"]) else math.nan
+        hi = float(row["transit_days_max"]) if pd.notna(row["transit_days_max"]) else lo
+        published = "–" if math.isnan(lo) else (f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}")
+        fam = family_of(str(row["route_via"]), str(row["destination"]))
+        o = Outcome(
+            row=int(i) + 2,
+            origin=str(row["origin"]),
+            destination=str(row["destination"]),
+            route_via=str(row["route_via"]),
+            published=published,
+            family=fam,
+            status="",
+            published_km=float(row["distance_km"]) if pd.notna(row["distance_km"]) else math.nan,
+        )
+        origins = _locate_any(net, o.origin)
+        dests = _locate_any(net, o.destination)
+        if not origins or not dests:
+            missing = o.origin if not origins else o.destination
+            o.status = f"not mappable: {missing!r} is not a single place in the network"
+            out.append(o)
+            continue
+        best: list[silkrail.Route] = []
+        for a, b in itertools.product(origins, dests):
+            if a.index == b.index:
+                continue
+            try:
+                result = silkrail.plan(net, a.id, b.id, max_routes=50, **_options(fam))
+            except silkrail.NoRouteError:
+                continue
+            routes = [r for r in result.routes if _matches(fam, r)]
+            if routes:
+                best.append(min(routes, key=lambda r: r.generalized_cost))
+        if not best:
+            o.status = f"no {fam} route in the model"
+            out.append(o)
+            continue
+        o.model_p50 = min(r.transit_days_p50 for r in best)
+        o.model_p95 = max(r.transit_days_p95 for r in best)
+        o.model_km = min(r.distance_km for r in best)
+        o.label = best[0].label
+        o.status = "mapped"
+        if not math.isnan(lo):
+            p50s = [r.transit_days_p50 for r in best]
+            o.inside = any(lo * (1 - TOLERANCE) <= p <= hi * (1 + TOLERANCE) for p in p50s)
+        if not math.isnan(o.published_km):
+            kms = [r.distance_km for r in best]
+            o.km_inside = any(abs(k / o.published_km - 1) <= DISTANCE_TOLERANCE for k in kms)
+        out.append(o)
+    return out
+
+
+def _fmt(x: float, digits: int = 1) -> str:
+    return "–" if math.isnan(x) else f"{x:,.{digits}f}"
+
+
+def render(outcomes: list[Outcome], calibration: Path) -> str:
+    mapped = [o for o in outcomes if o.status == "mapped" and o.inside is not None]
+    hits = sum(bool(o.inside) for o in mapped)
+    km = [o for o in outcomes if o.km_inside is not None]
+    km_hits = sum(bool(o.km_inside) for o in km)
+    lines = [
+        "# Validation against published figures",
+        "",
+        "## Transit times (route planner)",
+        "",
+        "Generated by `python scripts/validate_transit_times.py` from "
+        f"`{calibration.name}` (../shared/facts). Each row is planned with the packaged network "
+        "and default parameters; nothing in the dataset was tuned to these rows. A row is inside "
+        f"when the model's median (p50) transit time lies within the published range ±"
+        f"{TOLERANCE:.0%}; distances are compared within ±{DISTANCE_TOLERANCE:.0%}.",
+        "",
+        f"**{hits} of {len(mapped)} mappable rows inside the published range ±{TOLERANCE:.0%} "
+        f"({(hits / len(mapped) if mapped else 0):.0%}; target ≥ 75 %).** "
+        f"Distances: {km_hits} of {len(km)} within ±{DISTANCE_TOLERANCE:.0%}. "
+        f"{len(outcomes) - len(mapped)} rows not compared (no place in the network, or no "
+        "published time).",
+        "",
+        "| row | origin → destination | route (published) | published days | model route | "
+        "model p50 | model p95 | inside ±20% | published km | model km | km ±10% |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for o in outcomes:
+        inside = "–" if o.inside is None else ("yes" if o.inside else "**no**")
+        kmok = "–" if o.km_inside is None else ("yes" if o.km_inside else "**no**")
+        model = o.label if o.status == "mapped" else o.status
+        lines.append(
+            f"| {o.row} | {o.origin} → {o.destination} | {o.route_via} | {o.published} | "
+            f"{model} | {_fmt(o.model_p50)} | {_fmt(o.model_p95)} | {inside} | "
+            f"{_fmt(o.published_km, 0)} | {_fmt(o.model_km, 0)} | {kmok} |"
+        )
+    lines.append("")
+    if NOTES.is_file():
+        lines += [NOTES.read_text(encoding="utf-8").rstrip(), ""]
+    return "\n".join(lines)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--calibration", type=Path, default=DEFAULT_CSV)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "validation.md")
+    args = parser.parse_args()
+    if not args.calibration.is_file():
+        raise SystemExit(f"calibration file not found: {args.calibration}")
+    calib = pd.read_csv(args.calibration)
+    net = silkrail.load_network()
+    outcomes = evaluate(net, calib)
+    text = render(outcomes, args.calibration)
+    existing = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+    marker = "\n## Assignment"
+    tail = existing[existing.index(marker) :] if marker in existing else ""
+    write_atomic(args.out, text.rstrip() + "\n" + tail)
+    mapped = [o for o in outcomes if o.inside is not None]
+    print(f"{sum(bool(o.inside) for o in mapped)}/{len(mapped)} rows inside ±20%; wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
