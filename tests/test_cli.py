@@ -108,3 +108,45 @@ def test_version(runner: CliRunner) -> None:
     result = runner.invoke(main, ["--version"])
     assert result.exit_code == 0
     assert "silkrail" in result.output
+
+
+def test_plan_json_and_geojson(runner: CliRunner, toy_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "routes.geojson"
+    args = ["plan", "Alpha", "Epsilon", "--data", str(toy_dir), "--json", "--geojson", str(out)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["origin"]["id"] == "CN-ALPHA"
+    assert data["routes"][0]["transshipments"] == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["features"][0]["properties"]["rank"] == 1
+
+
+def test_plan_table_with_legs(runner: CliRunner, toy_dir: Path) -> None:
+    result = runner.invoke(main, ["plan", "Alpha", "Epsilon", "--data", str(toy_dir), "--legs"])
+    assert result.exit_code == 0, result.output
+    assert "gauge change" in result.output
+    assert "Alpha → Epsilon Port" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["Alpha", "Epsilon", "--avoid-country", "KZ"], 5, "--avoid-country excludes"),
+        (["Alpha", "Epsilon", "--max-transshipments", "0"], 5, "--max-transshipments"),
+        (["Alpah", "Epsilon"], 4, "did you mean 'Alpha'"),
+        (["Alpha", "Epsilon", "--modes", "air"], 2, "unknown modes ['air']"),
+        (["Alpha", "Epsilon", "--avoid-country", "XX"], 2, "unknown country code 'XX'"),
+        (["Alpha", "Epsilon", "--container", "45"], 2, "'45' is not one of"),
+    ],
+)
+def test_plan_errors_have_distinct_exit_codes(
+    runner: CliRunner, toy_dir: Path, args: list[str], code: int, words: str
+) -> None:
+    result = runner.invoke(main, ["plan", *args, "--data", str(toy_dir)])
+    assert result.exit_code == code, result.output
+    assert words in result.output
+    assert "Traceback" not in result.output
+    as_json = runner.invoke(main, ["plan", *args, "--data", str(toy_dir), "--json"])
+    assert as_json.exit_code == code
+    if code != 2 or "--container" not in args:
+        assert words in json.loads(as_json.output)["error"]

@@ -37,11 +37,12 @@ F = TypeVar("F", bound="Callable[..., Any]")
 
 
 def _stdout() -> Console:
-    return Console(soft_wrap=True)
+    # Piped output is read by people in logs and by scripts: do not wrap tables at 80 columns.
+    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, soft_wrap=True)
+    return Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 200)
 
 
 def _emit_json(obj: object) -> None:
