@@ -43,7 +43,7 @@ def test_every_row_has_a_source_and_every_source_a_url_and_year(
     src = frames["sources"]
     assert src["url"].str.match(r"^https?://").all()
     years = pd.to_numeric(src["year"], errors="coerce")
-    assert years.between(1990, 2026).all()
+    assert years.between(1900, 2026).all()
 
 
 def test_derived_distances_say_how(frames: dict[str, pd.DataFrame]) -> None:

@@ -243,6 +243,20 @@ class CorridorNetwork:
         """Whether each node processes trains at a border crossing."""
         return ~np.isnan(self.border_hours)
 
+    @cached_property
+    def is_sea_waypoint(self) -> BoolArray:
+        """Whether each node is a point ships pass (all its links are sea, no port transfer).
+
+        Canals, straits and capes are modelled as such nodes; routes list the countries and
+        count the borders of the places cargo stops at, not of the waters ships pass.
+        """
+        non_sea = np.zeros(self.n_nodes, dtype=bool)
+        other = self.link_mode != LinkMode.SEA
+        non_sea[self.link_from[other]] = True
+        non_sea[self.link_to[other]] = True
+        out: BoolArray = ~non_sea & ~self.offers_port_transfer
+        return out
+
     def kind_names(self) -> list[str]:
         """Node kinds as names (``"terminal"``, ``"border"``, ...)."""
         return [NodeKind(k).name.lower() for k in self.node_kind]

@@ -60,5 +60,9 @@ def country_rings() -> tuple[tuple[str, FloatArray], ...]:
         elif geom["type"] != "MultiPolygon":
             continue
         for polygon in polygons:
-            out.extend((name, _ring(arcs, ring)) for ring in polygon)
+            for ring_arcs in polygon:
+                ring = _ring(arcs, ring_arcs)
+                # Rings cut by the antimeridian would draw a line across the whole map.
+                if np.abs(np.diff(ring[:, 0])).max(initial=0.0) < 180.0:
+                    out.append((name, ring))
     return tuple(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -176,7 +177,7 @@ def _route(
 ) -> Route:
     legs: list[Leg] = []
     hours_mean = hours_var = cost = wtw = ttw = dist = 0.0
-    borders = transship = 0
+    transship = 0
     modes = [m.name.lower() for m in LinkMode]
     for e in path.edges:
         a = int(graph.state_node[graph.edge_tail[e]])
@@ -219,11 +220,14 @@ def _route(
         wtw += float(graph.co2_wtw[e])
         ttw += float(graph.co2_ttw[e])
         dist += float(graph.distance_km[e])
-        borders += int(graph.border[e])
         transship += int(graph.transship[e])
     nodes = [legs[0].from_id] + [leg.to_id for leg in legs if leg.to_id != leg.from_id]
     country = {str(net.node_id[i]): str(net.node_country[i]) for i in range(net.n_nodes)}
-    countries = list(dict.fromkeys(country[n] for n in nodes))
+    # Borders and countries count where cargo stops, not the straits and canals ships pass.
+    waypoint = {str(net.node_id[i]) for i in np.flatnonzero(net.is_sea_waypoint)}
+    stops = [country[n] for n in nodes if n not in waypoint]
+    countries = list(dict.fromkeys(stops))
+    borders = sum(a != b for a, b in itertools.pairwise(stops))
     return Route(
         label=corridor_label(legs, country),
         hours_mean=hours_mean,
