@@ -124,6 +124,13 @@ SPEEDS: dict[str, tuple[float | None, str, list[str]]] = {
         "1,200 km/day accelerated container trains on Russian Railways (2015)",
         ["censoo_rzd_2016"],
     ),
+    "ERAI1520": (
+        5430.0 / (7.31 * 24),
+        "5,430 km ÷ 7.31 days: ERAI measured transit time of the 1520 mm stretch "
+        "Dostyk/Altynkol-Brest/Bruzgi (15 Jul 2024), an average including the crossings inside "
+        "the customs union; replaces claimed peak speeds (1,200 km/day) on KZ/RU/BY lines",
+        ["erai_index_2024", "cargoforwarder_erai_2019"],
+    ),
     "EU18": (
         18.0,
         "18 km/h average freight train speed on many EU international routes (ECA 2016)",

@@ -19,16 +19,17 @@ _PAREN = re.compile(r"\s*[(/].*$")
 
 
 def short_name(name: str) -> str:
-    """Strip a node name of its parenthesised or slash-separated qualifiers.
+    """Shorten a node name to the place name a label needs: its first word.
 
     Examples
     --------
     >>> short_name("Baku International Sea Trade Port (Alat)")
-    'Baku International Sea Trade Port'
-    >>> short_name("Brest")
-    'Brest'
+    'Baku'
+    >>> short_name("Kuźnica Białostocka"), short_name("Zamyn-Uud")
+    ('Kuźnica', 'Zamyn-Uud')
     """
-    return _PAREN.sub("", name).strip() or name
+    base = _PAREN.sub("", name).strip() or name
+    return base.split()[0]
 
 
 def _dedupe(names: list[str]) -> list[str]:
@@ -64,11 +65,18 @@ def corridor_label(legs: Sequence[Leg], node_country: dict[str, str]) -> str:
     countries = {node_country[leg.to_id] for leg in travel} | {
         node_country[leg.from_id] for leg in travel
     }
-    if any(leg.mode == "sea" for leg in travel):
+    sea = [leg for leg in travel if leg.mode == "sea"]
+    if sea:
         via = "Suez" if "EG" in countries else "the Cape" if "ZA" in countries else "sea"
-        sea = [leg for leg in travel if leg.mode == "sea"]
         ends = f"{short_name(sea[0].from_name)}–{short_name(sea[-1].to_name)}"
-        return f"Sea via {via} ({ends})"
+        before = travel[: travel.index(sea[0])]
+        if not any(leg.mode == "ferry" for leg in before) and all(
+            node_country[leg.to_id] == node_country[travel[0].from_id] for leg in before
+        ):
+            return f"Sea via {via} ({ends})"
+        # Land (and Caspian) legs to a port abroad, then a deep-sea leg.
+        land = corridor_label(before, node_country)
+        return f"{land}, then sea via {via} ({ends})"
     caspian = any(
         leg.mode == "ferry"
         and node_country[leg.from_id] in CASPIAN_STATES

@@ -387,15 +387,11 @@ def plan(
     routes = [_route(net, graph, p, vot) for p in paths]
     chosen = _select(routes, max_routes)
     if "sea" in allowed and not any("sea" in r.modes for r in chosen):
-        sea_edges = np.zeros(graph.n_edges, dtype=bool)
-        travel = graph.edge_kind == EDGE_TRAVEL
-        sea_edges[travel] = net.link_mode[graph.edge_link[travel]] == LinkMode.SEA
-        sea_paths = _search(graph, req, ok, eps=eps, require=sea_edges)
-        if sea_paths:
-            sea_routes = [_route(net, graph, p, vot) for p in sea_paths]
-            best_sea = min(sea_routes, key=lambda r: r.generalized_cost)
+        best_sea = _sea_option(net, graph, req, ok, vot, eps)
+        if best_sea is not None:
             best_sea = _with_pareto(best_sea, routes)
-            chosen = sorted([*chosen[: max_routes - 1], best_sea], key=lambda r: r.generalized_cost)
+            keep = chosen[: max(max_routes - 1, 1)]
+            chosen = sorted([*keep, best_sea], key=lambda r: r.generalized_cost)
     constraints = {
         "avoid_countries": sorted(req.avoid_countries),
         "avoid_nodes": sorted(str(net.node_id[i]) for i in req.avoid_nodes),
@@ -413,6 +409,32 @@ def plan(
         cargo_tonnes=tonnes,
         constraints=constraints,
     )
+
+
+def _sea_option(
+    net: CorridorNetwork,
+    graph: CorridorGraph,
+    req: _Request,
+    ok: BoolArray,
+    vot: float,
+    eps: float,
+) -> Route | None:
+    """Find the best route whose main haul is a deep-sea voyage, for comparison.
+
+    The sea option reaches a port and leaves the destination port on standard or Iberian
+    gauge rail only (no 1520 mm network, no Caspian or Black Sea ferry), must use a sea link,
+    and may not visit a node twice; so it is the shipper's real alternative, not a detour
+    that adds a sea leg to a land route.
+    """
+    travel = graph.edge_kind == EDGE_TRAVEL
+    link = np.where(travel, graph.edge_link, 0)
+    mode = net.link_mode[link]
+    sea_edges = travel & (mode == LinkMode.SEA)
+    broad_or_ferry = travel & ((mode == LinkMode.FERRY) | (net.link_gauge_mm[link] == 1520))
+    paths = _search(graph, req, ok & ~broad_or_ferry, eps=eps, require=sea_edges)
+    routes = [_route(net, graph, p, vot) for p in paths]
+    simple = [r for r in routes if len(set(r.nodes)) == len(r.nodes)]
+    return min(simple, key=lambda r: r.generalized_cost) if simple else None
 
 
 def _with_pareto(route: Route, pareto_routes: list[Route]) -> Route:

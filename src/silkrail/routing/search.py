@@ -215,6 +215,12 @@ def pareto_paths(
     sources = graph.states_of(origin) + start_layer * n_states
     is_target = np.zeros(layers * n_states, dtype=np.bool_)
     is_target[graph.states_of(destination) + (layers - 1) * n_states] = True
+    # A path may not pass through the destination before it has met every stage condition:
+    # "reach Duisburg, go on to a port, come back" is no route.
+    dest_early = np.isin(
+        head, graph.states_of(destination)[:, None] + np.arange(layers - 1) * n_states
+    )
+    ok_l &= ~dest_early
     cap = _INITIAL_LABELS
     while True:
         lab_state = np.empty(cap, dtype=np.int64)
