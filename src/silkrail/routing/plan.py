@@ -13,7 +13,7 @@ from silkrail.errors import NoRouteError
 from silkrail.graph import EDGE_TRAVEL, CorridorGraph, LegEmissions, compile_graph
 from silkrail.network._schema import MODES, LinkMode
 from silkrail.network.lookup import Location, locate
-from silkrail.routing.labels import corridor_label
+from silkrail.routing.labels import CASPIAN_STATES, NORTHERN_STATES, corridor_label
 from silkrail.routing.results import (
     _Z95,
     HOURS_PER_DAY,
@@ -386,12 +386,17 @@ def plan(
         raise _diagnose(net, graph, req)
     routes = [_route(net, graph, p, vot) for p in paths]
     chosen = _select(routes, max_routes)
-    if "sea" in allowed and not any("sea" in r.modes for r in chosen):
-        best_sea = _sea_option(net, graph, req, ok, vot, eps)
-        if best_sea is not None:
-            best_sea = _with_pareto(best_sea, routes)
-            keep = chosen[: max(max_routes - 1, 1)]
-            chosen = sorted([*keep, best_sea], key=lambda r: r.generalized_cost)
+    extras = []
+    for family, finder in _FAMILIES.items():
+        if any(_family(r) == family for r in chosen):
+            continue
+        option = finder(net, graph, req, ok, vot, eps)
+        best = chosen[0].generalized_cost
+        if option is not None and option.generalized_cost <= _FAMILY_GC_FACTOR * best:
+            extras.append(_with_pareto(option, routes))
+    if extras:
+        keep = chosen[: max(max_routes - len(extras), 1)]
+        chosen = sorted([*keep, *extras], key=lambda r: r.generalized_cost)
     constraints = {
         "avoid_countries": sorted(req.avoid_countries),
         "avoid_nodes": sorted(str(net.node_id[i]) for i in req.avoid_nodes),
@@ -411,6 +416,43 @@ def plan(
     )
 
 
+def _family(route: Route) -> str:
+    """Return the corridor family of a route: sea, middle, northern or other."""
+    if route.label.startswith("Sea via"):
+        return "sea"
+    if route.label.startswith("Middle Corridor"):
+        return "middle"
+    if route.label.startswith("Northern"):
+        return "northern"
+    return "other"
+
+
+def _option(
+    net: CorridorNetwork,
+    graph: CorridorGraph,
+    req: _Request,
+    ok: BoolArray,
+    vot: float,
+    eps: float,
+    *,
+    require: BoolArray,
+    exclude: BoolArray,
+    family: str,
+) -> Route | None:
+    """Find the best route of one corridor family that visits no node twice."""
+    if not (ok & require).any():
+        return None
+    paths = _search(graph, req, ok & ~exclude, eps=eps, require=require)
+    routes = [_route(net, graph, p, vot) for p in paths]
+    fitting = [r for r in routes if len(set(r.nodes)) == len(r.nodes) and _family(r) == family]
+    return min(fitting, key=lambda r: r.generalized_cost) if fitting else None
+
+
+def _edge_modes(net: CorridorNetwork, graph: CorridorGraph) -> tuple[BoolArray, np.ndarray]:
+    travel = graph.edge_kind == EDGE_TRAVEL
+    return travel, net.link_mode[np.where(travel, graph.edge_link, 0)]
+
+
 def _sea_option(
     net: CorridorNetwork,
     graph: CorridorGraph,
@@ -421,20 +463,62 @@ def _sea_option(
 ) -> Route | None:
     """Find the best route whose main haul is a deep-sea voyage, for comparison.
 
-    The sea option reaches a port and leaves the destination port on standard or Iberian
-    gauge rail only (no 1520 mm network, no Caspian or Black Sea ferry), must use a sea link,
-    and may not visit a node twice; so it is the shipper's real alternative, not a detour
-    that adds a sea leg to a land route.
+    It reaches a port and leaves the destination port on standard or Iberian gauge rail only
+    (no 1520 mm network, no Caspian or Black Sea ferry) and must use a sea link: the shipper's
+    real alternative, not a detour that adds a sea leg to a land route.
     """
-    travel = graph.edge_kind == EDGE_TRAVEL
+    travel, mode = _edge_modes(net, graph)
     link = np.where(travel, graph.edge_link, 0)
-    mode = net.link_mode[link]
-    sea_edges = travel & (mode == LinkMode.SEA)
     broad_or_ferry = travel & ((mode == LinkMode.FERRY) | (net.link_gauge_mm[link] == 1520))
-    paths = _search(graph, req, ok & ~broad_or_ferry, eps=eps, require=sea_edges)
-    routes = [_route(net, graph, p, vot) for p in paths]
-    simple = [r for r in routes if len(set(r.nodes)) == len(r.nodes)]
-    return min(simple, key=lambda r: r.generalized_cost) if simple else None
+    return _option(
+        net, graph, req, ok, vot, eps,
+        require=travel & (mode == LinkMode.SEA), exclude=broad_or_ferry, family="sea",
+    )  # fmt: skip
+
+
+def _middle_option(
+    net: CorridorNetwork,
+    graph: CorridorGraph,
+    req: _Request,
+    ok: BoolArray,
+    vot: float,
+    eps: float,
+) -> Route | None:
+    """Find the best Middle Corridor route: one that crosses the Caspian by ferry, no sea."""
+    travel, mode = _edge_modes(net, graph)
+    tail = graph.state_node[graph.edge_tail]
+    head = graph.state_node[graph.edge_head]
+    caspian = np.isin(net.node_country, list(CASPIAN_STATES))
+    require = travel & (mode == LinkMode.FERRY) & caspian[tail] & caspian[head]
+    return _option(
+        net, graph, req, ok, vot, eps,
+        require=require, exclude=travel & (mode == LinkMode.SEA), family="middle",
+    )  # fmt: skip
+
+
+def _northern_option(
+    net: CorridorNetwork,
+    graph: CorridorGraph,
+    req: _Request,
+    ok: BoolArray,
+    vot: float,
+    eps: float,
+) -> Route | None:
+    """Find the best Northern route: rail through Russia or Belarus, no ferry or sea."""
+    travel, mode = _edge_modes(net, graph)
+    north = np.isin(net.node_country, list(NORTHERN_STATES))
+    touches = north[graph.state_node[graph.edge_tail]] | north[graph.state_node[graph.edge_head]]
+    return _option(
+        net, graph, req, ok, vot, eps,
+        require=travel & touches, exclude=travel & (mode != LinkMode.RAIL), family="northern",
+    )  # fmt: skip
+
+
+# The corridor families a forwarder compares; the best of each is shown even when dominated,
+# unless its generalized cost is more than twice the best route's (a presentation rule: such a
+# detour, e.g. Kashgar -> Tashkent across the Caspian, is no alternative anyone considers).
+_FAMILY_GC_FACTOR = 2.0
+_FAMILIES = {"northern": _northern_option, "middle": _middle_option, "sea": _sea_option}
 
 
 def _with_pareto(route: Route, pareto_routes: list[Route]) -> Route:

@@ -1,0 +1,73 @@
+"""The planner on the packaged corridor network: the forwarder's questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from silkrail import CorridorNetwork, NoRouteError, RoutePlan, load_network, plan
+
+
+@pytest.fixture(scope="module")
+def net() -> CorridorNetwork:
+    return load_network()
+
+
+def _families(result: RoutePlan) -> set[str]:
+    return {r.label.split(" via ")[0] for r in result.routes}
+
+
+def test_chongqing_duisburg_shows_northern_middle_and_sea(net: CorridorNetwork) -> None:
+    result = plan(net, "Chongqing", "Duisburg")
+    assert {"Northern", "Middle Corridor", "Sea"} <= _families(result)
+    best = result.routes[0]
+    assert best.generalized_cost == min(r.generalized_cost for r in result.routes)
+    sea = next(r for r in result.routes if r.label.startswith("Sea via Suez"))
+    assert "sea" in sea.modes
+    assert len(set(sea.nodes)) == len(sea.nodes)
+
+
+def test_avoiding_russia_and_belarus_keeps_the_middle_corridor(net: CorridorNetwork) -> None:
+    result = plan(net, "Chongqing", "Duisburg", avoid_countries=["RU", "BY"])
+    assert not any({"RU", "BY"} & set(r.countries) for r in result.routes)
+    assert "Northern" not in _families(result)
+    assert "Middle Corridor" in _families(result)
+    for r in result.routes:
+        for leg in r.legs:
+            assert net.node_country[net.index_of(leg.from_id)] not in ("RU", "BY")
+
+
+def test_avoiding_egypt_sends_ships_round_the_cape(net: CorridorNetwork) -> None:
+    result = plan(net, "Shanghai", "Rotterdam", avoid_countries=["EG"], modes=["sea", "rail"])
+    labels = [r.label for r in result.routes]
+    assert any(label.startswith("Sea via the Cape") for label in labels)
+    assert not any("Suez" in label for label in labels)
+
+
+def test_gauge_changes_happen_only_where_offered(net: CorridorNetwork) -> None:
+    for origin, dest in [("Chongqing", "Duisburg"), ("Xi'an", "Madrid"), ("Yiwu", "Tehran")]:
+        for r in plan(net, origin, dest).routes:
+            for leg in r.legs:
+                if leg.kind == "gauge change":
+                    assert net.offers_gauge_change[net.index_of(leg.from_id)]
+            gauges = [leg.gauge_mm for leg in r.legs if leg.kind == "travel" and leg.gauge_mm]
+            changes = sum(a != b for a, b in zip(gauges, gauges[1:], strict=False))
+            assert changes <= sum(leg.kind == "gauge change" for leg in r.legs)
+
+
+def test_madrid_needs_the_iberian_gauge_change(net: CorridorNetwork) -> None:
+    best = plan(net, "Xi'an", "Madrid", modes=["rail"]).routes[0]
+    assert best.legs[-1].gauge_mm == 1668
+    assert sum(leg.kind == "gauge change" for leg in best.legs) >= 3
+
+
+def test_planned_line_only_when_asked(net: CorridorNetwork) -> None:
+    without = plan(net, "Kashgar", "Tashkent").routes[0]
+    with_planned = plan(net, "Kashgar", "Tashkent", include_planned=True).routes[0]
+    assert with_planned.hours_mean < without.hours_mean
+    assert with_planned.distance_km < without.distance_km
+
+
+def test_blocking_constraint_is_named(net: CorridorNetwork) -> None:
+    with pytest.raises(NoRouteError) as info:
+        plan(net, "Chongqing", "Duisburg", avoid_countries=["RU", "BY", "KZ", "MN"], modes=["rail"])
+    assert set(info.value.blocking) & {"avoid_country", "modes"}
