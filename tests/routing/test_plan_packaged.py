@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from silkrail import CorridorNetwork, NoRouteError, RoutePlan, load_network, plan
@@ -50,7 +52,7 @@ def test_gauge_changes_happen_only_where_offered(net: CorridorNetwork) -> None:
                 if leg.kind == "gauge change":
                     assert net.offers_gauge_change[net.index_of(leg.from_id)]
             gauges = [leg.gauge_mm for leg in r.legs if leg.kind == "travel" and leg.gauge_mm]
-            changes = sum(a != b for a, b in zip(gauges, gauges[1:], strict=False))
+            changes = sum(a != b for a, b in itertools.pairwise(gauges))
             assert changes <= sum(leg.kind == "gauge change" for leg in r.legs)
 
 
