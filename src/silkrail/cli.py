@@ -8,12 +8,13 @@ Exit codes: 0 success; 1 unexpected internal error; 2 usage error (bad option or
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import click
 from rich.console import Console
@@ -135,7 +136,28 @@ def _network(data: Path | None) -> silkrail.CorridorNetwork:
     return silkrail.load_network() if data is None else silkrail.read_network(data)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A group whose heavy subcommands are imported only when they are run or listed."""
+
+    lazy: ClassVar[dict[str, str]] = {
+        "assign": "silkrail._cli_assign:assign",
+        "simulate": "silkrail._cli_simulate:simulate",
+        "serve": "silkrail._cli_serve:serve",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.lazy.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module, _, attr = target.partition(":")
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(silkrail.__version__, prog_name="silkrail")
 def main() -> None:
     """Plan, assign and simulate container freight on the China–Europe land corridors."""

@@ -123,13 +123,14 @@ def brute_force_pareto(graph, origin: int, dest: int, cols: list[str]) -> set[tu
     return front
 
 
+@pytest.mark.parametrize("compile_above", [0, 10**9], ids=["compiled", "python"])
 @pytest.mark.parametrize("seed", range(12))
-def test_pareto_set_matches_brute_force(seed: int) -> None:
+def test_pareto_set_matches_brute_force(seed: int, compile_above: int) -> None:
     net = random_network(seed)
     graph = compile_graph(net, emissions=random_emissions(net, seed))
     origin, dest = 0, net.n_nodes - 1
     expected = brute_force_pareto(graph, origin, dest, ["time_mean", "cost", "co2_wtw"])
-    paths = pareto_paths(graph, origin, dest)
+    paths = pareto_paths(graph, origin, dest, compile_above=compile_above)
     got = {tuple(np.round(p.criteria, 6)) for p in paths}
     assert got == expected
     # Each path's criteria equal the sums over its edges, and paths are contiguous.

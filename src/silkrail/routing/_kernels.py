@@ -1,18 +1,42 @@
-"""numba kernels of the routing engines. Callers allocate every output array."""
+"""numba kernels of the routing engines. Callers allocate every output array.
+
+The kernels are written as plain functions and compiled with ``numba.njit(cache=True)`` on
+first use through :func:`jit`; numba itself is imported only then. The planner runs the Pareto
+kernel uncompiled on small graphs (the packaged corridor network), which saves the 0.5–1 s that
+loading numba's compiler costs a command-line process, and compiled on large ones. Both run the
+same function, and the tests check both against brute-force enumeration.
+"""
 
 from __future__ import annotations
 
 import heapq
+from typing import Any
 
-import numba as nb
 import numpy as np
 
-__all__ = ["dijkstra_kernel", "pareto_kernel"]
+__all__ = ["N_CRIT", "dijkstra_kernel", "jit", "pareto_kernel"]
 
 N_CRIT = 4  # criteria columns in the multi-criteria search (unused ones are zero)
+_HELPERS = ("_sift_up", "_sift_down")
+_compiled: dict[str, Any] = {}
 
 
-@nb.njit(cache=True)
+def jit(name: str) -> Any:
+    """Return the numba-compiled version of kernel `name` (compiled and cached on first use)."""
+    if name not in _compiled:
+        import numba
+
+        module = globals()
+        for helper in _HELPERS:
+            # Kernels call their helpers through module globals, which numba resolves when it
+            # compiles the caller: the helpers must be dispatchers by then.
+            if helper not in _compiled:
+                _compiled[helper] = numba.njit(cache=True)(module[helper])
+                module[helper] = _compiled[helper]
+        _compiled[name] = numba.njit(cache=True)(module[name])
+    return _compiled[name]
+
+
 def _sift_up(heap_v: np.ndarray, heap_k: np.ndarray, pos: np.ndarray, i: int) -> None:
     v = heap_v[i]
     k = heap_k[i]
@@ -29,7 +53,6 @@ def _sift_up(heap_v: np.ndarray, heap_k: np.ndarray, pos: np.ndarray, i: int) ->
     pos[v] = i
 
 
-@nb.njit(cache=True)
 def _sift_down(heap_v: np.ndarray, heap_k: np.ndarray, pos: np.ndarray, i: int, n: int) -> None:
     v = heap_v[i]
     k = heap_k[i]
@@ -50,7 +73,6 @@ def _sift_down(heap_v: np.ndarray, heap_k: np.ndarray, pos: np.ndarray, i: int, 
     pos[v] = i
 
 
-@nb.njit(cache=True)
 def dijkstra_kernel(
     indptr: np.ndarray,
     indices: np.ndarray,
@@ -106,16 +128,6 @@ def dijkstra_kernel(
                     _sift_up(heap_v, heap_k, pos, p)
 
 
-@nb.njit(cache=True)
-def _dominates(a: np.ndarray, b: np.ndarray, eps: float) -> bool:
-    # a dominates b when a is no worse than b in every criterion (within a relative eps).
-    ok = True
-    for k in range(a.shape[0]):
-        ok = ok and a[k] <= b[k] * (1.0 + eps) + 1e-12
-    return ok
-
-
-@nb.njit(cache=True)
 def pareto_kernel(
     indptr: np.ndarray,
     head: np.ndarray,
@@ -148,7 +160,8 @@ def pareto_kernel(
     nxt = np.full(cap, -1, dtype=np.int64)
     targets = np.empty(cap, dtype=np.int64)
     n_targets = 0
-    new = np.empty(crit.shape[1], dtype=np.float64)
+    n_crit = crit.shape[1]
+    new = np.empty(n_crit, dtype=np.float64)
     heap = [(0.0, 0.0, 0.0, 0.0, np.int64(0))]
     heap.pop()
     n = 0
@@ -179,30 +192,48 @@ def pareto_kernel(
             if not edge_ok[e]:
                 continue
             t = head[e]
-            for k in range(new.shape[0]):
+            for k in range(n_crit):
                 new[k] = lab_crit[lab, k] + crit[e, k]
             if limit_col >= 0 and new[limit_col] > limit:
                 continue
+            # Dominance is written out inline (no helper call) so that the kernel also runs
+            # uncompiled. m dominates new when m is no worse in every criterion (within eps).
             dominated = False
             for i in range(n_targets):
                 m = targets[i]
-                if lab_alive[m] and _dominates(lab_crit[m], new, eps):
+                if lab_alive[m]:
                     dominated = True
-                    break
+                    for k in range(n_crit):
+                        if lab_crit[m, k] > new[k] * (1.0 + eps) + 1e-12:
+                            dominated = False
+                            break
+                    if dominated:
+                        break
             if dominated:
                 continue
             m = first[t]
             while m != -1:
-                if lab_alive[m] and _dominates(lab_crit[m], new, eps):
+                if lab_alive[m]:
                     dominated = True
-                    break
+                    for k in range(n_crit):
+                        if lab_crit[m, k] > new[k] * (1.0 + eps) + 1e-12:
+                            dominated = False
+                            break
+                    if dominated:
+                        break
                 m = nxt[m]
             if dominated:
                 continue
             m = first[t]
             while m != -1:
-                if lab_alive[m] and _dominates(new, lab_crit[m], 0.0):
-                    lab_alive[m] = False
+                if lab_alive[m]:
+                    worse = True
+                    for k in range(n_crit):
+                        if new[k] > lab_crit[m, k] + 1e-12:
+                            worse = False
+                            break
+                    if worse:
+                        lab_alive[m] = False
                 m = nxt[m]
             if n >= cap:
                 return -1

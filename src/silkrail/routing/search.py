@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from silkrail.routing._kernels import N_CRIT, dijkstra_kernel, pareto_kernel
+from silkrail.routing._kernels import N_CRIT, jit, pareto_kernel
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -28,6 +28,8 @@ CRITERIA = {
     "borders": "border",
 }
 _INITIAL_LABELS = 1 << 16
+# Below this many (layered) edges the Pareto kernel runs uncompiled: faster than loading numba.
+COMPILE_ABOVE_EDGES = 20_000
 _MAX_LABELS = 1 << 24
 
 
@@ -86,7 +88,7 @@ def dijkstra_one_to_all(graph: CSRGraph, source: int) -> tuple[FloatArray, IntAr
         raise ValueError(msg)
     dist = np.empty(n, dtype=np.float64)
     pred = np.empty(n, dtype=np.int64)
-    dijkstra_kernel(graph.indptr, graph.indices, graph.cost, int(source), dist, pred)
+    jit("dijkstra_kernel")(graph.indptr, graph.indices, graph.cost, int(source), dist, pred)
     return dist, pred
 
 
@@ -145,6 +147,7 @@ def pareto_paths(
     max_transshipments: int | None = None,
     eps: float = 0.0,
     require: BoolArray | None = None,
+    compile_above: int = COMPILE_ABOVE_EDGES,
 ) -> list[ParetoPath]:
     """Every Pareto-optimal path between two nodes of a state-expanded graph.
 
@@ -167,6 +170,9 @@ def pareto_paths(
         Relative tolerance of dominance pruning (0 = exact Pareto set).
     require
         Edges of which every path must use at least one (e.g. the sea links).
+    compile_above
+        Run the numba-compiled kernel when the search graph has more edges than this, the
+        same kernel uncompiled otherwise (0: always compiled).
 
     Returns
     -------
@@ -228,7 +234,8 @@ def pareto_paths(
         lab_pred = np.empty(cap, dtype=np.int64)
         lab_edge = np.empty(cap, dtype=np.int64)
         lab_alive = np.zeros(cap, dtype=np.bool_)
-        n = pareto_kernel(
+        kernel = jit("pareto_kernel") if len(head) > compile_above else pareto_kernel
+        n = kernel(
             indptr, head, crit_l, ok_l, sources.astype(np.int64), is_target, limit_col, limit,
             float(eps), lab_state, lab_crit, lab_pred, lab_edge, lab_alive,
         )  # fmt: skip
