@@ -13,6 +13,9 @@ True
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from silkrail.errors import (
     ConvergenceWarning,
     DatasetError,
@@ -20,7 +23,9 @@ from silkrail.errors import (
     NetworkValidationError,
     NoRouteError,
     Problem,
+    ScenarioError,
     SilkrailError,
+    TNTPFormatError,
     UnknownLocationError,
 )
 from silkrail.graph import CorridorGraph, CSRGraph, LegEmissions, compile_graph
@@ -51,11 +56,65 @@ from silkrail.routing import (
     plan,
 )
 
+if TYPE_CHECKING:
+    from silkrail.assignment import (
+        ASSIGNMENT_METHODS,
+        AssignmentResult,
+        ConvergenceReport,
+        TNTPFlow,
+        TrafficNetwork,
+        UserClass,
+        assign,
+        assignment_skims,
+        read_omx,
+        read_tntp_flow,
+        read_tntp_net,
+        read_tntp_trips,
+        write_omx,
+    )
+    from silkrail.simulation import (
+        MonteCarloResult,
+        Scenario,
+        SimulationModel,
+        SimulationResult,
+        corridor_model,
+        replicate,
+        simulate,
+    )
+
+# The assignment and simulation engines (and their dependencies) load on first use, so that
+# `silkrail plan` starts fast; the names are public all the same.
+_LAZY: dict[str, str] = {
+    "ASSIGNMENT_METHODS": "silkrail.assignment",
+    "AssignmentResult": "silkrail.assignment",
+    "ConvergenceReport": "silkrail.assignment",
+    "TNTPFlow": "silkrail.assignment",
+    "TrafficNetwork": "silkrail.assignment",
+    "UserClass": "silkrail.assignment",
+    "assign": "silkrail.assignment",
+    "assignment_skims": "silkrail.assignment",
+    "read_omx": "silkrail.assignment",
+    "read_tntp_flow": "silkrail.assignment",
+    "read_tntp_net": "silkrail.assignment",
+    "read_tntp_trips": "silkrail.assignment",
+    "write_omx": "silkrail.assignment",
+    "MonteCarloResult": "silkrail.simulation",
+    "Scenario": "silkrail.simulation",
+    "SimulationModel": "silkrail.simulation",
+    "SimulationResult": "silkrail.simulation",
+    "corridor_model": "silkrail.simulation",
+    "replicate": "silkrail.simulation",
+    "simulate": "silkrail.simulation",
+}
+
 __version__ = "0.1.0"
 
 __all__ = [
+    "ASSIGNMENT_METHODS",
     "EXPORT_FORMATS",
+    "AssignmentResult",
     "CSRGraph",
+    "ConvergenceReport",
     "ConvergenceWarning",
     "CorridorGraph",
     "CorridorNetwork",
@@ -66,6 +125,7 @@ __all__ = [
     "LegEmissions",
     "LinkMode",
     "Location",
+    "MonteCarloResult",
     "NetworkSummary",
     "NetworkValidationError",
     "NoRouteError",
@@ -73,10 +133,21 @@ __all__ = [
     "Problem",
     "Route",
     "RoutePlan",
+    "Scenario",
+    "ScenarioError",
     "SilkrailError",
+    "SimulationModel",
+    "SimulationResult",
+    "TNTPFlow",
+    "TNTPFormatError",
+    "TrafficNetwork",
     "UnknownLocationError",
+    "UserClass",
     "__version__",
+    "assign",
+    "assignment_skims",
     "compile_graph",
+    "corridor_model",
     "dijkstra_one_to_all",
     "load_network",
     "locate",
@@ -86,7 +157,28 @@ __all__ = [
     "pareto_paths",
     "plan",
     "read_network",
+    "read_omx",
+    "read_tntp_flow",
+    "read_tntp_net",
+    "read_tntp_trips",
+    "replicate",
     "search_locations",
+    "simulate",
     "summarize_network",
     "write_network",
+    "write_omx",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'silkrail' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

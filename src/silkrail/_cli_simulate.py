@@ -1,0 +1,493 @@
+"""The ``silkrail simulate`` command: Monte Carlo simulation of the corridor.
+
+Registered in the main CLI with ``main.add_command(simulate)``. Exit codes follow the CLI's:
+0 success; 1 internal error or a missing optional dependency; 2 bad option or scenario file;
+3 invalid network data; 4 unknown location; 5 no route; 6 output could not be written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import json
+import logging
+import math
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+import numpy as np
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import silkrail
+from silkrail.simulation import (
+    MonteCarloResult,
+    ScenarioSpec,
+    corridor_model,
+    default_services,
+    replicate,
+    scenario_from_yaml,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import pandas as pd
+
+    from silkrail.simulation import SimulationModel
+
+__all__ = ["simulate"]
+
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+EXIT_INVALID_DATA = 3
+EXIT_UNKNOWN_LOCATION = 4
+EXIT_NO_ROUTE = 5
+EXIT_EXPORT = 6
+
+
+class _CommandError(Exception):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _fail(message: str, code: int, *, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False, indent=2))
+    else:
+        Console(stderr=True, soft_wrap=True).print(
+            f"[bold red]error:[/] {message}", highlight=False, markup=True
+        )
+    sys.exit(code)
+
+
+def _load_spec(path: Path | None) -> ScenarioSpec | None:
+    if path is None:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _CommandError(f"cannot read scenario file {path}: {exc}", EXIT_USAGE) from None
+    return scenario_from_yaml(text, source=str(path))
+
+
+def _network(data: Path | None) -> silkrail.CorridorNetwork:
+    return silkrail.load_network() if data is None else silkrail.read_network(data)
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for key, row in df.iterrows():
+        rec: dict[str, Any] = {str(df.index.name or "id"): key}
+        for col, value in row.items():
+            rec[str(col)] = _finite(value) if isinstance(value, float) else value
+        out.append(rec)
+    return out
+
+
+def _run(
+    model: SimulationModel,
+    spec: ScenarioSpec | None,
+    *,
+    label: str,
+    days: float,
+    replications: int,
+    seed: int | None,
+    client: Any,
+    warmup_days: float,
+    show_progress: bool,
+) -> MonteCarloResult:
+    opts: dict[str, Any] = {
+        "replications": replications,
+        "days": days,
+        "seed": seed,
+        "scenario": spec.scenario if spec is not None else None,
+        "warmup_days": warmup_days,
+        "client": client,
+        "scheduler": "serial" if client is None else None,
+        "keep_first": True,
+    }
+    if not show_progress:
+        return replicate(model, **opts)
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task(f"{label}: {replications} replications", total=replications)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return replicate(model, progress=tick, **opts)
+
+
+@contextlib.contextmanager
+def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
+    """Yield one Dask client for all runs of the command (``None``: run in-process)."""
+    if scheduler == "serial":
+        yield None
+        return
+    # Imported by name: an optional extra without type information.
+    distributed: Any = importlib.import_module("distributed")
+    # Worker start-up and shutdown chatter is not for the user of a command-line tool.
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    if scheduler is None:
+        with (
+            distributed.LocalCluster(
+                n_workers=workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
+            yield client
+    else:
+        try:
+            client = distributed.Client(scheduler, timeout="20s")
+        except (OSError, ValueError) as exc:
+            msg = f"cannot connect to the Dask scheduler {scheduler!r}: {exc}"
+            raise _CommandError(msg, EXIT_USAGE) from None
+        with client:
+            yield client
+
+
+def _route_table(mc: MonteCarloResult, base: MonteCarloResult | None) -> pd.DataFrame:
+    df = mc.route_summary()[
+        [
+            "origin",
+            "destination",
+            "finished",
+            "p50_days",
+            "p50_days_ci",
+            "p95_days",
+            "p95_days_ci",
+            "swod_kmh",
+            "swd_kmh",
+        ]
+    ].copy()
+    if base is not None:
+        b = base.route_summary()
+        df["base_p50_days"] = b["p50_days"]
+        df["base_p95_days"] = b["p95_days"]
+    return df
+
+
+def _write(out: Path, mc: MonteCarloResult, table: pd.DataFrame) -> list[str]:
+    out.mkdir(parents=True, exist_ok=True)
+    frames: dict[str, pd.DataFrame] = {
+        "routes": table,
+        "stations": mc.station_summary(),
+        "borders": mc.border_summary(),
+        "bottlenecks": mc.bottlenecks(top=25),
+        "summary": mc.to_frame(),
+        "replications_routes": mc.replications_frame("route"),
+        "replications_stations": mc.replications_frame("station"),
+        "replications_borders": mc.replications_frame("border"),
+    }
+    if mc.first is not None:
+        frames["trains"] = mc.first.to_frame()
+        frames["timeline"] = mc.first.timeline_frame()
+        frames["queues"] = mc.first.queue_lengths(step_hours=24.0).to_frame()
+        frames["sailings"] = mc.first.sailings_frame()
+    written = []
+    for name, frame in frames.items():
+        path = out / f"{name}.parquet"
+        frame.to_parquet(path)
+        written.append(str(path))
+    table.to_csv(out / "routes.csv")
+    written.append(str(out / "routes.csv"))
+    return written
+
+
+def _print(
+    mc: MonteCarloResult,
+    base: MonteCarloResult | None,
+    routes: pd.DataFrame,
+    *,
+    top: int,
+    elapsed: float,
+) -> None:
+    console = Console(soft_wrap=True)
+    title = f"Transit days per route ({mc.replications} replications × {mc.days:g} days"
+    title += f", ±: {mc.confidence:.0%} CI)"
+    t = Table(title=title)
+    for col in ("route", "p50 days", "p95 days", "SWOD km/h", "SWD km/h"):
+        t.add_column(col, justify="left" if col == "route" else "right")
+    if base is not None:
+        t.add_column("base p50", justify="right")
+        t.add_column("base p95", justify="right")
+    for name, r in routes.iterrows():
+        row = [
+            str(name),
+            f"{r.p50_days:.1f} ± {r.p50_days_ci:.1f}",
+            f"{r.p95_days:.1f} ± {r.p95_days_ci:.1f}",
+            f"{r.swod_kmh:.0f}",
+            f"{r.swd_kmh:.0f}",
+        ]
+        if base is not None:
+            row += [f"{r.base_p50_days:.1f}", f"{r.base_p95_days:.1f}"]
+        t.add_row(*row)
+    console.print(t)
+
+    b = Table(title=f"Top {top} bottlenecks (train-hours waiting per day)")
+    for col in (
+        "station",
+        "kind",
+        "wait h/day",
+        "util.",
+        "mean wait h",
+        "p95 wait h",
+        f"P(wait>{72:g} h)",
+    ):
+        b.add_column(col, justify="left" if col in ("station", "kind") else "right")
+    for name, r in mc.bottlenecks(top=top).iterrows():
+        b.add_row(
+            str(name),
+            str(r.category),
+            f"{r.wait_train_hours_per_day:.1f} ± {r.wait_train_hours_per_day_ci:.1f}",
+            "-" if math.isnan(r.utilization) else f"{r.utilization:.0%}",
+            f"{r.mean_wait_h:.1f} ± {r.mean_wait_h_ci:.1f}",
+            f"{r.p95_wait_h:.1f}",
+            f"{r.p_wait_over:.1%}",
+        )
+    console.print(b)
+
+    borders = mc.border_summary()
+    if len(borders):
+        c = Table(title="Border crossing points (CAREC CPMM: time to clear, hours)")
+        for col in ("node", "crossings/yr", "mean h", "p95 h", "USD/FEU"):
+            c.add_column(col, justify="left" if col == "node" else "right")
+        for name, r in borders.sort_values("mean_clear_h", ascending=False).iterrows():
+            c.add_row(
+                str(name),
+                f"{r.crossings * 365.0 / mc.days:.0f}",
+                f"{r.mean_clear_h:.1f} ± {r.mean_clear_h_ci:.1f}",
+                f"{r.p95_clear_h:.1f}",
+                f"{r.usd_per_feu:.0f}",
+            )
+        console.print(c)
+    trains = mc.n_trains.mean()
+    console.print(
+        f"{trains:.0f} trains per replication; engine {mc.n_events.sum() / mc.elapsed_s.sum():,.0f}"
+        f" events/s; wall time {elapsed:.1f} s; seed {mc.seed_entropy}",
+        highlight=False,
+    )
+
+
+@click.command("simulate")
+@click.option(
+    "--scenario",
+    "scenario_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="YAML scenario file (closures, capacity, ferries, demand, services).",
+)
+@click.option(
+    "--days",
+    type=click.FloatRange(min=1.0),
+    default=365.0,
+    show_default=True,
+    help="Days of train releases per replication.",
+)
+@click.option(
+    "--replications",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Monte Carlo replications.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Root seed (default: fresh entropy, printed at the end).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Dask scheduler address; default a local cluster; 'serial' runs in-process.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes of the local cluster (default: CPU count).",
+)
+@click.option(
+    "--warmup-days",
+    type=click.FloatRange(min=0.0),
+    default=0.0,
+    show_default=True,
+    help="Days excluded from the statistics at the start.",
+)
+@click.option(
+    "--baseline/--no-baseline",
+    default=None,
+    help="Also run without the scenario, same seed (default: on with --scenario).",
+)
+@click.option(
+    "--top", type=click.IntRange(min=1), default=10, show_default=True, help="Bottlenecks to list."
+)
+@click.option(
+    "--data",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Network to use (default: the packaged corridors).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write Parquet tables (routes, stations, borders, replications, timeline).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
+def simulate(
+    scenario_path: Path | None,
+    days: float,
+    replications: int,
+    seed: int | None,
+    scheduler: str | None,
+    workers: int | None,
+    warmup_days: float,
+    baseline: bool | None,
+    top: int,
+    data: Path | None,
+    out_dir: Path | None,
+    as_json: bool,
+) -> None:
+    """Simulate trains through the corridor: transit-time percentiles and bottlenecks.
+
+    Runs REPLICATIONS independent replications of DAYS days of the default 2024 train
+    services (or the scenario's) on Dask, and reports per-route p50/p95 transit days with
+    confidence intervals, the top bottlenecks and the CAREC border-crossing indicators.
+    """
+    try:
+        _simulate(
+            scenario_path,
+            days,
+            replications,
+            seed,
+            scheduler,
+            workers,
+            warmup_days,
+            baseline,
+            top,
+            data,
+            out_dir,
+            as_json,
+        )
+    except _CommandError as exc:
+        _fail(str(exc), exc.code, as_json=as_json)
+    except silkrail.NetworkValidationError as exc:
+        _fail(f"the network is invalid: {exc}", EXIT_INVALID_DATA, as_json=as_json)
+    except silkrail.UnknownLocationError as exc:
+        _fail(str(exc), EXIT_UNKNOWN_LOCATION, as_json=as_json)
+    except silkrail.NoRouteError as exc:
+        _fail(str(exc), EXIT_NO_ROUTE, as_json=as_json)
+    except silkrail.DatasetError as exc:
+        _fail(str(exc), EXIT_INVALID_DATA, as_json=as_json)
+    except ModuleNotFoundError as exc:
+        _fail(str(exc), EXIT_INTERNAL, as_json=as_json)
+    except ValueError as exc:
+        # Scenario problems (ScenarioError) and bad values found by the engine.
+        _fail(str(exc), EXIT_USAGE, as_json=as_json)
+    except OSError as exc:
+        _fail(f"cannot connect or write: {exc}", EXIT_EXPORT, as_json=as_json)
+    except Exception as exc:
+        _fail(f"internal error: {type(exc).__name__}: {exc}", EXIT_INTERNAL, as_json=as_json)
+
+
+def _simulate(
+    scenario_path: Path | None,
+    days: float,
+    replications: int,
+    seed: int | None,
+    scheduler: str | None,
+    workers: int | None,
+    warmup_days: float,
+    baseline: bool | None,
+    top: int,
+    data: Path | None,
+    out_dir: Path | None,
+    as_json: bool,
+) -> None:
+    if warmup_days >= days:
+        raise _CommandError(
+            f"--warmup-days ({warmup_days:g}) must be less than --days ({days:g})", EXIT_USAGE
+        )
+    t0 = time.perf_counter()
+    spec = _load_spec(scenario_path)
+    net = _network(data)
+    model = spec.build_model(net) if spec is not None else corridor_model(net, default_services())
+    if seed is None:
+        # One root seed for the scenario and its baseline (common random numbers).
+        seed = int(np.random.default_rng().integers(2**62))
+    run_base = spec is not None and baseline is not False
+    if scheduler is None and importlib.util.find_spec("distributed") is None:
+        # A base install has no Dask: run in this process rather than fail.
+        scheduler = "serial"
+        if not as_json:
+            Console(stderr=True).print(
+                "note: dask.distributed is not installed (pip install 'silkrail[dask]'); "
+                "running the replications in this process",
+                highlight=False,
+            )
+    opts: dict[str, Any] = {
+        "days": days,
+        "replications": replications,
+        "seed": seed,
+        "warmup_days": warmup_days,
+        "show_progress": not as_json,
+    }
+    name = spec.scenario.name if spec is not None else "base"
+    with _dask_client(scheduler, workers) as client:
+        mc = _run(model, spec, label=name, client=client, **opts)
+        base = _run(model, None, label="baseline", client=client, **opts) if run_base else None
+    routes = _route_table(mc, base)
+    written: list[str] = []
+    if out_dir is not None:
+        try:
+            written = _write(out_dir, mc, routes)
+            if base is not None:
+                written += _write(out_dir / "baseline", base, _route_table(base, None))
+        except OSError as exc:
+            raise _CommandError(f"cannot write to {out_dir}: {exc}", EXIT_EXPORT) from None
+    elapsed = time.perf_counter() - t0
+    if as_json:
+        payload: dict[str, Any] = {
+            "scenario": name,
+            "days": days,
+            "replications": replications,
+            "seed": seed,
+            "confidence": mc.confidence,
+            "trains_per_replication": float(mc.n_trains.mean()),
+            "routes": _records(routes),
+            "bottlenecks": _records(mc.bottlenecks(top=top)),
+            "borders": _records(mc.border_summary()),
+            "files": written,
+            "elapsed_s": elapsed,
+        }
+        if base is not None:
+            payload["baseline_bottlenecks"] = _records(base.bottlenecks(top=top))
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+        return
+    _print(mc, base, routes, top=top, elapsed=elapsed)
+    if written:
+        Console(soft_wrap=True).print(f"wrote {len(written)} files to {out_dir}", highlight=False)

@@ -1,0 +1,104 @@
+"""Discrete-event simulation of block trains through a corridor's capacity-limited operations.
+
+Trains run through sections (capacity as a minimum headway, random running times), border
+crossing points and gauge-change yards (FIFO queues with parallel servers), rail–water
+transfers and ferries (batch service on schedule or when full, weather closures). The engine
+is one numba event loop over arrays (:mod:`silkrail.simulation._kernels`); it agrees with
+queueing theory and with a SimPy reference model (see the tests) and runs far faster.
+
+* :func:`simulate` runs one replication of a :class:`SimulationModel`;
+* :func:`replicate` runs many on Dask (or in-process) and adds confidence intervals;
+* :func:`corridor_model` builds the model of train services on the corridor network;
+* :func:`scenario_from_yaml` reads a scenario file (closures, capacity, ferries, demand).
+
+Examples
+--------
+>>> from silkrail.simulation import queue_model, simulate
+>>> res = simulate(queue_model(arrival_rate=0.5, service_rate=1.0), days=10, seed=1)
+>>> round(float(res.station_stats().column("utilization")[0]), 1)
+0.5
+"""
+
+from __future__ import annotations
+
+from silkrail.simulation.corridor import (
+    DEFAULT_OD_2024,
+    DEFAULT_TRAIN_FEU,
+    DEFAULT_VESSEL_FEU,
+    CorridorRoute,
+    CorridorService,
+    corridor_model,
+    corridor_path,
+    default_services,
+)
+from silkrail.simulation.engine import (
+    fifo_queue,
+    normalize_seed,
+    queue_model,
+    simulate,
+    tandem_model,
+)
+from silkrail.simulation.model import (
+    DISTRIBUTIONS,
+    FERRY_POLICIES,
+    CapacityChange,
+    Closure,
+    Ferry,
+    FerryChange,
+    Route,
+    Scenario,
+    Section,
+    ServerStation,
+    SimulationModel,
+    TrainService,
+)
+from silkrail.simulation.montecarlo import MonteCarloResult, mean_ci, replicate
+from silkrail.simulation.results import (
+    BORDER_METRICS,
+    ROUTE_METRICS,
+    STATION_METRICS,
+    MetricTable,
+    QueueSeries,
+    SimulationResult,
+)
+from silkrail.simulation.scenario import ScenarioSpec, scenario_from_dict, scenario_from_yaml
+
+__all__ = [
+    "BORDER_METRICS",
+    "DEFAULT_OD_2024",
+    "DEFAULT_TRAIN_FEU",
+    "DEFAULT_VESSEL_FEU",
+    "DISTRIBUTIONS",
+    "FERRY_POLICIES",
+    "ROUTE_METRICS",
+    "STATION_METRICS",
+    "CapacityChange",
+    "Closure",
+    "CorridorRoute",
+    "CorridorService",
+    "Ferry",
+    "FerryChange",
+    "MetricTable",
+    "MonteCarloResult",
+    "QueueSeries",
+    "Route",
+    "Scenario",
+    "ScenarioSpec",
+    "Section",
+    "ServerStation",
+    "SimulationModel",
+    "SimulationResult",
+    "TrainService",
+    "corridor_model",
+    "corridor_path",
+    "default_services",
+    "fifo_queue",
+    "mean_ci",
+    "normalize_seed",
+    "queue_model",
+    "replicate",
+    "scenario_from_dict",
+    "scenario_from_yaml",
+    "simulate",
+    "tandem_model",
+]

@@ -1,0 +1,433 @@
+"""Numba kernels of the corridor simulator.
+
+Every kernel is ``@njit(cache=True)``, takes contiguous arrays, writes into arrays the caller
+allocated and uses no Python objects. The Python wrappers in :mod:`silkrail.simulation.engine`
+check dtypes before calling them.
+
+The event engine (:func:`run_events`) is a single event loop over a binary heap of
+``(time, sequence)`` keys: ties at equal times go to the event scheduled first, so the run is
+deterministic. Capacity changes (closures included) go before everything else at the same time.
+Trains enter in release order from a pre-sorted array that is merged with the heap (a release
+goes before other events at the same time), which keeps the heap as small as the number of
+trains in flight. All random numbers are drawn before the kernel runs (one service multiplier
+per train and stage, one crossing multiplier per sailing), so the kernel itself is
+deterministic and the same draws can be fed to a reference model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = [
+    "EV_ARRIVE",
+    "EV_CAP",
+    "EV_END",
+    "EV_FREE",
+    "EV_SAIL",
+    "INF_SERVERS",
+    "KIND_FERRY",
+    "KIND_SECTION",
+    "KIND_SERVER",
+    "POLICY_FULL",
+    "POLICY_SCHEDULE",
+    "fifo_multiserver",
+    "run_events",
+]
+
+KIND_SERVER = 0
+KIND_SECTION = 1
+KIND_FERRY = 2
+
+POLICY_SCHEDULE = 0
+POLICY_FULL = 1
+
+EV_ARRIVE = 0
+EV_END = 1
+EV_FREE = 2
+EV_SAIL = 3
+EV_CAP = 4
+
+#: Server count that stands for "unlimited" (a pure delay).
+INF_SERVERS = 1 << 40
+
+_EPS = 1e-9
+
+
+@njit(cache=True, inline="always")
+def _less(t1: float, s1: int, t2: float, s2: int) -> bool:
+    return t1 < t2 or (t1 == t2 and s1 < s2)
+
+
+@njit(cache=True)
+def _push(
+    ht: np.ndarray,
+    hs: np.ndarray,
+    hk: np.ndarray,
+    hr: np.ndarray,
+    n: int,
+    t: float,
+    seq: int,
+    kind: int,
+    ref: int,
+) -> int:
+    """Push ``(t, seq, kind, ref)`` on the heap of size ``n``; return the new size."""
+    if n >= ht.shape[0]:
+        # The caller sizes the heap from a proven bound; never write past it.
+        raise IndexError("event heap overflow")
+    i = n
+    while i > 0:
+        p = (i - 1) >> 1
+        if _less(ht[p], hs[p], t, seq):
+            break
+        ht[i] = ht[p]
+        hs[i] = hs[p]
+        hk[i] = hk[p]
+        hr[i] = hr[p]
+        i = p
+    ht[i] = t
+    hs[i] = seq
+    hk[i] = kind
+    hr[i] = ref
+    return n + 1
+
+
+@njit(cache=True)
+def _pop(ht: np.ndarray, hs: np.ndarray, hk: np.ndarray, hr: np.ndarray, n: int) -> int:
+    """Remove the top of the heap of size ``n`` (read it first); return the new size."""
+    n -= 1
+    t = ht[n]
+    s = hs[n]
+    k = hk[n]
+    r = hr[n]
+    i = 0
+    while True:
+        c = 2 * i + 1
+        if c >= n:
+            break
+        if c + 1 < n and _less(ht[c + 1], hs[c + 1], ht[c], hs[c]):
+            c += 1
+        if _less(ht[c], hs[c], t, s):
+            ht[i] = ht[c]
+            hs[i] = hs[c]
+            hk[i] = hk[c]
+            hr[i] = hr[c]
+            i = c
+        else:
+            break
+    if n > 0:
+        ht[i] = t
+        hs[i] = s
+        hk[i] = k
+        hr[i] = r
+    return n
+
+
+@njit(cache=True)
+def run_events(
+    st_kind: np.ndarray,
+    st_base: np.ndarray,
+    st_per_feu: np.ndarray,
+    st_run: np.ndarray,
+    st_cap_feu: np.ndarray,
+    st_policy: np.ndarray,
+    st_interval: np.ndarray,
+    st_phase: np.ndarray,
+    st_max_wait: np.ndarray,
+    seg_ptr: np.ndarray,
+    seg_time: np.ndarray,
+    seg_servers: np.ndarray,
+    seg_scale: np.ndarray,
+    cross_ptr: np.ndarray,
+    cross_mult: np.ndarray,
+    tr_release: np.ndarray,
+    tr_feu: np.ndarray,
+    tr_rec_ptr: np.ndarray,
+    tr_order: np.ndarray,
+    rec_station: np.ndarray,
+    rec_train: np.ndarray,
+    rec_mult: np.ndarray,
+    t_cap: float,
+    heap_size: int,
+    t_arr: np.ndarray,
+    t_start: np.ndarray,
+    t_dep: np.ndarray,
+    t_free: np.ndarray,
+    tr_finish: np.ndarray,
+    sail_ptr: np.ndarray,
+    sail_time: np.ndarray,
+    sail_feu: np.ndarray,
+    sail_cross: np.ndarray,
+    sail_count: np.ndarray,
+) -> int:
+    """Run trains through a network of stations; return the number of events handled.
+
+    Station ``s`` is a FIFO multi-server queue (``KIND_SERVER``: a train holds a server for its
+    service time ``(st_base + st_per_feu * feu) * scale * mult``), a section (``KIND_SECTION``:
+    a train holds the entry slot for the headway ``st_base * scale`` and runs for
+    ``st_run * mult``) or a ferry (``KIND_FERRY``: FEU queue FIFO and sail in batches of at
+    most ``st_cap_feu * scale`` FEU, on schedule every ``st_interval`` hours from
+    ``st_phase``, or, with ``POLICY_FULL``, when full or ``st_max_wait`` hours after the first
+    FEU boarded, at least ``st_interval`` hours after the previous sailing; a train leaves
+    the ferry when its last FEU lands, ``st_run * crossing multiplier`` after sailing).
+
+    Capacity is piecewise constant in time: segment ``k`` of station ``s``
+    (``seg_ptr[s] <= k < seg_ptr[s+1]``) starts at ``seg_time[k]`` and sets the server count
+    (0 = closed; a ferry is open when it is positive) and ``scale``. Train ``i`` is released
+    into its first record at ``tr_release[i]``; its records (stages) are
+    ``tr_rec_ptr[i]:tr_rec_ptr[i+1]``. Outputs per record: arrival, service start (sailing
+    of the vessel carrying the train's last FEU), departure and server-release times; per
+    train the finish time; per ferry the sailing log. Unreached entries keep their initial
+    value (the caller sets ``NaN``). The loop stops when every train has finished, when no
+    event is left, or at the first event after ``t_cap``.
+    """
+    n_st = st_kind.shape[0]
+    n_tr = tr_release.shape[0]
+    n_rec = rec_station.shape[0]
+    n_seg = seg_time.shape[0]
+
+    ht = np.empty(heap_size, dtype=np.float64)
+    hs = np.empty(heap_size, dtype=np.int64)
+    hk = np.empty(heap_size, dtype=np.int64)
+    hr = np.empty(heap_size, dtype=np.int64)
+    hn = 0
+    seq = 0
+
+    busy = np.zeros(n_st, dtype=np.int64)
+    cur_servers = np.zeros(n_st, dtype=np.int64)
+    cur_scale = np.ones(n_st, dtype=np.float64)
+    q_head = np.full(n_st, -1, dtype=np.int64)
+    q_tail = np.full(n_st, -1, dtype=np.int64)
+    q_next = np.full(n_rec, -1, dtype=np.int64)
+    q_feu = np.zeros(n_st, dtype=np.float64)
+    first_time = np.full(n_st, np.inf, dtype=np.float64)
+    last_dep = np.full(n_st, -np.inf, dtype=np.float64)
+    timer_at = np.full(n_st, np.inf, dtype=np.float64)
+    feu_left = np.zeros(n_tr, dtype=np.float64)
+
+    for s in range(n_st):
+        k0 = seg_ptr[s]
+        cur_servers[s] = seg_servers[k0]
+        cur_scale[s] = seg_scale[k0]
+        for k in range(k0 + 1, seg_ptr[s + 1]):
+            # Negative sequence numbers: a capacity change applies before anything else that
+            # happens at the same time, so a closure over [a, b) refuses a train arriving at a.
+            hn = _push(ht, hs, hk, hr, hn, seg_time[k], k - n_seg, EV_CAP, k)
+        if st_kind[s] == KIND_FERRY and st_policy[s] == POLICY_SCHEDULE:
+            hn = _push(ht, hs, hk, hr, hn, st_phase[s], seq, EV_SAIL, s)
+            seq += 1
+
+    # Station of each segment, so a CAP event knows where it applies.
+    seg_station = np.empty(seg_time.shape[0], dtype=np.int64)
+    for s in range(n_st):
+        for k in range(seg_ptr[s], seg_ptr[s + 1]):
+            seg_station[k] = s
+
+    next_rel = 0
+    done = 0
+    events = 0
+    while done < n_tr:
+        # -- next event: a release (merged from the sorted array) or the top of the heap ----
+        is_release = False
+        i_rel = -1
+        if next_rel < n_tr:
+            i_rel = tr_order[next_rel]
+            t_rel = tr_release[i_rel]
+            if hn == 0 or t_rel < ht[0] or (t_rel == ht[0] and hs[0] >= 0):
+                is_release = True
+        if is_release:
+            t = tr_release[i_rel]
+            if t > t_cap:
+                break
+            kind = EV_ARRIVE
+            ref = tr_rec_ptr[i_rel]
+            train = i_rel
+            next_rel += 1
+        else:
+            if hn == 0:
+                break
+            t = ht[0]
+            kind = hk[0]
+            ref = hr[0]
+            hn = _pop(ht, hs, hk, hr, hn)
+            if t > t_cap:
+                break
+            train = -1
+        events += 1
+
+        s = -1
+        do_pump = False
+        do_ferry = False
+        force_sail = False
+
+        if kind == EV_ARRIVE:
+            # A release carries the train's first record; a heap arrival carries the record
+            # the train just finished, so its owner is unambiguous even past its last record.
+            if train < 0:
+                train = rec_train[ref]
+                r = ref + 1
+            else:
+                r = ref
+            if r == tr_rec_ptr[train + 1]:
+                tr_finish[train] = t
+                done += 1
+                continue
+            s = rec_station[r]
+            t_arr[r] = t
+            if q_tail[s] < 0:
+                q_head[s] = r
+            else:
+                q_next[q_tail[s]] = r
+            q_tail[s] = r
+            if st_kind[s] == KIND_FERRY:
+                if q_feu[s] <= _EPS:
+                    first_time[s] = t
+                feu_left[train] = tr_feu[train]
+                q_feu[s] += tr_feu[train]
+                do_ferry = st_policy[s] == POLICY_FULL
+            else:
+                do_pump = True
+        elif kind == EV_END:
+            r = ref
+            s = rec_station[r]
+            busy[s] -= 1
+            do_pump = True
+            hn = _push(ht, hs, hk, hr, hn, t, seq, EV_ARRIVE, r)
+            seq += 1
+        elif kind == EV_FREE:
+            s = ref
+            busy[s] -= 1
+            do_pump = True
+        elif kind == EV_SAIL:
+            s = ref
+            if st_policy[s] == POLICY_SCHEDULE:
+                force_sail = cur_servers[s] > 0
+                do_ferry = force_sail
+                hn = _push(ht, hs, hk, hr, hn, t + st_interval[s], seq, EV_SAIL, s)
+                seq += 1
+            else:
+                if t == timer_at[s]:
+                    timer_at[s] = np.inf
+                do_ferry = True
+        else:  # EV_CAP
+            k = ref
+            s = seg_station[k]
+            cur_servers[s] = seg_servers[k]
+            cur_scale[s] = seg_scale[k]
+            if st_kind[s] == KIND_FERRY:
+                do_ferry = st_policy[s] == POLICY_FULL
+            else:
+                do_pump = True
+
+        # -- start queued trains at a server or section --------------------------------------
+        if do_pump:
+            while q_head[s] >= 0 and busy[s] < cur_servers[s]:
+                r = q_head[s]
+                q_head[s] = q_next[r]
+                if q_head[s] < 0:
+                    q_tail[s] = -1
+                busy[s] += 1
+                i = rec_train[r]
+                t_start[r] = t
+                if st_kind[s] == KIND_SERVER:
+                    dur = (st_base[s] + st_per_feu[s] * tr_feu[i]) * cur_scale[s] * rec_mult[r]
+                    t_free[r] = t + dur
+                    t_dep[r] = t + dur
+                    hn = _push(ht, hs, hk, hr, hn, t + dur, seq, EV_END, r)
+                    seq += 1
+                else:
+                    occ = st_base[s] * cur_scale[s]
+                    run = st_run[s] * rec_mult[r]
+                    t_free[r] = t + occ
+                    t_dep[r] = t + run
+                    hn = _push(ht, hs, hk, hr, hn, t + occ, seq, EV_FREE, s)
+                    seq += 1
+                    hn = _push(ht, hs, hk, hr, hn, t + run, seq, EV_ARRIVE, r)
+                    seq += 1
+
+        # -- load and sail a ferry --------------------------------------------------------------
+        if do_ferry:
+            while True:
+                cap = st_cap_feu[s] * cur_scale[s]
+                if not force_sail:
+                    if cur_servers[s] <= 0 or q_feu[s] <= _EPS:
+                        break
+                    earliest = last_dep[s] + st_interval[s]
+                    if q_feu[s] >= cap - _EPS:
+                        when = earliest
+                    else:
+                        when = max(first_time[s] + st_max_wait[s], earliest)
+                    if when > t:
+                        if when < timer_at[s] and when < np.inf:
+                            timer_at[s] = when
+                            hn = _push(ht, hs, hk, hr, hn, when, seq, EV_SAIL, s)
+                            seq += 1
+                        break
+                # Sail now with up to `cap` FEU from the head of the queue.
+                c = sail_count[s]
+                pool = cross_ptr[s + 1] - cross_ptr[s]
+                cross = st_run[s] * cross_mult[cross_ptr[s] + c % pool]
+                land = t + cross
+                load = 0.0
+                while q_head[s] >= 0 and load < cap - _EPS:
+                    r = q_head[s]
+                    i = rec_train[r]
+                    take = min(cap - load, feu_left[i])
+                    feu_left[i] -= take
+                    load += take
+                    q_feu[s] -= take
+                    if feu_left[i] <= _EPS:
+                        q_head[s] = q_next[r]
+                        if q_head[s] < 0:
+                            q_tail[s] = -1
+                        t_start[r] = t
+                        t_free[r] = t
+                        t_dep[r] = land
+                        hn = _push(ht, hs, hk, hr, hn, land, seq, EV_ARRIVE, r)
+                        seq += 1
+                    else:
+                        break
+                if q_head[s] < 0:
+                    q_feu[s] = 0.0
+                idx = sail_ptr[s] + c
+                if idx < sail_ptr[s + 1]:
+                    sail_time[idx] = t
+                    sail_feu[idx] = load
+                    sail_cross[idx] = cross
+                sail_count[s] = c + 1
+                last_dep[s] = t
+                first_time[s] = t if q_feu[s] > _EPS else np.inf
+                if force_sail:
+                    break
+    return events
+
+
+@njit(cache=True)
+def fifo_multiserver(
+    arrival: np.ndarray, service: np.ndarray, servers: int, start: np.ndarray
+) -> None:
+    """Service start times of a FIFO queue with ``servers`` identical servers.
+
+    ``arrival`` must be sorted. Customer ``j`` starts at the later of its arrival and the
+    earliest time a server is free (a min-heap of ``servers`` free times), the classic
+    departure recursion of the G/G/c queue. Writes ``start``.
+    """
+    free = np.zeros(servers, dtype=np.float64)
+    for j in range(arrival.shape[0]):
+        s = max(arrival[j], free[0])
+        start[j] = s
+        # Replace the heap top by the new free time and sift down.
+        v = s + service[j]
+        i = 0
+        while True:
+            c = 2 * i + 1
+            if c >= servers:
+                break
+            if c + 1 < servers and free[c + 1] < free[c]:
+                c += 1
+            if free[c] < v:
+                free[i] = free[c]
+                i = c
+            else:
+                break
+        free[i] = v

@@ -1,0 +1,558 @@
+"""Monte Carlo replications on Dask, with confidence intervals.
+
+Replication ``i`` draws from ``numpy.random.default_rng(SeedSequence(seed).spawn(n)[i])``, so
+its output depends only on the seed and ``i``: results are identical whatever the number of
+workers, and in-process (``scheduler="serial"``) runs give the same numbers as a cluster.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy import stats
+
+from silkrail.simulation.engine import _check_days, prepare, run_static
+from silkrail.simulation.results import (
+    BORDER_METRICS,
+    ROUTE_METRICS,
+    STATION_METRICS,
+    SimulationResult,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from silkrail._typing import FloatArray, IntArray
+    from silkrail.simulation.model import Scenario, SimulationModel
+
+__all__ = ["MonteCarloResult", "ReplicationMetrics", "mean_ci", "replicate"]
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, eq=False)
+class ReplicationMetrics:
+    """The statistics of one replication (what a worker sends back).
+
+    Parameters
+    ----------
+    index
+        Replication number.
+    stations, routes, borders
+        Metric tables as arrays (rows as in the model; columns :data:`STATION_METRICS`,
+        :data:`ROUTE_METRICS`, :data:`BORDER_METRICS`).
+    border_nodes
+        Row labels of `borders`.
+    n_trains, n_events
+        Trains released and events handled.
+    elapsed_s
+        Engine wall time.
+    first
+        The full result, kept for replication 0 when asked.
+    """
+
+    index: int
+    stations: FloatArray
+    routes: FloatArray
+    borders: FloatArray
+    border_nodes: tuple[str, ...]
+    n_trains: int
+    n_events: int
+    elapsed_s: float
+    first: SimulationResult | None = None
+
+
+def _one(
+    payload: tuple[SimulationModel, Scenario | None, dict[str, float]],
+    index: int,
+    seed: np.random.SeedSequence,
+    keep: bool,
+) -> ReplicationMetrics:
+    """Run replication `index` (module level, so Dask workers can import it)."""
+    model, scenario, opts = payload
+    res = run_static(
+        prepare(model, scenario),
+        np.random.default_rng(seed),
+        days=opts["days"],
+        warmup_days=opts["warmup_days"],
+        drain_days=opts["drain_days"],
+        wait_threshold_hours=opts["wait_threshold_hours"],
+    )
+    borders = res.border_stats()
+    return ReplicationMetrics(
+        index=index,
+        stations=res.station_stats().values,
+        routes=res.route_stats().values,
+        borders=borders.values,
+        border_nodes=borders.index,
+        n_trains=res.n_trains,
+        n_events=res.n_events,
+        elapsed_s=res.elapsed_s,
+        first=res if keep else None,
+    )
+
+
+def _summary(values: FloatArray, confidence: float) -> dict[str, FloatArray]:
+    """Mean, standard deviation and t confidence interval over axis 0, ignoring NaN."""
+    n = np.sum(~np.isnan(values), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        safe = np.where(n > 0, n, 1)
+        mean = np.where(n > 0, np.nansum(values, axis=0) / safe, np.nan)
+        dev = np.where(np.isnan(values), 0.0, values - mean)
+        var = np.where(n > 1, np.sum(dev**2, axis=0) / np.maximum(n - 1, 1), np.nan)
+        std = np.sqrt(var)
+        tq = np.where(n > 1, stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1)), np.nan)
+        half = tq * std / np.sqrt(safe)
+    return {"mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half, "n": n}
+
+
+@dataclass(frozen=True, eq=False)
+class MonteCarloResult:
+    """Statistics of many replications of one model and scenario, with confidence intervals.
+
+    Parameters
+    ----------
+    model
+        The model.
+    scenario
+        The scenario applied (``None``: the model as is).
+    days, warmup_days
+        Horizon and warm-up of each replication.
+    seed_entropy
+        Entropy of the root :class:`numpy.random.SeedSequence`; pass it as the seed to rerun.
+    stations, routes, borders
+        Per-replication metrics, ``replications x rows x metrics``.
+    station_names, route_names, border_nodes
+        Row labels.
+    n_trains, n_events, elapsed_s
+        Per replication.
+    confidence
+        Level of the confidence intervals.
+    first
+        Replication 0 in full, when kept.
+    """
+
+    model: SimulationModel
+    scenario: Scenario | None
+    days: float
+    warmup_days: float
+    seed_entropy: int
+    stations: FloatArray
+    routes: FloatArray
+    borders: FloatArray
+    station_names: tuple[str, ...]
+    route_names: tuple[str, ...]
+    border_nodes: tuple[str, ...]
+    n_trains: IntArray
+    n_events: IntArray
+    elapsed_s: FloatArray
+    confidence: float = 0.95
+    first: SimulationResult | None = None
+
+    @property
+    def replications(self) -> int:
+        """Number of replications."""
+        return int(self.n_trains.shape[0])
+
+    def _long(
+        self, values: FloatArray, index: tuple[str, ...], metrics: tuple[str, ...], name: str
+    ) -> pd.DataFrame:
+        import pandas as pd
+
+        s = _summary(values, self.confidence)
+        n_rows, n_m = len(index), len(metrics)
+        frame = pd.DataFrame(
+            {
+                name: np.repeat(np.asarray(index, dtype=object), n_m),
+                "metric": np.tile(np.asarray(metrics, dtype=object), n_rows),
+                **{k: v.reshape(-1) for k, v in s.items()},
+            }
+        )
+        frame["n"] = frame["n"].astype(np.int64)
+        return frame
+
+    def _wide(
+        self, values: FloatArray, index: tuple[str, ...], metrics: tuple[str, ...], name: str
+    ) -> pd.DataFrame:
+        import pandas as pd
+
+        s = _summary(values, self.confidence)
+        data: dict[str, Any] = {}
+        for j, m in enumerate(metrics):
+            data[m] = s["mean"][:, j]
+            data[f"{m}_ci"] = (s["ci_high"][:, j] - s["ci_low"][:, j]) / 2
+        return pd.DataFrame(data, index=pd.Index(list(index), name=name))
+
+    def route_summary(self) -> pd.DataFrame:
+        """Per route: the mean over replications of :data:`ROUTE_METRICS`, with CI half-widths.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``<metric>`` (mean) and ``<metric>_ci`` (half-width of the interval),
+            plus ``origin`` and ``destination``.
+
+        Examples
+        --------
+        >>> from silkrail.simulation import queue_model
+        >>> mc = replicate(queue_model(arrival_rate=0.5, service_rate=1.0), replications=3,
+        ...                days=10, seed=1, scheduler="serial")
+        >>> bool(mc.route_summary().loc["route", "finished"] > 0)
+        True
+        """
+        df = self._wide(self.routes, self.route_names, ROUTE_METRICS, "route")
+        routes = {r.name: r for r in self.model.routes}
+        df.insert(0, "origin", [routes[r].origin for r in self.route_names])
+        df.insert(1, "destination", [routes[r].destination for r in self.route_names])
+        return df
+
+    def station_summary(self) -> pd.DataFrame:
+        """Per station: the mean of :data:`STATION_METRICS` with CI half-widths.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``category``, then ``<metric>`` and ``<metric>_ci`` pairs.
+
+        Examples
+        --------
+        >>> from silkrail.simulation import queue_model
+        >>> mc = replicate(queue_model(arrival_rate=0.5, service_rate=1.0), replications=3,
+        ...                days=10, seed=1, scheduler="serial")
+        >>> mc.station_summary().loc["queue", "category"]
+        'other'
+        """
+        df = self._wide(self.stations, self.station_names, STATION_METRICS, "station")
+        df.insert(0, "category", [s.category for s in self.model.stations])
+        return df
+
+    def border_summary(self) -> pd.DataFrame:
+        """Per border crossing point: CAREC CPMM time and cost to clear, with CIs.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``<metric>`` and ``<metric>_ci`` for :data:`BORDER_METRICS`.
+
+        Examples
+        --------
+        >>> from silkrail.simulation import queue_model
+        >>> mc = replicate(queue_model(arrival_rate=0.5, service_rate=1.0), replications=3,
+        ...                days=10, seed=1, scheduler="serial")
+        >>> len(mc.border_summary())  # a single queue has no border crossing
+        0
+        """
+        return self._wide(self.borders, self.border_nodes, BORDER_METRICS, "node")
+
+    def bottlenecks(self, top: int = 10) -> pd.DataFrame:
+        """Return the stations where trains lose the most time waiting.
+
+        Parameters
+        ----------
+        top
+            How many to return.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The `top` stations by mean train-hours of waiting per day, with utilization,
+            mean and 95th-percentile waits and the share of waits over the threshold.
+
+        Examples
+        --------
+        >>> from silkrail.simulation import queue_model
+        >>> mc = replicate(queue_model(arrival_rate=0.5, service_rate=1.0), replications=3,
+        ...                days=10, seed=1, scheduler="serial")
+        >>> mc.bottlenecks(top=1).index.tolist()
+        ['queue']
+        """
+        df = self.station_summary()
+        cols = [
+            "category",
+            "wait_train_hours_per_day",
+            "wait_train_hours_per_day_ci",
+            "utilization",
+            "mean_wait_h",
+            "mean_wait_h_ci",
+            "p95_wait_h",
+            "p_wait_over",
+            "max_queue",
+        ]
+        return df.sort_values("wait_train_hours_per_day", ascending=False)[cols].head(top)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return every statistic as a long table with confidence intervals.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``table`` (``station``/``route``/``border``), ``item``, ``metric``,
+            ``mean``, ``std``, ``ci_low``, ``ci_high``, ``n`` (replications with a value).
+
+        Examples
+        --------
+        >>> from silkrail.simulation import queue_model
+        >>> mc = replicate(queue_model(arrival_rate=0.5, service_rate=1.0), replications=2,
+        ...                days=5, seed=1, scheduler="serial")
+        >>> list(mc.to_frame().columns)
+        ['table', 'item', 'metric', 'mean', 'std', 'ci_low', 'ci_high', 'n']
+        """
+        import pandas as pd
+
+        parts = []
+        for table, values, index, metrics in (
+            ("station", self.stations, self.station_names, STATION_METRICS),
+            ("route", self.routes, self.route_names, ROUTE_METRICS),
+            ("border", self.borders, self.border_nodes, BORDER_METRICS),
+        ):
+            df = self._long(values, index, metrics, "item")
+            df.insert(0, "table", table)
+            parts.append(df)
+        return pd.concat(parts, ignore_index=True)
+
+    def replications_frame(self, table: str = "route") -> pd.DataFrame:
+        """Return the per-replication values of one table, one row per replication and item.
+
+        Parameters
+        ----------
+        table
+            ``"station"``, ``"route"`` or ``"border"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``replication``, the item, then one column per metric.
+
+        Raises
+        ------
+        ValueError
+            If `table` is unknown.
+
+        Examples
+        --------
+        >>> from silkrail.simulation import queue_model
+        >>> mc = replicate(queue_model(arrival_rate=0.5, service_rate=1.0), replications=3,
+        ...                days=10, seed=1, scheduler="serial")
+        >>> mc.replications_frame("route").shape[0]
+        3
+        """
+        import pandas as pd
+
+        choices = {
+            "station": (self.stations, self.station_names, STATION_METRICS),
+            "route": (self.routes, self.route_names, ROUTE_METRICS),
+            "border": (self.borders, self.border_nodes, BORDER_METRICS),
+        }
+        if table not in choices:
+            msg = f"unknown table {table!r}; choose one of {tuple(choices)}"
+            raise ValueError(msg)
+        values, index, metrics = choices[table]
+        n_rep, n_rows = values.shape[0], len(index)
+        data: dict[str, Any] = {
+            "replication": np.repeat(np.arange(n_rep), n_rows),
+            table: np.tile(np.asarray(index, dtype=object), n_rep),
+        }
+        flat = values.reshape(n_rep * n_rows, len(metrics))
+        for j, m in enumerate(metrics):
+            data[m] = flat[:, j]
+        return pd.DataFrame(data)
+
+
+def _root_seed(seed: int | np.random.Generator | None) -> np.random.SeedSequence:
+    if isinstance(seed, np.random.Generator):
+        return np.random.SeedSequence(int(seed.integers(2**63)))
+    return np.random.SeedSequence(seed)
+
+
+def replicate(
+    model: SimulationModel,
+    *,
+    replications: int = 100,
+    days: float = 365.0,
+    seed: int | np.random.Generator | None = None,
+    scenario: Scenario | None = None,
+    warmup_days: float = 0.0,
+    drain_days: float = 365.0,
+    wait_threshold_hours: float = 72.0,
+    confidence: float = 0.95,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    client: Any = None,
+    progress: ProgressCallback | None = None,
+    keep_first: bool = False,
+) -> MonteCarloResult:
+    """Run independent replications of a model, on Dask or in-process.
+
+    Parameters
+    ----------
+    model
+        What to simulate.
+    replications
+        Number of replications.
+    days, warmup_days, drain_days, wait_threshold_hours
+        As in :func:`~silkrail.simulation.simulate`.
+    seed
+        Root seed; replication ``i`` uses the ``i``-th child of ``SeedSequence(seed)``.
+    scenario
+        Overrides to apply.
+    confidence
+        Level of the confidence intervals.
+    scheduler
+        ``None`` starts a local Dask cluster (``LocalCluster``) for the run; an address
+        (``"tcp://host:8786"``) uses an existing cluster; ``"serial"`` runs in this process
+        without Dask.
+    workers
+        Worker processes of the local cluster (default: the CPU count).
+    client
+        An existing ``distributed.Client`` to use (overrides `scheduler`).
+    progress
+        Called as ``progress(done, total)`` after each replication.
+    keep_first
+        Keep replication 0's full :class:`~silkrail.simulation.SimulationResult`.
+
+    Returns
+    -------
+    MonteCarloResult
+        Per-replication statistics and their confidence intervals.
+
+    Raises
+    ------
+    ValueError
+        If `replications` < 1 or `confidence` is not in (0, 1), or as :func:`simulate`.
+    ModuleNotFoundError
+        If Dask is needed but not installed (``pip install 'silkrail[dask]'``).
+
+    Examples
+    --------
+    >>> from silkrail.simulation import queue_model
+    >>> mc = replicate(queue_model(arrival_rate=0.5, service_rate=1.0), replications=4,
+    ...                days=20, seed=2, scheduler="serial")
+    >>> mc.replications, round(float(mc.station_summary().loc["queue", "utilization"]), 1)
+    (4, 0.5)
+    """
+    if replications < 1:
+        msg = f"replications must be ≥ 1, got {replications}"
+        raise ValueError(msg)
+    if not 0 < confidence < 1:
+        msg = f"confidence must be in (0, 1), got {confidence}"
+        raise ValueError(msg)
+    _check_days(days, warmup_days, drain_days)
+    prepare(model, scenario)  # fail fast on a bad scenario, before any worker starts
+    root = _root_seed(seed)
+    children = root.spawn(replications)
+    opts = {
+        "days": float(days),
+        "warmup_days": float(warmup_days),
+        "drain_days": float(drain_days),
+        "wait_threshold_hours": float(wait_threshold_hours),
+    }
+    payload = (model, scenario, opts)
+    out: list[ReplicationMetrics | None] = [None] * replications
+    if client is None and scheduler == "serial":
+        for i, child in enumerate(children):
+            out[i] = _one(payload, i, child, keep_first and i == 0)
+            if progress is not None:
+                progress(i + 1, replications)
+    else:
+        _run_dask(payload, children, out, scheduler, workers, client, progress, keep_first)
+    done = [r for r in out if r is not None]
+    assert len(done) == replications
+    first = done[0]
+    entropy = root.entropy
+    return MonteCarloResult(
+        model=model,
+        scenario=scenario,
+        days=float(days),
+        warmup_days=float(warmup_days),
+        seed_entropy=int(entropy) if isinstance(entropy, int) else 0,
+        stations=np.stack([r.stations for r in done]),
+        routes=np.stack([r.routes for r in done]),
+        borders=np.stack([r.borders for r in done]),
+        station_names=tuple(s.name for s in model.stations),
+        route_names=tuple(r.name for r in model.routes),
+        border_nodes=first.border_nodes,
+        n_trains=np.array([r.n_trains for r in done], np.int64),
+        n_events=np.array([r.n_events for r in done], np.int64),
+        elapsed_s=np.array([r.elapsed_s for r in done]),
+        confidence=confidence,
+        first=first.first,
+    )
+
+
+def _run_dask(
+    payload: tuple[SimulationModel, Scenario | None, dict[str, float]],
+    children: list[np.random.SeedSequence],
+    out: list[ReplicationMetrics | None],
+    scheduler: str | None,
+    workers: int | None,
+    client: Any,
+    progress: ProgressCallback | None,
+    keep_first: bool,
+) -> None:
+    try:
+        # Imported by name: dask is an optional extra and ships no type information.
+        distributed: Any = importlib.import_module("distributed")
+    except ImportError:  # pragma: no cover - depends on the environment
+        msg = "Monte Carlo on Dask needs dask.distributed: pip install 'silkrail[dask]'"
+        raise ModuleNotFoundError(msg) from None
+
+    cluster = None
+    own_client = None
+    if client is None:
+        if scheduler is None:
+            n = workers or os.cpu_count() or 1
+            cluster = distributed.LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            own_client = distributed.Client(cluster)
+        else:
+            own_client = distributed.Client(scheduler)
+        client = own_client
+    try:
+        [remote] = client.scatter([payload], broadcast=True)
+        futures = [
+            client.submit(_one, remote, i, child, keep_first and i == 0, pure=False)
+            for i, child in enumerate(children)
+        ]
+        total = len(futures)
+        for k, fut in enumerate(distributed.as_completed(futures), start=1):
+            res = fut.result()
+            out[res.index] = res
+            if progress is not None:
+                progress(k, total)
+    finally:
+        if own_client is not None:
+            own_client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def mean_ci(values: FloatArray, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Return the mean and the t confidence interval of a sample.
+
+    Parameters
+    ----------
+    values
+        The sample (``NaN`` ignored).
+    confidence
+        Interval level.
+
+    Returns
+    -------
+    tuple of float
+        ``(mean, low, high)``; the bounds are ``NaN`` for fewer than two values.
+
+    Examples
+    --------
+    >>> m, lo, hi = mean_ci(np.array([1.0, 2.0, 3.0]))
+    >>> m, round(lo, 2), round(hi, 2)
+    (2.0, -0.48, 4.48)
+    """
+    s = _summary(np.asarray(values, dtype=np.float64)[:, None], confidence)
+    mean = float(s["mean"][0])
+    return mean, float(s["ci_low"][0]), float(s["ci_high"][0])

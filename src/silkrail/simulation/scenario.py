@@ -1,0 +1,617 @@
+"""Scenario files: YAML text → validated :class:`ScenarioSpec`.
+
+A scenario file changes the corridor model for one study: closures over date ranges,
+capacity changes, ferry parameters, demand growth, and optionally the train services and
+model options. Every key is checked; all problems are reported at once, each naming the file,
+the key, the value and the rule, in a :class:`~silkrail.errors.ScenarioError`.
+
+Example file::
+
+    name: aktau-closure
+    description: Aktau port closed for two weeks in March
+    start_date: 2025-01-01          # day 0; needed only when dates are used below
+    closures:
+      - target: KZ-AKTAU            # node id, link id or station name
+        start: 2025-03-01           # a date, or days from the start (a number)
+        end: 2025-03-15             # exclusive
+    capacity:
+      - target: KZ-DOSTYK
+        factor: 1.25                # × capacity (÷ service time, × vessel FEU)
+        servers: 3                  # optional, server stations and sections
+        start: 0
+        end: 365
+    ferries:                        # overrides, on one target or on every ferry
+      - policy: full
+        max_wait_hours: 72
+        weather_closures_per_year: 8
+        weather_closure_days: 2
+    demand:
+      growth: 0.2                   # +20 % trains on every service
+      services: {"CN-XIAN>DE-DUISBURG": 0.5}
+    services:                       # optional: replace the default services
+      - {origin: Xi'an, destination: Duisburg, trains_per_week: 20, via: [Alashankou]}
+    model:                          # optional corridor_model options
+      vessel_feu: 60
+      ferry_policy: schedule
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from silkrail.errors import NoRouteError, Problem, ScenarioError, UnknownLocationError
+from silkrail.simulation.corridor import CorridorService, corridor_model, default_services
+from silkrail.simulation.model import (
+    FERRY_POLICIES,
+    CapacityChange,
+    Closure,
+    FerryChange,
+    Scenario,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from silkrail.network import CorridorNetwork
+    from silkrail.simulation.model import SimulationModel
+
+__all__ = ["ScenarioSpec", "scenario_from_dict", "scenario_from_yaml"]
+
+_TOP = (
+    "name",
+    "description",
+    "start_date",
+    "closures",
+    "capacity",
+    "ferries",
+    "demand",
+    "services",
+    "model",
+)
+_CORRIDOR_OPTIONS: dict[str, str] = {
+    "vessel_feu": "positive",
+    "sea_vessel_feu": "positive",
+    "ferry_policy": "policy",
+    "ferry_max_wait_hours": "nonnegative",
+    "yard_cv": "nonnegative",
+    "port_cv": "nonnegative",
+    "port_servers": "count0",
+    "section_share": "share1",
+}
+_FERRY_FIELDS: dict[str, str] = {
+    "vessel_feu": "positive",
+    "policy": "policy",
+    "interval_hours": "nonnegative",
+    "max_wait_hours": "nonnegative",
+    "weather_closures_per_year": "nonnegative",
+    "weather_closure_days": "nonnegative",
+}
+_SERVICE_FIELDS = (
+    "origin",
+    "destination",
+    "trains_per_week",
+    "feu",
+    "random_share",
+    "jitter_hours",
+    "via",
+    "name",
+    "both_directions",
+)
+_RULES: dict[str, tuple[Callable[[float], bool], str]] = {
+    "positive": (lambda v: v > 0 and math.isfinite(v), "must be > 0"),
+    "nonnegative": (lambda v: v >= 0, "must be ≥ 0"),
+    "growth": (lambda v: v > -1 and math.isfinite(v), "must be > -1 (-0.3 = 30 % fewer)"),
+    "share": (lambda v: 0 <= v <= 1, "must be in [0, 1]"),
+    "share1": (lambda v: 0 < v <= 1, "must be in (0, 1]"),
+    "count": (lambda v: v >= 1 and v == int(v), "must be a whole number ≥ 1"),
+    "count0": (lambda v: v >= 0 and v == int(v), "must be a whole number ≥ 0"),
+    "any": (math.isfinite, "must be finite"),
+}
+
+
+def _message(source: str, problems: list[Problem]) -> str:
+    lines = [f"{len(problems)} problem(s) in scenario {source}:"]
+    for p in problems:
+        key = f"key {p.column!r}: " if p.column else ""
+        value = f"value {p.value}: " if p.value != "" else ""
+        lines.append(f"  - {p.file}: {key}{value}{p.rule}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    """A validated scenario file.
+
+    Parameters
+    ----------
+    scenario
+        The overrides for the engine.
+    services
+        Train services replacing the defaults (``None``: keep the defaults).
+    corridor_options
+        Keyword arguments for :func:`~silkrail.simulation.corridor_model`.
+    targets
+        ``(key, target)`` pairs, checked against a model by :meth:`check_targets`.
+    service_keys
+        The file key of each service, for messages.
+    source
+        Where the text came from (a file name), for messages.
+    """
+
+    scenario: Scenario
+    services: tuple[CorridorService, ...] | None = None
+    corridor_options: dict[str, Any] = field(default_factory=dict)
+    targets: tuple[tuple[str, str], ...] = ()
+    service_keys: tuple[str, ...] = ()
+    source: str = "<string>"
+
+    def build_model(self, net: CorridorNetwork) -> SimulationModel:
+        """Build the corridor model with this file's services and options.
+
+        Parameters
+        ----------
+        net
+            The network.
+
+        Returns
+        -------
+        SimulationModel
+            The model, with the file's targets checked against it.
+
+        Raises
+        ------
+        silkrail.errors.ScenarioError
+            If a service names an unknown place or has no path, or a target matches nothing.
+
+        Examples
+        --------
+        >>> from silkrail import load_network
+        >>> spec = scenario_from_yaml("demand: {growth: 0.1}")
+        >>> len(spec.build_model(load_network()).routes) > 10
+        True
+        """
+        services = self.services if self.services is not None else default_services()
+        keys = self.service_keys if self.services is not None else ()
+        problems: list[Problem] = []
+        for key, sv in zip(keys, services, strict=False):
+            try:
+                corridor_model(net, [sv], **self.corridor_options)
+            except (UnknownLocationError, NoRouteError) as exc:
+                problems.append(Problem(self.source, None, key, "", str(exc)))
+        if problems:
+            raise ScenarioError(_message(self.source, problems))
+        model = corridor_model(net, services, **self.corridor_options)
+        self.check_targets(model)
+        return model
+
+    def check_targets(self, model: SimulationModel) -> None:
+        """Check that every target of the file names a station, node or link of `model`.
+
+        Parameters
+        ----------
+        model
+            The model the scenario applies to.
+
+        Raises
+        ------
+        silkrail.errors.ScenarioError
+            Listing every target that matches nothing.
+
+        Examples
+        --------
+        >>> from silkrail.simulation import queue_model
+        >>> spec = scenario_from_yaml("closures: [{target: queue, start: 0, end: 1}]")
+        >>> spec.check_targets(queue_model(arrival_rate=1.0, service_rate=2.0)) is None
+        True
+        """
+        problems = [
+            Problem(
+                self.source,
+                None,
+                key,
+                repr(target),
+                "matches no station, node id or link id of the model",
+            )
+            for key, target in self.targets
+            if not model.targets(target)
+        ]
+        if problems:
+            raise ScenarioError(_message(self.source, problems))
+
+
+class _Checker:
+    """Collects problems while reading a parsed document."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def bad(self, key: str, value: object, rule: str) -> None:
+        # `value` is shown as Python writes it ('text', 1.5); None means "no value given".
+        shown = "" if value is None else repr(value)
+        self.problems.append(Problem(self.source, None, key, shown, rule))
+
+    def mapping(self, key: str, value: object, allowed: tuple[str, ...]) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.bad(key, value, "must be a mapping of keys to values")
+            return None
+        for k in value:
+            if k not in allowed:
+                where = f"{key}.{k}" if key else str(k)
+                self.bad(where, k, f"unknown key; allowed keys are {', '.join(allowed)}")
+        return value
+
+    def seq(self, key: str, value: object) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.bad(key, value, "must be a list")
+            return []
+        return value
+
+    def number(self, key: str, value: object, rule: str) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.bad(key, value, "must be a number")
+            return None
+        x = float(value)
+        ok, text = _RULES[rule]
+        if not ok(x):
+            self.bad(key, value, text)
+            return None
+        return x
+
+    def text(self, key: str, value: object) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            self.bad(key, value, "must be a non-empty text")
+            return None
+        return value.strip()
+
+    def policy(self, key: str, value: object) -> str | None:
+        if value not in FERRY_POLICIES:
+            self.bad(key, value, f"must be one of {', '.join(FERRY_POLICIES)}")
+            return None
+        return str(value)
+
+
+def _hours(chk: _Checker, key: str, value: object, start_date: dt.date | None) -> float | None:
+    """Read a time given as a day number or a date, in hours from the scenario start."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            chk.bad(key, value, "must be a day number or an ISO date (YYYY-MM-DD)")
+            return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        if start_date is None:
+            chk.bad(key, value.isoformat(), "a date needs start_date at the top level of the file")
+            return None
+        return (value - start_date).days * 24.0
+    days = chk.number(key, value, "any")
+    return None if days is None else days * 24.0
+
+
+def _window(
+    chk: _Checker, key: str, item: dict[str, Any], start_date: dt.date | None, *, required: bool
+) -> tuple[float, float] | None:
+    start: float | None = 0.0
+    end: float | None = math.inf
+    for name in ("start", "end"):
+        if name in item:
+            value = _hours(chk, f"{key}.{name}", item[name], start_date)
+        elif required:
+            chk.bad(f"{key}.{name}", None, "is required")
+            value = None
+        else:
+            continue
+        if name == "start":
+            start = value
+        else:
+            end = value
+    if start is None or end is None:
+        return None
+    if not end > start:
+        chk.bad(f"{key}.end", item.get("end"), "must be after start (end is exclusive)")
+        return None
+    return start, end
+
+
+def _start_date(chk: _Checker, raw: object) -> dt.date | None:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        chk.bad("start_date", raw, "must be an ISO date (YYYY-MM-DD)")
+        return None
+
+
+def _closures(
+    chk: _Checker, raw: object, start_date: dt.date | None, targets: list[tuple[str, str]]
+) -> list[Closure]:
+    out = []
+    for i, item in enumerate(chk.seq("closures", raw)):
+        key = f"closures[{i}]"
+        m = chk.mapping(key, item, ("target", "start", "end"))
+        if m is None:
+            continue
+        target = chk.text(f"{key}.target", m.get("target"))
+        win = _window(chk, key, m, start_date, required=True)
+        if target and win:
+            targets.append((f"{key}.target", target))
+            out.append(Closure(target, start_hours=win[0], end_hours=win[1]))
+    return out
+
+
+def _capacity(
+    chk: _Checker, raw: object, start_date: dt.date | None, targets: list[tuple[str, str]]
+) -> list[CapacityChange]:
+    out = []
+    for i, item in enumerate(chk.seq("capacity", raw)):
+        key = f"capacity[{i}]"
+        m = chk.mapping(key, item, ("target", "factor", "servers", "start", "end"))
+        if m is None:
+            continue
+        target = chk.text(f"{key}.target", m.get("target"))
+        factor = chk.number(f"{key}.factor", m["factor"], "positive") if "factor" in m else 1.0
+        servers = chk.number(f"{key}.servers", m["servers"], "count") if "servers" in m else None
+        if "factor" not in m and "servers" not in m:
+            chk.bad(key, None, "needs factor or servers")
+        win = _window(chk, key, m, start_date, required=False)
+        if target and win and factor is not None and ("servers" not in m or servers is not None):
+            targets.append((f"{key}.target", target))
+            out.append(
+                CapacityChange(
+                    target,
+                    factor=factor,
+                    servers=None if servers is None else int(servers),
+                    start_hours=win[0],
+                    end_hours=win[1],
+                )
+            )
+    return out
+
+
+def _ferries(chk: _Checker, raw: object, targets: list[tuple[str, str]]) -> list[FerryChange]:
+    out = []
+    for i, item in enumerate(chk.seq("ferries", raw)):
+        key = f"ferries[{i}]"
+        m = chk.mapping(key, item, ("target", *_FERRY_FIELDS))
+        if m is None:
+            continue
+        values: dict[str, Any] = {}
+        ok = True
+        for f, rule in _FERRY_FIELDS.items():
+            if f in m:
+                v: object = (
+                    chk.policy(f"{key}.{f}", m[f])
+                    if rule == "policy"
+                    else chk.number(f"{key}.{f}", m[f], rule)
+                )
+                ok = ok and v is not None
+                values[f] = v
+        target = None
+        if "target" in m:
+            target = chk.text(f"{key}.target", m["target"])
+            ok = ok and target is not None
+            if target:
+                targets.append((f"{key}.target", target))
+        if ok:
+            out.append(FerryChange(target, **values))
+    return out
+
+
+def _demand(chk: _Checker, raw: object) -> tuple[float, list[tuple[str, float]]]:
+    growth = 0.0
+    per_service: list[tuple[str, float]] = []
+    dm = chk.mapping("demand", raw, ("growth", "services"))
+    if dm is None:
+        return growth, per_service
+    if "growth" in dm:
+        growth = chk.number("demand.growth", dm["growth"], "growth") or 0.0
+    if "services" in dm:
+        per = dm["services"]
+        if not isinstance(per, dict):
+            chk.bad("demand.services", per, "must map service names to growth rates")
+            per = {}
+        for label, g in per.items():
+            v = chk.number(f"demand.services.{label}", g, "growth")
+            if v is not None:
+                per_service.append((str(label), v))
+    return growth, per_service
+
+
+def _services(chk: _Checker, raw: object) -> tuple[list[CorridorService], list[str]]:
+    built: list[CorridorService] = []
+    keys: list[str] = []
+    for i, item in enumerate(chk.seq("services", raw)):
+        key = f"services[{i}]"
+        m = chk.mapping(key, item, _SERVICE_FIELDS)
+        if m is None:
+            continue
+        origin = chk.text(f"{key}.origin", m.get("origin"))
+        dest = chk.text(f"{key}.destination", m.get("destination"))
+        tpw = chk.number(f"{key}.trains_per_week", m.get("trains_per_week"), "nonnegative")
+        feu = chk.number(f"{key}.feu", m.get("feu", 50.0), "positive")
+        share = chk.number(f"{key}.random_share", m.get("random_share", 0.5), "share")
+        jitter = chk.number(f"{key}.jitter_hours", m.get("jitter_hours", 6.0), "nonnegative")
+        via_raw = m.get("via", [])
+        via_list = chk.seq(f"{key}.via", [via_raw] if isinstance(via_raw, str) else via_raw)
+        via = [chk.text(f"{key}.via[{j}]", v) for j, v in enumerate(via_list)]
+        both = m.get("both_directions", True)
+        if not isinstance(both, bool):
+            chk.bad(f"{key}.both_directions", both, "must be true or false")
+        label = str(m.get("name", "") or "")
+        if (
+            origin is None
+            or dest is None
+            or tpw is None
+            or feu is None
+            or share is None
+            or jitter is None
+            or any(v is None for v in via)
+        ):
+            continue
+        vias = tuple(v for v in via if v)
+        ends = [(origin, dest, vias, label)]
+        if both is not False:
+            ends.append((dest, origin, vias[::-1], f"{label} (return)" if label else ""))
+        for o, d, v, n in ends:
+            built.append(
+                CorridorService(
+                    o,
+                    d,
+                    trains_per_week=tpw,
+                    feu=feu,
+                    random_share=share,
+                    jitter_hours=jitter,
+                    via=v,
+                    name=n,
+                )
+            )
+            keys.append(key)
+    return built, keys
+
+
+def _options(chk: _Checker, raw: object) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    mm = chk.mapping("model", raw, tuple(_CORRIDOR_OPTIONS))
+    if mm is None:
+        return options
+    for k, rule in _CORRIDOR_OPTIONS.items():
+        if k not in mm:
+            continue
+        if rule == "policy":
+            p = chk.policy(f"model.{k}", mm[k])
+            if p is not None:
+                options[k] = p
+        else:
+            v = chk.number(f"model.{k}", mm[k], rule)
+            if v is not None:
+                options[k] = int(v) if rule.startswith("count") else v
+    return options
+
+
+def scenario_from_dict(data: object, *, source: str = "<dict>") -> ScenarioSpec:
+    """Validate a parsed scenario (a mapping, as YAML gives it) and build the spec.
+
+    Parameters
+    ----------
+    data
+        The parsed document.
+    source
+        Name for messages (the file name).
+
+    Returns
+    -------
+    ScenarioSpec
+        The scenario, optional services and model options.
+
+    Raises
+    ------
+    silkrail.errors.ScenarioError
+        Listing every problem: file, key, value and rule.
+
+    Examples
+    --------
+    >>> spec = scenario_from_dict(
+    ...     {"name": "x", "closures": [{"target": "KZ-AKTAU", "start": 10, "end": 24}]}
+    ... )
+    >>> spec.scenario.closures[0].end_hours
+    576.0
+    >>> scenario_from_dict({"closures": [{"target": "KZ-AKTAU", "start": 5, "end": 1}]})
+    Traceback (most recent call last):
+    ...
+    silkrail.errors.ScenarioError: 1 problem(s) in scenario <dict>:
+      - <dict>: key 'closures[0].end': value 1: must be after start (end is exclusive)
+    """
+    chk = _Checker(source)
+    top = chk.mapping("", {} if data is None else data, _TOP)
+    if top is None:
+        raise ScenarioError(_message(source, chk.problems))
+    name = (chk.text("name", top["name"]) if "name" in top else None) or "scenario"
+    description = str(top.get("description", "") or "")
+    start_date = _start_date(chk, top["start_date"]) if "start_date" in top else None
+    targets: list[tuple[str, str]] = []
+    closures = _closures(chk, top.get("closures"), start_date, targets)
+    capacity = _capacity(chk, top.get("capacity"), start_date, targets)
+    ferries = _ferries(chk, top.get("ferries"), targets)
+    growth, per_service = _demand(chk, top["demand"]) if "demand" in top else (0.0, [])
+    services: tuple[CorridorService, ...] | None = None
+    keys: list[str] = []
+    if "services" in top:
+        built, keys = _services(chk, top["services"])
+        if not built and not chk.problems:
+            chk.bad("services", top["services"], "must list at least one service")
+        services = tuple(built)
+    options = _options(chk, top["model"]) if "model" in top else {}
+    if chk.problems:
+        raise ScenarioError(_message(source, chk.problems))
+    scenario = Scenario(
+        name,
+        closures=tuple(closures),
+        capacity=tuple(capacity),
+        ferries=tuple(ferries),
+        demand_growth=growth,
+        service_growth=tuple(per_service),
+        description=description,
+    )
+    return ScenarioSpec(
+        scenario=scenario,
+        services=services,
+        corridor_options=options,
+        targets=tuple(targets),
+        service_keys=tuple(keys),
+        source=source,
+    )
+
+
+def scenario_from_yaml(text: str, *, source: str = "<string>") -> ScenarioSpec:
+    r"""Parse and validate a YAML scenario.
+
+    Parameters
+    ----------
+    text
+        The YAML document.
+    source
+        Name for messages (the file name).
+
+    Returns
+    -------
+    ScenarioSpec
+        The validated scenario.
+
+    Raises
+    ------
+    silkrail.errors.ScenarioError
+        If the text is not YAML or breaks a rule (every problem listed).
+    ModuleNotFoundError
+        If PyYAML is not installed (``pip install 'silkrail[yaml]'``).
+
+    Examples
+    --------
+    >>> spec = scenario_from_yaml("name: growth\ndemand: {growth: 0.2}")
+    >>> spec.scenario.name, spec.scenario.demand_growth
+    ('growth', 0.2)
+    """
+    try:
+        import yaml
+    except ImportError:  # pragma: no cover - depends on the environment
+        msg = "reading scenario files needs PyYAML: pip install 'silkrail[yaml]'"
+        raise ModuleNotFoundError(msg) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = ""
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            where = f" at line {mark.line + 1}, column {mark.column + 1}"
+        msg = f"scenario {source} is not valid YAML{where}: {getattr(exc, 'problem', exc)}"
+        raise ScenarioError(msg) from None
+    return scenario_from_dict(data, source=source)

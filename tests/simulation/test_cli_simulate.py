@@ -1,0 +1,105 @@
+"""The `silkrail simulate` command (tested on its own; the lead registers it in the CLI)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+
+from silkrail._cli_simulate import simulate
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+FAST = ["--days", "60", "--replications", "2", "--seed", "1", "--scheduler", "serial"]
+
+AKTAU = """
+name: aktau-closure
+start_date: 2025-01-01
+closures:
+  - {target: KZ-AKTAU, start: 2025-01-20, end: 2025-02-03}
+"""
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(simulate, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_json_output_has_routes_bottlenecks_and_borders() -> None:
+    code, out, _ = run(*FAST, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["replications"] == 2
+    assert data["seed"] == 1
+    assert 2_000 < data["trains_per_replication"] < 4_500
+    route = data["routes"][0]
+    assert {"route", "p50_days", "p50_days_ci", "p95_days", "swod_kmh", "swd_kmh"} <= set(route)
+    assert len(data["bottlenecks"]) == 10
+    assert {"node", "mean_clear_h", "usd_per_feu"} <= set(data["borders"][0])
+
+
+def test_text_output() -> None:
+    code, out, err = run(*FAST, "--top", "3")
+    assert code == 0
+    assert "Transit days per route" in out
+    assert "Top 3 bottlenecks" in out
+    assert "CAREC CPMM" in out
+    assert "2 replications" in err or "replications" in out
+
+
+def test_scenario_with_baseline_and_parquet_output(tmp_path: Path) -> None:
+    scenario = tmp_path / "aktau.yaml"
+    scenario.write_text(AKTAU, encoding="utf-8")
+    out_dir = tmp_path / "out"
+    code, out, _ = run(*FAST, "--scenario", str(scenario), "--out", str(out_dir), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["scenario"] == "aktau-closure"
+    caspian = [r for r in data["routes"] if r["route"].endswith("TRIST") or "TRIST>" in r["route"]]
+    assert caspian
+    # The closure delays the trains crossing the Caspian, compared with the same seed without it.
+    assert max(r["p95_days"] - r["base_p95_days"] for r in caspian) > 1.0
+    for name in ("routes", "stations", "borders", "summary", "trains", "timeline", "queues"):
+        assert (out_dir / f"{name}.parquet").exists(), name
+    assert (out_dir / "baseline" / "routes.parquet").exists()
+    import pandas as pd
+
+    timeline = pd.read_parquet(out_dir / "timeline.parquet")
+    assert {"train", "station", "arrive_h", "start_h", "depart_h", "wait_h"} <= set(
+        timeline.columns
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("closures: [{target: KZ-AKTAU, start: 3}]", "key 'closures[0].end': is required"),
+        ("closures: [{target: NOWHERE, start: 0, end: 2}]", "value 'NOWHERE': matches no station"),
+        ("demand: {growth: lots}", "key 'demand.growth': value 'lots': must be a number"),
+        ("closures: [", "not valid YAML"),
+    ],
+)
+def test_bad_scenario_gives_a_message_and_exit_2(tmp_path: Path, text: str, needle: str) -> None:
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text(text, encoding="utf-8")
+    code, out, _ = run(*FAST, "--scenario", str(scenario), "--json")
+    assert code == 2
+    data = json.loads(out)
+    assert needle in data["error"]
+    assert str(scenario) in data["error"]
+
+
+def test_other_bad_input(tmp_path: Path) -> None:
+    code, _, err = run(*FAST, "--scenario", str(tmp_path / "missing.yaml"))
+    assert code == 2
+    assert "cannot read scenario file" in err
+    code, _, err = run("--days", "10", "--warmup-days", "10", "--scheduler", "serial")
+    assert code == 2
+    assert "--warmup-days" in err
+    code, _, _ = run("--replications", "0")
+    assert code == 2

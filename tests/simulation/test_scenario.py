@@ -1,0 +1,143 @@
+"""Scenario files: YAML → validated spec, every problem named with file, key, value, rule."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from silkrail.errors import ScenarioError
+from silkrail.simulation import Ferry, scenario_from_dict, scenario_from_yaml
+
+FULL = """
+name: study
+description: everything at once
+start_date: 2025-01-01
+closures:
+  - {target: KZ-AKTAU, start: 2025-03-01, end: 2025-03-15}
+  - {target: CN-KHORGOS, start: 10, end: 12.5}
+capacity:
+  - {target: KZ-DOSTYK, factor: 1.5}
+  - {target: KZ-ALTYNKOL, servers: 3, start: 100}
+ferries:
+  - {policy: full, max_wait_hours: 72, weather_closures_per_year: 8, weather_closure_days: 2}
+  - {target: "ferry:KZ-AKTAU~AZBAK", vessel_feu: 60}
+demand:
+  growth: 0.2
+  services: {"CN-XIAN>DE-DUISBURG": -0.5}
+services:
+  - {origin: "Xi'an", destination: Duisburg, trains_per_week: 20, via: [Alashankou]}
+  - {origin: Harbin, destination: Moscow, trains_per_week: 10, both_directions: false}
+model: {vessel_feu: 48, ferry_policy: schedule, port_servers: 2, section_share: 0.9}
+"""
+
+
+def test_a_full_file_is_read() -> None:
+    spec = scenario_from_yaml(FULL, source="study.yaml")
+    sc = spec.scenario
+    assert sc.name == "study"
+    assert sc.closures[0].start_hours == 59 * 24  # 1 March is day 59 of 2025
+    assert sc.closures[0].end_hours == 73 * 24
+    assert sc.closures[1].end_hours == 12.5 * 24
+    assert sc.capacity[0].factor == 1.5
+    assert sc.capacity[1].servers == 3
+    assert math.isinf(sc.capacity[1].end_hours)
+    assert sc.ferries[0].policy == "full"
+    assert sc.ferries[0].target is None
+    assert sc.ferries[1].vessel_feu == 60
+    assert sc.demand_growth == 0.2
+    assert sc.growth_of("CN-XIAN>DE-DUISBURG") == -0.5
+    assert sc.growth_of("other") == 0.2
+    assert spec.services is not None
+    assert len(spec.services) == 3  # the first runs both ways
+    assert spec.services[1].via == ("Alashankou",)
+    assert spec.corridor_options == {
+        "vessel_feu": 48.0,
+        "ferry_policy": "schedule",
+        "port_servers": 2,
+        "section_share": 0.9,
+    }
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    text = """
+name: bad
+colsures: []
+closures:
+  - {target: KZ-AKTAU, start: 2025-03-01, end: 2025-03-15}
+  - {target: "", start: 5, end: 1}
+  - {target: X}
+capacity:
+  - {target: KZ-DOSTYK}
+  - {target: KZ-DOSTYK, factor: -1, servers: 1.5}
+ferries:
+  - {policy: sometimes, vessel_feu: "big"}
+demand: {growth: -2}
+model: {ferry_policy: full, wings: 2}
+"""
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_yaml(text, source="bad.yaml")
+    msg = str(info.value)
+    expected = [
+        "bad.yaml: key 'colsures': value 'colsures': unknown key",
+        "key 'closures[0].start': value '2025-03-01': a date needs start_date",
+        "key 'closures[1].target': value '': must be a non-empty text",
+        "key 'closures[1].end': value 1: must be after start",
+        "key 'closures[2].start': is required",
+        "key 'capacity[0]': needs factor or servers",
+        "key 'capacity[1].factor': value -1: must be > 0",
+        "key 'capacity[1].servers': value 1.5: must be a whole number ≥ 1",
+        "key 'ferries[0].vessel_feu': value 'big': must be a number",
+        "key 'ferries[0].policy': value 'sometimes': must be one of schedule, full",
+        "key 'demand.growth': value -2: must be > -1",
+        "key 'model.wings': value 'wings': unknown key",
+    ]
+    for line in expected:
+        assert line in msg, line
+    # Two more: the closures' missing/undated ends.
+    assert msg.startswith(f"{len(expected) + 2} problem(s) in scenario bad.yaml")
+
+
+def test_not_yaml_and_not_a_mapping() -> None:
+    with pytest.raises(ScenarioError, match=r"not valid YAML at line 1"):
+        scenario_from_yaml("closures: [", source="x.yaml")
+    with pytest.raises(ScenarioError, match="must be a mapping"):
+        scenario_from_yaml("- 1\n- 2")
+    assert scenario_from_yaml("").scenario.name == "scenario"
+    with pytest.raises(ScenarioError, match="must list at least one service"):
+        scenario_from_dict({"services": []})
+
+
+def test_targets_and_services_are_checked_against_the_network() -> None:
+    from silkrail import load_network
+
+    net = load_network()
+    spec = scenario_from_yaml(
+        "closures: [{target: NOWHERE, start: 0, end: 1}]\n"
+        "services: [{origin: Xi'an, destination: Atlantis, trains_per_week: 1}]",
+        source="s.yaml",
+    )
+    with pytest.raises(ScenarioError, match=r"key 'services\[0\]'.*Atlantis"):
+        spec.build_model(net)
+    spec = scenario_from_yaml("closures: [{target: NOWHERE, start: 0, end: 1}]", source="s.yaml")
+    with pytest.raises(ScenarioError, match=r"key 'closures\[0\].target': value 'NOWHERE'"):
+        spec.build_model(net)
+
+
+def test_ferry_overrides_reach_the_model() -> None:
+    from silkrail import load_network
+    from silkrail.simulation import simulate
+
+    spec = scenario_from_yaml(
+        "services: [{origin: Xi'an, destination: Istanbul, trains_per_week: 3,"
+        " via: [Khorgos (China), Aktau port]}]\n"
+        "ferries: [{policy: full, max_wait_hours: 24, interval_hours: 0}]\n"
+        "model: {vessel_feu: 100}"
+    )
+    model = spec.build_model(load_network())
+    ferries = [s for s in model.stations if isinstance(s, Ferry)]
+    assert ferries
+    assert {f.vessel_feu for f in ferries} == {100.0}
+    res = simulate(model, days=30, seed=1, scenario=spec.scenario)
+    run = [s for s in res.model.stations if isinstance(s, Ferry)]
+    assert {f.policy for f in run} == {"full"}
