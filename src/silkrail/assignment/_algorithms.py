@@ -1,0 +1,293 @@
+"""Drivers of the assignment algorithms (private); the hot loops live in ``_kernels``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from silkrail.assignment import _kernels
+from silkrail.assignment._problem import relative_gap
+
+if TYPE_CHECKING:
+    from silkrail._typing import FloatArray
+    from silkrail.assignment._problem import Problem, Recorder
+
+# Largest weight a conjugate direction may give the previous target; 1 would stall.
+_CONJ_MAX = 0.99999
+
+
+@dataclass
+class State:
+    """Final state of a run: class flows (PCE) and link times."""
+
+    class_flow: FloatArray
+    vol: FloatArray
+    time: FloatArray
+    rgap: float
+    tstt: float
+    beckmann: float
+    iterations: int
+
+
+def _aon_all(pb: Problem, ltime: FloatArray) -> tuple[FloatArray, float]:
+    flows = np.zeros((pb.num_classes, pb.m))
+    sptt = 0.0
+    for k in range(pb.num_classes):
+        f, s = pb.aon(k, np.ascontiguousarray(ltime + pb.fixed[k]), load=True)
+        flows[k] = f
+        sptt += s
+    return flows, sptt
+
+
+def _line_search(pb: Problem, x: FloatArray, s: FloatArray, tol: float) -> float:
+    vol = np.ascontiguousarray(x.sum(axis=0))
+    direction = np.ascontiguousarray(s.sum(axis=0) - vol)
+    const = float(np.sum(pb.fixed * (s - x)))
+    return float(_kernels.line_search(pb.fftt, pb.b, pb.cap, pb.power, vol, direction, const, tol))
+
+
+def run_linear(pb: Problem, method: str, target: float, max_iter: int, rec: Recorder) -> State:
+    """All-or-nothing, MSA, Frank-Wolfe, conjugate and bi-conjugate Frank-Wolfe.
+
+    Conjugate directions follow Mitradjieva & Lindberg (2013), "The stiff is moving —
+    conjugate direction Frank-Wolfe methods with applications to traffic assignment",
+    Transportation Science 47(2): the new target point is a combination of the
+    all-or-nothing point and the previous one (CFW) or two (BFW) targets, chosen so the
+    direction is conjugate to the previous one(s) with respect to the Hessian
+    ``diag(t'(v))`` of the objective.
+    """
+    ltime = pb.link_time(np.zeros(pb.m))
+    x, _ = _aon_all(pb, ltime)
+    s_prev: FloatArray | None = None
+    s_prev2: FloatArray | None = None
+    tau = 1.0  # previous step size
+    conj_level = 0  # 0: next step is FW, 1: may be CFW, 2: may be BFW
+    step = np.nan
+    gap = np.inf
+    tstt = 0.0
+    obj = 0.0
+    it = 0
+    for it in range(1, max_iter + 1):
+        vol = np.ascontiguousarray(x.sum(axis=0))
+        pb.link_time(vol, ltime)
+        y, sptt = _aon_all(pb, ltime)
+        tstt = float(np.dot(vol, ltime) + np.sum(pb.fixed * x))
+        gap = relative_gap(tstt, sptt)
+        obj = pb.beckmann(vol, x)
+        rec.add(it, gap, obj, step)
+        if method == "aon" or gap <= target or it == max_iter:
+            break
+        if method == "msa":
+            step = 1.0 / (it + 1)
+            x += step * (y - x)
+            continue
+        s = y
+        kind = "fw"
+        if method in ("cfw", "bfw") and s_prev is not None and 0.0 < tau < 1.0:
+            hess = pb.link_time_derivative(vol)
+            if method == "bfw" and conj_level >= 2 and s_prev2 is not None:
+                s = _bfw_target(x, y, s_prev, s_prev2, tau, hess)
+                kind = "bfw"
+            elif conj_level >= 1:
+                s = _cfw_target(x, y, s_prev, hess)
+                kind = "cfw"
+        tol = max(1e-15, min(1e-8, gap * 1e-4))
+        step = _line_search(pb, x, s, tol)
+        if step <= 0.0 and kind != "fw":
+            # Not a descent direction (the objective is only locally quadratic): fall back
+            # to the plain Frank-Wolfe direction, which always descends.
+            s, kind = y, "fw"
+            step = _line_search(pb, x, s, tol)
+        if step <= 0.0:
+            # No progress possible in floating point: take a tiny MSA-like step.
+            step = 1e-2 / (it + 1)
+        x += step * (s - x)
+        s_prev2 = s_prev
+        s_prev = s
+        tau = step
+        conj_level = 1 if kind == "fw" else 2
+    vol = np.ascontiguousarray(x.sum(axis=0))
+    return State(
+        class_flow=x,
+        vol=vol,
+        time=pb.link_time(vol),
+        rgap=gap,
+        tstt=tstt,
+        beckmann=obj,
+        iterations=it,
+    )
+
+
+def _cfw_target(x: FloatArray, y: FloatArray, s_prev: FloatArray, hess: FloatArray) -> FloatArray:
+    """CFW target ``a s_prev + (1 - a) y``, conjugate to ``s_prev - x``.
+
+    Solving ``(a (s_prev - x) + (1 - a)(y - x))' H (s_prev - x) = 0`` gives
+    ``a = N / D``, ``N = (s_prev - x)' H (y - x)``, ``D = (s_prev - x)' H (y - s_prev)``.
+    """
+    xt, yt, st = x.sum(axis=0), y.sum(axis=0), s_prev.sum(axis=0)
+    dbar = st - xt
+    num = float(np.sum(hess * dbar * (yt - xt)))
+    den = float(np.sum(hess * dbar * (yt - st)))
+    alpha = num / den if den != 0.0 else 0.0
+    alpha = min(max(alpha, 0.0), _CONJ_MAX)
+    out: FloatArray = alpha * s_prev + (1.0 - alpha) * y
+    return out
+
+
+def _bfw_target(
+    x: FloatArray,
+    y: FloatArray,
+    s_prev: FloatArray,
+    s_prev2: FloatArray,
+    tau: float,
+    hess: FloatArray,
+) -> FloatArray:
+    """BFW target ``b0 y + b1 s_prev + b2 s_prev2`` (Mitradjieva & Lindberg 2013, eq. 17).
+
+    The direction is made conjugate to the previous direction ``s_prev - x`` and to the one
+    before, which at the current point is ``tau s_prev + (1 - tau) s_prev2 - x``.
+    """
+    xt, yt = x.sum(axis=0), y.sum(axis=0)
+    s1, s2 = s_prev.sum(axis=0), s_prev2.sum(axis=0)
+    d2 = tau * s1 + (1.0 - tau) * s2 - xt
+    dy = yt - xt
+    d1 = s1 - xt
+    w = s2 - s1
+    mu_den = float(np.sum(hess * d2 * w))
+    mu = 0.0 if mu_den == 0.0 else max(0.0, -float(np.sum(hess * d2 * dy)) / mu_den)
+    nu_den = float(np.sum(hess * d1 * d1))
+    nu = (
+        0.0
+        if nu_den == 0.0
+        else max(0.0, -float(np.sum(hess * d1 * dy)) / nu_den + mu * tau / (1.0 - tau))
+    )
+    b0 = 1.0 / (1.0 + mu + nu)
+    out: FloatArray = b0 * y + (nu * b0) * s_prev + (mu * b0) * s_prev2
+    return out
+
+
+def run_bush(
+    pb: Problem, target: float, max_iter: int, rec: Recorder, *, passes: int = 10
+) -> State:
+    """Algorithm B (Dial 2006): origin-based bushes with Newton flow shifts.
+
+    Dial, R. B. (2006), "A path-based user-equilibrium traffic assignment algorithm that
+    obviates path storage and enumeration", Transportation Research Part B 40(10). Every
+    (class, origin) pair keeps an acyclic bush; each iteration updates all bushes (in
+    parallel: each reads the link costs and writes only its own links) and then moves flow,
+    bush by bush, from the longest used to the shortest bush paths with Newton steps while
+    updating link costs immediately.
+    """
+    nz = pb.net.num_zones
+    n = pb.net.num_nodes
+    bo, bc, rows = [], [], []
+    for k in range(pb.num_classes):
+        for o in pb.origins[k]:
+            bo.append(int(o))
+            bc.append(k)
+            rows.append(pb.demand[k, o])
+    nb = len(bo)
+    bush_origin = np.asarray(bo, dtype=np.int64).reshape(nb)
+    bush_class = np.asarray(bc, dtype=np.int64).reshape(nb)
+    bush_demand = np.ascontiguousarray(np.asarray(rows, dtype=np.float64).reshape(nb, nz))
+    mask = np.zeros((nb, pb.m), np.uint8)
+    flow = np.zeros((nb, pb.m))
+    bad = np.full(nb, -1, np.int64)
+    ltime = pb.link_time(np.zeros(pb.m))
+    _kernels.bush_init(
+        bush_origin,
+        bush_class,
+        bush_demand,
+        pb.fs_ptr,
+        pb.fs_link,
+        pb.tail,
+        pb.head,
+        ltime,
+        pb.fixed,
+        pb.n_blocked,
+        mask,
+        flow,
+        bad,
+    )
+    hit = np.flatnonzero(bad >= 0)
+    if hit.size:
+        i = int(hit[0])
+        raise pb.no_route(int(bush_class[i]), int(bush_origin[i]), int(bad[i]))
+    # Bush flows below this are moved off whole (see _kernels._bush_shift_one).
+    flow_eps = np.ascontiguousarray(1e-11 * bush_demand.sum(axis=1))
+    zero_flow = np.ascontiguousarray(1e-14 * bush_demand.sum(axis=1))
+    class_flow = np.zeros((pb.num_classes, pb.m))
+    orders = np.zeros((nb, n), np.int64)
+    counts = np.zeros(nb, np.int64)
+    vol = np.zeros(pb.m)
+    dtime = np.zeros(pb.m)
+    gap = np.inf
+    tstt = obj = 0.0
+    it = 0
+    for it in range(1, max_iter + 1):
+        _kernels.bush_link_totals(bush_class, flow, class_flow)
+        vol[:] = class_flow.sum(axis=0)
+        pb.link_time(vol, ltime)
+        _kernels.link_time_derivative(pb.fftt, pb.b, pb.cap, pb.power, vol, dtime)
+        if nb:
+            _kernels.bush_update_all(
+                bush_origin,
+                bush_class,
+                mask,
+                flow,
+                pb.fs_ptr,
+                pb.fs_link,
+                pb.bs_ptr,
+                pb.bs_link,
+                pb.tail,
+                pb.head,
+                ltime,
+                pb.fixed,
+                pb.n_blocked,
+                orders,
+                counts,
+                zero_flow,
+            )
+            rel_tol = max(1e-15, min(1e-3, 1e-3 * gap))
+            _kernels.bush_shift_all(
+                bush_origin,
+                bush_class,
+                mask,
+                flow,
+                pb.bs_ptr,
+                pb.bs_link,
+                pb.tail,
+                pb.fixed,
+                orders,
+                counts,
+                vol,
+                ltime,
+                dtime,
+                pb.fftt,
+                pb.b,
+                pb.cap,
+                pb.power,
+                passes,
+                rel_tol,
+                flow_eps,
+            )
+        _kernels.bush_link_totals(bush_class, flow, class_flow)
+        vol[:] = class_flow.sum(axis=0)
+        pb.link_time(vol, ltime)
+        sptt, tstt = pb.sptt_and_tstt(vol, ltime, class_flow)
+        gap = relative_gap(tstt, sptt)
+        obj = pb.beckmann(vol, class_flow)
+        rec.add(it, gap, obj, np.nan)
+        if gap <= target:
+            break
+    return State(
+        class_flow=class_flow,
+        vol=vol.copy(),
+        time=ltime.copy(),
+        rgap=gap,
+        tstt=tstt,
+        beckmann=obj,
+        iterations=it,
+    )

@@ -1,0 +1,1067 @@
+"""Numba kernels of the assignment engine.
+
+Every kernel is ``@njit(cache=True)``, takes contiguous arrays, writes into arrays the caller
+allocated and uses no Python objects. Callers in this package check dtypes and shapes first
+(:func:`check_float`, :func:`check_int`).
+
+Graph layout: links are numbered ``0..m-1`` with ``tail``/``head`` node indices ``0..n-1``;
+``fs_ptr``/``fs_link`` is the forward star (out-links of node ``v`` are
+``fs_link[fs_ptr[v]:fs_ptr[v + 1]]``) and ``bs_ptr``/``bs_link`` the backward star. Nodes
+``0..n_blocked-1`` are zones that a path may start or end at but never pass through (the TNTP
+``<FIRST THRU NODE>`` rule).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit, prange
+
+if TYPE_CHECKING:
+    from silkrail._typing import FloatArray, IntArray
+
+UInt8Array = npt.NDArray[np.uint8]
+
+__all__ = [
+    "UInt8Array",
+    "aon_parallel",
+    "beckmann_integral",
+    "bush_init",
+    "bush_link_totals",
+    "bush_shift_all",
+    "bush_update_all",
+    "check_float",
+    "check_int",
+    "line_search",
+    "link_time",
+    "link_time_derivative",
+    "skim_parallel",
+]
+
+_INF = np.inf
+
+
+def check_float(name: str, arr: FloatArray, ndim: int = 1) -> None:
+    """Raise ``TypeError`` unless ``arr`` is a C-contiguous float64 array of ``ndim`` dims."""
+    if arr.dtype != np.float64:
+        msg = f"{name} must be float64, got {arr.dtype}"
+        raise TypeError(msg)
+    if arr.ndim != ndim or not arr.flags.c_contiguous:
+        msg = f"{name} must be a C-contiguous {ndim}-d array, got {arr.ndim}-d"
+        raise TypeError(msg)
+
+
+def check_int(name: str, arr: IntArray, ndim: int = 1) -> None:
+    """Raise ``TypeError`` unless ``arr`` is a C-contiguous int64 array of ``ndim`` dims."""
+    if arr.dtype != np.int64:
+        msg = f"{name} must be int64, got {arr.dtype}"
+        raise TypeError(msg)
+    if arr.ndim != ndim or not arr.flags.c_contiguous:
+        msg = f"{name} must be a C-contiguous {ndim}-d array, got {arr.ndim}-d"
+        raise TypeError(msg)
+
+
+# --------------------------------------------------------------------------------------------
+# BPR link performance function t = fftt * (1 + b * (v / cap) ** power)
+# --------------------------------------------------------------------------------------------
+
+
+@njit(cache=True, inline="always")
+def _bpr(fftt: float, b: float, cap: float, power: float, v: float) -> float:
+    if b == 0.0:
+        return fftt
+    x = v if v > 0.0 else 0.0
+    if power == 4.0:
+        r = x / cap
+        r2 = r * r
+        return fftt * (1.0 + b * r2 * r2)
+    return fftt * (1.0 + b * float((x / cap) ** power))
+
+
+@njit(cache=True, inline="always")
+def _bpr_der(fftt: float, b: float, cap: float, power: float, v: float) -> float:
+    if b == 0.0 or power == 0.0:
+        return 0.0
+    x = v if v > 0.0 else 0.0
+    if power == 4.0:
+        r = x / cap
+        return 4.0 * fftt * b * r * r * r / cap
+    if power == 1.0:
+        return fftt * b / cap
+    if x == 0.0:
+        return 0.0
+    return fftt * b * power * float((x / cap) ** (power - 1.0)) / cap
+
+
+@njit(cache=True, inline="always")
+def _bpr_int(fftt: float, b: float, cap: float, power: float, v: float) -> float:
+    x = v if v > 0.0 else 0.0
+    if b == 0.0:
+        return fftt * x
+    return fftt * (x + b * cap * float((x / cap) ** (power + 1.0)) / (power + 1.0))
+
+
+@njit(cache=True)
+def link_time(
+    fftt: FloatArray,
+    b: FloatArray,
+    cap: FloatArray,
+    power: FloatArray,
+    flow: FloatArray,
+    out: FloatArray,
+) -> None:
+    """Write the BPR travel time of every link at ``flow`` into ``out``."""
+    for a in range(flow.shape[0]):
+        out[a] = _bpr(fftt[a], b[a], cap[a], power[a], flow[a])
+
+
+@njit(cache=True)
+def link_time_derivative(
+    fftt: FloatArray,
+    b: FloatArray,
+    cap: FloatArray,
+    power: FloatArray,
+    flow: FloatArray,
+    out: FloatArray,
+) -> None:
+    """Write d t / d v of every link at ``flow`` into ``out``."""
+    for a in range(flow.shape[0]):
+        out[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], flow[a])
+
+
+@njit(cache=True)
+def beckmann_integral(
+    fftt: FloatArray, b: FloatArray, cap: FloatArray, power: FloatArray, flow: FloatArray
+) -> float:
+    """Return sum over links of the integral of the BPR time from 0 to ``flow``."""
+    s = 0.0
+    for a in range(flow.shape[0]):
+        s += _bpr_int(fftt[a], b[a], cap[a], power[a], flow[a])
+    return s
+
+
+# --------------------------------------------------------------------------------------------
+# Line search along a direction (Frank-Wolfe family)
+# --------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _ls_derivative(
+    lam: float,
+    fftt: FloatArray,
+    b: FloatArray,
+    cap: FloatArray,
+    power: FloatArray,
+    flow: FloatArray,
+    direction: FloatArray,
+    const: float,
+) -> float:
+    s = const
+    for a in range(flow.shape[0]):
+        d = direction[a]
+        if d != 0.0:
+            s += _bpr(fftt[a], b[a], cap[a], power[a], flow[a] + lam * d) * d
+    return s
+
+
+@njit(cache=True)
+def line_search(
+    fftt: FloatArray,
+    b: FloatArray,
+    cap: FloatArray,
+    power: FloatArray,
+    flow: FloatArray,
+    direction: FloatArray,
+    const: float,
+    tol: float,
+) -> float:
+    """Return the step in [0, 1] that minimises the Beckmann objective along ``direction``.
+
+    The derivative of the objective along the direction is ``sum t(v + s d) d + const``
+    (``const`` holds the fixed-cost term); it is increasing in ``s``, so a safeguarded
+    regula falsi (Illinois variant) on [0, 1] finds its root. Returns 0 when the direction
+    is not a descent direction and 1 when the objective still decreases at the far end.
+    """
+    g0 = _ls_derivative(0.0, fftt, b, cap, power, flow, direction, const)
+    if g0 >= 0.0:
+        return 0.0
+    g1 = _ls_derivative(1.0, fftt, b, cap, power, flow, direction, const)
+    if g1 <= 0.0:
+        return 1.0
+    lo, hi = 0.0, 1.0
+    glo, ghi = g0, g1
+    side = 0
+    for _ in range(200):
+        mid = (lo * ghi - hi * glo) / (ghi - glo)
+        if not (lo < mid < hi):
+            mid = 0.5 * (lo + hi)
+        gm = _ls_derivative(mid, fftt, b, cap, power, flow, direction, const)
+        if gm > 0.0:
+            hi, ghi = mid, gm
+            if side == 1:
+                glo *= 0.5
+            side = 1
+        elif gm < 0.0:
+            lo, glo = mid, gm
+            if side == -1:
+                ghi *= 0.5
+            side = -1
+        else:
+            return mid
+        if hi - lo < tol:
+            break
+    return 0.5 * (lo + hi)
+
+
+# --------------------------------------------------------------------------------------------
+# Shortest paths: Dijkstra with an indexed binary heap
+# --------------------------------------------------------------------------------------------
+
+
+@njit(cache=True, inline="always")
+def _sift_up(heap: IntArray, hpos: IntArray, key: FloatArray, i: int) -> None:
+    v = heap[i]
+    kv = key[v]
+    while i > 0:
+        p = (i - 1) >> 1
+        u = heap[p]
+        if key[u] <= kv:
+            break
+        heap[i] = u
+        hpos[u] = i
+        i = p
+    heap[i] = v
+    hpos[v] = i
+
+
+@njit(cache=True, inline="always")
+def _sift_down(heap: IntArray, hpos: IntArray, key: FloatArray, i: int, size: int) -> None:
+    v = heap[i]
+    kv = key[v]
+    while True:
+        c = 2 * i + 1
+        if c >= size:
+            break
+        if c + 1 < size and key[heap[c + 1]] < key[heap[c]]:
+            c += 1
+        u = heap[c]
+        if kv <= key[u]:
+            break
+        heap[i] = u
+        hpos[u] = i
+        i = c
+    heap[i] = v
+    hpos[v] = i
+
+
+@njit(cache=True)
+def _dijkstra(
+    origin: int,
+    fs_ptr: IntArray,
+    fs_link: IntArray,
+    head: IntArray,
+    cost: FloatArray,
+    n_blocked: int,
+    dist: FloatArray,
+    pred: IntArray,
+    order: IntArray,
+    heap: IntArray,
+    hpos: IntArray,
+) -> int:
+    """Label ``dist``/``pred`` from ``origin``; return how many nodes were settled.
+
+    ``order[:count]`` lists the settled nodes by increasing distance (a topological order of
+    the shortest-path tree). ``hpos`` is -1 for unseen, -2 for settled, else the heap slot.
+    """
+    n = dist.shape[0]
+    for v in range(n):
+        dist[v] = _INF
+        pred[v] = -1
+        hpos[v] = -1
+    dist[origin] = 0.0
+    heap[0] = origin
+    hpos[origin] = 0
+    size = 1
+    count = 0
+    while size > 0:
+        u = heap[0]
+        size -= 1
+        if size > 0:
+            heap[0] = heap[size]
+            hpos[heap[0]] = 0
+            _sift_down(heap, hpos, dist, 0, size)
+        hpos[u] = -2
+        order[count] = u
+        count += 1
+        if u < n_blocked and u != origin:
+            continue
+        du = dist[u]
+        for k in range(fs_ptr[u], fs_ptr[u + 1]):
+            a = fs_link[k]
+            v = head[a]
+            nd = du + cost[a]
+            if nd < dist[v]:
+                dist[v] = nd
+                pred[v] = a
+                if hpos[v] == -1:
+                    heap[size] = v
+                    hpos[v] = size
+                    size += 1
+                    _sift_up(heap, hpos, dist, size - 1)
+                else:
+                    _sift_up(heap, hpos, dist, hpos[v])
+    return count
+
+
+@njit(cache=True, parallel=True)
+def aon_parallel(
+    origins: IntArray,
+    demand: FloatArray,
+    fs_ptr: IntArray,
+    fs_link: IntArray,
+    tail: IntArray,
+    head: IntArray,
+    cost: FloatArray,
+    n_blocked: int,
+    load: bool,
+    flow_out: FloatArray,
+    sptt_out: FloatArray,
+    unreachable_out: IntArray,
+) -> None:
+    """All-or-nothing loading of ``demand[i, :]`` from ``origins[i]`` on shortest paths.
+
+    Each of the ``flow_out.shape[0]`` workers loads a strided share of the origins into its
+    own row of ``flow_out`` (the caller sums the rows). ``sptt_out[i]`` gets the shortest-path
+    total cost of origin ``i``, ``unreachable_out[i]`` the first unreachable destination zone
+    with demand (or -1). With ``load=False`` only the costs are computed.
+    """
+    n = fs_ptr.shape[0] - 1
+    nz = demand.shape[1]
+    n_orig = origins.shape[0]
+    workers = flow_out.shape[0]
+    for w in prange(workers):
+        dist = np.empty(n, np.float64)
+        pred = np.empty(n, np.int64)
+        order = np.empty(n, np.int64)
+        heap = np.empty(n, np.int64)
+        hpos = np.empty(n, np.int64)
+        node_flow = np.empty(n, np.float64)
+        for i in range(w, n_orig, workers):
+            o = origins[i]
+            count = _dijkstra(
+                o, fs_ptr, fs_link, head, cost, n_blocked, dist, pred, order, heap, hpos
+            )
+            s = 0.0
+            bad = -1
+            for v in range(n):
+                node_flow[v] = 0.0
+            for z in range(nz):
+                d = demand[i, z]
+                if d > 0.0 and z != o:
+                    if dist[z] == _INF:
+                        if bad < 0:
+                            bad = z
+                    else:
+                        s += d * dist[z]
+                        node_flow[z] += d
+            sptt_out[i] = s
+            unreachable_out[i] = bad
+            if load:
+                for k in range(count - 1, 0, -1):
+                    v = order[k]
+                    f = node_flow[v]
+                    if f != 0.0:
+                        a = pred[v]
+                        flow_out[w, a] += f
+                        node_flow[tail[a]] += f
+
+
+@njit(cache=True, parallel=True)
+def skim_parallel(
+    origins: IntArray,
+    nz: int,
+    fs_ptr: IntArray,
+    fs_link: IntArray,
+    tail: IntArray,
+    head: IntArray,
+    cost: FloatArray,
+    n_blocked: int,
+    attrs: FloatArray,
+    out: FloatArray,
+) -> None:
+    """Skim ``attrs`` (k x m) along shortest paths: ``out[j, i, z]`` sums attr ``j``.
+
+    ``out`` has shape (k + 1, len(origins), nz); slice 0 is the path cost itself.
+    Unreachable pairs get ``inf``.
+    """
+    n = fs_ptr.shape[0] - 1
+    k_attr = attrs.shape[0]
+    n_orig = origins.shape[0]
+    for i in prange(n_orig):
+        dist = np.empty(n, np.float64)
+        pred = np.empty(n, np.int64)
+        order = np.empty(n, np.int64)
+        heap = np.empty(n, np.int64)
+        hpos = np.empty(n, np.int64)
+        acc = np.zeros((k_attr, n), np.float64)
+        o = origins[i]
+        count = _dijkstra(o, fs_ptr, fs_link, head, cost, n_blocked, dist, pred, order, heap, hpos)
+        for k in range(1, count):
+            v = order[k]
+            a = pred[v]
+            u = tail[a]
+            for j in range(k_attr):
+                acc[j, v] = acc[j, u] + attrs[j, a]
+        for z in range(nz):
+            out[0, i, z] = dist[z]
+            for j in range(k_attr):
+                out[j + 1, i, z] = acc[j, z] if dist[z] < _INF else _INF
+
+
+# --------------------------------------------------------------------------------------------
+# Algorithm B (Dial 2006): one acyclic bush per (class, origin)
+# --------------------------------------------------------------------------------------------
+
+
+@njit(cache=True, parallel=True)
+def bush_init(
+    bush_origin: IntArray,
+    bush_class: IntArray,
+    bush_demand: FloatArray,
+    fs_ptr: IntArray,
+    fs_link: IntArray,
+    tail: IntArray,
+    head: IntArray,
+    time: FloatArray,
+    fixed: FloatArray,
+    n_blocked: int,
+    mask: UInt8Array,
+    flow: FloatArray,
+    unreachable: IntArray,
+) -> None:
+    """Start every bush as its shortest-path tree and load its demand on it.
+
+    ``mask[b, a]`` = 1 marks link ``a`` in bush ``b``; ``flow[b, a]`` is the bush's flow.
+    ``unreachable[b]`` gets the first unreachable destination zone with demand, or -1.
+    """
+    n = fs_ptr.shape[0] - 1
+    m = tail.shape[0]
+    nz = bush_demand.shape[1]
+    nb = bush_origin.shape[0]
+    for bb in prange(nb):
+        dist = np.empty(n, np.float64)
+        pred = np.empty(n, np.int64)
+        order = np.empty(n, np.int64)
+        heap = np.empty(n, np.int64)
+        hpos = np.empty(n, np.int64)
+        node_flow = np.zeros(n, np.float64)
+        cost = np.empty(m, np.float64)
+        c = bush_class[bb]
+        for a in range(m):
+            cost[a] = time[a] + fixed[c, a]
+            mask[bb, a] = 0
+            flow[bb, a] = 0.0
+        o = bush_origin[bb]
+        count = _dijkstra(o, fs_ptr, fs_link, head, cost, n_blocked, dist, pred, order, heap, hpos)
+        bad = -1
+        for z in range(nz):
+            d = bush_demand[bb, z]
+            if d > 0.0 and z != o:
+                if dist[z] == _INF:
+                    if bad < 0:
+                        bad = z
+                else:
+                    node_flow[z] += d
+        unreachable[bb] = bad
+        for k in range(count - 1, 0, -1):
+            v = order[k]
+            a = pred[v]
+            mask[bb, a] = 1
+            f = node_flow[v]
+            if f != 0.0:
+                flow[bb, a] += f
+                node_flow[tail[a]] += f
+
+
+@njit(cache=True)
+def _bush_topo(
+    bb: int,
+    origin: int,
+    mask: UInt8Array,
+    fs_ptr: IntArray,
+    fs_link: IntArray,
+    bs_ptr: IntArray,
+    bs_link: IntArray,
+    head: IntArray,
+    indeg: IntArray,
+    order: IntArray,
+) -> int:
+    """Topological order of bush ``bb`` from its origin (Kahn); return the node count."""
+    n = fs_ptr.shape[0] - 1
+    for v in range(n):
+        cnt = 0
+        for k in range(bs_ptr[v], bs_ptr[v + 1]):
+            if mask[bb, bs_link[k]]:
+                cnt += 1
+        indeg[v] = cnt
+    order[0] = origin
+    count = 1
+    i = 0
+    while i < count:
+        u = order[i]
+        i += 1
+        for k in range(fs_ptr[u], fs_ptr[u + 1]):
+            a = fs_link[k]
+            if mask[bb, a]:
+                v = head[a]
+                indeg[v] -= 1
+                if indeg[v] == 0:
+                    order[count] = v
+                    count += 1
+    return count
+
+
+@njit(cache=True)
+def _bush_labels(
+    bb: int,
+    origin: int,
+    mask: UInt8Array,
+    flow: FloatArray,
+    used_only: bool,
+    bs_ptr: IntArray,
+    bs_link: IntArray,
+    tail: IntArray,
+    cost: FloatArray,
+    order: IntArray,
+    count: int,
+    lmin: FloatArray,
+    lmax: FloatArray,
+    pmin: IntArray,
+    pmax: IntArray,
+    fmin: FloatArray,
+) -> None:
+    """Min and max path cost labels over the bush, in topological order.
+
+    Max labels run over links with positive bush flow when ``used_only`` (nodes without a
+    used in-link keep ``-inf``), else over every bush link. ``fmin`` gets the smallest bush
+    flow along each longest path.
+    """
+    # Every node, not only the bush's: callers read labels of nodes outside the bush.
+    for v in range(lmin.shape[0]):
+        lmin[v] = _INF
+        lmax[v] = -_INF
+        pmin[v] = -1
+        pmax[v] = -1
+        fmin[v] = _INF
+    lmin[origin] = 0.0
+    lmax[origin] = 0.0
+    for i in range(1, count):
+        v = order[i]
+        bestmin = _INF
+        bestmax = -_INF
+        amin = -1
+        amax = -1
+        for k in range(bs_ptr[v], bs_ptr[v + 1]):
+            a = bs_link[k]
+            if mask[bb, a]:
+                u = tail[a]
+                c = cost[a]
+                x = lmin[u] + c
+                if x < bestmin:
+                    bestmin = x
+                    amin = a
+                if (not used_only) or flow[bb, a] > 0.0:
+                    lu = lmax[u]
+                    if lu > -_INF:
+                        y = lu + c
+                        if y > bestmax:
+                            bestmax = y
+                            amax = a
+        lmin[v] = bestmin
+        pmin[v] = amin
+        lmax[v] = bestmax
+        pmax[v] = amax
+        if amax >= 0:
+            fu = fmin[tail[amax]]
+            fa = flow[bb, amax]
+            fmin[v] = fa if fa < fu else fu
+
+
+@njit(cache=True)
+def _bush_reaches(
+    bb: int,
+    src: int,
+    dst: int,
+    mask: UInt8Array,
+    fs_ptr: IntArray,
+    fs_link: IntArray,
+    head: IntArray,
+    stack: IntArray,
+    seen: UInt8Array,
+) -> bool:
+    """Whether bush ``bb`` has a path from ``src`` to ``dst`` (iterative depth-first)."""
+    for v in range(seen.shape[0]):
+        seen[v] = 0
+    top = 0
+    stack[top] = src
+    top += 1
+    seen[src] = 1
+    while top > 0:
+        top -= 1
+        u = stack[top]
+        if u == dst:
+            return True
+        for k in range(fs_ptr[u], fs_ptr[u + 1]):
+            a = fs_link[k]
+            if mask[bb, a]:
+                w = head[a]
+                if not seen[w]:
+                    seen[w] = 1
+                    stack[top] = w
+                    top += 1
+    return False
+
+
+@njit(cache=True)
+def _bush_update_one(
+    bb: int,
+    origin: int,
+    mask: UInt8Array,
+    flow: FloatArray,
+    fs_ptr: IntArray,
+    fs_link: IntArray,
+    bs_ptr: IntArray,
+    bs_link: IntArray,
+    tail: IntArray,
+    head: IntArray,
+    cost: FloatArray,
+    n_blocked: int,
+    order: IntArray,
+    indeg: IntArray,
+    lmin: FloatArray,
+    lmax: FloatArray,
+    pmin: IntArray,
+    pmax: IntArray,
+    fmin: FloatArray,
+    zero_flow: float,
+) -> int:
+    """Drop unused links, then add links that shorten bush paths; keep the bush acyclic.
+
+    1. Links without flow (``<= zero_flow``, rounding residue) leave the bush, except each
+       node's shortest-path in-link.
+    2. Links that shorten the shortest bush path to their head join if they run forward in
+       the current topological order (any order of an acyclic graph is a potential every
+       link respects, so no cycle can form), or else if no bush path leads from their head
+       back to their tail.
+    3. Links with ``U_i + c_ij < U_j``, ``U`` the longest-path labels over the bush, join
+       (Dial 2006): every bush link has ``U_tail <= U_head`` and every new one ``U_i < U_j``.
+       Links dropped in step 1 are not re-added in the same update.
+
+    Returns the node count of the new topological order.
+    """
+    m = tail.shape[0]
+    count = _bush_topo(bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order)
+    _bush_labels(
+        bb,
+        origin,
+        mask,
+        flow,
+        False,
+        bs_ptr,
+        bs_link,
+        tail,
+        cost,
+        order,
+        count,
+        lmin,
+        lmax,
+        pmin,
+        pmax,
+        fmin,
+    )
+    dropped = np.zeros(m, np.uint8)
+    removed = 0
+    for a in range(m):
+        if mask[bb, a] and flow[bb, a] <= zero_flow and pmin[head[a]] != a:
+            mask[bb, a] = 0
+            flow[bb, a] = 0.0
+            dropped[a] = 1
+            removed += 1
+    # Step 2, with the positions of the (still valid) order in pmax.
+    for v in range(pmax.shape[0]):
+        pmax[v] = -1
+    for i in range(count):
+        pmax[order[i]] = i
+    added = 0
+    for a in range(m):
+        if mask[bb, a]:
+            continue
+        u = tail[a]
+        v = head[a]
+        if v == origin or (u < n_blocked and u != origin) or lmin[u] == _INF:
+            continue
+        if pmax[u] >= 0 and pmax[u] < pmax[v] and lmin[u] + cost[a] < lmin[v]:
+            mask[bb, a] = 1
+            added += 1
+    # Step 2b: improving links against the order join when no bush path leads from their
+    # head back to their tail (a depth-first search; such links are few).
+    stack = indeg  # free until the next topological sort
+    seen = np.zeros(pmax.shape[0], np.uint8)
+    checked = 0
+    for a in range(m):
+        if mask[bb, a] or checked >= 64:
+            continue
+        u = tail[a]
+        v = head[a]
+        if v == origin or (u < n_blocked and u != origin) or lmin[u] == _INF:
+            continue
+        if not lmin[u] + cost[a] < lmin[v]:
+            continue
+        checked += 1
+        if not _bush_reaches(bb, v, u, mask, fs_ptr, fs_link, head, stack, seen):
+            mask[bb, a] = 1
+            added += 1
+    if added > 0 or removed > 0:
+        count = _bush_topo(bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order)
+    _bush_labels(
+        bb,
+        origin,
+        mask,
+        flow,
+        False,
+        bs_ptr,
+        bs_link,
+        tail,
+        cost,
+        order,
+        count,
+        lmin,
+        lmax,
+        pmin,
+        pmax,
+        fmin,
+    )
+    # Step 3.
+    added3 = 0
+    for a in range(m):
+        if mask[bb, a] or dropped[a]:
+            continue
+        u = tail[a]
+        v = head[a]
+        if v == origin or (u < n_blocked and u != origin):
+            continue
+        lu = lmax[u]
+        if lu == -_INF or lmin[u] == _INF:
+            continue
+        if lu + cost[a] < lmax[v]:
+            mask[bb, a] = 1
+            added3 += 1
+    if added3 > 0:
+        count = _bush_topo(bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order)
+    return count
+
+
+@njit(cache=True, parallel=True)
+def bush_update_all(
+    bush_origin: IntArray,
+    bush_class: IntArray,
+    mask: UInt8Array,
+    flow: FloatArray,
+    fs_ptr: IntArray,
+    fs_link: IntArray,
+    bs_ptr: IntArray,
+    bs_link: IntArray,
+    tail: IntArray,
+    head: IntArray,
+    time: FloatArray,
+    fixed: FloatArray,
+    n_blocked: int,
+    orders: IntArray,
+    counts: IntArray,
+    zero_flow: FloatArray,
+) -> None:
+    """Update the link set and topological order of every bush (independent, in parallel)."""
+    n = fs_ptr.shape[0] - 1
+    m = tail.shape[0]
+    nb = bush_origin.shape[0]
+    for bb in prange(nb):
+        cost = np.empty(m, np.float64)
+        c = bush_class[bb]
+        for a in range(m):
+            cost[a] = time[a] + fixed[c, a]
+        indeg = np.empty(n, np.int64)
+        lmin = np.empty(n, np.float64)
+        lmax = np.empty(n, np.float64)
+        pmin = np.empty(n, np.int64)
+        pmax = np.empty(n, np.int64)
+        fmin = np.empty(n, np.float64)
+        counts[bb] = _bush_update_one(
+            bb,
+            bush_origin[bb],
+            mask,
+            flow,
+            fs_ptr,
+            fs_link,
+            bs_ptr,
+            bs_link,
+            tail,
+            head,
+            cost,
+            n_blocked,
+            orders[bb],
+            indeg,
+            lmin,
+            lmax,
+            pmin,
+            pmax,
+            fmin,
+            zero_flow[bb],
+        )
+
+
+@njit(cache=True)
+def _set_link(
+    a: int,
+    vol: FloatArray,
+    time: FloatArray,
+    dtime: FloatArray,
+    fftt: FloatArray,
+    b: FloatArray,
+    cap: FloatArray,
+    power: FloatArray,
+) -> None:
+    v = vol[a]
+    time[a] = _bpr(fftt[a], b[a], cap[a], power[a], v)
+    dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], v)
+
+
+@njit(cache=True)
+def _bush_shift_one(
+    bb: int,
+    origin: int,
+    c: int,
+    mask: UInt8Array,
+    flow: FloatArray,
+    bs_ptr: IntArray,
+    bs_link: IntArray,
+    tail: IntArray,
+    fixed: FloatArray,
+    order: IntArray,
+    count: int,
+    pos: IntArray,
+    vol: FloatArray,
+    time: FloatArray,
+    dtime: FloatArray,
+    fftt: FloatArray,
+    b: FloatArray,
+    cap: FloatArray,
+    power: FloatArray,
+    cost: FloatArray,
+    lmin: FloatArray,
+    lmax: FloatArray,
+    pmin: IntArray,
+    pmax: IntArray,
+    fmin: FloatArray,
+    rel_tol: float,
+    flow_eps: float,
+) -> float:
+    """One pass of Newton flow shifts from longest to shortest bush segments.
+
+    Nodes are visited from last to first in topological order; at node ``j`` the used
+    longest and the shortest bush paths are walked back to where they meet, and
+    ``min(flow on the long segment, cost difference / sum of derivatives)`` moves from the
+    long to the short segment. Link times and derivatives are updated at once (Gauss-Seidel).
+    Returns the largest cost difference seen.
+    """
+    m = tail.shape[0]
+    fc = fixed[c]
+    for a in range(m):
+        cost[a] = time[a] + fc[a]
+    _bush_labels(
+        bb,
+        origin,
+        mask,
+        flow,
+        True,
+        bs_ptr,
+        bs_link,
+        tail,
+        cost,
+        order,
+        count,
+        lmin,
+        lmax,
+        pmin,
+        pmax,
+        fmin,
+    )
+    for i in range(count):
+        pos[order[i]] = i
+    worst = 0.0
+    for i in range(count - 1, 0, -1):
+        j = order[i]
+        amax = pmax[j]
+        if amax < 0 or amax == pmin[j]:
+            continue
+        if lmax[j] - lmin[j] <= rel_tol * lmax[j] and fmin[j] > flow_eps:
+            continue
+        # Walk both paths back to their last common node, with current costs.
+        p = j
+        q = j
+        cmin = 0.0
+        cmax = 0.0
+        dsum = 0.0
+        mflow = _INF
+        a = pmin[p]
+        cmin += time[a] + fc[a]
+        dsum += dtime[a]
+        p = tail[a]
+        a = pmax[q]
+        cmax += time[a] + fc[a]
+        dsum += dtime[a]
+        if flow[bb, a] < mflow:
+            mflow = flow[bb, a]
+        q = tail[a]
+        while p != q:
+            if pos[p] > pos[q]:
+                a = pmin[p]
+                cmin += time[a] + fc[a]
+                dsum += dtime[a]
+                p = tail[a]
+            else:
+                a = pmax[q]
+                cmax += time[a] + fc[a]
+                dsum += dtime[a]
+                if flow[bb, a] < mflow:
+                    mflow = flow[bb, a]
+                q = tail[a]
+        meet = p
+        diff = cmax - cmin
+        if diff > worst:
+            worst = diff
+        if diff <= 0.0 or mflow <= 0.0:
+            continue
+        if mflow <= flow_eps:
+            # Leftover flow this small would keep a link (and a cycle-blocking order) in
+            # the bush for ever: move all of it.
+            delta = mflow
+        elif diff <= rel_tol * cmax:
+            continue
+        elif dsum > 0.0:
+            delta = diff / dsum
+            if delta > mflow:
+                delta = mflow
+        else:
+            delta = mflow
+        # Apply the shift.
+        p = j
+        while p != meet:
+            a = pmin[p]
+            flow[bb, a] += delta
+            vol[a] += delta
+            _set_link(a, vol, time, dtime, fftt, b, cap, power)
+            p = tail[a]
+        q = j
+        while q != meet:
+            a = pmax[q]
+            f = flow[bb, a] - delta
+            if f <= 1e-12 * delta:
+                f = 0.0  # rounding residue of a full move
+            flow[bb, a] = f
+            vol[a] -= delta
+            _set_link(a, vol, time, dtime, fftt, b, cap, power)
+            q = tail[a]
+    return worst
+
+
+@njit(cache=True)
+def bush_shift_all(
+    bush_origin: IntArray,
+    bush_class: IntArray,
+    mask: UInt8Array,
+    flow: FloatArray,
+    bs_ptr: IntArray,
+    bs_link: IntArray,
+    tail: IntArray,
+    fixed: FloatArray,
+    orders: IntArray,
+    counts: IntArray,
+    vol: FloatArray,
+    time: FloatArray,
+    dtime: FloatArray,
+    fftt: FloatArray,
+    b: FloatArray,
+    cap: FloatArray,
+    power: FloatArray,
+    passes: int,
+    rel_tol: float,
+    flow_eps: FloatArray,
+) -> float:
+    """Sweep all bushes ``passes`` times with one shift pass each; return the largest gap."""
+    n = bs_ptr.shape[0] - 1
+    m = tail.shape[0]
+    nb = bush_origin.shape[0]
+    cost = np.empty(m, np.float64)
+    lmin = np.empty(n, np.float64)
+    lmax = np.empty(n, np.float64)
+    pmin = np.empty(n, np.int64)
+    pmax = np.empty(n, np.int64)
+    pos = np.empty(n, np.int64)
+    fmin = np.empty(n, np.float64)
+    worst = 0.0
+    for _ in range(passes):
+        for bb in range(nb):
+            w = _bush_shift_one(
+                bb,
+                bush_origin[bb],
+                bush_class[bb],
+                mask,
+                flow,
+                bs_ptr,
+                bs_link,
+                tail,
+                fixed,
+                orders[bb],
+                counts[bb],
+                pos,
+                vol,
+                time,
+                dtime,
+                fftt,
+                b,
+                cap,
+                power,
+                cost,
+                lmin,
+                lmax,
+                pmin,
+                pmax,
+                fmin,
+                rel_tol,
+                flow_eps[bb],
+            )
+            if w > worst:
+                worst = w
+    return worst
+
+
+@njit(cache=True, parallel=True)
+def bush_link_totals(bush_class: IntArray, flow: FloatArray, out: FloatArray) -> None:
+    """Sum bush flows per class into ``out`` (classes x links), in blocks of links."""
+    nb = flow.shape[0]
+    m = flow.shape[1]
+    nc = out.shape[0]
+    block = 512
+    nblocks = (m + block - 1) // block
+    for k in prange(nblocks):
+        lo = k * block
+        hi = min(m, lo + block)
+        for c in range(nc):
+            for a in range(lo, hi):
+                out[c, a] = 0.0
+        for bb in range(nb):
+            c = bush_class[bb]
+            for a in range(lo, hi):
+                out[c, a] += flow[bb, a]
