@@ -244,6 +244,11 @@ class CorridorNetwork:
         return ~np.isnan(self.border_hours)
 
     @cached_property
+    def country_of(self) -> dict[str, str]:
+        """Country code of each node id."""
+        return {str(k): str(c) for k, c in zip(self.node_id, self.node_country, strict=True)}
+
+    @cached_property
     def is_sea_waypoint(self) -> BoolArray:
         """Whether each node is a point ships pass (all its links are sea, no port transfer).
 

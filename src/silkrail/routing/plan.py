@@ -192,7 +192,8 @@ def _route(
             to_cls = int(graph.state_class[graph.edge_head[e]])
             kind = "gauge change" if from_cls < 3 and to_cls < 3 else "transfer"
             mode, gauge = ("rail" if to_cls < 3 else ("ferry", "sea", "road")[to_cls - 3]), 0
-        border_h = float(np.nan_to_num(net.border_hours[b])) if travel else 0.0
+        wait_at_border = float(net.border_hours[b])
+        border_h = wait_at_border if travel and wait_at_border == wait_at_border else 0.0
         legs.append(
             Leg(
                 kind=kind,
@@ -222,10 +223,9 @@ def _route(
         dist += float(graph.distance_km[e])
         transship += int(graph.transship[e])
     nodes = [legs[0].from_id] + [leg.to_id for leg in legs if leg.to_id != leg.from_id]
-    country = {str(net.node_id[i]): str(net.node_country[i]) for i in range(net.n_nodes)}
+    country = net.country_of
     # Borders and countries count where cargo stops, not the straits and canals ships pass.
-    waypoint = {str(net.node_id[i]) for i in np.flatnonzero(net.is_sea_waypoint)}
-    stops = [country[n] for n in nodes if n not in waypoint]
+    stops = [country[n] for n in nodes if not net.is_sea_waypoint[net.index_of(n)]]
     countries = list(dict.fromkeys(stops))
     borders = sum(a != b for a, b in itertools.pairwise(stops))
     return Route(
@@ -442,7 +442,9 @@ def _option(
     """Find the best route of one corridor family that visits no node twice."""
     if not (ok & require).any():
         return None
-    paths = _search(graph, req, ok & ~exclude, eps=eps, require=require)
+    # The generalized cost is a positive mix of time and cost, so its optimum lies on the
+    # (time, cost) Pareto front: a two-criteria search is exact here and much smaller.
+    paths = _search(graph, req, ok & ~exclude, eps=eps, require=require, criteria=("time", "cost"))
     routes = [_route(net, graph, p, vot) for p in paths]
     fitting = [r for r in routes if len(set(r.nodes)) == len(r.nodes) and _family(r) == family]
     return min(fitting, key=lambda r: r.generalized_cost) if fitting else None
