@@ -32,8 +32,8 @@ def great_circle_km(
     --------
     >>> import numpy as np
     >>> d = great_circle_km(np.array([0.0]), np.array([0.0]), np.array([0.0]), np.array([1.0]))
-    >>> round(float(d[0]), 2)
-    111.19
+    >>> round(float(d[0]), 3)
+    111.195
     """
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp = p2 - p1

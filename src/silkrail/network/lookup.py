@@ -108,7 +108,7 @@ def locate(net: CorridorNetwork, name: str) -> Location:
     >>> from silkrail.network import load_network
     >>> net = load_network()
     >>> locate(net, "duisburg").id
-    'DEDUI'
+    'DE-DUISBURG'
     >>> locate(net, "Duisberg")
     Traceback (most recent call last):
     ...
@@ -135,12 +135,14 @@ def _suggest(net: CorridorNetwork, key: str) -> list[str]:
     matches = process.extract(
         key, list(keys), scorer=fuzz.ratio, limit=10, score_cutoff=_SUGGEST_CUTOFF
     )
+    texts = net._search_texts
     names: list[str] = []
+    seen: set[int] = set()
     for match_key, _, _ in matches:
-        for i in keys[match_key]:
-            label = str(net.node_name[i])
-            if label not in names:
-                names.append(label)
+        # Show the spelling that matched (e.g. the alias 'Duisburg'), once per node.
+        if seen.isdisjoint(keys[match_key]):
+            seen.update(keys[match_key])
+            names.append(texts[match_key])
     return names[:_MAX_SUGGESTIONS]
 
 
@@ -167,8 +169,8 @@ def search_locations(net: CorridorNetwork, query: str, *, limit: int = 10) -> li
     Examples
     --------
     >>> from silkrail.network import load_network
-    >>> [loc.name for loc in search_locations(load_network(), "chongq", limit=1)]
-    ['Chongqing']
+    >>> [loc.id for loc in search_locations(load_network(), "chongq", limit=1)]
+    ['CNCKG']
     """
     key = normalize_name(query)
     if not key:

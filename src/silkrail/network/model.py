@@ -82,8 +82,8 @@ class CorridorNetwork:
     >>> net = load_network()
     >>> net.n_nodes >= 120 and net.n_links >= 180
     True
-    >>> net.node_name[net.index_of("DEDUI")]
-    'Duisburg'
+    >>> str(net.node_name[net.index_of("DE-DUISBURG")])
+    'Duisburg (duisport)'
     """
 
     name: str
@@ -190,14 +190,26 @@ class CorridorNetwork:
     @cached_property
     def _search_keys(self) -> dict[str, tuple[int, ...]]:
         # Folded id, name and aliases -> nodes, for silkrail.network.lookup.
-        keys: dict[str, list[int]] = {}
+        return {k: tuple(v) for k, (v, _) in self._search_index.items()}
+
+    @cached_property
+    def _search_texts(self) -> dict[str, str]:
+        # Folded key -> the spelling it came from, to show in suggestions.
+        return {k: text for k, (_, text) in self._search_index.items()}
+
+    @cached_property
+    def _search_index(self) -> dict[str, tuple[list[int], str]]:
+        index: dict[str, tuple[list[int], str]] = {}
         for i in range(self.n_nodes):
-            names = {str(self.node_id[i]), str(self.node_name[i]), *self.aliases_of(i)}
+            names = [str(self.node_name[i]), *self.aliases_of(i), str(self.node_id[i])]
             for text in names:
                 key = normalize_name(text)
-                if key and i not in keys.setdefault(key, []):
-                    keys[key].append(i)
-        return {k: tuple(v) for k, v in keys.items()}
+                if not key:
+                    continue
+                nodes, _ = index.setdefault(key, ([], text))
+                if i not in nodes:
+                    nodes.append(i)
+        return index
 
     def index_of(self, node_id: str) -> int:
         """Return the row of a node given its exact id.

@@ -190,7 +190,7 @@ def pareto_paths(
     >>> from silkrail.graph import compile_graph
     >>> net = load_network()
     >>> g = compile_graph(net)
-    >>> paths = pareto_paths(g, net.index_of("CNCKG"), net.index_of("DEDUI"))
+    >>> paths = pareto_paths(g, net.index_of("CNCKG"), net.index_of("DE-DUISBURG"))
     >>> len(paths) >= 1
     True
     """
