@@ -22,7 +22,7 @@ from silkrail.routing.results import (
     RoutePlan,
     lognormal_quantile,
 )
-from silkrail.routing.search import ParetoPath, pareto_paths
+from silkrail.routing.search import COMPILE_ABOVE_EDGES, ParetoPath, pareto_paths
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -46,6 +46,7 @@ class _Request:
     modes: frozenset[str]
     max_transshipments: int | None
     include_planned: bool
+    compile_above: int = COMPILE_ABOVE_EDGES
 
 
 def _country_codes(codes: Iterable[str]) -> frozenset[str]:
@@ -99,6 +100,7 @@ def _search(
         max_transshipments=req.max_transshipments,
         eps=eps,
         require=require,
+        compile_above=req.compile_above,
     )
 
 
@@ -272,6 +274,7 @@ def plan(
     max_routes: int = 8,
     emissions: LegEmissions | None = None,
     eps: float = 0.0,
+    compiled: bool | None = None,
 ) -> RoutePlan:
     """Plan container routes between two places: the Pareto set over time, cost and CO2e.
 
@@ -313,6 +316,10 @@ def plan(
         Per-link and per-transfer emissions; default computed from the packaged factors.
     eps
         Relative tolerance of Pareto dominance (0 = exact).
+    compiled
+        Run the search kernels compiled with numba: ``None`` (default) only on large graphs,
+        where compiling pays off in one call; ``True`` always, for long-running processes such
+        as the web service; ``False`` never.
 
     Returns
     -------
@@ -374,6 +381,7 @@ def plan(
         modes=allowed,
         max_transshipments=max_transshipments,
         include_planned=include_planned,
+        compile_above={None: COMPILE_ABOVE_EDGES, True: 0, False: 2**62}[compiled],
     )
     if req.origin.index == req.destination.index:
         msg = f"origin and destination are the same place ({req.origin.name})"

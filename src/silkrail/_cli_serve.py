@@ -1,0 +1,95 @@
+"""``silkrail serve``: run the REST API and the offline web map (needs the ``service`` extra).
+
+The lead registers it with ``main.add_command(serve)`` in :mod:`silkrail.cli`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+import silkrail
+
+__all__ = ["serve"]
+
+EXIT_INVALID_DATA = 3
+
+
+@click.command("serve")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 exposes the service to the network).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="TCP port (0 picks a free one).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes (each loads the network and keeps its own plan cache).",
+)
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Network to serve: a CSV folder, .geojson or .gpkg (default: the packaged corridors).",
+)
+def serve(host: str, port: int, workers: int, data: Path | None) -> None:
+    """Serve the REST API under /api/v1 and the web map at / (works offline).
+
+    Open http://HOST:PORT/ in a browser; the OpenAPI schema is at /api/v1/openapi.json.
+    Other settings come from SILKRAIL_* environment variables (see docs/service.md).
+    Exit code 3: the network is invalid.
+    """
+    try:
+        import uvicorn
+
+        from silkrail.service import create_app, get_settings
+        from silkrail.service._errors import ApiError
+        from silkrail.service._state import load_state
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        msg = f"silkrail serve needs the service extra: pip install 'silkrail[service]' ({exc})"
+        raise click.ClickException(msg) from exc
+
+    if data is not None:
+        # Through the environment rather than create_app(settings): an app built from the
+        # environment needs no dependency override, which FastAPI pays for on every request.
+        os.environ["SILKRAIL_DATA"] = str(data.resolve())
+        get_settings.cache_clear()
+    settings = get_settings()
+    # Load (and validate) the network before listening, so a bad network fails here, not on
+    # the first request.
+    try:
+        state = load_state(settings.data, plan_cache_size=settings.plan_cache_size)
+    except ApiError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(EXIT_INVALID_DATA)
+    click.echo(
+        f"silkrail {silkrail.__version__}: serving {state.net.n_nodes} nodes and "
+        f"{state.net.n_links} links on http://{host}:{port}/",
+        err=True,
+    )
+    if workers == 1:
+        uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    else:
+        # Each worker process builds its app from the environment (hence SILKRAIL_DATA above).
+        uvicorn.run(
+            "silkrail.service:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )

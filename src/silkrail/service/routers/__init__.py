@@ -1,0 +1,7 @@
+"""One ``APIRouter`` per resource; :func:`silkrail.service.create_app` mounts them."""
+
+from __future__ import annotations
+
+from silkrail.service.routers import basemap, countries, health, locations, network, plan, web
+
+__all__ = ["basemap", "countries", "health", "locations", "network", "plan", "web"]

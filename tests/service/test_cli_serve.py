@@ -1,0 +1,92 @@
+"""``silkrail serve``: options, network check before listening, and the uvicorn call."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import uvicorn
+from click.testing import CliRunner
+from fastapi import FastAPI
+
+from silkrail._cli_serve import serve
+from silkrail.service import get_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
+    # `serve --data` passes the path on through SILKRAIL_DATA: restore the environment after.
+    monkeypatch.setenv("SILKRAIL_DATA", "unset")
+    monkeypatch.delenv("SILKRAIL_DATA")
+    get_settings.cache_clear()
+    seen: list[dict[str, Any]] = []
+
+    def fake_run(app: object, **kwargs: Any) -> None:
+        seen.append({"app": app, **kwargs})
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    yield seen
+    get_settings.cache_clear()
+
+
+def test_serve_defaults_to_loopback_8000(calls: list[dict[str, Any]], toy_dir: Path) -> None:
+    result = CliRunner().invoke(serve, ["--data", str(toy_dir)])
+    assert result.exit_code == 0, result.output
+    assert calls[0]["host"] == "127.0.0.1"
+    assert calls[0]["port"] == 8000
+    assert isinstance(calls[0]["app"], FastAPI)
+    assert "5 nodes and 4 links" in result.output
+    assert get_settings().data == toy_dir.resolve()
+
+
+def test_serve_host_and_port(calls: list[dict[str, Any]], toy_dir: Path) -> None:
+    args = ["--host", "0.0.0.0", "--port", "8123", "--data", str(toy_dir)]
+    result = CliRunner().invoke(serve, args)
+    assert result.exit_code == 0, result.output
+    assert (calls[0]["host"], calls[0]["port"]) == ("0.0.0.0", 8123)
+
+
+def test_serve_workers_build_the_app_from_the_environment(
+    calls: list[dict[str, Any]], toy_dir: Path
+) -> None:
+    result = CliRunner().invoke(serve, ["--workers", "2", "--data", str(toy_dir)])
+    assert result.exit_code == 0, result.output
+    assert calls[0]["app"] == "silkrail.service:create_app"
+    assert calls[0]["factory"] is True
+    assert calls[0]["workers"] == 2
+
+
+def test_serve_rejects_a_bad_port(calls: list[dict[str, Any]]) -> None:
+    result = CliRunner().invoke(serve, ["--port", "70000"])
+    assert result.exit_code == 2
+    assert "--port" in result.output
+    assert not calls
+
+
+def test_serve_refuses_an_invalid_network(calls: list[dict[str, Any]], toy_dir: Path) -> None:
+    links = toy_dir / "links.csv"
+    links.write_text(links.read_text().replace(",477,", ",-5,"), encoding="utf-8")
+    result = CliRunner().invoke(serve, ["--data", str(toy_dir)])
+    assert result.exit_code == 3
+    assert "invalid" in result.output
+    assert not calls
+
+
+def test_serve_default_is_the_environment(
+    calls: list[dict[str, Any]], toy_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SILKRAIL_DATA", str(toy_dir))
+    result = CliRunner().invoke(serve, [])
+    assert result.exit_code == 0, result.output
+    assert "5 nodes" in result.output
+
+
+def test_serve_help() -> None:
+    result = CliRunner().invoke(serve, ["--help"])
+    assert result.exit_code == 0
+    assert "--host" in result.output
+    assert "--port" in result.output
