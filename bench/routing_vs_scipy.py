@@ -67,10 +67,10 @@ def bench_core(side: int, n_sources: int) -> dict[str, float]:
 
     graph = nx.DiGraph()
     tails = np.repeat(np.arange(g.n_vertices), np.diff(g.indptr))
-    graph.add_weighted_edges_from(zip(tails.tolist(), g.indices.tolist(), g.cost.tolist()))
-    nx_times = timed(
-        lambda: nx.single_source_dijkstra_path_length(graph, int(sources[0])), 1
+    graph.add_weighted_edges_from(
+        zip(tails.tolist(), g.indices.tolist(), g.cost.tolist(), strict=True)
     )
+    nx_times = timed(lambda: nx.single_source_dijkstra_path_length(graph, int(sources[0])), 1)
     return {
         "vertices": g.n_vertices,
         "edges": g.n_edges,
@@ -110,7 +110,7 @@ def main() -> None:
     core = bench_core(args.grid, args.sources)
     plan = bench_plan(args.repeat)
     proc = bench_process(max(3, args.repeat // 4))
-    print(f"| measure | silkrail | peer | ratio (silkrail / peer) | target |")
+    print("| measure | silkrail | peer | ratio (silkrail / peer) | target |")
     print("|---|---|---|---|---|")
     print(
         f"| one-to-all Dijkstra, {core['vertices']:,} vertices, {core['edges']:,} edges "

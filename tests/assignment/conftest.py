@@ -20,8 +20,10 @@ def tntp_problem(name: str) -> tuple[silkrail.TrafficNetwork, np.ndarray, silkra
     """Network, trips and best-known flows of a TNTP problem, or skip the test."""
     folder = TNTP / name
     if not folder.is_dir():
-        pytest.skip(f"TNTP benchmark folder {folder} is absent (research-use data kept outside "
-                    "the repository, in ../shared/benchmarks/tntp)")
+        pytest.skip(
+            f"TNTP benchmark folder {folder} is absent (research-use data kept outside "
+            "the repository, in ../shared/benchmarks/tntp)"
+        )
     net = silkrail.read_tntp_net(folder / f"{name}_net.tntp", **FACTORS.get(name, {}))
     trips = silkrail.read_tntp_trips(folder / f"{name}_trips.tntp")
     flow = silkrail.read_tntp_flow(folder / f"{name}_flow.tntp")
@@ -29,14 +31,25 @@ def tntp_problem(name: str) -> tuple[silkrail.TrafficNetwork, np.ndarray, silkra
 
 
 def two_links(
-    *, fftt: tuple[float, float] = (1.0, 2.0), b: tuple[float, float] = (1.0, 0.25),
-    toll: tuple[float, float] = (0.0, 0.0), length: tuple[float, float] = (1.0, 1.0),
+    *,
+    fftt: tuple[float, float] = (1.0, 2.0),
+    b: tuple[float, float] = (1.0, 0.25),
+    toll: tuple[float, float] = (0.0, 0.0),
+    length: tuple[float, float] = (1.0, 1.0),
 ) -> silkrail.TrafficNetwork:
     """Two parallel links 1 -> 2: t1 = 1 + v1 and t2 = 2 + v2 / 2 by default."""
     return silkrail.TrafficNetwork(
-        init_node=[1, 1], term_node=[2, 2], capacity=[1.0, 1.0], length=list(length),
-        free_flow_time=list(fftt), b=list(b), power=[1.0, 1.0], toll=list(toll),
-        num_nodes=2, num_zones=2, name="two-links",
+        init_node=[1, 1],
+        term_node=[2, 2],
+        capacity=[1.0, 1.0],
+        length=list(length),
+        free_flow_time=list(fftt),
+        b=list(b),
+        power=[1.0, 1.0],
+        toll=list(toll),
+        num_nodes=2,
+        num_zones=2,
+        name="two-links",
     )
 
 

@@ -65,9 +65,18 @@ def test_tolls_and_distance_enter_the_generalised_cost(method: str) -> None:
 
 def test_network_toll_factor_is_the_default_weight() -> None:
     net = silkrail.TrafficNetwork(
-        init_node=[1, 1], term_node=[2, 2], capacity=[1.0, 1.0], length=[1.0, 1.0],
-        free_flow_time=[1.0, 2.0], b=[1.0, 0.25], power=[1.0, 1.0], toll=[2.0, 0.0],
-        num_nodes=2, num_zones=2, toll_factor=0.5)
+        init_node=[1, 1],
+        term_node=[2, 2],
+        capacity=[1.0, 1.0],
+        length=[1.0, 1.0],
+        free_flow_time=[1.0, 2.0],
+        b=[1.0, 0.25],
+        power=[1.0, 1.0],
+        toll=[2.0, 0.0],
+        num_nodes=2,
+        num_zones=2,
+        toll_factor=0.5,
+    )
     res = silkrail.assign(net, od(4.0), method="algb", rgap=1e-12)
     # 2 + v1 = 2 + v2 / 2  =>  v1 = 4 / 3.
     np.testing.assert_allclose(res.link_flow, [4.0 / 3.0, 8.0 / 3.0], atol=1e-9)
@@ -96,7 +105,8 @@ def test_identical_classes_add_up_to_one_class(two_link_net: silkrail.TrafficNet
     two = silkrail.assign(
         two_link_net,
         [silkrail.UserClass(od(1.0), name="a"), silkrail.UserClass(od(3.0), name="b")],
-        method="algb", rgap=1e-12,
+        method="algb",
+        rgap=1e-12,
     )
     np.testing.assert_allclose(two.link_flow, one.link_flow, atol=1e-9)
     np.testing.assert_allclose(two.class_flow.sum(axis=0), one.link_flow, atol=1e-9)
@@ -105,10 +115,18 @@ def test_identical_classes_add_up_to_one_class(two_link_net: silkrail.TrafficNet
 def _zone_shortcut_net(first_thru: int) -> silkrail.TrafficNetwork:
     # Zones 1..3; the cheap route 1 -> 2 -> 3 passes through zone 2, the other uses node 4.
     return silkrail.TrafficNetwork(
-        init_node=[1, 2, 1, 4], term_node=[2, 3, 4, 3], capacity=[1.0] * 4,
-        length=[1.0] * 4, free_flow_time=[1.0, 1.0, 5.0, 5.0], b=[0.0] * 4,
-        power=[4.0] * 4, toll=[0.0] * 4, num_nodes=4, num_zones=3,
-        first_thru_node=first_thru)
+        init_node=[1, 2, 1, 4],
+        term_node=[2, 3, 4, 3],
+        capacity=[1.0] * 4,
+        length=[1.0] * 4,
+        free_flow_time=[1.0, 1.0, 5.0, 5.0],
+        b=[0.0] * 4,
+        power=[4.0] * 4,
+        toll=[0.0] * 4,
+        num_nodes=4,
+        num_zones=3,
+        first_thru_node=first_thru,
+    )
 
 
 @pytest.mark.parametrize("method", ["aon", "bfw", "algb"])
@@ -185,9 +203,17 @@ def test_demand_shape_and_type_are_checked(two_link_net: silkrail.TrafficNetwork
 def test_network_validation_lists_every_problem() -> None:
     with pytest.raises(silkrail.NetworkValidationError) as info:
         silkrail.TrafficNetwork(
-            init_node=[1, 9], term_node=[2, 2], capacity=[0.0, 1.0], length=[1.0, -1.0],
-            free_flow_time=[1.0, 1.0], b=[0.15, 0.15], power=[4.0, 4.0], toll=[0.0, 0.0],
-            num_nodes=2, num_zones=2)
+            init_node=[1, 9],
+            term_node=[2, 2],
+            capacity=[0.0, 1.0],
+            length=[1.0, -1.0],
+            free_flow_time=[1.0, 1.0],
+            b=[0.15, 0.15],
+            power=[4.0, 4.0],
+            toll=[0.0, 0.0],
+            num_nodes=2,
+            num_zones=2,
+        )
     text = str(info.value)
     assert "init_node" in text
     assert "length" in text

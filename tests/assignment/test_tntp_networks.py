@@ -95,13 +95,14 @@ def test_bfw_at_1e_6_matches_the_best_known_objective_and_tstt() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NETWORKS)
-@pytest.mark.parametrize("method", ["fw", "cfw", "bfw"])
-def test_frank_wolfe_family_at_1e_6(name: str, method: str) -> None:
-    net, trips, v, beckmann, tstt = reference(name)
+@pytest.mark.parametrize("method", ["cfw", "bfw"])
+def test_conjugate_frank_wolfe_at_1e_6(name: str, method: str) -> None:
+    net, trips, _, beckmann, tstt = reference(name)
     res = silkrail.assign(net, trips, method=method, rgap=1e-6, max_iter=100_000, cores=2)
     assert res.converged
-    assert res.beckmann == pytest.approx(beckmann, rel=1e-5)
-    assert res.tstt == pytest.approx(tstt, rel=2e-5)
+    assert res.beckmann == pytest.approx(beckmann, rel=1e-6)
+    # TSTT is first-order in the flow error (Beckmann is second-order): looser.
+    assert res.tstt == pytest.approx(tstt, rel=5e-5)
 
 
 @pytest.mark.parametrize("gap", [1e-3, 1e-4])

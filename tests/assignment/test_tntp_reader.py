@@ -59,8 +59,9 @@ def test_read_net(tmp_path: Path) -> None:
 
 
 def test_factors_can_be_overridden(tmp_path: Path) -> None:
-    net = silkrail.read_tntp_net(write(tmp_path, "t_net.tntp", NET), toll_factor=0.02,
-                                 distance_factor=0.04)
+    net = silkrail.read_tntp_net(
+        write(tmp_path, "t_net.tntp", NET), toll_factor=0.02, distance_factor=0.04
+    )
     assert (net.toll_factor, net.distance_factor) == (0.02, 0.04)
 
 
@@ -70,8 +71,9 @@ def test_read_trips(tmp_path: Path) -> None:
 
 
 def test_read_flow(tmp_path: Path) -> None:
-    f = silkrail.read_tntp_flow(write(tmp_path, "t_flow.tntp",
-                                      "From \tTo \tVolume \tCost \n1 \t3 \t5.5 \t3.1 \n"))
+    f = silkrail.read_tntp_flow(
+        write(tmp_path, "t_flow.tntp", "From \tTo \tVolume \tCost \n1 \t3 \t5.5 \t3.1 \n")
+    )
     np.testing.assert_array_equal(f.init_node, [1])
     np.testing.assert_allclose(f.volume, [5.5])
     assert list(f.to_frame().columns) == ["init_node", "term_node", "volume", "cost"]
@@ -83,12 +85,19 @@ def test_read_flow(tmp_path: Path) -> None:
         ("<END OF METADATA>\n", "", 8, "or '<END OF METADATA>', got"),
         ("<NUMBER OF LINKS> 3\n", "", None, "missing metadata '<NUMBER OF LINKS>'"),
         ("<NUMBER OF NODES> 3", "<NUMBER OF NODES> three", 2, "must be a whole number"),
-        ("1 3 100 2.0 3.0 0.15 4 0 5 1 ;", "1 3 100 2.0 3.0 0.15 4 0 5 ;", 9,
-         "expected 10 fields"),
-        ("1 3 100 2.0 3.0 0.15 4 0 5 1 ;", "1 3 100 2.0 3.0 0.15 4 0 5 1 7 ;", 9,
-         "is a ';' missing"),
-        ("1 3 100 2.0 3.0 0.15", "1 3 100 2.0 x3.0 0.15", 9,
-         "free_flow_time must be a number, got 'x3.0'"),
+        ("1 3 100 2.0 3.0 0.15 4 0 5 1 ;", "1 3 100 2.0 3.0 0.15 4 0 5 ;", 9, "expected 10 fields"),
+        (
+            "1 3 100 2.0 3.0 0.15 4 0 5 1 ;",
+            "1 3 100 2.0 3.0 0.15 4 0 5 1 7 ;",
+            9,
+            "is a ';' missing",
+        ),
+        (
+            "1 3 100 2.0 3.0 0.15",
+            "1 3 100 2.0 x3.0 0.15",
+            9,
+            "free_flow_time must be a number, got 'x3.0'",
+        ),
         ("3 2 100", "3 7 100", 10, "term_node must be a node number between 1 and 3, got '7'"),
         ("3 2 100", "3 2 0", 10, "capacity must be > 0 where b > 0"),
         ("3 2 100 2.0 3.0", "3 2 100 2.0 -3.0", 10, "free_flow_time must be >= 0"),
@@ -155,6 +164,7 @@ def test_tntp_format_error_is_a_value_error() -> None:
 
 def test_flow_alignment_by_node_pairs(tmp_path: Path) -> None:
     net = silkrail.read_tntp_net(write(tmp_path, "t_net.tntp", NET))
-    f = silkrail.read_tntp_flow(write(tmp_path, "t_flow.tntp",
-                                      "From To Volume Cost\n2 1 3 0\n1 3 1 0\n3 2 2 0\n"))
+    f = silkrail.read_tntp_flow(
+        write(tmp_path, "t_flow.tntp", "From To Volume Cost\n2 1 3 0\n1 3 1 0\n3 2 2 0\n")
+    )
     np.testing.assert_allclose(f.aligned_to(net), [1.0, 2.0, 3.0])

@@ -142,9 +142,17 @@ class AssignmentResult:
 
         Examples
         --------
+        >>> import numpy as np
         >>> import silkrail
-        >>> sorted(silkrail.AssignmentResult.summary.__doc__.split()[:2])
-        ['Return', 'the']
+        >>> net = silkrail.TrafficNetwork(
+        ...     init_node=[1, 1], term_node=[2, 2], capacity=[1.0, 1.0], length=[1.0, 1.0],
+        ...     free_flow_time=[1.0, 2.0], b=[1.0, 0.25], power=[1.0, 1.0], toll=[0.0, 0.0],
+        ...     num_nodes=2, num_zones=2)
+        >>> res = silkrail.assign(net, np.array([[0.0, 4.0], [0.0, 0.0]]), method="algb",
+        ...                       rgap=1e-12)
+        >>> s = res.summary()
+        >>> s["algorithm"], round(s["tstt"], 9), round(s["beckmann"], 9)
+        ('algb', 12.0, 9.0)
         """
         return {
             "algorithm": self.method,

@@ -455,7 +455,7 @@ def read_tntp_flow(path: str | os.PathLike[str]) -> TNTPFlow:
     --------
     >>> import pathlib, tempfile
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "tiny_flow.tntp"
-    >>> _ = f.write_text("From To Volume Cost\\n1 2 5.0 3.5\\n")
+    >>> _ = f.write_text("From To Volume Cost\n1 2 5.0 3.5\n")
     >>> read_tntp_flow(f).volume
     array([5.])
     """
