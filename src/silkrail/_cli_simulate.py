@@ -220,11 +220,16 @@ def _print(
     routes: pd.DataFrame,
     *,
     top: int,
+    n_routes: int,
     elapsed: float,
 ) -> None:
     console = Console(soft_wrap=True)
     title = f"Transit days per route ({mc.replications} replications × {mc.days:g} days"
     title += f", ±: {mc.confidence:.0%} CI)"
+    if len(routes) > n_routes:
+        # The default demand has hundreds of services: list the busiest, keep all in --json.
+        title += f", the {n_routes} busiest of {len(routes)} (all with --json or --out)"
+        routes = routes.sort_values("finished", ascending=False, kind="stable").head(n_routes)
     t = Table(title=title)
     for col in ("route", "p50 days", "p95 days", "SWOD km/h", "SWD km/h"):
         t.add_column(col, justify="left" if col == "route" else "right")
@@ -345,6 +350,14 @@ def _print(
     "--top", type=click.IntRange(min=1), default=10, show_default=True, help="Bottlenecks to list."
 )
 @click.option(
+    "--routes",
+    "n_routes",
+    type=click.IntRange(min=1),
+    default=25,
+    show_default=True,
+    help="Routes to list in the text output, busiest first (all with --json or --out).",
+)
+@click.option(
     "--data",
     type=click.Path(exists=True, path_type=Path),
     default=None,
@@ -368,6 +381,7 @@ def simulate(
     warmup_days: float,
     baseline: bool | None,
     top: int,
+    n_routes: int,
     data: Path | None,
     out_dir: Path | None,
     as_json: bool,
@@ -375,7 +389,8 @@ def simulate(
     """Simulate trains through the corridor: transit-time percentiles and bottlenecks.
 
     Runs REPLICATIONS independent replications of DAYS days of the default 2024 train
-    services (or the scenario's) on Dask, and reports per-route p50/p95 transit days with
+    services (the packaged, sourced demand table, on the planner's routes; or the
+    scenario's) on Dask, and reports per-route p50/p95 transit days with
     confidence intervals, the top bottlenecks and the CAREC border-crossing indicators.
     """
     try:
@@ -389,6 +404,7 @@ def simulate(
             warmup_days,
             baseline,
             top,
+            n_routes,
             data,
             out_dir,
             as_json,
@@ -424,6 +440,7 @@ def _simulate(
     warmup_days: float,
     baseline: bool | None,
     top: int,
+    n_routes: int,
     data: Path | None,
     out_dir: Path | None,
     as_json: bool,
@@ -488,6 +505,6 @@ def _simulate(
             payload["baseline_bottlenecks"] = _records(base.bottlenecks(top=top))
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return
-    _print(mc, base, routes, top=top, elapsed=elapsed)
+    _print(mc, base, routes, top=top, n_routes=n_routes, elapsed=elapsed)
     if written:
         Console(soft_wrap=True).print(f"wrote {len(written)} files to {out_dir}", highlight=False)

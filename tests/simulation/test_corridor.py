@@ -10,7 +10,6 @@ import pytest
 import silkrail
 from silkrail.errors import NoRouteError, UnknownLocationError
 from silkrail.simulation import (
-    DEFAULT_OD_2024,
     CorridorRoute,
     CorridorService,
     Ferry,
@@ -24,6 +23,8 @@ from silkrail.simulation import (
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from silkrail.simulation import SimulationResult
 
 
 @pytest.fixture
@@ -140,23 +141,45 @@ def test_no_path_raises_no_route(toy_dir: Path) -> None:
 def test_default_services_resolve_on_the_packaged_network() -> None:
     net = silkrail.load_network()
     services = default_services()
-    assert len(services) == 2 * len(DEFAULT_OD_2024)
+    assert len(services) > 100
+    assert all(s.route is not None for s in services)
     model = corridor_model(net, services)
     assert any(isinstance(s, Ferry) for s in model.stations)
     assert {s.category for s in model.stations} >= {"border", "gauge", "port", "section", "ferry"}
 
 
-def test_a_year_of_the_corridor_at_2024_volume() -> None:
+@pytest.fixture(scope="module")
+def year_2024() -> tuple[silkrail.CorridorNetwork, SimulationResult]:
     net = silkrail.load_network()
-    model = corridor_model(net, default_services())
-    res = simulate(model, days=365, seed=2024)
-    assert 18_000 < res.n_trains < 20_000
+    return net, simulate(corridor_model(net, default_services()), days=365, seed=2024)
+
+
+def test_a_year_of_the_corridor_at_2024_volume(
+    year_2024: tuple[silkrail.CorridorNetwork, SimulationResult],
+) -> None:
+    net, res = year_2024
+    # 19,392 trains a year in the sourced table; Poisson and timetable releases vary a little.
+    assert 18_900 < res.n_trains < 19_900
     finished = np.isfinite(res.train_finish_h)
     assert finished.mean() > 0.99
     routes = res.route_stats().to_frame()
-    # China–Europe block trains take one to three weeks.
-    eu_ids = {silkrail.locate(net, n).id for n in ("Duisburg", "Łódź", "Hamburg", "Warsaw")}
-    eu = routes[routes["destination"].isin(eu_ids)]
+    # China–Europe block trains through the Xinjiang gateways take one to three weeks.
+    eu_ids = {silkrail.locate(net, n).id for n in ("Duisburg", "Warsaw")}
+    eu = routes[
+        routes["destination"].isin(eu_ids)
+        & routes.index.str.contains("CN-ALASHANKOU|CN-KHORGOS")
+        & (routes["trains"] >= 10)
+    ]
     assert len(eu) >= 4
     assert eu["p50_days"].between(7, 25).all()
-    assert (routes["p95_days"] >= routes["p50_days"]).all()
+    ok = routes["trains"] > 0
+    assert (routes.loc[ok, "p95_days"] >= routes.loc[ok, "p50_days"]).all()
+
+
+def test_no_station_is_saturated_by_the_sourced_demand(
+    year_2024: tuple[silkrail.CorridorNetwork, SimulationResult],
+) -> None:
+    _, res = year_2024
+    stations = res.station_stats().to_frame()
+    saturated = stations[stations["utilization"] > 0.95].index.tolist()
+    assert saturated == []

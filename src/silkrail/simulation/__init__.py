@@ -8,7 +8,8 @@ queueing theory and with a SimPy reference model (see the tests) and runs far fa
 
 * :func:`simulate` runs one replication of a :class:`SimulationModel`;
 * :func:`replicate` runs many on Dask (or in-process) and adds confidence intervals;
-* :func:`corridor_model` builds the model of train services on the corridor network;
+* :func:`corridor_model` builds the model of train services on the corridor network, on the
+  route planner's routes; :func:`default_services` are the packaged, sourced 2024 demand;
 * :func:`scenario_from_yaml` reads a scenario file (closures, capacity, ferries, demand).
 
 Examples
@@ -22,14 +23,19 @@ Examples
 from __future__ import annotations
 
 from silkrail.simulation.corridor import (
-    DEFAULT_OD_2024,
     DEFAULT_TRAIN_FEU,
     DEFAULT_VESSEL_FEU,
+    PLANNER_MODES,
+    ROUTERS,
     CorridorRoute,
     CorridorService,
+    Router,
     corridor_model,
     corridor_path,
     default_services,
+    planner_route,
+    route_from_plan,
+    services_from_plan,
 )
 from silkrail.simulation.engine import (
     fifo_queue,
@@ -65,11 +71,12 @@ from silkrail.simulation.scenario import ScenarioSpec, scenario_from_dict, scena
 
 __all__ = [
     "BORDER_METRICS",
-    "DEFAULT_OD_2024",
     "DEFAULT_TRAIN_FEU",
     "DEFAULT_VESSEL_FEU",
     "DISTRIBUTIONS",
     "FERRY_POLICIES",
+    "PLANNER_MODES",
+    "ROUTERS",
     "ROUTE_METRICS",
     "STATION_METRICS",
     "CapacityChange",
@@ -82,6 +89,7 @@ __all__ = [
     "MonteCarloResult",
     "QueueSeries",
     "Route",
+    "Router",
     "Scenario",
     "ScenarioSpec",
     "Section",
@@ -95,10 +103,13 @@ __all__ = [
     "fifo_queue",
     "mean_ci",
     "normalize_seed",
+    "planner_route",
     "queue_model",
     "replicate",
+    "route_from_plan",
     "scenario_from_dict",
     "scenario_from_yaml",
+    "services_from_plan",
     "simulate",
     "tandem_model",
 ]

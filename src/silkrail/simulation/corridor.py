@@ -1,10 +1,16 @@
 """Build a :class:`SimulationModel` from the corridor network and train services on routes.
 
 A train's route is an explicit sequence of node ids and link ids (:class:`CorridorRoute`).
-Until the route planner (:mod:`silkrail.routing`) feeds the simulator, :func:`corridor_path`
-finds one: the fastest path over open links by mean running time plus border processing and
-half the sailing interval of water links, through optional via nodes. Pass the planner's
-routes as ``CorridorRoute(route.nodes, link_ids)`` to replace it.
+Routes come from the route planner (:func:`silkrail.plan`, the best route by generalized cost
+over rail and ferry links): :func:`planner_route` plans one, :func:`route_from_plan` converts
+a planned :class:`~silkrail.Route`, :func:`services_from_plan` turns a plan into services, and
+:func:`corridor_model` plans the route of every service that has none (``router="planner"``).
+``router="fastest"`` uses :func:`corridor_path` instead: the fastest path over open links by
+mean running time plus border processing and half the sailing interval of water links.
+
+The default services (:func:`default_services`) are the packaged 2024 demand table
+(``silkrail/datasets/demand``, built by ``scripts/build_demand.py`` from sourced train counts),
+each with the route the planner chose for it.
 
 Stations come from the network, one per operation a route uses:
 
@@ -33,7 +39,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import KW_ONLY, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -42,6 +48,8 @@ from scipy.sparse.csgraph import dijkstra
 from silkrail.errors import NoRouteError
 from silkrail.network import LinkMode, locate
 from silkrail.network._schema import Status
+from silkrail.routing import plan
+from silkrail.simulation._demand import demand_services
 from silkrail.simulation.model import (
     Ferry,
     FerryPolicy,
@@ -57,16 +65,23 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from silkrail.network import CorridorNetwork
+    from silkrail.routing import Route as PlannedRoute
+    from silkrail.routing import RoutePlan
 
 __all__ = [
-    "DEFAULT_OD_2024",
     "DEFAULT_TRAIN_FEU",
     "DEFAULT_VESSEL_FEU",
+    "PLANNER_MODES",
+    "ROUTERS",
     "CorridorRoute",
     "CorridorService",
+    "Router",
     "corridor_model",
     "corridor_path",
     "default_services",
+    "planner_route",
+    "route_from_plan",
+    "services_from_plan",
 ]
 
 #: FEU per block train when a service does not say (DESIGN §5: about 41–55 FEU).
@@ -78,37 +93,11 @@ DEFAULT_SEA_VESSEL_FEU = 5000.0
 
 _WATER = (int(LinkMode.FERRY), int(LinkMode.SEA))
 
-#: Default demand: about 19,000 China–Europe trains a year (2024 order of magnitude, both
-#: directions, split evenly) as ``(origin, destination, via, trains per year)``, by place
-#: name. The split over origins, destinations and border gateways is an assumption chosen to
-#: be plausible and to fit the packaged network's capacities, not a published OD matrix;
-#: replace it with the planner's and the assignment's OD flows (or a scenario's
-#: ``services``) when they are available.
-DEFAULT_OD_2024: tuple[tuple[str, str, tuple[str, ...], float], ...] = (
-    # Alashankou / Dostyk
-    ("Xi'an", "Duisburg", ("Alashankou",), 1100),
-    ("Chengdu", "Łódź", ("Alashankou",), 800),
-    ("Chongqing", "Moscow", ("Alashankou",), 1600),
-    ("Zhengzhou", "Minsk", ("Alashankou",), 1000),
-    ("Chongqing", "Almaty", ("Alashankou",), 650),
-    ("Chengdu", "Tbilisi", ("Alashankou", "Aktau port"), 250),
-    # Khorgos / Altynkol
-    ("Xi'an", "Moscow", ("Khorgos (China)",), 2000),
-    ("Yiwu", "Duisburg", ("Khorgos (China)",), 800),
-    ("Wuhan", "Moscow", ("Khorgos (China)",), 1500),
-    ("Chongqing", "Budapest", ("Khorgos (China)",), 400),
-    ("Yiwu", "Tashkent", ("Khorgos (China)",), 1400),
-    ("Xi'an", "Tehran", ("Khorgos (China)",), 200),
-    ("Xi'an", "Istanbul", ("Khorgos (China)", "Aktau port"), 350),
-    # Manzhouli / Zabaikalsk
-    ("Harbin", "Moscow", ("Manzhouli",), 1850),
-    ("Suzhou", "Warsaw", ("Manzhouli",), 500),
-    ("Shenyang", "Saint Petersburg", ("Manzhouli",), 950),
-    # Erenhot / Zamyn-Üüd
-    ("Beijing", "Moscow", ("Erenhot",), 1850),
-    ("Hefei", "Minsk", ("Erenhot",), 1150),
-    ("Zhengzhou", "Hamburg", ("Erenhot",), 600),
-)
+#: How :func:`corridor_model` finds the route of a service that has none.
+Router = Literal["planner", "fastest"]
+ROUTERS: tuple[Router, ...] = ("planner", "fastest")
+#: Modes a planned block-train route may use: rail, and the Caspian/Black Sea rail ferries.
+PLANNER_MODES = ("rail", "ferry")
 
 
 @dataclass(frozen=True)
@@ -176,8 +165,8 @@ class CorridorService:
     via
         Nodes the path must pass, in order (ignored when `route` is given).
     route
-        An explicit path (e.g. from the route planner); found with :func:`corridor_path`
-        when ``None``.
+        An explicit path (e.g. :func:`route_from_plan` of a planned route); when ``None``,
+        :func:`corridor_model` finds one with its `router`.
     name
         Service name (default ``"<origin id>><destination id>"``).
 
@@ -290,10 +279,183 @@ def corridor_path(
     return CorridorRoute(tuple(str(net.node_id[i]) for i in nodes), tuple(links))
 
 
+def route_from_plan(route: PlannedRoute) -> CorridorRoute:
+    """Convert a route of the planner (:func:`silkrail.plan`) to a :class:`CorridorRoute`.
+
+    Parameters
+    ----------
+    route
+        One of ``RoutePlan.routes``: its nodes in travel order and the ``link_id`` of each
+        travel leg (gauge changes and transfers are operations at a node, not links).
+
+    Returns
+    -------
+    CorridorRoute
+        The same path as node and link ids.
+
+    Raises
+    ------
+    ValueError
+        If the route's travel legs do not join its nodes.
+
+    Examples
+    --------
+    >>> from silkrail import load_network, plan
+    >>> p = plan(load_network(), "Xi'an", "Duisburg", modes=["rail"], max_routes=1)
+    >>> r = route_from_plan(p.routes[0])
+    >>> r.node_ids == p.routes[0].nodes, len(r.link_ids) == len(r.node_ids) - 1
+    (True, True)
+    """
+    legs = [leg for leg in route.legs if leg.kind == "travel"]
+    nodes = tuple(route.nodes)
+    joined = len(legs) == len(nodes) - 1 and all(
+        (leg.from_id, leg.to_id) == (a, b)
+        for leg, (a, b) in zip(legs, itertools.pairwise(nodes), strict=False)
+    )
+    if not joined:
+        msg = f"planned route {route.label!r}: its travel legs do not join its nodes {nodes}"
+        raise ValueError(msg)
+    return CorridorRoute(nodes, tuple(leg.link_id for leg in legs))
+
+
+def planner_route(
+    net: CorridorNetwork,
+    origin: str,
+    destination: str,
+    *,
+    via: Sequence[str] = (),
+    modes: Sequence[str] = PLANNER_MODES,
+) -> CorridorRoute:
+    """Plan a block train's route: the planner's best route by generalized cost.
+
+    Calls :func:`silkrail.plan` with `via` and `modes` (by default rail and rail ferries: a
+    block train takes no deep-sea or road leg) and converts its first route, the one of least
+    generalized cost (cost plus the packaged value of time times the expected hours).
+
+    Parameters
+    ----------
+    net
+        The network.
+    origin, destination
+        Node ids, names or aliases.
+    via
+        Nodes to pass in order.
+    modes
+        Allowed modes among ``rail``, ``ferry``, ``sea``, ``road``.
+
+    Returns
+    -------
+    CorridorRoute
+        Node and link ids.
+
+    Raises
+    ------
+    silkrail.UnknownLocationError
+        If a name matches no node.
+    silkrail.NoRouteError
+        If no route satisfies the constraints.
+
+    Examples
+    --------
+    >>> from silkrail import load_network
+    >>> r = planner_route(load_network(), "Xi'an", "Baku", via=["Khorgos (China)", "Aktau"])
+    >>> r.origin, r.destination, "KZ-AKTAU" in r.node_ids
+    ('CN-XIAN', 'AZBAK', True)
+    """
+    route_plan = plan(net, origin, destination, via=via, modes=modes, max_routes=1)
+    return route_from_plan(route_plan.routes[0])
+
+
+def services_from_plan(
+    net: CorridorNetwork,
+    route_plan: RoutePlan,
+    *,
+    trains_per_week: float,
+    route: int = 0,
+    both_directions: bool = False,
+    feu: float = DEFAULT_TRAIN_FEU,
+    random_share: float = 0.5,
+    jitter_hours: float = 6.0,
+    name: str = "",
+) -> tuple[CorridorService, ...]:
+    """Turn a planned route into train services on that route.
+
+    Parameters
+    ----------
+    net
+        The network the plan was made on (its links are checked).
+    route_plan
+        The planner's result (:func:`silkrail.plan`).
+    trains_per_week
+        Trains a week, each way.
+    route
+        Index of the route in ``route_plan.routes`` (0: the best by generalized cost).
+    both_directions
+        Also run the same number of trains back on the reversed route.
+    feu, random_share, jitter_hours
+        As in :class:`CorridorService`.
+    name
+        Service name (default ``"<origin id>><destination id>"``; the return service gets
+        ``" (return)"`` appended when a name is given).
+
+    Returns
+    -------
+    tuple of CorridorService
+        One service, or two with `both_directions`.
+
+    Raises
+    ------
+    IndexError
+        If `route` is not an index of ``route_plan.routes``.
+    ValueError
+        If the route uses links or nodes that `net` does not have, or links that are not
+        open.
+
+    Examples
+    --------
+    >>> from silkrail import load_network, plan
+    >>> net = load_network()
+    >>> p = plan(net, "Chengdu", "Łódź", modes=["rail"])
+    >>> out, back = services_from_plan(net, p, trains_per_week=10, both_directions=True)
+    >>> out.route.node_ids == back.route.node_ids[::-1]
+    True
+    >>> [r.node_ids[-1] for r in corridor_model(net, [out, back]).routes]
+    ['PL-LODZ', 'CNCTU']
+    """
+    if not -len(route_plan.routes) <= route < len(route_plan.routes):
+        msg = f"route {route} is not an index of the plan's {len(route_plan.routes)} route(s)"
+        raise IndexError(msg)
+    path = route_from_plan(route_plan.routes[route])
+    _check_route(net, path, open_only=True)
+    ends = [(path, name)]
+    if both_directions:
+        back = CorridorRoute(path.node_ids[::-1], path.link_ids[::-1])
+        ends.append((back, f"{name} (return)" if name else ""))
+    return tuple(
+        CorridorService(
+            r.origin,
+            r.destination,
+            trains_per_week=trains_per_week,
+            feu=feu,
+            random_share=random_share,
+            jitter_hours=jitter_hours,
+            route=r,
+            name=n,
+        )
+        for r, n in ends
+    )
+
+
 def default_services(
     *, scale: float = 1.0, feu: float = DEFAULT_TRAIN_FEU
 ) -> tuple[CorridorService, ...]:
-    """Return the default 2024 train services (:data:`DEFAULT_OD_2024`), both directions.
+    """Return the default train services: the packaged 2024 demand table, both directions.
+
+    The table (``silkrail/datasets/demand/services_2024.csv``) holds the 19,392 China–Europe
+    Railway Express trains of 2024 by origin, border gateway, destination and direction,
+    derived from published counts by ``scripts/build_demand.py`` (see its README and
+    ``docs/simulation.md``). Each service carries the route the planner chose for it on the
+    packaged network (``routes_2024.csv``), so the routes refer to that network's ids.
 
     Parameters
     ----------
@@ -305,23 +467,65 @@ def default_services(
     Returns
     -------
     tuple of CorridorService
-        Two services per OD pair, one each way, with the via gateways reversed on the way
-        back.
+        One service per table row with trains, named ``"<origin id>><destination id> via
+        <gateway id>"``, with its planned route.
+
+    Raises
+    ------
+    ValueError
+        If `scale` is negative or `feu` not positive.
 
     Examples
     --------
     >>> svc = default_services()
     >>> round(sum(s.trains_per_week for s in svc) * 365.25 / 7)
-    18950
+    19392
+    >>> svc[0].name
+    'CN-XIAN>DE-DUISBURG via CN-ALASHANKOU'
     """
-    out: list[CorridorService] = []
-    for o, d, via, per_year in DEFAULT_OD_2024:
-        per_week = scale * per_year / 2.0 * 7.0 / 365.25
-        out.append(CorridorService(o, d, trains_per_week=per_week, feu=feu, via=via))
-        out.append(
-            CorridorService(d, o, trains_per_week=per_week, feu=feu, via=tuple(reversed(via)))
+    if not (scale >= 0 and math.isfinite(scale)):
+        msg = f"scale must be >= 0, got {scale!r}"
+        raise ValueError(msg)
+    if not (feu > 0 and math.isfinite(feu)):
+        msg = f"feu must be > 0, got {feu!r}"
+        raise ValueError(msg)
+    return tuple(
+        CorridorService(
+            row.origin_id,
+            row.destination_id,
+            trains_per_week=scale * row.trains_per_year * 7.0 / 365.25,
+            feu=feu,
+            via=row.via,
+            route=CorridorRoute(row.node_ids, row.link_ids),
+            name=row.service,
         )
-    return tuple(out)
+        for row in demand_services()
+        if row.trains_per_year > 0
+    )
+
+
+def _check_route(net: CorridorNetwork, path: CorridorRoute, *, open_only: bool) -> list[int]:
+    """Return the link indexes of `path`, checking that they join its nodes."""
+    link_index = {str(k): i for i, k in enumerate(net.link_id)}
+    nodes = [_node(net, n) for n in path.node_ids]
+    links = []
+    for j, lid in enumerate(path.link_ids):
+        if lid not in link_index:
+            msg = f"route {path.origin}>{path.destination}: unknown link {lid!r}"
+            raise ValueError(msg)
+        k = link_index[lid]
+        ends = {int(net.link_from[k]), int(net.link_to[k])}
+        if ends != {nodes[j], nodes[j + 1]}:
+            msg = (
+                f"link {lid!r} does not join {net.node_id[nodes[j]]!r} and "
+                f"{net.node_id[nodes[j + 1]]!r}"
+            )
+            raise ValueError(msg)
+        if open_only and net.link_status[k] != int(Status.OPEN):
+            msg = f"route {path.origin}>{path.destination}: link {lid!r} is not open"
+            raise ValueError(msg)
+        links.append(k)
+    return links
 
 
 def _yard(net: CorridorNetwork, i: int, train_feu: float, cv: float) -> ServerStation:
@@ -353,6 +557,7 @@ def corridor_model(
     port_cv: float = 0.3,
     port_servers: int = 0,
     section_share: float = 1.0,
+    router: Router = "planner",
     name: str = "corridor",
 ) -> SimulationModel:
     """Build the simulation model of train services on the corridor network.
@@ -364,7 +569,7 @@ def corridor_model(
     net
         The network.
     services
-        Train services; each gets a route (its own, or :func:`corridor_path`).
+        Train services; each runs on its own route, or on the one `router` finds.
     vessel_feu
         FEU per ferry sailing.
     sea_vessel_feu
@@ -379,6 +584,10 @@ def corridor_model(
         Parallel rail–water transfers per port (0 = unlimited).
     section_share
         Share of each rail section's trains/day available to the simulated trains.
+    router
+        How a service without a route gets one: ``"planner"`` (:func:`planner_route`, the
+        planner's best route over rail and ferry links through the service's `via`) or
+        ``"fastest"`` (:func:`corridor_path`).
     name
         Model name.
 
@@ -395,7 +604,7 @@ def corridor_model(
         If a service has no open path.
     ValueError
         If an explicit route names unknown nodes or links, or links that do not join its
-        nodes.
+        nodes, or `router` is unknown.
 
     Examples
     --------
@@ -410,28 +619,18 @@ def corridor_model(
     if not 0 < section_share <= 1:
         msg = f"section_share must be in (0, 1], got {section_share!r}"
         raise ValueError(msg)
-    link_index = {str(k): i for i, k in enumerate(net.link_id)}
+    if router not in ROUTERS:
+        msg = f"unknown router {router!r}; choose one of {ROUTERS}"
+        raise ValueError(msg)
+    find = planner_route if router == "planner" else corridor_path
     stations: dict[str, Station] = {}
     routes: list[Route] = []
     train_services: list[TrainService] = []
     used_names: set[str] = set()
     for sv in services:
-        path = sv.route or corridor_path(net, sv.origin, sv.destination, via=sv.via)
+        path = sv.route or find(net, sv.origin, sv.destination, via=sv.via)
         nodes = [_node(net, n) for n in path.node_ids]
-        links = []
-        for j, lid in enumerate(path.link_ids):
-            if lid not in link_index:
-                msg = f"route {path.origin}>{path.destination}: unknown link {lid!r}"
-                raise ValueError(msg)
-            k = link_index[lid]
-            ends = {int(net.link_from[k]), int(net.link_to[k])}
-            if ends != {nodes[j], nodes[j + 1]}:
-                msg = (
-                    f"link {lid!r} does not join {net.node_id[nodes[j]]!r} and "
-                    f"{net.node_id[nodes[j + 1]]!r}"
-                )
-                raise ValueError(msg)
-            links.append(k)
+        links = _check_route(net, path, open_only=False)
         seq: list[str] = []
         for j, i in enumerate(nodes):
             if 0 < j < len(nodes) - 1:

@@ -27,12 +27,13 @@ Example file::
         weather_closure_days: 2
     demand:
       growth: 0.2                   # +20 % trains on every service
-      services: {"CN-XIAN>DE-DUISBURG": 0.5}
+      services: {"CN-XIAN>DE-DUISBURG via CN-ALASHANKOU": 0.5}   # by service name
     services:                       # optional: replace the default services
       - {origin: Xi'an, destination: Duisburg, trains_per_week: 20, via: [Alashankou]}
     model:                          # optional corridor_model options
       vessel_feu: 60
       ferry_policy: schedule
+      router: planner               # routes of the file's services: planner or fastest
 """
 
 from __future__ import annotations
@@ -43,7 +44,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from silkrail.errors import NoRouteError, Problem, ScenarioError, UnknownLocationError
-from silkrail.simulation.corridor import CorridorService, corridor_model, default_services
+from silkrail.simulation.corridor import (
+    ROUTERS,
+    CorridorService,
+    corridor_model,
+    default_services,
+)
 from silkrail.simulation.model import (
     FERRY_POLICIES,
     CapacityChange,
@@ -80,6 +86,7 @@ _CORRIDOR_OPTIONS: dict[str, str] = {
     "port_cv": "nonnegative",
     "port_servers": "count0",
     "section_share": "share1",
+    "router": "router",
 }
 _FERRY_FIELDS: dict[str, str] = {
     "vessel_feu": "positive",
@@ -188,7 +195,11 @@ class ScenarioSpec:
         return model
 
     def check_targets(self, model: SimulationModel) -> None:
-        """Check that every target of the file names a station, node or link of `model`.
+        """Check that the file's targets and service names exist in `model`.
+
+        Every closure, capacity and ferry target must name a station, node or link, and
+        every service of ``demand.services`` a service of the model (the default services
+        are named ``"<origin id>><destination id> via <gateway id>"``).
 
         Parameters
         ----------
@@ -198,7 +209,7 @@ class ScenarioSpec:
         Raises
         ------
         silkrail.errors.ScenarioError
-            Listing every target that matches nothing.
+            Listing every target and service name that matches nothing.
 
         Examples
         --------
@@ -217,6 +228,18 @@ class ScenarioSpec:
             )
             for key, target in self.targets
             if not model.targets(target)
+        ]
+        labels = {sv.label for sv in model.services}
+        problems += [
+            Problem(
+                self.source,
+                None,
+                f"demand.services.{label}",
+                repr(label),
+                f"matches no service of the model (e.g. {next(iter(sorted(labels)), 'none')!r})",
+            )
+            for label, _ in self.scenario.service_growth
+            if label not in labels
         ]
         if problems:
             raise ScenarioError(_message(self.source, problems))
@@ -272,6 +295,12 @@ class _Checker:
     def policy(self, key: str, value: object) -> str | None:
         if value not in FERRY_POLICIES:
             self.bad(key, value, f"must be one of {', '.join(FERRY_POLICIES)}")
+            return None
+        return str(value)
+
+    def router(self, key: str, value: object) -> str | None:
+        if value not in ROUTERS:
+            self.bad(key, value, f"must be one of {', '.join(ROUTERS)}")
             return None
         return str(value)
 
@@ -487,10 +516,10 @@ def _options(chk: _Checker, raw: object) -> dict[str, Any]:
     for k, rule in _CORRIDOR_OPTIONS.items():
         if k not in mm:
             continue
-        if rule == "policy":
-            p = chk.policy(f"model.{k}", mm[k])
-            if p is not None:
-                options[k] = p
+        if rule in ("policy", "router"):
+            choice = getattr(chk, rule)(f"model.{k}", mm[k])
+            if choice is not None:
+                options[k] = choice
         else:
             v = chk.number(f"model.{k}", mm[k], rule)
             if v is not None:
