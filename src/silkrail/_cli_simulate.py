@@ -452,7 +452,21 @@ def _simulate(
     t0 = time.perf_counter()
     spec = _load_spec(scenario_path)
     net = _network(data)
-    model = spec.build_model(net) if spec is not None else corridor_model(net, default_services())
+    if spec is not None:
+        model = spec.build_model(net)
+    else:
+        try:
+            model = corridor_model(net, default_services())
+        except (silkrail.UnknownLocationError, silkrail.NoRouteError, ValueError) as exc:
+            if data is None:
+                raise
+            # The default demand names places and links of the packaged corridor network.
+            msg = (
+                f"the default 2024 demand is defined on the packaged corridor network and does "
+                f"not fit {str(data)!r} ({exc}); give a --scenario with 'services' for this "
+                "network"
+            )
+            raise _CommandError(msg, EXIT_USAGE) from exc
     if seed is None:
         # One root seed for the scenario and its baseline (common random numbers).
         seed = int(np.random.default_rng().integers(2**62))

@@ -110,3 +110,10 @@ def test_other_bad_input(tmp_path: Path) -> None:
     assert "--warmup-days" in err
     code, _, _ = run("--replications", "0")
     assert code == 2
+
+
+def test_default_demand_on_another_network_says_what_to_do(toy_dir: Path) -> None:
+    code, out, _ = run("--data", str(toy_dir), "--days", "10", "--replications", "1",
+                       "--scheduler", "serial", "--json")  # fmt: skip
+    assert code == 2
+    assert "give a --scenario with 'services'" in json.loads(out)["error"]
