@@ -73,12 +73,18 @@ if TYPE_CHECKING:
         write_omx,
     )
     from silkrail.simulation import (
+        CorridorService,
         MonteCarloResult,
         Scenario,
+        ScenarioSpec,
         SimulationModel,
         SimulationResult,
         corridor_model,
+        default_services,
         replicate,
+        scenario_from_dict,
+        scenario_from_yaml,
+        services_from_plan,
         simulate,
     )
 
@@ -105,6 +111,12 @@ _LAZY: dict[str, str] = {
     "corridor_model": "silkrail.simulation",
     "replicate": "silkrail.simulation",
     "simulate": "silkrail.simulation",
+    "CorridorService": "silkrail.simulation",
+    "ScenarioSpec": "silkrail.simulation",
+    "default_services": "silkrail.simulation",
+    "scenario_from_dict": "silkrail.simulation",
+    "scenario_from_yaml": "silkrail.simulation",
+    "services_from_plan": "silkrail.simulation",
 }
 
 __version__ = "0.1.0"
@@ -118,6 +130,7 @@ __all__ = [
     "ConvergenceWarning",
     "CorridorGraph",
     "CorridorNetwork",
+    "CorridorService",
     "DatasetError",
     "ExportError",
     "Gauge",
@@ -135,6 +148,7 @@ __all__ = [
     "RoutePlan",
     "Scenario",
     "ScenarioError",
+    "ScenarioSpec",
     "SilkrailError",
     "SimulationModel",
     "SimulationResult",
@@ -148,6 +162,7 @@ __all__ = [
     "assignment_skims",
     "compile_graph",
     "corridor_model",
+    "default_services",
     "dijkstra_one_to_all",
     "load_network",
     "locate",
@@ -162,7 +177,10 @@ __all__ = [
     "read_tntp_net",
     "read_tntp_trips",
     "replicate",
+    "scenario_from_dict",
+    "scenario_from_yaml",
     "search_locations",
+    "services_from_plan",
     "simulate",
     "summarize_network",
     "write_network",
