@@ -9,10 +9,9 @@ no path; 6 an output file could not be written.
 from __future__ import annotations
 
 import json
-import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 import numpy as np
@@ -20,26 +19,13 @@ from rich.console import Console
 from rich.table import Table
 
 import silkrail
+from silkrail._cli_common import EXIT_EXPORT, EXIT_INVALID_DATA, EXIT_NO_ROUTE, EXIT_USAGE
+from silkrail._cli_common import fail as _fail
 
 if TYPE_CHECKING:
     from silkrail._typing import FloatArray
 
 __all__ = ["assign"]
-
-EXIT_USAGE = 2
-EXIT_INVALID_DATA = 3
-EXIT_NO_ROUTE = 5
-EXIT_EXPORT = 6
-
-
-def _fail(message: str, code: int, *, as_json: bool) -> NoReturn:
-    if as_json:
-        click.echo(json.dumps({"error": message, "exit_code": code}, indent=2))
-    else:
-        Console(stderr=True, soft_wrap=True).print(
-            f"[bold red]error:[/] {message}", highlight=False, markup=True
-        )
-    sys.exit(code)
 
 
 def _read_trips(path: Path, matrix: str | None) -> FloatArray:

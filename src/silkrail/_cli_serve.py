@@ -12,10 +12,9 @@ from pathlib import Path
 import click
 
 import silkrail
+from silkrail._cli_common import EXIT_INVALID_DATA
 
 __all__ = ["serve"]
-
-EXIT_INVALID_DATA = 3
 
 
 @click.command("serve")

@@ -14,7 +14,6 @@ import json
 import logging
 import math
 import os
-import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import silkrail
+from silkrail._cli_common import (
+    EXIT_EXPORT,
+    EXIT_INTERNAL,
+    EXIT_INVALID_DATA,
+    EXIT_NO_ROUTE,
+    EXIT_UNKNOWN_LOCATION,
+    EXIT_USAGE,
+)
+from silkrail._cli_common import fail as _fail
+from silkrail._cli_common import load_data as _network
 from silkrail.simulation import (
     MonteCarloResult,
     ScenarioSpec,
@@ -44,28 +53,11 @@ if TYPE_CHECKING:
 
 __all__ = ["simulate"]
 
-EXIT_INTERNAL = 1
-EXIT_USAGE = 2
-EXIT_INVALID_DATA = 3
-EXIT_UNKNOWN_LOCATION = 4
-EXIT_NO_ROUTE = 5
-EXIT_EXPORT = 6
-
 
 class _CommandError(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
-
-
-def _fail(message: str, code: int, *, as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False, indent=2))
-    else:
-        Console(stderr=True, soft_wrap=True).print(
-            f"[bold red]error:[/] {message}", highlight=False, markup=True
-        )
-    sys.exit(code)
 
 
 def _load_spec(path: Path | None) -> ScenarioSpec | None:
@@ -76,10 +68,6 @@ def _load_spec(path: Path | None) -> ScenarioSpec | None:
     except (OSError, UnicodeDecodeError) as exc:
         raise _CommandError(f"cannot read scenario file {path}: {exc}", EXIT_USAGE) from None
     return scenario_from_yaml(text, source=str(path))
-
-
-def _network(data: Path | None) -> silkrail.CorridorNetwork:
-    return silkrail.load_network() if data is None else silkrail.read_network(data)
 
 
 def _finite(x: float) -> float | None:

@@ -17,45 +17,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 import silkrail
+from silkrail._cli_common import (
+    EXIT_EXPORT,
+    EXIT_INTERNAL,
+    EXIT_INVALID_DATA,
+    EXIT_NO_ROUTE,
+    EXIT_UNKNOWN_LOCATION,
+    EXIT_USAGE,
+    data_option,
+    load_data,
+)
+from silkrail._cli_common import emit_json as _emit_json
+from silkrail._cli_common import fail as _fail
+from silkrail._cli_common import stderr as _stderr
+from silkrail._cli_common import stdout as _stdout
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = ["main"]
 
-EXIT_INTERNAL = 1
-EXIT_USAGE = 2
-EXIT_INVALID_DATA = 3
-EXIT_UNKNOWN_LOCATION = 4
-EXIT_NO_ROUTE = 5
-EXIT_EXPORT = 6
-
 F = TypeVar("F", bound="Callable[..., Any]")
-
-
-def _stdout() -> Console:
-    # Piped output is read by people in logs and by scripts: do not wrap tables at 80 columns.
-    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
-
-
-def _stderr() -> Console:
-    return Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 200)
-
-
-def _emit_json(obj: object) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
-
-
-def _fail(message: str, code: int, *, as_json: bool, extra: dict[str, Any] | None = None) -> None:
-    if as_json:
-        _emit_json({"error": message, "exit_code": code, **(extra or {})})
-    else:
-        _stderr().print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
-    sys.exit(code)
 
 
 def _problems_payload(exc: silkrail.NetworkValidationError) -> list[dict[str, Any]]:
@@ -123,17 +108,6 @@ def _handle_errors(func: F) -> F:
 
 
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
-_data_option = click.option(
-    "--data",
-    "data",
-    type=click.Path(exists=True, path_type=Path),
-    default=None,
-    help="Network to use: a CSV folder, .geojson or .gpkg (default: the packaged corridors).",
-)
-
-
-def _network(data: Path | None) -> silkrail.CorridorNetwork:
-    return silkrail.load_network() if data is None else silkrail.read_network(data)
 
 
 class _LazyGroup(click.Group):
@@ -181,12 +155,12 @@ def _counts_table(title: str, counts: dict[str, int], km: dict[str, float] | Non
 
 
 @network.command("info")
-@_data_option
+@data_option
 @_json_option
 @_handle_errors
 def network_info(data: Path | None, as_json: bool) -> None:
     """Count nodes and links by country, kind, mode and gauge."""
-    net = _network(data)
+    net = load_data(data)
     summary = silkrail.summarize_network(net)
     if as_json:
         _emit_json(summary.to_dict())
@@ -218,7 +192,7 @@ def network_validate(path: Path | None, as_json: bool) -> None:
     """
     if path is not None and not path.exists():
         _fail(f"no such file or folder: {str(path)!r}", EXIT_INVALID_DATA, as_json=as_json)
-    net = _network(path)
+    net = load_data(path)
     if as_json:
         _emit_json(
             {
@@ -254,12 +228,12 @@ def network_validate(path: Path | None, as_json: bool) -> None:
     required=True,
     help="Output file (a folder for csv).",
 )
-@_data_option
+@data_option
 @_json_option
 @_handle_errors
 def network_export(fmt: str, output: Path, data: Path | None, as_json: bool) -> None:
     """Write the network as GeoJSON, GeoPackage or a CSV folder."""
-    net = _network(data)
+    net = load_data(data)
     path = silkrail.write_network(net, output, format=fmt)  # type: ignore[arg-type]
     if as_json:
         _emit_json({"format": fmt, "path": str(path), "nodes": net.n_nodes, "links": net.n_links})
@@ -276,12 +250,12 @@ def network_export(fmt: str, output: Path, data: Path | None, as_json: bool) -> 
     show_default=True,
     help="Suggestions to list when NAME is not found exactly.",
 )
-@_data_option
+@data_option
 @_json_option
 @_handle_errors
 def locate_command(name: str, limit: int, data: Path | None, as_json: bool) -> None:
     """Find a node by id, name or alias (any case, accents or script)."""
-    net = _network(data)
+    net = load_data(data)
     try:
         loc = silkrail.locate(net, name)
     except silkrail.UnknownLocationError as exc:
@@ -435,7 +409,7 @@ def _legs_table(index: int, route: silkrail.Route) -> Table:
     default=None,
     help="Also write the routes as GeoJSON to this file.",
 )
-@_data_option
+@data_option
 @_json_option
 @_handle_errors
 def plan_command(
@@ -462,7 +436,7 @@ def plan_command(
     generalized cost, with the best sea option for comparison. Exit code 4: unknown place;
     5: no route satisfies the constraints (the message names the blocking constraint).
     """
-    net = _network(data)
+    net = load_data(data)
     result = silkrail.plan(
         net,
         origin,
