@@ -6,15 +6,23 @@ Exit codes: 0 success; 1 unexpected internal error; 2 usage error (bad option or
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
+from rich.table import Table
 
 import silkrail
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+F = TypeVar("F", bound="Callable[..., Any]")
 
 __all__ = [
     "EXIT_EXPORT",
@@ -23,10 +31,15 @@ __all__ = [
     "EXIT_NO_ROUTE",
     "EXIT_UNKNOWN_LOCATION",
     "EXIT_USAGE",
+    "CommandError",
     "data_option",
     "emit_json",
     "fail",
+    "handle_errors",
+    "json_option",
     "load_data",
+    "print_problems",
+    "problems_payload",
     "stderr",
     "stdout",
 ]
@@ -64,6 +77,92 @@ def fail(
     else:
         stderr().print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
     sys.exit(code)
+
+
+def problems_payload(exc: silkrail.NetworkValidationError) -> list[dict[str, Any]]:
+    return [
+        {"file": p.file, "row": p.row, "column": p.column, "value": p.value, "rule": p.rule}
+        for p in exc.problems
+    ]
+
+
+def print_problems(exc: silkrail.NetworkValidationError) -> None:
+    table = Table(title=f"{len(exc.problems)} problem(s) in {exc.source}", show_lines=False)
+    for col in ("file", "row", "column", "value", "rule"):
+        table.add_column(col, overflow="fold")
+    for p in exc.problems:
+        table.add_row(p.file, "" if p.row is None else str(p.row), p.column or "", p.value, p.rule)
+    stderr().print(table)
+
+
+def handle_errors(func: F) -> F:
+    """Turn silkrail errors into a message and an exit code, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json = bool(kwargs.get("as_json", False))
+        try:
+            return func(*args, **kwargs)
+        except silkrail.NetworkValidationError as exc:
+            if as_json:
+                emit_json(
+                    {
+                        "valid": False,
+                        "error": f"{len(exc.problems)} problem(s)",
+                        "source": exc.source,
+                        "problems": problems_payload(exc),
+                    }
+                )
+                sys.exit(EXIT_INVALID_DATA)
+            print_problems(exc)
+            fail(
+                f"the network in {exc.source} is invalid ({len(exc.problems)} problem(s))",
+                EXIT_INVALID_DATA,
+                as_json=False,
+            )
+        except silkrail.UnknownLocationError as exc:
+            fail(
+                str(exc),
+                EXIT_UNKNOWN_LOCATION,
+                as_json=as_json,
+                extra={"suggestions": list(exc.suggestions)},
+            )
+        except silkrail.NoRouteError as exc:
+            fail(str(exc), EXIT_NO_ROUTE, as_json=as_json, extra={"blocking": list(exc.blocking)})
+        except CommandError as exc:
+            fail(str(exc), exc.code, as_json=as_json)
+        except (silkrail.ExportError, OSError) as exc:
+            fail(str(exc), EXIT_EXPORT, as_json=as_json)
+        except (silkrail.DatasetError, silkrail.TNTPFormatError) as exc:
+            fail(str(exc), EXIT_INVALID_DATA, as_json=as_json)
+        except ValueError as exc:
+            # Scenario problems and bad option values found by the engines (after click's
+            # own checks).
+            fail(str(exc), EXIT_USAGE, as_json=as_json)
+        except silkrail.SilkrailError as exc:
+            fail(str(exc), EXIT_INTERNAL, as_json=as_json)
+        except ModuleNotFoundError as exc:
+            fail(f"{exc}; install the extra this command needs", EXIT_INTERNAL, as_json=as_json)
+        except Exception as exc:
+            # A bug: say so in one line; SILKRAIL_DEBUG=1 shows the traceback.
+            if os.environ.get("SILKRAIL_DEBUG"):
+                raise
+            msg = f"internal error: {type(exc).__name__}: {exc} (please report it)"
+            fail(msg, EXIT_INTERNAL, as_json=as_json)
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
+
+
+class CommandError(Exception):
+    """An error a command found itself, with its exit code."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def load_data(data: Path | None) -> silkrail.CorridorNetwork:

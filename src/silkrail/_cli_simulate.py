@@ -27,13 +27,10 @@ from rich.table import Table
 import silkrail
 from silkrail._cli_common import (
     EXIT_EXPORT,
-    EXIT_INTERNAL,
-    EXIT_INVALID_DATA,
-    EXIT_NO_ROUTE,
-    EXIT_UNKNOWN_LOCATION,
     EXIT_USAGE,
+    CommandError,
+    handle_errors,
 )
-from silkrail._cli_common import fail as _fail
 from silkrail._cli_common import load_data as _network
 from silkrail.simulation import (
     MonteCarloResult,
@@ -54,19 +51,13 @@ if TYPE_CHECKING:
 __all__ = ["simulate"]
 
 
-class _CommandError(Exception):
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
-
-
 def _load_spec(path: Path | None) -> ScenarioSpec | None:
     if path is None:
         return None
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise _CommandError(f"cannot read scenario file {path}: {exc}", EXIT_USAGE) from None
+        raise CommandError(f"cannot read scenario file {path}: {exc}", EXIT_USAGE) from None
     return scenario_from_yaml(text, source=str(path))
 
 
@@ -149,7 +140,7 @@ def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
             client = distributed.Client(scheduler, timeout="20s")
         except (OSError, ValueError) as exc:
             msg = f"cannot connect to the Dask scheduler {scheduler!r}: {exc}"
-            raise _CommandError(msg, EXIT_USAGE) from None
+            raise CommandError(msg, EXIT_USAGE) from None
         with client:
             yield client
 
@@ -359,6 +350,7 @@ def _print(
     help="Write Parquet tables (routes, stations, borders, replications, timeline).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
+@handle_errors
 def simulate(
     scenario_path: Path | None,
     days: float,
@@ -381,41 +373,21 @@ def simulate(
     scenario's) on Dask, and reports per-route p50/p95 transit days with
     confidence intervals, the top bottlenecks and the CAREC border-crossing indicators.
     """
-    try:
-        _simulate(
-            scenario_path,
-            days,
-            replications,
-            seed,
-            scheduler,
-            workers,
-            warmup_days,
-            baseline,
-            top,
-            n_routes,
-            data,
-            out_dir,
-            as_json,
-        )
-    except _CommandError as exc:
-        _fail(str(exc), exc.code, as_json=as_json)
-    except silkrail.NetworkValidationError as exc:
-        _fail(f"the network is invalid: {exc}", EXIT_INVALID_DATA, as_json=as_json)
-    except silkrail.UnknownLocationError as exc:
-        _fail(str(exc), EXIT_UNKNOWN_LOCATION, as_json=as_json)
-    except silkrail.NoRouteError as exc:
-        _fail(str(exc), EXIT_NO_ROUTE, as_json=as_json)
-    except silkrail.DatasetError as exc:
-        _fail(str(exc), EXIT_INVALID_DATA, as_json=as_json)
-    except ModuleNotFoundError as exc:
-        _fail(str(exc), EXIT_INTERNAL, as_json=as_json)
-    except ValueError as exc:
-        # Scenario problems (ScenarioError) and bad values found by the engine.
-        _fail(str(exc), EXIT_USAGE, as_json=as_json)
-    except OSError as exc:
-        _fail(f"cannot connect or write: {exc}", EXIT_EXPORT, as_json=as_json)
-    except Exception as exc:
-        _fail(f"internal error: {type(exc).__name__}: {exc}", EXIT_INTERNAL, as_json=as_json)
+    _simulate(
+        scenario_path,
+        days,
+        replications,
+        seed,
+        scheduler,
+        workers,
+        warmup_days,
+        baseline,
+        top,
+        n_routes,
+        data,
+        out_dir,
+        as_json,
+    )
 
 
 def _simulate(
@@ -434,7 +406,7 @@ def _simulate(
     as_json: bool,
 ) -> None:
     if warmup_days >= days:
-        raise _CommandError(
+        raise CommandError(
             f"--warmup-days ({warmup_days:g}) must be less than --days ({days:g})", EXIT_USAGE
         )
     t0 = time.perf_counter()
@@ -454,7 +426,7 @@ def _simulate(
                 f"not fit {str(data)!r} ({exc}); give a --scenario with 'services' for this "
                 "network"
             )
-            raise _CommandError(msg, EXIT_USAGE) from exc
+            raise CommandError(msg, EXIT_USAGE) from exc
     if seed is None:
         # One root seed for the scenario and its baseline (common random numbers).
         seed = int(np.random.default_rng().integers(2**62))
@@ -487,7 +459,7 @@ def _simulate(
             if base is not None:
                 written += _write(out_dir / "baseline", base, _route_table(base, None))
         except OSError as exc:
-            raise _CommandError(f"cannot write to {out_dir}: {exc}", EXIT_EXPORT) from None
+            raise CommandError(f"cannot write to {out_dir}: {exc}", EXIT_EXPORT) from None
     elapsed = time.perf_counter() - t0
     if as_json:
         payload: dict[str, Any] = {

@@ -7,107 +7,31 @@ Exit codes: 0 success; 1 unexpected internal error; 2 usage error (bad option or
 
 from __future__ import annotations
 
-import functools
 import importlib
 import json
 import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import ClassVar
 
 import click
 from rich.table import Table
 
 import silkrail
 from silkrail._cli_common import (
-    EXIT_EXPORT,
-    EXIT_INTERNAL,
     EXIT_INVALID_DATA,
-    EXIT_NO_ROUTE,
     EXIT_UNKNOWN_LOCATION,
-    EXIT_USAGE,
     data_option,
+    handle_errors,
+    json_option,
     load_data,
 )
 from silkrail._cli_common import emit_json as _emit_json
 from silkrail._cli_common import fail as _fail
-from silkrail._cli_common import stderr as _stderr
 from silkrail._cli_common import stdout as _stdout
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
 __all__ = ["main"]
-
-F = TypeVar("F", bound="Callable[..., Any]")
-
-
-def _problems_payload(exc: silkrail.NetworkValidationError) -> list[dict[str, Any]]:
-    return [
-        {"file": p.file, "row": p.row, "column": p.column, "value": p.value, "rule": p.rule}
-        for p in exc.problems
-    ]
-
-
-def _print_problems(exc: silkrail.NetworkValidationError) -> None:
-    table = Table(title=f"{len(exc.problems)} problem(s) in {exc.source}", show_lines=False)
-    for col in ("file", "row", "column", "value", "rule"):
-        table.add_column(col, overflow="fold")
-    for p in exc.problems:
-        table.add_row(p.file, "" if p.row is None else str(p.row), p.column or "", p.value, p.rule)
-    _stderr().print(table)
-
-
-def _handle_errors(func: F) -> F:
-    """Turn silkrail errors into a message and an exit code, never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        as_json = bool(kwargs.get("as_json", False))
-        try:
-            return func(*args, **kwargs)
-        except silkrail.NetworkValidationError as exc:
-            if as_json:
-                _emit_json(
-                    {
-                        "valid": False,
-                        "error": f"{len(exc.problems)} problem(s)",
-                        "source": exc.source,
-                        "problems": _problems_payload(exc),
-                    }
-                )
-                sys.exit(EXIT_INVALID_DATA)
-            _print_problems(exc)
-            _fail(
-                f"the network in {exc.source} is invalid ({len(exc.problems)} problem(s))",
-                EXIT_INVALID_DATA,
-                as_json=False,
-            )
-        except silkrail.UnknownLocationError as exc:
-            _fail(
-                str(exc),
-                EXIT_UNKNOWN_LOCATION,
-                as_json=as_json,
-                extra={"suggestions": list(exc.suggestions)},
-            )
-        except silkrail.NoRouteError as exc:
-            _fail(str(exc), EXIT_NO_ROUTE, as_json=as_json, extra={"blocking": list(exc.blocking)})
-        except (silkrail.ExportError, OSError) as exc:
-            _fail(str(exc), EXIT_EXPORT, as_json=as_json)
-        except silkrail.DatasetError as exc:
-            _fail(str(exc), EXIT_INVALID_DATA, as_json=as_json)
-        except silkrail.SilkrailError as exc:
-            _fail(str(exc), EXIT_INTERNAL, as_json=as_json)
-        except ValueError as exc:
-            # Bad option values found by the engines (after click's own checks).
-            _fail(str(exc), EXIT_USAGE, as_json=as_json)
-        return None
-
-    return wrapper  # type: ignore[return-value]
-
-
-_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
 
 
 class _LazyGroup(click.Group):
@@ -156,8 +80,8 @@ def _counts_table(title: str, counts: dict[str, int], km: dict[str, float] | Non
 
 @network.command("info")
 @data_option
-@_json_option
-@_handle_errors
+@json_option
+@handle_errors
 def network_info(data: Path | None, as_json: bool) -> None:
     """Count nodes and links by country, kind, mode and gauge."""
     net = load_data(data)
@@ -182,8 +106,8 @@ def network_info(data: Path | None, as_json: bool) -> None:
 
 @network.command("validate")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@_json_option
-@_handle_errors
+@json_option
+@handle_errors
 def network_validate(path: Path | None, as_json: bool) -> None:
     """Check a network (CSV folder, .geojson or .gpkg; default: the packaged one).
 
@@ -229,8 +153,8 @@ def network_validate(path: Path | None, as_json: bool) -> None:
     help="Output file (a folder for csv).",
 )
 @data_option
-@_json_option
-@_handle_errors
+@json_option
+@handle_errors
 def network_export(fmt: str, output: Path, data: Path | None, as_json: bool) -> None:
     """Write the network as GeoJSON, GeoPackage or a CSV folder."""
     net = load_data(data)
@@ -251,8 +175,8 @@ def network_export(fmt: str, output: Path, data: Path | None, as_json: bool) -> 
     help="Suggestions to list when NAME is not found exactly.",
 )
 @data_option
-@_json_option
-@_handle_errors
+@json_option
+@handle_errors
 def locate_command(name: str, limit: int, data: Path | None, as_json: bool) -> None:
     """Find a node by id, name or alias (any case, accents or script)."""
     net = load_data(data)
@@ -410,8 +334,8 @@ def _legs_table(index: int, route: silkrail.Route) -> Table:
     help="Also write the routes as GeoJSON to this file.",
 )
 @data_option
-@_json_option
-@_handle_errors
+@json_option
+@handle_errors
 def plan_command(
     origin: str,
     destination: str,
