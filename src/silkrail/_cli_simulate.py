@@ -202,7 +202,7 @@ def _print(
     n_routes: int,
     elapsed: float,
 ) -> None:
-    console = Console(soft_wrap=True)
+    console = _stdout()
     title = f"Transit days per route ({mc.replications} replications × {mc.days:g} days"
     title += f", ±: {mc.confidence:.0%} CI)"
     if len(routes) > n_routes:
