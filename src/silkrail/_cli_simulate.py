@@ -32,6 +32,7 @@ from silkrail._cli_common import (
     handle_errors,
 )
 from silkrail._cli_common import load_data as _network
+from silkrail._cli_common import stdout as _stdout
 from silkrail.simulation import (
     MonteCarloResult,
     ScenarioSpec,
