@@ -206,7 +206,14 @@ def _print(
     console = _stdout()
     title = f"Transit days per route ({mc.replications} replications × {mc.days:g} days"
     title += f", ±: {mc.confidence:.0%} CI)"
-    if len(routes) > n_routes:
+    if len(routes) > n_routes and "base_p95_days" in routes:
+        # Against a baseline, the routes the scenario changes most are the answer.
+        title += (
+            f", the {n_routes} of {len(routes)} whose p95 changes most (all with --json or --out)"
+        )
+        change = (routes["p95_days"] - routes["base_p95_days"]).abs()
+        routes = routes.loc[change.sort_values(ascending=False, kind="stable").index[:n_routes]]
+    elif len(routes) > n_routes:
         # The default demand has hundreds of services: list the busiest, keep all in --json.
         title += f", the {n_routes} busiest of {len(routes)} (all with --json or --out)"
         routes = routes.sort_values("finished", ascending=False, kind="stable").head(n_routes)
