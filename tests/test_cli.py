@@ -150,3 +150,10 @@ def test_plan_errors_have_distinct_exit_codes(
     assert as_json.exit_code == code
     if code != 2 or "--container" not in args:
         assert words in json.loads(as_json.output)["error"]
+
+
+def test_brackets_in_messages_are_printed_as_they_are(runner: CliRunner, toy_dir: Path) -> None:
+    # Rich would read "[geo]" or "[low]" as markup and drop it; data must print verbatim.
+    result = runner.invoke(main, ["locate", "Gamma [geo]", "--data", str(toy_dir)])
+    assert result.exit_code == 4
+    assert "'Gamma [geo]'" in result.output

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 import numpy as np
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import silkrail
@@ -170,7 +171,7 @@ def assign(
     for w in caught:
         if not as_json:
             Console(stderr=True, soft_wrap=True).print(
-                f"[yellow]warning:[/] {w.message}", highlight=False
+                f"[yellow]warning:[/] {escape(str(w.message))}", highlight=False
             )
 
     try:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 import silkrail
 
@@ -55,12 +56,16 @@ EXIT_EXPORT = 6
 def stdout() -> Console:
     """Return a console on stdout."""
     # Piped output is read by people in logs and by scripts: do not wrap tables at 80 columns.
-    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+    # markup=False: names and values from data files are printed as they are, never parsed
+    # as rich markup (a value like "[low]" must not vanish); styles go through rich.text.Text.
+    return Console(soft_wrap=True, markup=False, width=None if sys.stdout.isatty() else 200)
 
 
 def stderr() -> Console:
     """Return a console on stderr."""
-    return Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 200)
+    return Console(
+        stderr=True, soft_wrap=True, markup=False, width=None if sys.stderr.isatty() else 200
+    )
 
 
 def emit_json(obj: object) -> None:
@@ -75,7 +80,7 @@ def fail(
     if as_json:
         emit_json({"error": message, "exit_code": code, **(extra or {})})
     else:
-        stderr().print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+        stderr().print(Text.assemble(("error: ", "bold red"), message), highlight=False)
     sys.exit(code)
 
 

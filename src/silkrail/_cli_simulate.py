@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 import numpy as np
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -32,6 +33,7 @@ from silkrail._cli_common import (
     handle_errors,
 )
 from silkrail._cli_common import load_data as _network
+from silkrail._cli_common import stderr as _stderr
 from silkrail._cli_common import stdout as _stdout
 from silkrail.simulation import (
     MonteCarloResult,
@@ -107,7 +109,7 @@ def _run(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
-        task = bar.add_task(f"{label}: {replications} replications", total=replications)
+        task = bar.add_task(escape(f"{label}: {replications} replications"), total=replications)
 
         def tick(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
@@ -443,7 +445,7 @@ def _simulate(
         # A base install has no Dask: run in this process rather than fail.
         scheduler = "serial"
         if not as_json:
-            Console(stderr=True).print(
+            _stderr().print(
                 "note: dask.distributed is not installed (pip install 'silkrail[dask]'); "
                 "running the replications in this process",
                 highlight=False,

@@ -17,6 +17,7 @@ from typing import ClassVar
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 import silkrail
 from silkrail._cli_common import (
@@ -91,10 +92,12 @@ def network_info(data: Path | None, as_json: bool) -> None:
         return
     out = _stdout()
     out.print(
-        f"[bold]{summary.name}[/]: {summary.n_nodes} nodes, {summary.n_links} links, "
+        Text(summary.name, style="bold"),
+        f": {summary.n_nodes} nodes, {summary.n_links} links, "
         f"{summary.n_sources} sources; {summary.border_links} border links, "
         f"{summary.gauge_change_nodes} gauge-change nodes, {summary.border_nodes} border "
         f"processing points, {summary.port_nodes} rail–water transfer nodes",
+        sep="",
         highlight=False,
     )
     out.print(_counts_table("links by mode", summary.links_by_mode, summary.km_by_mode))
@@ -130,8 +133,10 @@ def network_validate(path: Path | None, as_json: bool) -> None:
         )
         return
     _stdout().print(
-        f"[green]valid[/]: {net.name}: {net.n_nodes} nodes, {net.n_links} links, "
+        Text("valid", style="green"),
+        f": {net.name}: {net.n_nodes} nodes, {net.n_links} links, "
         f"{len(net.source_id)} sources; every rule passes",
+        sep="",
         highlight=False,
     )
 
@@ -206,7 +211,7 @@ def locate_command(name: str, limit: int, data: Path | None, as_json: bool) -> N
         ("lat, lon", f"{loc.lat:.4f}, {loc.lon:.4f}"),
         ("aliases", "; ".join(loc.aliases)),
     ):
-        table.add_row(f"[bold]{key}[/]", value)
+        table.add_row(Text(key, style="bold"), value)
     _stdout().print(table)
 
 
@@ -237,7 +242,7 @@ def _routes_table(result: silkrail.RoutePlan) -> Table:
     ):  # fmt: skip
         table.add_column(col, justify=just)  # type: ignore[arg-type]
     for i, r in enumerate(result.routes, start=1):
-        label = r.label if r.pareto else f"{r.label} [dim](dominated)[/]"
+        label = Text(r.label) if r.pareto else Text.assemble(r.label, (" (dominated)", "dim"))
         table.add_row(
             str(i), label, f"{r.transit_days_p50:.1f}", f"{r.transit_days_p95:.1f}",
             f"{r.cost_usd_per_feu:,.0f}", f"{r.co2e_kg_per_feu_wtw:,.0f}",
@@ -384,8 +389,11 @@ def plan_command(
     out = _stdout()
     out.print(_routes_table(result))
     out.print(
-        f"[dim]ranked by cost + {result.value_of_time:.2f} USD per FEU-hour x expected hours; "
-        f"CO2e well-to-wheel for {result.cargo_tonnes:g} t cargo per container[/]",
+        Text(
+            f"ranked by cost + {result.value_of_time:.2f} USD per FEU-hour x expected hours; "
+            f"CO2e well-to-wheel for {result.cargo_tonnes:g} t cargo per container",
+            style="dim",
+        ),
         highlight=False,
     )
     if legs:
