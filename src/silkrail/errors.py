@@ -55,10 +55,6 @@ class ExportError(ValueError, SilkrailError):
     """An export format is unsupported or the export failed."""
 
 
-class ScenarioError(ValueError, SilkrailError):
-    """A scenario file is malformed."""
-
-
 class TNTPFormatError(ValueError, SilkrailError):
     """A TNTP-format file is malformed."""
 
@@ -96,6 +92,23 @@ class Problem:
         if self.column is not None:
             where += f", column {self.column!r}"
         return f"{where}: value {self.value!r}: {self.rule}"
+
+
+class ScenarioError(ValueError, SilkrailError):
+    """A scenario file is malformed.
+
+    Parameters
+    ----------
+    message
+        Every problem, one a line.
+    problems
+        The same problems as records (``column`` holds the scenario key); empty when the error
+        is not about particular keys.
+    """
+
+    def __init__(self, message: str, *, problems: list[Problem] | tuple[Problem, ...] = ()) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(message)
 
 
 class NetworkValidationError(ValueError, SilkrailError):

@@ -362,6 +362,8 @@ def test_openapi_is_published_with_limits(client: TestClient) -> None:
         "/api/v1/countries",
         "/api/v1/network",
         "/api/v1/plan",
+        "/api/v1/simulations",
+        "/api/v1/simulations/{job_id}",
     }
     req = spec["components"]["schemas"]["PlanRequest"]["properties"]
     assert req["via"]["maxItems"] == MAX_VIA

@@ -159,3 +159,30 @@ def test_avoid_countries_and_typo_suggestion(page: Page) -> None:
     countries = page.locator("#routes-table .countries").all_inner_texts()
     assert countries
     assert not any("RU" in c.split(" › ") or "BY" in c.split(" › ") for c in countries)
+
+
+def test_simulate_panel_shows_progress_and_bottlenecks(page: Page) -> None:
+    page.click("#simulate summary")
+    page.fill("#sim-days", "20")
+    page.fill("#sim-replications", "2")
+    page.fill("#sim-seed", "7")
+    page.click("#sim-btn")
+    page.wait_for_selector("#sim-status.ok, #sim-status.error", timeout=90_000)
+    status = page.inner_text("#sim-status")
+    assert "trains per replication" in status, status
+    assert "seed 7" in status
+    assert page.get_attribute("#sim-progress", "value") == "1"
+    rows = page.locator("#sim-table tbody tr")
+    assert rows.count() == 10
+    assert "Dostyk" in page.inner_text("#sim-table tbody")
+    # Border stations are on the map: clicking one centres the map on its node.
+    page.locator("#sim-table tbody tr.on-map").first.click()
+
+
+def test_simulate_panel_shows_the_limit(page: Page) -> None:
+    page.click("#simulate summary")
+    page.fill("#sim-days", "5000")
+    page.click("#sim-btn")
+    page.wait_for_selector("#sim-status.error")
+    assert "days" in page.inner_text("#sim-status")
+    assert page.locator("#sim-results").is_hidden()

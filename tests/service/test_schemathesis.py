@@ -13,7 +13,16 @@ from silkrail.service import Settings, create_app
 TOY = Path(__file__).parents[1] / "data" / "toy"
 
 # Read-only use of the toy network: schemathesis needs the app when the module is collected.
-schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(Settings(data=TOY)))
+# Simulation jobs it might start are tiny and few: one at a time, none queued.
+SETTINGS = Settings(
+    data=TOY,
+    sim_max_days=30,
+    sim_max_replications=2,
+    sim_max_running=1,
+    sim_max_queued=0,
+    sim_timeout_s=30,
+)
+schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(SETTINGS))
 
 
 @schema.parametrize()

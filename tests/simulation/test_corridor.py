@@ -183,3 +183,15 @@ def test_no_station_is_saturated_by_the_sourced_demand(
     stations = res.station_stats().to_frame()
     saturated = stations[stations["utilization"] > 0.95].index.tolist()
     assert saturated == []
+
+
+def test_station_stats_when_nobody_queued(toy_dir: Path) -> None:
+    # Regression: the queue-length sweep failed on a run in which no train ever waited.
+    net = silkrail.read_network(toy_dir)
+    spec = silkrail.scenario_from_dict(
+        {"services": [{"origin": "Alpha", "destination": "Epsilon", "trains_per_week": 1}]}
+    )
+    result = silkrail.simulate(spec.build_model(net), days=20, seed=1)
+    stats = result.station_stats().to_frame()
+    assert len(stats) > 0
+    assert (stats["max_queue"] == 0).all()

@@ -141,3 +141,15 @@ def test_ferry_overrides_reach_the_model() -> None:
     res = simulate(model, days=30, seed=1, scenario=spec.scenario)
     run = [s for s in res.model.stations if isinstance(s, Ferry)]
     assert {f.policy for f in run} == {"full"}
+
+
+def test_scenario_error_carries_its_problems() -> None:
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_dict(
+            {"closures": [{"target": "KZ-AKTAU", "start": 5, "end": 1}], "colour": "red"},
+            source="s.yaml",
+        )
+    keys = {p.column for p in info.value.problems}
+    assert "closures[0].end" in keys
+    assert all(p.file == "s.yaml" for p in info.value.problems)
+    assert len(info.value.problems) == len(str(info.value).splitlines()) - 1

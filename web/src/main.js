@@ -568,6 +568,101 @@ async function submitPlan(e) {
   }
 }
 
+// ---------------------------------------------------------------- simulation
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function setSimStatus(html, kind = "") {
+  const el = $("#sim-status");
+  el.className = kind;
+  el.innerHTML = html;
+}
+
+const nodeName = (id) => (state.nodes.get(id) || {}).name || id;
+
+// Station names: "<node id>:<border|gauge|port>" at nodes, "<mode>:<link id>:<from>><to>" on
+// sections and ferries (one per direction). Shown with the nodes' names.
+function stationLabel(name) {
+  const parts = String(name).split(":");
+  if (parts.length >= 3 && parts[parts.length - 1].includes(">")) {
+    const [from, to] = parts[parts.length - 1].split(">");
+    return `${nodeName(from)} → ${nodeName(to)}`;
+  }
+  return nodeName(parts[0]);
+}
+
+function fillBottlenecks(result) {
+  const tbody = $("#sim-table tbody");
+  tbody.innerHTML = "";
+  for (const b of result.bottlenecks) {
+    const tr = document.createElement("tr");
+    const util = b.utilization === null ? "–" : `${fmt(100 * b.utilization)} %`;
+    const ci = b.wait_train_hours_per_day_ci === null ? "" : ` <small>± ${fmt(b.wait_train_hours_per_day_ci, 1)}</small>`;
+    tr.innerHTML = `<td class="station" title="${esc(b.station)}">${esc(stationLabel(b.station))}<small>${esc(b.category)}</small></td>
+      <td>${fmt(b.wait_train_hours_per_day ?? 0, 1)}${ci}</td><td>${util}</td>
+      <td>${b.p95_wait_h === null ? "–" : fmt(b.p95_wait_h, 1)}</td>`;
+    // Border, yard and port stations are named "<node id>:<what>": show the node on the map.
+    const node = state.nodes.get(String(b.station).split(":")[0]);
+    if (node) {
+      tr.classList.add("on-map");
+      tr.title = `${node.name}: show on the map`;
+      tr.addEventListener("click", () => map.setView([node.lat, node.lon], Math.max(map.getZoom(), 6)));
+    }
+    tbody.appendChild(tr);
+  }
+  $("#sim-results").hidden = false;
+}
+
+async function submitSimulation(e) {
+  e.preventDefault();
+  const body = {
+    days: Number($("#sim-days").value),
+    replications: Number($("#sim-replications").value),
+    top: 10,
+  };
+  const seed = $("#sim-seed").value;
+  if (seed !== "") body.seed = Number(seed);
+  const btn = $("#sim-btn");
+  const bar = $("#sim-progress");
+  btn.disabled = true;
+  bar.hidden = false;
+  bar.value = 0;
+  $("#sim-results").hidden = true;
+  setSimStatus('<span class="spinner"></span> Starting…', "busy");
+  try {
+    let job = await getJSON(`${API}/simulations`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    while (job.status === "queued" || job.status === "running") {
+      bar.value = job.progress.fraction;
+      setSimStatus(
+        job.status === "queued"
+          ? '<span class="spinner"></span> Waiting for a free slot…'
+          : `<span class="spinner"></span> ${job.progress.done} of ${job.progress.total} replications…`,
+        "busy",
+      );
+      await sleep(500);
+      job = await getJSON(`${API}/simulations/${encodeURIComponent(job.id)}`);
+    }
+    if (job.status !== "done") throw new Error(job.error || "the simulation failed");
+    bar.value = 1;
+    fillBottlenecks(job.result);
+    const r = job.result;
+    setSimStatus(
+      `${fmt(r.trains_per_replication)} trains per replication over ${fmt(r.days)} days, ` +
+        `${r.replications} replication${r.replications === 1 ? "" : "s"}, seed ${esc(r.seed)}`,
+      "ok",
+    );
+  } catch (err) {
+    bar.hidden = true;
+    setSimStatus(`<strong>${esc(err.message)}</strong>`, "error");
+  } finally {
+    btn.disabled = false;
+  }
+}
+
 async function init() {
   autocomplete($("#origin"));
   autocomplete($("#destination"));
@@ -580,6 +675,7 @@ async function init() {
     if (ia) b.dataset.id = ia; else delete b.dataset.id;
   });
   $("#plan-form").addEventListener("submit", submitPlan);
+  $("#sim-form").addEventListener("submit", submitSimulation);
   window.addEventListener("resize", () => map.invalidateSize());
 
   const basemap = loadBasemap().catch((err) => setStatus(`Basemap not loaded: ${esc(err.message)}`, "error"));

@@ -31,6 +31,7 @@ _CODES = {
     413: "body_too_large",
     415: "unsupported_media_type",
     422: "validation_error",
+    429: "too_many_jobs",
     503: "network_unavailable",
 }
 
@@ -50,6 +51,8 @@ class ApiError(Exception):
         The request field at fault.
     extra
         More members of the body (``suggestions``, ``blocking``).
+    headers
+        Extra response headers (``Retry-After``).
     """
 
     def __init__(
@@ -60,6 +63,7 @@ class ApiError(Exception):
         *,
         field: str | None = None,
         extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -67,6 +71,7 @@ class ApiError(Exception):
         self.message = message
         self.field = field
         self.extra = extra or {}
+        self.headers = headers
 
 
 def error_response(
@@ -156,7 +161,9 @@ async def _http_handler(request: Request, exc: Exception) -> Response:
 
 async def _api_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return error_response(exc.status, exc.code, exc.message, field=exc.field, extra=exc.extra)
+    return error_response(
+        exc.status, exc.code, exc.message, field=exc.field, extra=exc.extra, headers=exc.headers
+    )
 
 
 async def _unexpected_handler(request: Request, exc: Exception) -> Response:

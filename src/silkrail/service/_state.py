@@ -14,7 +14,7 @@ from silkrail.service._errors import ApiError
 from silkrail.service._payload import Payload
 
 if TYPE_CHECKING:
-    from silkrail import CorridorNetwork
+    from silkrail import CorridorNetwork, SimulationModel
 
 __all__ = ["LRUCache", "NetworkState", "load_state"]
 
@@ -75,6 +75,40 @@ class NetworkState:
         # The network's name is where it was read from; clients get the last part only, not
         # the server's directory layout.
         self.name = Path(str(net.name)).name or str(net.name)
+        self._sim_lock = threading.Lock()
+        self._sim_model: SimulationModel | None = None
+        self._sim_error: str | None = None
+
+    def default_simulation_model(self) -> SimulationModel:
+        """Return the corridor model of the packaged 2024 services on this network, built once.
+
+        Routing the services takes about a second, so it is done on the first simulation
+        request and kept; a network the default services do not fit keeps its error too.
+
+        Returns
+        -------
+        SimulationModel
+            ``corridor_model(net, default_services())``.
+
+        Raises
+        ------
+        ApiError
+            422 ``invalid_scenario`` if the default services do not fit this network.
+        """
+        with self._sim_lock:
+            if self._sim_model is None and self._sim_error is None:
+                try:
+                    self._sim_model = silkrail.corridor_model(self.net, silkrail.default_services())
+                except (silkrail.SilkrailError, KeyError, ValueError) as exc:
+                    # The default demand names places and links of the packaged network.
+                    self._sim_error = (
+                        "scenario: the default 2024 services are defined on the packaged "
+                        f"corridor network and do not fit network {self.name!r} ({exc}); give "
+                        "a scenario with 'services' for this network"
+                    )
+            if self._sim_model is None:
+                raise ApiError(422, "invalid_scenario", str(self._sim_error), field="scenario")
+            return self._sim_model
 
     @cached_property
     def geojson(self) -> Payload:

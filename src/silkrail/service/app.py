@@ -13,10 +13,20 @@ from fastapi.staticfiles import StaticFiles
 
 import silkrail
 from silkrail.service._errors import ApiError, install_handlers
+from silkrail.service._jobs import JobManager
 from silkrail.service._middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from silkrail.service._state import load_state
 from silkrail.service.deps import get_settings
-from silkrail.service.routers import basemap, countries, health, locations, network, plan, web
+from silkrail.service.routers import (
+    basemap,
+    countries,
+    health,
+    locations,
+    network,
+    plan,
+    simulations,
+    web,
+)
 from silkrail.service.routers.web import STATIC_DIR
 
 if TYPE_CHECKING:
@@ -35,8 +45,10 @@ Plan container routes on the China–Central Asia–Europe corridors.
 
 `POST /plan` takes the options of `silkrail plan` and answers in its `--json` layout;
 `GET /locations?q=` finds places by id, name or alias in any script; `GET /network` returns
-the network as GeoJSON. Every error is JSON with `error` (a message naming the field or
-value) and `code`.
+the network as GeoJSON; `POST /simulations` starts a Monte Carlo simulation of the
+corridor (the options of `silkrail simulate`) and `GET /simulations/{id}` reports its progress
+and, once done, its results in the `silkrail simulate --json` layout. Every error is JSON with
+`error` (a message naming the field or value) and `code`.
 """
 
 
@@ -68,7 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     FastAPI
         The app: the API under ``/api/v1`` (OpenAPI schema at ``/api/v1/openapi.json``), the
         basemap at ``/basemap/countries-50m.json`` and the web UI at ``/`` (its files under
-        ``/static/``).
+        ``/static/``). Its simulation jobs live in ``app.state.simulations``; the app's
+        shutdown stops them.
 
     Examples
     --------
@@ -79,11 +92,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """
     given = settings
     settings = get_settings() if settings is None else settings
+    jobs = JobManager()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _warm_up(settings)
-        yield
+        try:
+            yield
+        finally:
+            jobs.shutdown()
 
     app = FastAPI(
         title="silkrail",
@@ -99,8 +116,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Read by the settings dependency; not a dependency override, which FastAPI would
         # pay for on every request (it re-inspects every dependency once one exists).
         app.state.settings = given
+    app.state.simulations = jobs
     install_handlers(app)
-    for module in (health, locations, countries, network, plan):
+    for module in (health, locations, countries, network, plan, simulations):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(basemap.router)
     app.include_router(web.router)

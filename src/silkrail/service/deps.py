@@ -17,10 +17,19 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
+from silkrail.service._jobs import JobManager
 from silkrail.service._state import NetworkState, load_state
 from silkrail.service.schemas import Settings
 
-__all__ = ["NetworkDep", "SettingsDep", "current_settings", "get_network_state", "get_settings"]
+__all__ = [
+    "JobsDep",
+    "NetworkDep",
+    "SettingsDep",
+    "current_settings",
+    "get_jobs",
+    "get_network_state",
+    "get_settings",
+]
 
 
 @lru_cache(maxsize=1)
@@ -88,3 +97,22 @@ async def get_network_state(settings: SettingsDep) -> NetworkState:
 
 
 NetworkDep = Annotated[NetworkState, Depends(get_network_state)]
+
+
+async def get_jobs(request: Request) -> JobManager:
+    """Return the simulation jobs of the app serving `request`.
+
+    Parameters
+    ----------
+    request
+        The request.
+
+    Returns
+    -------
+    JobManager
+        The app's job queue (made by :func:`~silkrail.service.create_app`).
+    """
+    return cast("JobManager", request.app.state.simulations)
+
+
+JobsDep = Annotated[JobManager, Depends(get_jobs)]

@@ -6,6 +6,7 @@ a script can switch between the CLI and the API without changing its parser.
 
 from __future__ import annotations
 
+from datetime import datetime  # noqa: TC003 - pydantic reads it at runtime
 from pathlib import Path  # noqa: TC003 - pydantic reads it at runtime
 from typing import Annotated, Any, Literal
 
@@ -16,7 +17,11 @@ __all__ = [
     "MAX_AVOID_COUNTRIES",
     "MAX_AVOID_NODES",
     "MAX_NAME_CHARS",
+    "MAX_SIM_DAYS",
+    "MAX_SIM_REPLICATIONS",
     "MAX_VIA",
+    "BorderOut",
+    "BottleneckOut",
     "CountryList",
     "CountryOut",
     "ErrorBody",
@@ -33,6 +38,12 @@ __all__ = [
     "PlanResponse",
     "RouteOut",
     "Settings",
+    "SimRouteOut",
+    "SimulationJob",
+    "SimulationOutcome",
+    "SimulationProgress",
+    "SimulationRequest",
+    "SimulationRun",
 ]
 
 #: Longest place name or id accepted in a request.
@@ -43,6 +54,11 @@ MAX_AVOID_COUNTRIES = 60
 MAX_AVOID_NODES = 32
 #: Most nodes in ``via``: each one multiplies the search work.
 MAX_VIA = 8
+#: Largest ``days`` the schema admits; :attr:`Settings.sim_max_days` sets the served limit.
+MAX_SIM_DAYS = 3650
+#: Largest ``replications`` the schema admits; :attr:`Settings.sim_max_replications` sets the
+#: served limit.
+MAX_SIM_REPLICATIONS = 10_000
 
 # A place must contain a visible character; ids, names and aliases in any script are accepted.
 PlaceName = Annotated[
@@ -70,6 +86,26 @@ class Settings(BaseSettings):
     plan_cache_size
         Plans kept in memory per network, keyed by the normalised request (0 turns the cache
         off). Plans are deterministic for a given network, so a hit returns the same answer.
+    sim_max_days
+        Largest ``days`` of a simulation job.
+    sim_max_replications
+        Largest ``replications`` of a simulation job.
+    sim_max_trains
+        Most trains one replication may release (expected count: days × trains a week of the
+        services, with the scenario's demand growth).
+    sim_max_services
+        Most entries in a scenario's ``services`` (each one is routed by the planner when the
+        job is accepted).
+    sim_max_running
+        Simulation jobs run at the same time, each in its own process.
+    sim_max_queued
+        Jobs waiting for a free slot; beyond that ``POST /simulations`` answers 429.
+    sim_keep_jobs
+        Finished jobs kept for ``GET /simulations/{id}``; older ones are forgotten (404).
+    sim_timeout_s
+        Wall-clock limit of one job; a job still running then is stopped and fails.
+    sim_memory_mb
+        Address-space limit of a job's process in MiB (0: none; Linux and macOS only).
     """
 
     model_config = SettingsConfigDict(env_prefix="SILKRAIL_", frozen=True, extra="ignore")
@@ -78,6 +114,15 @@ class Settings(BaseSettings):
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
     plan_cache_size: int = Field(default=1024, ge=0, le=1_000_000)
+    sim_max_days: float = Field(default=730.0, ge=1.0, le=MAX_SIM_DAYS)
+    sim_max_replications: int = Field(default=200, ge=1, le=MAX_SIM_REPLICATIONS)
+    sim_max_trains: int = Field(default=100_000, ge=1, le=10_000_000)
+    sim_max_services: int = Field(default=50, ge=0, le=10_000)
+    sim_max_running: int = Field(default=2, ge=1, le=64)
+    sim_max_queued: int = Field(default=8, ge=0, le=10_000)
+    sim_keep_jobs: int = Field(default=50, ge=1, le=100_000)
+    sim_timeout_s: float = Field(default=900.0, gt=0, le=7 * 86400)
+    sim_memory_mb: int = Field(default=4096, ge=0, le=1 << 30)
 
 
 class _Model(BaseModel):
@@ -98,8 +143,8 @@ class ErrorBody(_Model):
     code: str = Field(
         description=(
             "Machine-readable kind: validation_error, unknown_location, no_route, "
-            "invalid_option, body_too_large, not_found, method_not_allowed, "
-            "network_unavailable, bad_request, internal_error."
+            "invalid_option, invalid_scenario, too_many_jobs, body_too_large, not_found, "
+            "method_not_allowed, network_unavailable, bad_request, internal_error."
         )
     )
     field: str | None = Field(default=None, description="The request field at fault, if one.")
@@ -288,3 +333,157 @@ class PlanResponse(_Model):
     cargo_tonnes: float
     constraints: PlanConstraints
     routes: list[RouteOut]
+
+
+class SimulationRequest(_Model):
+    """A simulation job: the options of ``silkrail simulate``."""
+
+    days: float = Field(
+        default=365.0,
+        ge=1,
+        le=MAX_SIM_DAYS,
+        allow_inf_nan=False,
+        description="Days of train releases per replication (the service's limit applies).",
+    )
+    replications: int = Field(
+        default=20,
+        ge=1,
+        le=MAX_SIM_REPLICATIONS,
+        description="Monte Carlo replications (the service's limit applies).",
+    )
+    seed: int | None = Field(
+        default=None,
+        ge=0,
+        le=2**63 - 1,
+        description="Root seed; the same seed gives the same result (default: fresh entropy).",
+    )
+    warmup_days: float = Field(
+        default=0.0,
+        ge=0,
+        le=MAX_SIM_DAYS,
+        allow_inf_nan=False,
+        description="Days excluded from the statistics at the start; less than `days`.",
+    )
+    baseline: bool | None = Field(
+        default=None,
+        description="Also run without the scenario, same seed (default: on with a scenario).",
+    )
+    top: int = Field(default=10, ge=1, le=100, description="Bottlenecks to report.")
+    scenario: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "A scenario in the JSON form of a YAML scenario file (docs/simulation.md): "
+            "`name`, `description`, `start_date`, `closures`, `capacity`, `ferries`, "
+            "`demand`, `services`, `model`. Default: the packaged 2024 services as they are."
+        ),
+        examples=[
+            {
+                "name": "aktau-closure",
+                "closures": [{"target": "KZ-AKTAU", "start": 60, "end": 74}],
+                "demand": {"growth": 0.2},
+            }
+        ],
+    )
+
+
+class SimulationProgress(_Model):
+    """Replications finished so far (with a baseline, both runs count)."""
+
+    done: int
+    total: int
+    fraction: float = Field(description="`done / total`, 0-1.")
+
+
+class SimulationRun(_Model):
+    """The job's options as run (the seed drawn when none was given)."""
+
+    days: float
+    replications: int
+    seed: int
+    warmup_days: float
+    baseline: bool
+    top: int
+    scenario: str = Field(description="Scenario name; `base` without a scenario.")
+
+
+class _Record(BaseModel):
+    # Rows of the engine's tables: extra columns are dropped rather than failing the response.
+    model_config = ConfigDict(extra="ignore")
+
+
+class SimRouteOut(_Record):
+    """One route: transit-time percentiles with CI half-widths (means over replications)."""
+
+    route: str
+    origin: str
+    destination: str
+    finished: float | None = Field(description="Trains finished per replication.")
+    p50_days: float | None
+    p50_days_ci: float | None
+    p95_days: float | None
+    p95_days_ci: float | None
+    swod_kmh: float | None = Field(description="CAREC speed without delay.")
+    swd_kmh: float | None = Field(description="CAREC speed with delay.")
+    base_p50_days: float | None = Field(default=None, description="Baseline p50, if run.")
+    base_p95_days: float | None = Field(default=None, description="Baseline p95, if run.")
+
+
+class BottleneckOut(_Record):
+    """A station where trains lose time waiting."""
+
+    station: str
+    category: str
+    wait_train_hours_per_day: float | None
+    wait_train_hours_per_day_ci: float | None
+    utilization: float | None = Field(description="None for stations of unlimited capacity.")
+    mean_wait_h: float | None
+    mean_wait_h_ci: float | None
+    p95_wait_h: float | None
+    p_wait_over: float | None = Field(description="Share of waits over 72 hours.")
+    max_queue: float | None
+
+
+class BorderOut(_Record):
+    """CAREC CPMM indicators of one border crossing point: time and cost to clear."""
+
+    node: str
+    crossings: float | None
+    crossings_ci: float | None
+    mean_clear_h: float | None
+    mean_clear_h_ci: float | None
+    p50_clear_h: float | None
+    p50_clear_h_ci: float | None
+    p95_clear_h: float | None
+    p95_clear_h_ci: float | None
+    usd_per_feu: float | None
+    usd_per_feu_ci: float | None
+
+
+class SimulationOutcome(_Model):
+    """The results: the ``silkrail simulate --json`` layout (without ``files``)."""
+
+    scenario: str
+    days: float
+    replications: int
+    seed: int
+    confidence: float
+    trains_per_replication: float
+    routes: list[SimRouteOut]
+    bottlenecks: list[BottleneckOut]
+    borders: list[BorderOut]
+    baseline_bottlenecks: list[BottleneckOut] | None = None
+    elapsed_s: float = Field(description="Wall time of the runs in the job's process.")
+
+
+class SimulationJob(_Model):
+    """A simulation job: its status, progress and, once done, its results."""
+
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    progress: SimulationProgress
+    run: SimulationRun
+    error: str | None = Field(default=None, description="Why the job failed.")
+    result: SimulationOutcome | None = Field(default=None, description="Set when done.")

@@ -200,6 +200,9 @@ def _sweep_max(
     if station.shape[0] == 0:
         return out
     keep = (t_in < hi) & (t_out > lo) & (t_out > t_in)
+    if not keep.any():
+        # Nobody waited inside the window: csum below would be empty.
+        return out
     st = station[keep]
     a = np.maximum(t_in[keep], lo)
     b = np.minimum(t_out[keep], hi)

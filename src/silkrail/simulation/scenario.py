@@ -189,7 +189,7 @@ class ScenarioSpec:
             except (UnknownLocationError, NoRouteError) as exc:
                 problems.append(Problem(self.source, None, key, "", str(exc)))
         if problems:
-            raise ScenarioError(_message(self.source, problems))
+            raise ScenarioError(_message(self.source, problems), problems=problems)
         model = corridor_model(net, services, **self.corridor_options)
         self.check_targets(model)
         return model
@@ -242,7 +242,7 @@ class ScenarioSpec:
             if label not in labels
         ]
         if problems:
-            raise ScenarioError(_message(self.source, problems))
+            raise ScenarioError(_message(self.source, problems), problems=problems)
 
 
 class _Checker:
@@ -563,7 +563,7 @@ def scenario_from_dict(data: object, *, source: str = "<dict>") -> ScenarioSpec:
     chk = _Checker(source)
     top = chk.mapping("", {} if data is None else data, _TOP)
     if top is None:
-        raise ScenarioError(_message(source, chk.problems))
+        raise ScenarioError(_message(source, chk.problems), problems=chk.problems)
     name = (chk.text("name", top["name"]) if "name" in top else None) or "scenario"
     description = str(top.get("description", "") or "")
     start_date = _start_date(chk, top["start_date"]) if "start_date" in top else None
@@ -581,7 +581,7 @@ def scenario_from_dict(data: object, *, source: str = "<dict>") -> ScenarioSpec:
         services = tuple(built)
     options = _options(chk, top["model"]) if "model" in top else {}
     if chk.problems:
-        raise ScenarioError(_message(source, chk.problems))
+        raise ScenarioError(_message(source, chk.problems), problems=chk.problems)
     scenario = Scenario(
         name,
         closures=tuple(closures),

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
-from silkrail.service.routers import basemap, countries, health, locations, network, plan, web
+from silkrail.service.routers import (
+    basemap,
+    countries,
+    health,
+    locations,
+    network,
+    plan,
+    simulations,
+    web,
+)
 
-__all__ = ["basemap", "countries", "health", "locations", "network", "plan", "web"]
+__all__ = ["basemap", "countries", "health", "locations", "network", "plan", "simulations", "web"]

@@ -1,0 +1,535 @@
+"""Simulation jobs: validated when submitted, queued, and run one process each.
+
+A job runs :func:`silkrail.replicate` (``scheduler="serial"``) in a child process,
+``python -m silkrail.service._simworker``. A process rather than a thread, because the
+engine's kernel holds the GIL while it runs (a replication of the default demand takes
+0.1-0.3 s), which would stall the event loop; and because a process can be stopped at its time
+limit, given a memory limit, and can fail (out of memory, a crash) without taking the server
+with it. A plain subprocess rather than ``multiprocessing``, whose ``spawn`` re-imports the
+server's main script in the child. The child reports progress and then its result, already
+in the ``silkrail simulate --json`` layout, over a pipe; a thread of the server per running
+job reads it.
+
+Bounds: at most ``sim_max_running`` jobs run and ``sim_max_queued`` wait (more get 429); the
+last ``sim_keep_jobs`` finished jobs are kept; each job has a wall-clock and a memory limit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+import silkrail
+from silkrail.service._errors import ApiError
+
+if TYPE_CHECKING:
+    from silkrail import Scenario, SimulationModel
+    from silkrail.service._state import NetworkState
+    from silkrail.service.schemas import Settings, SimulationRequest
+
+__all__ = ["JobLimits", "JobManager", "JobSpec", "prepare_job"]
+
+logger = logging.getLogger("silkrail.service")
+
+#: ``source`` given to the scenario reader: its messages then start with ``  - scenario: ``.
+_SOURCE = "scenario"
+#: The module a job's process runs.
+_WORKER = "silkrail.service._simworker"
+#: CPU seconds a job's process gets beyond the time limit, before the kernel ends it.
+_CPU_GRACE_S = 30
+#: How often a job's thread checks its time limit and the server's shutdown, in seconds.
+_POLL_S = 0.25
+
+
+# ------------------------------------------------------------------ validation
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """Everything a job's process needs: the model, the scenario and the options."""
+
+    model: SimulationModel
+    scenario: Scenario | None
+    label: str
+    days: float
+    replications: int
+    seed: int
+    warmup_days: float
+    top: int
+    baseline: bool
+
+    @property
+    def total(self) -> int:
+        """Replications to run, the baseline's included."""
+        return self.replications * (2 if self.baseline else 1)
+
+    def run_info(self) -> dict[str, Any]:
+        """Return the options as run (a :class:`~silkrail.service.schemas.SimulationRun`)."""
+        return {
+            "days": self.days,
+            "replications": self.replications,
+            "seed": self.seed,
+            "warmup_days": self.warmup_days,
+            "baseline": self.baseline,
+            "top": self.top,
+            "scenario": self.label,
+        }
+
+
+def _scenario_errors(exc: silkrail.ScenarioError) -> list[dict[str, str]]:
+    """List a ``ScenarioError``'s problems as ``{"field", "message"}`` items."""
+    errors = []
+    for p in exc.problems:
+        value = f"value {p.value}: " if p.value != "" else ""
+        item = {
+            "field": f"scenario.{p.column}" if p.column else "scenario",
+            "message": f"{value}{p.rule}",
+        }
+        if item not in errors:  # a service and its return trip report the same problem
+            errors.append(item)
+    return errors or [{"field": "scenario", "message": str(exc)}]
+
+
+def _invalid_scenario(exc: silkrail.ScenarioError) -> ApiError:
+    errors = _scenario_errors(exc)
+    said = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+    if len(errors) > 5:
+        said += f"; and {len(errors) - 5} more"
+    return ApiError(
+        422,
+        "invalid_scenario",
+        f"invalid scenario: {said}",
+        field=errors[0]["field"],
+        extra={"errors": errors},
+    )
+
+
+def _non_finite(value: object, where: str) -> str | None:
+    """Return the path of the first NaN or infinite number in `value`, or None."""
+    # Iterative: a request may nest as deep as the JSON parser allows.
+    stack: list[tuple[str, object]] = [(where, value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return path
+        if isinstance(item, dict):
+            stack.extend((f"{path}.{k}", v) for k, v in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend((f"{path}[{i}]", v) for i, v in reversed(list(enumerate(item))))
+    return None
+
+
+def _expected_trains(model: SimulationModel, scenario: Scenario | None, days: float) -> float:
+    """Trains one replication releases on average (the engine's release rates)."""
+    per_week = 0.0
+    for sv in model.services:
+        g = scenario.growth_of(sv.label) if scenario is not None else 0.0
+        per_week += sv.trains_per_week * (1.0 + g) + len(sv.departures) * (1.0 + max(g, 0.0))
+    return per_week * days / 7.0
+
+
+def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings) -> JobSpec:
+    """Check a request against the limits, read its scenario and build the model.
+
+    CPU work (the planner routes a scenario's services): call it off the event loop.
+
+    Parameters
+    ----------
+    state
+        The served network.
+    req
+        The request.
+    settings
+        The limits.
+
+    Returns
+    -------
+    JobSpec
+        What the job runs.
+
+    Raises
+    ------
+    ApiError
+        422 ``validation_error`` for a value over a limit, ``invalid_scenario`` for a scenario
+        that breaks a rule (every problem in ``errors``) or does not fit the network.
+    """
+    if req.days > settings.sim_max_days:
+        msg = f"days: {req.days:g} is over this service's limit of {settings.sim_max_days:g}"
+        raise ApiError(422, "validation_error", msg, field="days")
+    if req.replications > settings.sim_max_replications:
+        msg = (
+            f"replications: {req.replications} is over this service's limit of "
+            f"{settings.sim_max_replications}"
+        )
+        raise ApiError(422, "validation_error", msg, field="replications")
+    if req.warmup_days >= req.days:
+        msg = f"warmup_days: {req.warmup_days:g} must be less than days ({req.days:g})"
+        raise ApiError(422, "validation_error", msg, field="warmup_days")
+    spec = None
+    if req.scenario is not None:
+        bad = _non_finite(req.scenario, "scenario")
+        if bad is not None:
+            msg = f"{bad}: numbers must be finite (no NaN or Infinity)"
+            raise ApiError(422, "invalid_scenario", msg, field=bad)
+        services = req.scenario.get("services")
+        if isinstance(services, list) and len(services) > settings.sim_max_services:
+            msg = (
+                f"scenario.services: {len(services)} services is over this service's limit "
+                f"of {settings.sim_max_services}"
+            )
+            raise ApiError(422, "invalid_scenario", msg, field="scenario.services")
+        try:
+            spec = silkrail.scenario_from_dict(req.scenario, source=_SOURCE)
+        except silkrail.ScenarioError as exc:
+            raise _invalid_scenario(exc) from exc
+    try:
+        if spec is None:
+            model = state.default_simulation_model()
+        elif spec.services is None and not spec.corridor_options:
+            model = state.default_simulation_model()
+            spec.check_targets(model)
+        else:
+            model = spec.build_model(state.net)
+    except silkrail.ScenarioError as exc:
+        raise _invalid_scenario(exc) from exc
+    except (silkrail.SilkrailError, KeyError, ValueError) as exc:
+        msg = f"scenario: the model cannot be built: {exc}"
+        raise ApiError(422, "invalid_scenario", msg, field="scenario") from exc
+    scenario = spec.scenario if spec is not None else None
+    trains = _expected_trains(model, scenario, req.days)
+    if trains < 1:
+        where = "days" if scenario is None else "scenario"
+        msg = (
+            f"{where}: {req.days:g} days of these services release about {trains:.2g} trains per "
+            "replication; simulate more days or more demand (at least one train on average)"
+        )
+        raise ApiError(422, "validation_error", msg, field=where)
+    if trains > settings.sim_max_trains:
+        # The demand is the scenario's when it has one (services, growth), else the days'.
+        where = "days" if scenario is None else "scenario"
+        msg = (
+            f"{where}: {req.days:g} days of these services release about {trains:,.0f} trains "
+            f"per replication, over this service's limit of {settings.sim_max_trains:,}; "
+            "simulate fewer days or less demand"
+        )
+        raise ApiError(422, "validation_error", msg, field=where)
+    seed = req.seed
+    if seed is None:
+        # One root seed for the scenario and its baseline (common random numbers), reported;
+        # below 2**53, so that a JavaScript client reads it back exactly.
+        seed = int(np.random.default_rng().integers(2**53))
+    return JobSpec(
+        model=model,
+        scenario=scenario,
+        label=scenario.name if scenario is not None else "base",
+        days=float(req.days),
+        replications=req.replications,
+        seed=seed,
+        warmup_days=float(req.warmup_days),
+        top=req.top,
+        baseline=scenario is not None and req.baseline is not False,
+    )
+
+
+# ------------------------------------------------------------------ the queue
+
+
+@dataclass(frozen=True)
+class JobLimits:
+    """The bounds of the job queue (from :class:`~silkrail.service.schemas.Settings`)."""
+
+    max_running: int
+    max_queued: int
+    keep: int
+    timeout_s: float
+    memory_mb: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> JobLimits:
+        """Return the limits set in `settings`."""
+        return cls(
+            max_running=settings.sim_max_running,
+            max_queued=settings.sim_max_queued,
+            keep=settings.sim_keep_jobs,
+            timeout_s=settings.sim_timeout_s,
+            memory_mb=settings.sim_memory_mb,
+        )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(eq=False)
+class _Job:
+    id: str
+    spec: JobSpec | None
+    run: dict[str, Any]
+    total: int
+    limits: JobLimits
+    status: str = "queued"
+    created_at: datetime = field(default_factory=_now)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    done: int = 0
+    error: str | None = None
+    result: dict[str, Any] | None = None
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "created_at": self.created_at,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "progress": {
+                "done": self.done,
+                "total": self.total,
+                "fraction": self.done / self.total if self.total else 0.0,
+            },
+            "run": self.run,
+            "error": self.error,
+            "result": self.result,
+        }
+
+
+class JobManager:
+    """The simulation jobs of one app: a bounded queue and the jobs' processes.
+
+    Thread-safe; its methods return quickly (the jobs run in their own processes, each
+    watched by a daemon thread).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs: OrderedDict[str, _Job] = OrderedDict()
+        self._queue: deque[_Job] = deque()
+        self._running = 0
+        self._max_running = 1
+        self._procs: dict[str, subprocess.Popen[bytes]] = {}
+
+    def _busy(self, limits: JobLimits) -> ApiError | None:
+        if self._running + len(self._queue) < limits.max_running + limits.max_queued:
+            return None
+        msg = (
+            f"too many simulation jobs: {self._running} running and {len(self._queue)} queued "
+            f"(limits {limits.max_running} and {limits.max_queued}); retry when one finishes"
+        )
+        return ApiError(429, "too_many_jobs", msg, headers={"Retry-After": "10"})
+
+    def check_capacity(self, limits: JobLimits) -> None:
+        """Raise the 429 that :meth:`submit` would, before the request's work is done.
+
+        Parameters
+        ----------
+        limits
+            The current limits.
+
+        Raises
+        ------
+        ApiError
+            429 ``too_many_jobs`` if the queue is full.
+        """
+        with self._lock:
+            error = self._busy(limits)
+        if error is not None:
+            raise error
+
+    def submit(self, spec: JobSpec, limits: JobLimits) -> dict[str, Any]:
+        """Queue a job, starting it at once if a slot is free.
+
+        Parameters
+        ----------
+        spec
+            The job.
+        limits
+            The current limits.
+
+        Returns
+        -------
+        dict
+            The job's view (a :class:`~silkrail.service.schemas.SimulationJob`).
+
+        Raises
+        ------
+        ApiError
+            429 ``too_many_jobs`` if the queue is full.
+        """
+        job = _Job(
+            id=uuid.uuid4().hex,
+            spec=spec,
+            run=spec.run_info(),
+            total=spec.total,
+            limits=limits,
+        )
+        with self._lock:
+            error = self._busy(limits)
+            if error is not None:
+                raise error
+            self._max_running = limits.max_running
+            self._jobs[job.id] = job
+            self._queue.append(job)
+            self._start_ready()
+            self._prune(limits.keep)
+            return job.view()
+
+    def get(self, job_id: str) -> dict[str, Any] | None:
+        """Return the view of a job, or None if it is unknown or was forgotten."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            return None if job is None else job.view()
+
+    def shutdown(self) -> None:
+        """Fail the queued jobs and stop the running ones (at the app's shutdown).
+
+        The manager stays usable: an app may be started again (as test clients do).
+        """
+        with self._lock:
+            while self._queue:
+                self._close(self._queue.popleft(), "failed", "the service stopped", None)
+            for job in self._jobs.values():
+                if job.status == "running":
+                    job.stop.set()
+            # Now, not by the jobs' threads: they die with the server's process.
+            for proc in self._procs.values():
+                with contextlib.suppress(OSError):
+                    proc.kill()
+
+    # The lock is held by the callers of the methods below.
+
+    def _start_ready(self) -> None:
+        while self._queue and self._running < self._max_running:
+            job = self._queue.popleft()
+            job.status = "running"
+            job.started_at = _now()
+            self._running += 1
+            name = f"silkrail-sim-{job.id[:8]}"
+            threading.Thread(target=self._watch, args=(job,), name=name, daemon=True).start()
+
+    def _prune(self, keep: int) -> None:
+        finished = [j.id for j in self._jobs.values() if j.status in ("done", "failed")]
+        for job_id in finished[: max(len(finished) - keep, 0)]:
+            del self._jobs[job_id]
+
+    def _close(self, job: _Job, status: str, error: str | None, result: Any) -> None:
+        job.status = status
+        job.error = error
+        job.result = result
+        job.finished_at = _now()
+        job.spec = None  # the model is no longer needed
+        if status == "done":
+            job.done = job.total
+
+    def _finish(self, job: _Job, status: str, error: str | None, result: Any) -> None:
+        with self._lock:
+            self._close(job, status, error, result)
+            self._running -= 1
+            self._start_ready()
+            self._prune(job.limits.keep)
+
+    # The job's thread.
+
+    def _watch(self, job: _Job) -> None:
+        try:
+            status, payload = self._run(job)
+        except Exception:  # never leave a job running, whatever happens here
+            logger.exception("simulation job %s failed", job.id)
+            status, payload = "failed", "internal error while running the job"
+        if status == "done":
+            self._finish(job, "done", None, payload)
+        else:
+            self._finish(job, "failed", str(payload), None)
+
+    def _run(self, job: _Job) -> tuple[str, Any]:
+        assert job.spec is not None
+        limits = job.limits
+        data = pickle.dumps(job.spec, protocol=pickle.HIGHEST_PROTOCOL)
+        # The child's own CPU limit is a backstop should this server die without stopping it.
+        cpu = str(math.ceil(limits.timeout_s) + _CPU_GRACE_S)
+        read_fd, write_fd = os.pipe()
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", _WORKER, str(write_fd), str(limits.memory_mb), cpu],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                pass_fds=(write_fd,),
+            )
+        except BaseException:
+            os.close(read_fd)
+            raise
+        finally:
+            # Only the child writes: with this end closed here, its exit ends the pipe.
+            os.close(write_fd)
+        conn = Connection(read_fd, writable=False)
+        outcome: tuple[str, Any] | None = None
+        with self._lock:
+            self._procs[job.id] = proc
+        try:
+            assert proc.stdin is not None
+            try:
+                proc.stdin.write(data)
+            except OSError:
+                pass  # the child died at start-up: its exit code tells below
+            finally:
+                with contextlib.suppress(OSError):
+                    proc.stdin.close()
+            deadline = time.monotonic() + limits.timeout_s
+            while outcome is None:
+                if job.stop.is_set():
+                    outcome = ("failed", "the service stopped")
+                    break
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    outcome = (
+                        "failed",
+                        f"the job exceeded this service's time limit of {limits.timeout_s:g} s; "
+                        "simulate fewer days or replications",
+                    )
+                    break
+                if not conn.poll(min(remaining, _POLL_S)):
+                    continue
+                try:
+                    message = conn.recv()
+                except EOFError:
+                    break
+                if message[0] == "progress":
+                    with self._lock:
+                        job.done = int(message[1])
+                else:
+                    outcome = (str(message[0]), message[1])
+        finally:
+            with self._lock:
+                self._procs.pop(job.id, None)
+            conn.close()
+            if outcome is not None and outcome[0] == "done":
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=10)
+            if proc.poll() is None:
+                proc.kill()
+            code = proc.wait()
+        if outcome is None and job.stop.is_set():
+            outcome = ("failed", "the service stopped")
+        if outcome is None:
+            limit = f" (the limit is {limits.memory_mb} MiB)" if limits.memory_mb else ""
+            outcome = (
+                "failed",
+                f"the simulation process ended unexpectedly (exit code {code}); it may have "
+                f"run out of memory{limit}",
+            )
+        return outcome

@@ -1,0 +1,214 @@
+"""The process of one simulation job: ``python -m silkrail.service._simworker FD MEMORY_MB CPU_S``.
+
+Started by :class:`~silkrail.service._jobs.JobManager` as a plain subprocess (not
+``multiprocessing``, whose ``spawn`` re-imports the server's main script in the child). It
+reads the pickled :class:`~silkrail.service._jobs.JobSpec` from stdin, runs the replications
+in-process, and writes to the pipe whose write end is file descriptor ``FD``:
+``("progress", done)`` after each replication, then ``("done", result)`` with the result in the
+``silkrail simulate --json`` layout, or ``("failed", message)``. Messages name no server
+internals; tracebacks go to stderr, the server's log.
+
+The server enforces the job's time limit; as a backstop for a server that died without
+stopping its jobs, the process also limits its own CPU time (``CPU_S``; the kernel ends it
+past that) and stops between replications once its parent is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+import pickle
+import sys
+import time
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+import silkrail
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from silkrail import MonteCarloResult, Scenario
+    from silkrail.service._jobs import JobSpec
+
+__all__ = ["child_main", "main"]
+
+logger = logging.getLogger("silkrail.service")
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    # As ``silkrail simulate --json`` writes its tables: the index first, NaN as null.
+    out = []
+    for key, row in df.iterrows():
+        rec: dict[str, Any] = {str(df.index.name or "id"): key}
+        for col, value in row.items():
+            rec[str(col)] = _finite(value) if isinstance(value, float) else value
+        out.append(rec)
+    return out
+
+
+def _route_table(mc: MonteCarloResult, base: MonteCarloResult | None) -> pd.DataFrame:
+    df = mc.route_summary()[
+        [
+            "origin",
+            "destination",
+            "finished",
+            "p50_days",
+            "p50_days_ci",
+            "p95_days",
+            "p95_days_ci",
+            "swod_kmh",
+            "swd_kmh",
+        ]
+    ].copy()
+    if base is not None:
+        b = base.route_summary()
+        df["base_p50_days"] = b["p50_days"]
+        df["base_p95_days"] = b["p95_days"]
+    return df
+
+
+class _OrphanedError(Exception):
+    """The server that started the job is gone."""
+
+
+def _execute(spec: JobSpec, conn: Connection) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    parent = os.getppid()
+
+    def runs(scenario: Scenario | None, offset: int) -> MonteCarloResult:
+        def tick(done: int, total: int) -> None:
+            if os.getppid() != parent:
+                raise _OrphanedError
+            conn.send(("progress", offset + done))
+
+        return silkrail.replicate(
+            spec.model,
+            replications=spec.replications,
+            days=spec.days,
+            seed=spec.seed,
+            scenario=scenario,
+            warmup_days=spec.warmup_days,
+            scheduler="serial",
+            progress=tick,
+        )
+
+    mc = runs(spec.scenario, 0)
+    base = runs(None, spec.replications) if spec.baseline else None
+    out: dict[str, Any] = {
+        "scenario": spec.label,
+        "days": spec.days,
+        "replications": spec.replications,
+        "seed": spec.seed,
+        "confidence": mc.confidence,
+        "trains_per_replication": float(mc.n_trains.mean()),
+        "routes": _records(_route_table(mc, base)),
+        "bottlenecks": _records(mc.bottlenecks(top=spec.top)),
+        "borders": _records(mc.border_summary()),
+    }
+    if base is not None:
+        out["baseline_bottlenecks"] = _records(base.bottlenecks(top=spec.top))
+    out["elapsed_s"] = time.perf_counter() - t0
+    return out
+
+
+def _limit(memory_mb: int, cpu_s: int) -> None:
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Windows
+        return
+    for which, value in (
+        (resource.RLIMIT_AS, memory_mb * 1024 * 1024),
+        (resource.RLIMIT_CPU, cpu_s),
+    ):
+        if value <= 0:
+            continue
+        _, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(which, (value, hard))
+
+
+def child_main(conn: Connection, spec: JobSpec, memory_mb: int, cpu_s: int = 0) -> None:
+    """Run one job in a child process and send its outcome over `conn`.
+
+    Sends ``("progress", done)`` after each replication, then ``("done", result)`` or
+    ``("failed", message)``; the messages say nothing of the server's internals.
+
+    Parameters
+    ----------
+    conn
+        Write end of the pipe to the server.
+    spec
+        The job.
+    memory_mb
+        Address-space limit in MiB (0: none).
+    cpu_s
+        CPU-time limit in seconds (0: none).
+    """
+    outcome: tuple[str, Any]
+    try:
+        # Load the engine before the memory limit, which is for the run's data.
+        _ = silkrail.replicate
+        _limit(memory_mb, cpu_s)
+        outcome = ("done", _execute(spec, conn))
+    except _OrphanedError:
+        conn.close()
+        return
+    except MemoryError:
+        outcome = (
+            "failed",
+            f"the simulation ran out of memory (the limit is {memory_mb} MiB); "
+            "simulate fewer days, less demand or smaller scenario values",
+        )
+    except (silkrail.SilkrailError, ValueError) as exc:
+        outcome = ("failed", f"the simulation failed: {exc}")
+    except Exception:
+        logger.exception("simulation job failed")
+        outcome = ("failed", "internal error in the simulation; the incident was logged")
+    try:
+        conn.send(outcome)
+    except (OSError, ValueError):  # pragma: no cover - the server went away
+        pass
+    finally:
+        conn.close()
+
+
+def main(argv: list[str]) -> int:
+    """Run the job whose spec is on stdin, reporting on the pipe named in `argv`.
+
+    Parameters
+    ----------
+    argv
+        ``[program, FD, MEMORY_MB, CPU_S]``.
+
+    Returns
+    -------
+    int
+        The exit code: 0 once an outcome was sent, 2 on bad arguments or input.
+    """
+    try:
+        fd, memory_mb, cpu_s = int(argv[1]), int(argv[2]), int(argv[3])
+    except (IndexError, ValueError):
+        print("usage: python -m silkrail.service._simworker FD MEMORY_MB CPU_S", file=sys.stderr)
+        return 2
+    conn = Connection(fd, readable=False)
+    try:
+        spec = pickle.load(sys.stdin.buffer)
+    except Exception as exc:
+        conn.send(("failed", f"the job could not be read ({type(exc).__name__})"))
+        conn.close()
+        return 2
+    child_main(conn, spec, memory_mb, cpu_s)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,104 @@
+"""``POST /simulations`` and ``GET /simulations/{id}``: Monte Carlo simulation jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from silkrail.service._errors import ApiError
+from silkrail.service._jobs import JobLimits, prepare_job
+from silkrail.service.deps import (  # noqa: TC001 - FastAPI reads them at runtime
+    JobsDep,
+    NetworkDep,
+    SettingsDep,
+)
+from silkrail.service.schemas import ErrorBody, SimulationJob, SimulationRequest
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/simulations", tags=["simulations"])
+
+#: Longest job id looked up (ids are 32 hex digits).
+_MAX_ID = 64
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=SimulationJob,
+    summary="Start a simulation job",
+    responses={
+        202: {"description": "Accepted: the job, queued or running; poll its `Location`."},
+        400: {"model": ErrorBody, "description": "The body is not UTF-8 JSON."},
+        413: {"model": ErrorBody, "description": "The body is larger than the limit."},
+        422: {
+            "model": ErrorBody,
+            "description": (
+                "An invalid field or a value over the service's limits (`validation_error`), "
+                "or a scenario that breaks a rule or does not fit the network "
+                "(`invalid_scenario`, every problem in `errors`, `field` like "
+                "`scenario.closures[0].end`)."
+            ),
+        },
+        429: {
+            "model": ErrorBody,
+            "description": "Too many jobs running and queued (`too_many_jobs`); see Retry-After.",
+        },
+        503: {"model": ErrorBody, "description": "The network cannot be loaded."},
+    },
+)
+async def post_simulation(
+    req: SimulationRequest,
+    state: NetworkDep,
+    settings: SettingsDep,
+    jobs: JobsDep,
+    request: Request,
+    response: Response,
+) -> dict[str, Any]:
+    """Start a Monte Carlo simulation of train services through the corridor.
+
+    Takes the options of ``silkrail simulate``: `days` of train releases, `replications`,
+    `seed`, `warmup_days`, `baseline`, `top` and an optional `scenario` (the JSON form of a
+    YAML scenario file: closures, capacity, ferries, demand, services, model options). Without
+    a scenario, the packaged 2024 services run as they are. The request is checked and the
+    model built before the answer (202 with the job and a `Location` to poll); the job then
+    runs in the background, in its own process.
+    """
+    limits = JobLimits.of(settings)
+    jobs.check_capacity(limits)  # before the work of building the model
+    spec = await run_in_threadpool(prepare_job, state, req, settings)
+    view = jobs.submit(spec, limits)
+    response.headers["Location"] = f"{request.url.path.rstrip('/')}/{view['id']}"
+    return view
+
+
+@router.get(
+    "/{job_id}",
+    response_model=SimulationJob,
+    summary="Status and results of a simulation job",
+    responses={404: {"model": ErrorBody, "description": "No such job (or it was forgotten)."}},
+)
+async def get_simulation(
+    jobs: JobsDep,
+    settings: SettingsDep,
+    job_id: str = Path(description="The job's `id`, from `POST /simulations`."),
+) -> dict[str, Any]:
+    """Report a job's status (queued, running, done, failed) and progress; its results once done.
+
+    `progress` counts finished replications (a baseline's included). A done job has `result`
+    in the ``silkrail simulate --json`` layout: per-route p50/p95 transit days with confidence
+    intervals, the top bottlenecks and the CAREC border-crossing indicators. A failed job has
+    `error`. The service keeps the last ``SILKRAIL_SIM_KEEP_JOBS`` finished jobs.
+    """
+    view = jobs.get(job_id) if len(job_id) <= _MAX_ID else None
+    if view is None:
+        shown = job_id if len(job_id) <= _MAX_ID else job_id[:_MAX_ID] + "..."
+        msg = (
+            f"no simulation job {shown!r}: the id is unknown, or the job finished long ago "
+            f"(this service keeps the last {settings.sim_keep_jobs} finished jobs) or before "
+            "the service restarted"
+        )
+        raise ApiError(404, "not_found", msg, field="job_id")
+    return view
