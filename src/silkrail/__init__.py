@@ -86,6 +86,7 @@ if TYPE_CHECKING:
         scenario_from_yaml,
         services_from_plan,
         simulate,
+        simulation_summary,
     )
 
 # The assignment and simulation engines (and their dependencies) load on first use, so that
@@ -111,6 +112,7 @@ _LAZY: dict[str, str] = {
     "corridor_model": "silkrail.simulation",
     "replicate": "silkrail.simulation",
     "simulate": "silkrail.simulation",
+    "simulation_summary": "silkrail.simulation",
     "CorridorService": "silkrail.simulation",
     "ScenarioSpec": "silkrail.simulation",
     "default_services": "silkrail.simulation",
@@ -182,6 +184,7 @@ __all__ = [
     "search_locations",
     "services_from_plan",
     "simulate",
+    "simulation_summary",
     "summarize_network",
     "write_network",
     "write_omx",

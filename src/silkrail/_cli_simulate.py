@@ -41,7 +41,9 @@ from silkrail.simulation import (
     corridor_model,
     default_services,
     replicate,
+    route_table,
     scenario_from_yaml,
+    simulation_summary,
 )
 
 if TYPE_CHECKING:
@@ -62,20 +64,6 @@ def _load_spec(path: Path | None) -> ScenarioSpec | None:
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"cannot read scenario file {path}: {exc}", EXIT_USAGE) from None
     return scenario_from_yaml(text, source=str(path))
-
-
-def _finite(x: float) -> float | None:
-    return float(x) if math.isfinite(x) else None
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    out = []
-    for key, row in df.iterrows():
-        rec: dict[str, Any] = {str(df.index.name or "id"): key}
-        for col, value in row.items():
-            rec[str(col)] = _finite(value) if isinstance(value, float) else value
-        out.append(rec)
-    return out
 
 
 def _run(
@@ -146,27 +134,6 @@ def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
             raise CommandError(msg, EXIT_USAGE) from None
         with client:
             yield client
-
-
-def _route_table(mc: MonteCarloResult, base: MonteCarloResult | None) -> pd.DataFrame:
-    df = mc.route_summary()[
-        [
-            "origin",
-            "destination",
-            "finished",
-            "p50_days",
-            "p50_days_ci",
-            "p95_days",
-            "p95_days_ci",
-            "swod_kmh",
-            "swd_kmh",
-        ]
-    ].copy()
-    if base is not None:
-        b = base.route_summary()
-        df["base_p50_days"] = b["p50_days"]
-        df["base_p95_days"] = b["p95_days"]
-    return df
 
 
 def _write(out: Path, mc: MonteCarloResult, table: pd.DataFrame) -> list[str]:
@@ -461,32 +428,22 @@ def _simulate(
     with _dask_client(scheduler, workers) as client:
         mc = _run(model, spec, label=name, client=client, **opts)
         base = _run(model, None, label="baseline", client=client, **opts) if run_base else None
-    routes = _route_table(mc, base)
+    routes = route_table(mc, base)
     written: list[str] = []
     if out_dir is not None:
         try:
             written = _write(out_dir, mc, routes)
             if base is not None:
-                written += _write(out_dir / "baseline", base, _route_table(base, None))
+                written += _write(out_dir / "baseline", base, route_table(base, None))
         except OSError as exc:
             raise CommandError(f"cannot write to {out_dir}: {exc}", EXIT_EXPORT) from None
     elapsed = time.perf_counter() - t0
     if as_json:
-        payload: dict[str, Any] = {
-            "scenario": name,
-            "days": days,
-            "replications": replications,
-            "seed": seed,
-            "confidence": mc.confidence,
-            "trains_per_replication": float(mc.n_trains.mean()),
-            "routes": _records(routes),
-            "bottlenecks": _records(mc.bottlenecks(top=top)),
-            "borders": _records(mc.border_summary()),
-            "files": written,
-            "elapsed_s": elapsed,
-        }
-        if base is not None:
-            payload["baseline_bottlenecks"] = _records(base.bottlenecks(top=top))
+        payload = simulation_summary(
+            mc, base=base, top=top, scenario=name, seed=seed, routes=routes
+        )
+        payload["files"] = written
+        payload["elapsed_s"] = elapsed
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return
     _print(mc, base, routes, top=top, n_routes=n_routes, elapsed=elapsed)

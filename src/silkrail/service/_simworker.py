@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
 import os
 import pickle
 import sys
@@ -28,50 +27,12 @@ from typing import TYPE_CHECKING, Any
 import silkrail
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from silkrail import MonteCarloResult, Scenario
     from silkrail.service._jobs import JobSpec
 
 __all__ = ["child_main", "main"]
 
 logger = logging.getLogger("silkrail.service")
-
-
-def _finite(x: float) -> float | None:
-    return float(x) if math.isfinite(x) else None
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    # As ``silkrail simulate --json`` writes its tables: the index first, NaN as null.
-    out = []
-    for key, row in df.iterrows():
-        rec: dict[str, Any] = {str(df.index.name or "id"): key}
-        for col, value in row.items():
-            rec[str(col)] = _finite(value) if isinstance(value, float) else value
-        out.append(rec)
-    return out
-
-
-def _route_table(mc: MonteCarloResult, base: MonteCarloResult | None) -> pd.DataFrame:
-    df = mc.route_summary()[
-        [
-            "origin",
-            "destination",
-            "finished",
-            "p50_days",
-            "p50_days_ci",
-            "p95_days",
-            "p95_days_ci",
-            "swod_kmh",
-            "swd_kmh",
-        ]
-    ].copy()
-    if base is not None:
-        b = base.route_summary()
-        df["base_p50_days"] = b["p50_days"]
-        df["base_p95_days"] = b["p95_days"]
-    return df
 
 
 class _OrphanedError(Exception):
@@ -101,19 +62,14 @@ def _execute(spec: JobSpec, conn: Connection) -> dict[str, Any]:
 
     mc = runs(spec.scenario, 0)
     base = runs(None, spec.replications) if spec.baseline else None
-    out: dict[str, Any] = {
-        "scenario": spec.label,
-        "days": spec.days,
-        "replications": spec.replications,
-        "seed": spec.seed,
-        "confidence": mc.confidence,
-        "trains_per_replication": float(mc.n_trains.mean()),
-        "routes": _records(_route_table(mc, base)),
-        "bottlenecks": _records(mc.bottlenecks(top=spec.top)),
-        "borders": _records(mc.border_summary()),
-    }
-    if base is not None:
-        out["baseline_bottlenecks"] = _records(base.bottlenecks(top=spec.top))
+    out = silkrail.simulation_summary(
+        mc, base=base, top=spec.top, scenario=spec.label, seed=spec.seed
+    )
+    if base is None:
+        # The service's layout always has the baseline columns (null without a baseline).
+        for row in out["routes"]:
+            row.setdefault("base_p50_days", None)
+            row.setdefault("base_p95_days", None)
     out["elapsed_s"] = time.perf_counter() - t0
     return out
 

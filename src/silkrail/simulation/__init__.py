@@ -68,6 +68,7 @@ from silkrail.simulation.results import (
     SimulationResult,
 )
 from silkrail.simulation.scenario import ScenarioSpec, scenario_from_dict, scenario_from_yaml
+from silkrail.simulation.summary import route_table, simulation_summary
 
 __all__ = [
     "BORDER_METRICS",
@@ -107,9 +108,11 @@ __all__ = [
     "queue_model",
     "replicate",
     "route_from_plan",
+    "route_table",
     "scenario_from_dict",
     "scenario_from_yaml",
     "services_from_plan",
     "simulate",
+    "simulation_summary",
     "tandem_model",
 ]
