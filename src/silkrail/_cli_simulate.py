@@ -350,38 +350,6 @@ def simulate(
     scenario's) on Dask, and reports per-route p50/p95 transit days with
     confidence intervals, the top bottlenecks and the CAREC border-crossing indicators.
     """
-    _simulate(
-        scenario_path,
-        days,
-        replications,
-        seed,
-        scheduler,
-        workers,
-        warmup_days,
-        baseline,
-        top,
-        n_routes,
-        data,
-        out_dir,
-        as_json,
-    )
-
-
-def _simulate(
-    scenario_path: Path | None,
-    days: float,
-    replications: int,
-    seed: int | None,
-    scheduler: str | None,
-    workers: int | None,
-    warmup_days: float,
-    baseline: bool | None,
-    top: int,
-    n_routes: int,
-    data: Path | None,
-    out_dir: Path | None,
-    as_json: bool,
-) -> None:
     if warmup_days >= days:
         raise CommandError(
             f"--warmup-days ({warmup_days:g}) must be less than --days ({days:g})", EXIT_USAGE
