@@ -203,7 +203,12 @@ def render(outcomes: list[Outcome], calibration: Path) -> str:
         f"`{calibration.name}` (../shared/facts). Each row is planned with the packaged network "
         "and default parameters; nothing in the dataset was tuned to these rows. A row is inside "
         f"when the model's median (p50) transit time lies within the published range ±"
-        f"{TOLERANCE:.0%}; distances are compared within ±{DISTANCE_TOLERANCE:.0%}.",
+        f"{TOLERANCE:.0%}; distances are compared within ±{DISTANCE_TOLERANCE:.0%}. Rows that "
+        "name a country or region are planned between its main terminals and the median over "
+        "those pairs is compared: "
+        + "; ".join(f"{k} = {', '.join(v)}" for k, v in REGIONS.items())
+        + ". The route family the row names (Northern, Middle Corridor, sea via Suez or the "
+        "Cape) picks the model route.",
         "",
         f"**{hits} of {len(mapped)} mappable rows inside the published range ±{TOLERANCE:.0%} "
         f"({(hits / len(mapped) if mapped else 0):.0%}; target ≥ 75 %).** "
