@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 import silkrail
+from silkrail._atomic import atomic_file
 from silkrail._cli_common import (
     EXIT_INVALID_DATA,
     EXIT_UNKNOWN_LOCATION,
@@ -221,15 +220,8 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 
 def _write_json_atomic(path: Path, obj: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(obj, fh, ensure_ascii=False, indent=1)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_file(path) as tmp:
+        tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _routes_table(result: silkrail.RoutePlan) -> Table:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from silkrail._atomic import atomic_file
 from silkrail.datasets import DEFAULT_DATASET, get_path
 from silkrail.errors import ExportError, NetworkValidationError, Problem
 from silkrail.network._schema import FILES, LINK_COLUMNS, NODE_COLUMNS, SOURCE_COLUMNS
@@ -483,25 +484,15 @@ def read_network(path: str | os.PathLike[str]) -> CorridorNetwork:
 
 
 @contextlib.contextmanager
-def _atomic_path(target: Path, *, directory: bool = False) -> Iterator[Path]:
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    if directory:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
-    else:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=parent)
-        os.close(fd)
-        tmp = Path(name)
-        tmp.unlink()  # writers such as GDAL refuse to overwrite; they create the file
+def _atomic_dir(target: Path) -> Iterator[Path]:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         yield tmp
     except BaseException:
-        if tmp.is_dir():
-            for child in tmp.iterdir():
-                child.unlink()
-            tmp.rmdir()
-        elif tmp.exists():
-            tmp.unlink()
+        for child in tmp.iterdir():
+            child.unlink()
+        tmp.rmdir()
         raise
 
 
@@ -555,13 +546,13 @@ def write_network(
         "gpkg": lambda tmp: _write_gpkg(net, tmp),
         "csv": lambda tmp: _write_csv(net, tmp),
     }
-    is_dir = format == "csv"
-    with _atomic_path(target, directory=is_dir) as tmp:
-        writers[format](tmp)
-        if is_dir:
+    if format == "csv":
+        with _atomic_dir(target) as tmp:
+            writers[format](tmp)
             _replace_dir(tmp, target)
-        else:
-            os.replace(tmp, target)
+    else:
+        with atomic_file(target) as tmp:
+            writers[format](tmp)
     return target
 
 

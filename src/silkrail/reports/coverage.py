@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from silkrail._atomic import atomic_file
 from silkrail.errors import ExportError
 from silkrail.network._schema import LinkMode, NodeKind, Status
 from silkrail.reports._basemap import country_rings
 
 if TYPE_CHECKING:
+    import os
+
     from silkrail.network.model import CorridorNetwork
 
 __all__ = ["plot_network"]
@@ -151,14 +152,9 @@ def plot_network(
     ax.legend(handles=handles, loc="lower left", fontsize=8, ncol=2, framealpha=0.9)
     ax.set_title(title or f"{net.name}: {net.n_nodes} nodes, {net.n_links} links")
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=target.parent)
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=dpi, bbox_inches="tight")
-        os.replace(tmp, target)
+        with atomic_file(target) as tmp:
+            fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")
     finally:
         plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return target
