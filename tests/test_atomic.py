@@ -27,8 +27,13 @@ def test_written_file_gets_ordinary_permissions(tmp_path: Path) -> None:
 def test_failure_leaves_target_and_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "out.png"
     target.write_text("previous", encoding="utf-8")
-    with pytest.raises(RuntimeError, match="disk full"), atomic_file(target) as tmp:
-        tmp.write_text("half", encoding="utf-8")
-        raise RuntimeError("disk full")
+
+    def write_half() -> None:
+        with atomic_file(target) as tmp:
+            tmp.write_text("half", encoding="utf-8")
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_half()
     assert target.read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["out.png"]
