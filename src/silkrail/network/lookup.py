@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from silkrail.errors import UnknownLocationError
+from silkrail.network._schema import NodeKind
 from silkrail.network._text import normalize_name
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def _location(net: CorridorNetwork, i: int, score: float = 100.0) -> Location:
         id=str(net.node_id[i]),
         name=str(net.node_name[i]),
         country=str(net.node_country[i]),
-        kind=net.kind_names()[i],
+        kind=NodeKind(int(net.node_kind[i])).name.lower(),
         lat=float(net.node_lat[i]),
         lon=float(net.node_lon[i]),
         aliases=net.aliases_of(i),

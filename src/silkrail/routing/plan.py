@@ -177,53 +177,67 @@ def _replace(req: _Request, **changes: Any) -> _Request:
 def _route(
     net: CorridorNetwork, graph: CorridorGraph, path: ParetoPath, value_of_time: float
 ) -> Route:
-    legs: list[Leg] = []
-    hours_mean = hours_var = cost = wtw = ttw = dist = 0.0
-    transship = 0
+    # Gather every column of the path at once: indexing numpy arrays one scalar at a time is
+    # what made building routes cost more than finding them.
+    e = path.edges
+    tail_state, head_state = graph.edge_tail[e], graph.edge_head[e]
+    a_nodes = graph.state_node[tail_state]
+    b_nodes = graph.state_node[head_state]
+    travel = (graph.edge_kind[e] == EDGE_TRAVEL).tolist()
+    links = graph.edge_link[e]
+    safe_links = np.maximum(links, 0)
+    link_modes = net.link_mode[safe_links].tolist()
+    gauges = net.link_gauge_mm[safe_links].tolist()
+    link_ids = net.link_id[safe_links].tolist()
+    from_cls = graph.state_class[tail_state].tolist()
+    to_cls = graph.state_class[head_state].tolist()
+    border_at_head = np.nan_to_num(net.border_hours[b_nodes]).tolist()
+    ids_a, ids_b = net.node_id[a_nodes].tolist(), net.node_id[b_nodes].tolist()
+    names_a, names_b = net.node_name[a_nodes].tolist(), net.node_name[b_nodes].tolist()
+    lon_a, lon_b = net.node_lon[a_nodes].tolist(), net.node_lon[b_nodes].tolist()
+    lat_a, lat_b = net.node_lat[a_nodes].tolist(), net.node_lat[b_nodes].tolist()
+    dist = graph.distance_km[e].tolist()
+    hours = graph.time_mean[e].tolist()
+    waits = graph.wait_mean[e].tolist()
+    costs = graph.cost[e].tolist()
+    wtws = graph.co2_wtw[e].tolist()
+    ttws = graph.co2_ttw[e].tolist()
     modes = [m.name.lower() for m in LinkMode]
-    for e in path.edges:
-        a = int(graph.state_node[graph.edge_tail[e]])
-        b = int(graph.state_node[graph.edge_head[e]])
-        travel = graph.edge_kind[e] == EDGE_TRAVEL
-        link = int(graph.edge_link[e])
-        if travel:
-            kind, mode = "travel", modes[net.link_mode[link]]
-            gauge = int(net.link_gauge_mm[link])
+    legs: list[Leg] = []
+    for k in range(len(e)):
+        if travel[k]:
+            kind, mode, gauge = "travel", modes[link_modes[k]], int(gauges[k])
         else:
-            from_cls = int(graph.state_class[graph.edge_tail[e]])
-            to_cls = int(graph.state_class[graph.edge_head[e]])
-            kind = "gauge change" if from_cls < 3 and to_cls < 3 else "transfer"
-            mode, gauge = ("rail" if to_cls < 3 else ("ferry", "sea", "road")[to_cls - 3]), 0
-        wait_at_border = float(net.border_hours[b])
-        border_h = wait_at_border if travel and wait_at_border == wait_at_border else 0.0
+            f, t = from_cls[k], to_cls[k]
+            kind = "gauge change" if f < 3 and t < 3 else "transfer"
+            mode, gauge = ("rail" if t < 3 else ("ferry", "sea", "road")[t - 3]), 0
         legs.append(
             Leg(
                 kind=kind,
-                from_id=str(net.node_id[a]),
-                to_id=str(net.node_id[b]),
-                from_name=str(net.node_name[a]),
-                to_name=str(net.node_name[b]),
+                from_id=ids_a[k],
+                to_id=ids_b[k],
+                from_name=names_a[k],
+                to_name=names_b[k],
                 mode=mode,
                 gauge_mm=gauge,
-                distance_km=float(graph.distance_km[e]),
-                hours=float(graph.time_mean[e]),
-                wait_hours=float(graph.wait_mean[e]),
-                border_hours=border_h,
-                cost_usd=float(graph.cost[e]),
-                co2e_wtw_kg=float(graph.co2_wtw[e]),
-                co2e_ttw_kg=float(graph.co2_ttw[e]),
-                link_id=str(net.link_id[link]) if travel else "",
-                lon=(float(net.node_lon[a]), float(net.node_lon[b])),
-                lat=(float(net.node_lat[a]), float(net.node_lat[b])),
+                distance_km=dist[k],
+                hours=hours[k],
+                wait_hours=waits[k],
+                border_hours=border_at_head[k] if travel[k] else 0.0,
+                cost_usd=costs[k],
+                co2e_wtw_kg=wtws[k],
+                co2e_ttw_kg=ttws[k],
+                link_id=link_ids[k] if travel[k] else "",
+                lon=(lon_a[k], lon_b[k]),
+                lat=(lat_a[k], lat_b[k]),
             )
         )
-        hours_mean += float(graph.time_mean[e])
-        hours_var += float(graph.time_var[e])
-        cost += float(graph.cost[e])
-        wtw += float(graph.co2_wtw[e])
-        ttw += float(graph.co2_ttw[e])
-        dist += float(graph.distance_km[e])
-        transship += int(graph.transship[e])
+    hours_mean = float(graph.time_mean[e].sum())
+    hours_var = float(graph.time_var[e].sum())
+    cost = float(graph.cost[e].sum())
+    wtw, ttw = float(graph.co2_wtw[e].sum()), float(graph.co2_ttw[e].sum())
+    distance = float(graph.distance_km[e].sum())
+    transship = int(graph.transship[e].sum())
     nodes = [legs[0].from_id] + [leg.to_id for leg in legs if leg.to_id != leg.from_id]
     country = net.country_of
     # Borders and countries count where cargo stops, not the straits and canals ships pass.
@@ -239,7 +253,7 @@ def _route(
         cost_usd_per_feu=cost,
         co2e_kg_per_feu_wtw=wtw,
         co2e_kg_per_feu_ttw=ttw,
-        distance_km=dist,
+        distance_km=distance,
         borders=borders,
         transshipments=transship,
         countries=tuple(countries),
