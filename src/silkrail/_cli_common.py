@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 import silkrail
+from silkrail._atomic import atomic_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,6 +34,7 @@ __all__ = [
     "EXIT_UNKNOWN_LOCATION",
     "EXIT_USAGE",
     "CommandError",
+    "atomic_file",
     "data_option",
     "emit_json",
     "fail",

@@ -18,10 +18,10 @@ from rich.table import Table
 from rich.text import Text
 
 import silkrail
-from silkrail._atomic import atomic_file
 from silkrail._cli_common import (
     EXIT_INVALID_DATA,
     EXIT_UNKNOWN_LOCATION,
+    atomic_file,
     data_option,
     handle_errors,
     json_option,
