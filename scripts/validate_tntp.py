@@ -12,14 +12,13 @@ Run:  python scripts/validate_tntp.py [--tntp DIR] [--out docs/validation.md]
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
 import silkrail
+from silkrail._atomic import atomic_file
 from silkrail.assignment._problem import build_problem
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,10 +91,8 @@ def main() -> None:
     text = section(args.tntp)
     existing = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
     head = existing.split("\n## Assignment")[0].rstrip() + "\n\n" if existing else ""
-    fd, tmp = tempfile.mkstemp(prefix=f".{args.out.name}.", dir=args.out.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(head + text)
-    os.replace(tmp, args.out)
+    with atomic_file(args.out) as tmp:
+        tmp.write_text(head + text, encoding="utf-8")
     print(text)
 
 
