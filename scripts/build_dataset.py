@@ -95,6 +95,30 @@ BLACKSEA_LINK, BLACKSEA_HOURS = (
     120.0,
 )  # Batumi-Constanta planned 5 days one way
 
+# Published normal running times of whole national sections of the Middle Corridor; the speed
+# is the dataset's own path length over that time (less the border processing the model adds
+# separately where the figure includes customs).
+AZ_LINKS, AZ_HOURS = ("rail:AZBAK~AZ-GANJA", "rail:AZ-GANJA~AZ-GAZAKH"), 24.0
+GE_LINKS, GE_HOURS, GE_BORDER = (
+    ("rail:GE-GARDABANI~GETBS", "rail:GETBS~GE-SAMTREDIA", "rail:GE-SAMTREDIA~GEPTI"),
+    24.0,
+    "GE-GARDABANI",
+)
+TR_LINKS, TR_HOURS, TR_BORDER = (
+    (
+        "rail:GE-AKHALKALAKI~TR-KARS",
+        "rail:TR-KARS~TR-ERZURUM",
+        "rail:TR-ERZURUM~TR-SIVAS",
+        "rail:TR-SIVAS~TR-KAYSERI",
+        "rail:TR-KAYSERI~TR-ANKARA",
+    ),
+    70.0,
+    "TR-KARS",
+)
+# Köseköy lies by İzmit on the Ankara-Istanbul line: its share of that link by great circle
+# (İzmit: GeoNames id 745028).
+TR_PARTIAL_LINK, IZMIT = "rail:TR-ANKARA~TRIST", (40.76499, 29.92928)
+
 #: speed key -> (km/h or None when computed, text, sources)
 SPEEDS: dict[str, tuple[float | None, str, list[str]]] = {
     "CN": (
@@ -135,6 +159,29 @@ SPEEDS: dict[str, tuple[float | None, str, list[str]]] = {
         18.0,
         "18 km/h average freight train speed on many EU international routes (ECA 2016)",
         ["eca_2016"],
+    ),
+    "PL30": (
+        30.0,
+        "average commercial speed of intermodal trains in Poland, about 30 km/h in 2017 (UTK, "
+        "the Polish rail regulator; carrier-reported, incl. stops); replaces the EU-wide ECA "
+        "figure on Polish lines",
+        ["utk_speed_2017"],
+    ),
+    "AZ24H": (
+        None,
+        "normative 24 h Baku port-Böyük Kəsik for container block trains (ADY Container, 2020)",
+        ["ady_container_2020"],
+    ),
+    "GE24H": (
+        None,
+        "24 h transit across Georgia incl. border customs (Georgian Railway, 2025)",
+        ["gr_transit_2025"],
+    ),
+    "TR70H": (
+        None,
+        "normal 70 h Akhalkalaki-Köseköy (İzmit) for block trains incl. customs (Turkish "
+        "transport ministry, 2020)",
+        ["trthaber_btk_2020"],
     ),
     "SEA16KN": (
         16 * 1.852,
@@ -358,6 +405,36 @@ def main() -> int:
         f"Batumi-Constanța searoute distance {dist[BLACKSEA_LINK]:.1f} km ÷ 120 h "
         "(feeder planned 5 days one way, 2019)",
         SPEEDS["BLACKSEA"][2],
+    )
+    border_h = {r.id: float(r.border_hours or "nan") for r in nodes.itertuples()}
+    az_km = sum(dist[x] for x in AZ_LINKS)
+    speeds["AZ24H"] = (
+        az_km / AZ_HOURS,
+        f"{az_km:.1f} km Baku port (Alat)-Gazakh (Böyük Kəsik) in this dataset ÷ "
+        f"{AZ_HOURS:.0f} h: " + SPEEDS["AZ24H"][1] + "; carried over to all Azerbaijani lines",
+        SPEEDS["AZ24H"][2],
+    )
+    ge_km, ge_h = sum(dist[x] for x in GE_LINKS), GE_HOURS - border_h[GE_BORDER]
+    speeds["GE24H"] = (
+        ge_km / ge_h,
+        f"{ge_km:.1f} km Gardabani-Poti in this dataset ÷ ({GE_HOURS:.0f} h − "
+        f"{border_h[GE_BORDER]:g} h Gardabani border processing modelled at the node): "
+        + SPEEDS["GE24H"][1]
+        + "; carried over to all Georgian lines",
+        SPEEDS["GE24H"][2],
+    )
+    a_id, b_id = TR_PARTIAL_LINK.removeprefix("rail:").split("~")
+    first = haversine_km(*pos[a_id], *IZMIT)
+    share = first / (first + haversine_km(*IZMIT, *pos[b_id]))
+    tr_km = sum(dist[x] for x in TR_LINKS) + share * dist[TR_PARTIAL_LINK]
+    tr_h = TR_HOURS - border_h[TR_BORDER]
+    speeds["TR70H"] = (
+        tr_km / tr_h,
+        f"{tr_km:.1f} km Akhalkalaki-Köseköy in this dataset (Ankara-Köseköy = {share:.3f} of "
+        "the Ankara-Istanbul link by great circle via İzmit) ÷ "
+        f"({TR_HOURS:.0f} h − {border_h[TR_BORDER]:g} h Kars border processing modelled at "
+        "the node): " + SPEEDS["TR70H"][1] + "; carried over to all Turkish lines",
+        SPEEDS["TR70H"][2],
     )
     for i, row in links.iterrows():
         key = get_token(row["note"], "speed")
