@@ -6,7 +6,9 @@ The lead registers it with ``main.add_command(serve)`` in :mod:`silkrail.cli`.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -45,7 +47,16 @@ __all__ = ["serve"]
     default=None,
     help="Network to serve: a CSV folder, .geojson or .gpkg (default: the packaged corridors).",
 )
-def serve(host: str, port: int, workers: int, data: Path | None) -> None:
+@click.option(
+    "--jobs-dir",
+    "jobs_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for simulation jobs (one JSON file each): every worker answers for every job "
+    "and finished jobs outlive a restart. Default: in memory, or a temporary folder with "
+    "--workers above 1.",
+)
+def serve(host: str, port: int, workers: int, data: Path | None, jobs_dir: Path | None) -> None:
     """Serve the REST API under /api/v1 and the web map at / (works offline).
 
     Open http://HOST:PORT/ in a browser; the OpenAPI schema is at /api/v1/openapi.json.
@@ -53,11 +64,9 @@ def serve(host: str, port: int, workers: int, data: Path | None) -> None:
     Exit code 3: the network is invalid.
     """
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401  (checked here; used by _run)
 
-        from silkrail.service import create_app, get_settings
-        from silkrail.service._errors import ApiError
-        from silkrail.service._state import load_state
+        from silkrail.service import get_settings
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
         msg = f"silkrail serve needs the service extra: pip install 'silkrail[service]' ({exc})"
         raise click.ClickException(msg) from exc
@@ -67,6 +76,33 @@ def serve(host: str, port: int, workers: int, data: Path | None) -> None:
         # environment needs no dependency override, which FastAPI pays for on every request.
         os.environ["SILKRAIL_DATA"] = str(data.resolve())
         get_settings.cache_clear()
+    temporary = None
+    if jobs_dir is None and workers > 1 and not os.environ.get("SILKRAIL_SIM_JOBS_DIR"):
+        # Workers are separate processes: a job submitted to one is polled through another.
+        temporary = Path(tempfile.mkdtemp(prefix="silkrail-jobs-"))
+        jobs_dir = temporary
+    if jobs_dir is not None:
+        try:
+            jobs_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            msg = f"--jobs-dir: cannot create {str(jobs_dir)!r}: {exc.strerror or exc}"
+            raise click.BadParameter(msg) from exc
+        os.environ["SILKRAIL_SIM_JOBS_DIR"] = str(jobs_dir.resolve())
+        get_settings.cache_clear()
+    try:
+        _run(host, port, workers)
+    finally:
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _run(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    from silkrail.service import create_app, get_settings
+    from silkrail.service._errors import ApiError
+    from silkrail.service._state import load_state
+
     settings = get_settings()
     # Load (and validate) the network before listening, so a bad network fails here, not on
     # the first request.

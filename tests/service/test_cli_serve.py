@@ -20,13 +20,17 @@ if TYPE_CHECKING:
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
     # `serve --data` passes the path on through SILKRAIL_DATA: restore the environment after.
-    monkeypatch.setenv("SILKRAIL_DATA", "unset")
-    monkeypatch.delenv("SILKRAIL_DATA")
+    for name in ("SILKRAIL_DATA", "SILKRAIL_SIM_JOBS_DIR"):
+        monkeypatch.setenv(name, "unset")
+        monkeypatch.delenv(name)
     get_settings.cache_clear()
     seen: list[dict[str, Any]] = []
 
     def fake_run(app: object, **kwargs: Any) -> None:
-        seen.append({"app": app, **kwargs})
+        # What the workers would see while the server runs.
+        seen.append({"app": app, "jobs_dir": get_settings().sim_jobs_dir, **kwargs})
+        jobs_dir = seen[-1]["jobs_dir"]
+        seen[-1]["jobs_dir_exists"] = jobs_dir is not None and jobs_dir.is_dir()
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
     yield seen
@@ -90,3 +94,42 @@ def test_serve_help() -> None:
     assert result.exit_code == 0
     assert "--host" in result.output
     assert "--port" in result.output
+
+
+def test_workers_share_a_temporary_job_folder(calls: list[dict[str, Any]], toy_dir: Path) -> None:
+    result = CliRunner().invoke(serve, ["--workers", "2", "--data", str(toy_dir)])
+    assert result.exit_code == 0, result.output
+    jobs_dir = calls[0]["jobs_dir"]
+    assert jobs_dir is not None
+    assert calls[0]["jobs_dir_exists"]
+    assert jobs_dir.name.startswith("silkrail-jobs-")
+    assert not jobs_dir.exists()  # removed when the server stops
+
+
+def test_one_worker_keeps_jobs_in_memory(calls: list[dict[str, Any]], toy_dir: Path) -> None:
+    result = CliRunner().invoke(serve, ["--data", str(toy_dir)])
+    assert result.exit_code == 0, result.output
+    assert calls[0]["jobs_dir"] is None
+
+
+def test_jobs_dir_is_created_and_kept(
+    calls: list[dict[str, Any]], toy_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "jobs"
+    result = CliRunner().invoke(serve, ["--data", str(toy_dir), "--jobs-dir", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert calls[0]["jobs_dir"] == folder.resolve()
+    assert folder.is_dir()
+
+
+def test_unusable_jobs_dir_is_a_usage_error(
+    calls: list[dict[str, Any]], toy_dir: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    args = ["--data", str(toy_dir), "--jobs-dir", str(blocker / "jobs")]
+    result = CliRunner().invoke(serve, args)
+    assert result.exit_code == 2
+    assert "--jobs-dir: cannot create" in result.output
+    assert "Traceback" not in result.output
+    assert calls == []

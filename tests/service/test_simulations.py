@@ -366,3 +366,59 @@ def test_simulations_are_in_the_openapi_schema(corridor: TestClient) -> None:
     assert {"200", "404"} <= set(get["responses"])
     req = spec["components"]["schemas"]["SimulationRequest"]["properties"]
     assert req["replications"]["maximum"] == 10_000
+
+
+# ------------------------------------------------------------------ the job folder
+
+
+def test_a_job_folder_lets_another_process_answer(toy_dir: Path, tmp_path: Path) -> None:
+    """Two apps over one folder stand for two workers, or one service before and after a
+    restart: the second answers for a job the first ran."""
+    settings = Settings(data=toy_dir, sim_jobs_dir=tmp_path)
+    first = TestClient(create_app(settings), raise_server_exceptions=False)
+    second = TestClient(create_app(settings), raise_server_exceptions=False)
+    job = _start(first, TOY_JOB)
+    assert (tmp_path / f"{job['id']}.json").is_file()
+    assert second.get(f"{SIMS}/{job['id']}").json()["status"] in ("queued", "running", "done")
+    done = _wait(second, job["id"])
+    assert done["status"] == "done"
+    assert done == first.get(f"{SIMS}/{job['id']}").json()
+    assert list(tmp_path.glob("*.tmp*")) == []  # written atomically
+
+
+def test_a_job_left_running_by_a_dead_process_reads_as_failed(
+    toy_dir: Path, tmp_path: Path
+) -> None:
+    settings = Settings(data=toy_dir, sim_jobs_dir=tmp_path)
+    first = TestClient(create_app(settings), raise_server_exceptions=False)
+    job = _wait(first, _start(first, TOY_JOB)["id"])
+    record = json.loads((tmp_path / f"{job['id']}.json").read_text(encoding="utf-8"))
+    # As if the process had died mid-run: a pid that cannot exist.
+    record.update(status="running", result=None, owner_pid=2**22 + 1)
+    stale = "0" * 32
+    (tmp_path / f"{stale}.json").write_text(json.dumps(record), encoding="utf-8")
+    client = TestClient(create_app(settings), raise_server_exceptions=False)
+    view = client.get(f"{SIMS}/{stale}").json()
+    SimulationJob.model_validate(view)
+    assert view["status"] == "failed"
+    assert view["error"] == "the service stopped"
+    assert "owner_pid" not in view
+
+
+def test_job_folder_names_are_only_job_ids(toy_dir: Path, tmp_path: Path) -> None:
+    jobs = tmp_path / "jobs"
+    (tmp_path / "secret.json").write_text('{"status": "done"}', encoding="utf-8")
+    client = TestClient(
+        create_app(Settings(data=toy_dir, sim_jobs_dir=jobs)), raise_server_exceptions=False
+    )
+    for bad in ("..%2Fsecret", "secret", "../secret"):
+        assert client.get(f"{SIMS}/{bad}").status_code == 404
+
+
+def test_forgotten_jobs_leave_the_folder(toy_dir: Path, tmp_path: Path) -> None:
+    settings = Settings(data=toy_dir, sim_jobs_dir=tmp_path, sim_keep_jobs=1)
+    client = TestClient(create_app(settings), raise_server_exceptions=False)
+    first = _wait(client, _start(client, TOY_JOB)["id"])
+    second = _wait(client, _start(client, TOY_JOB)["id"])
+    assert sorted(p.stem for p in tmp_path.glob("*.json")) == [second["id"]]
+    assert client.get(f"{SIMS}/{first['id']}").status_code == 404

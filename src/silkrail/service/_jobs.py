@@ -12,15 +12,22 @@ job reads it.
 
 Bounds: at most ``sim_max_running`` jobs run and ``sim_max_queued`` wait (more get 429); the
 last ``sim_keep_jobs`` finished jobs are kept; each job has a wall-clock and a memory limit.
+
+With a job folder (``sim_jobs_dir``), every change of a job is also written there as
+``<id>.json``, atomically: a server process that does not hold the job in memory (another
+worker of ``silkrail serve --workers N``, or the same service after a restart) answers from the
+file. A file left ``queued`` or ``running`` by a process that no longer exists reads as failed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import math
 import os
 import pickle
+import re
 import subprocess
 import sys
 import threading
@@ -35,9 +42,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import silkrail
+from silkrail._atomic import atomic_file
 from silkrail.service._errors import ApiError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from silkrail import Scenario, SimulationModel
     from silkrail.service._state import NetworkState
     from silkrail.service.schemas import Settings, SimulationRequest
@@ -54,6 +64,10 @@ _WORKER = "silkrail.service._simworker"
 _CPU_GRACE_S = 30
 #: How often a job's thread checks its time limit and the server's shutdown, in seconds.
 _POLL_S = 0.25
+#: Job ids are uuid4 hex strings; only such names are looked up in the job folder.
+_JOB_ID = re.compile(r"[0-9a-f]{32}")
+#: The message of a job whose process stopped before it finished.
+_STOPPED = "the service stopped"
 
 
 # ------------------------------------------------------------------ validation
@@ -316,13 +330,16 @@ class JobManager:
     watched by a daemon thread).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, store: Path | None = None) -> None:
         self._lock = threading.Lock()
         self._jobs: OrderedDict[str, _Job] = OrderedDict()
         self._queue: deque[_Job] = deque()
         self._running = 0
         self._max_running = 1
         self._procs: dict[str, subprocess.Popen[bytes]] = {}
+        self._store = store
+        if store is not None:
+            store.mkdir(parents=True, exist_ok=True)
 
     def _busy(self, limits: JobLimits) -> ApiError | None:
         if self._running + len(self._queue) < limits.max_running + limits.max_queued:
@@ -385,15 +402,58 @@ class JobManager:
             self._max_running = limits.max_running
             self._jobs[job.id] = job
             self._queue.append(job)
+            self._save(job)
             self._start_ready()
             self._prune(limits.keep)
             return job.view()
 
     def get(self, job_id: str) -> dict[str, Any] | None:
-        """Return the view of a job, or None if it is unknown or was forgotten."""
+        """Return the view of a job, or None if it is unknown or was forgotten.
+
+        A job this process does not hold is read from the job folder, if there is one.
+        """
         with self._lock:
             job = self._jobs.get(job_id)
-            return None if job is None else job.view()
+            if job is not None:
+                return job.view()
+        return self._load(job_id)
+
+    # The job folder.
+
+    def _path(self, job_id: str) -> Path | None:
+        if self._store is None or not _JOB_ID.fullmatch(job_id):
+            return None
+        return self._store / f"{job_id}.json"
+
+    def _save(self, job: _Job) -> None:
+        path = self._path(job.id)
+        if path is None:
+            return
+        record = {**job.view(), "owner_pid": os.getpid()}
+        try:
+            with atomic_file(path) as tmp:
+                tmp.write_text(json.dumps(record, default=_json_default), encoding="utf-8")
+        except OSError:  # a full or read-only folder must not stop the job itself
+            logger.exception("cannot write simulation job %s to %s", job.id, path)
+
+    def _load(self, job_id: str) -> dict[str, Any] | None:
+        path = self._path(job_id)
+        if path is None:
+            return None
+        try:
+            record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        owner = record.pop("owner_pid", None)
+        if record.get("status") in ("queued", "running") and not _alive(owner):
+            record.update(status="failed", error=_STOPPED, result=None)
+        return record
+
+    def _forget(self, job_id: str) -> None:
+        path = self._path(job_id)
+        if path is not None:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
     def shutdown(self) -> None:
         """Fail the queued jobs and stop the running ones (at the app's shutdown).
@@ -402,7 +462,7 @@ class JobManager:
         """
         with self._lock:
             while self._queue:
-                self._close(self._queue.popleft(), "failed", "the service stopped", None)
+                self._close(self._queue.popleft(), "failed", _STOPPED, None)
             for job in self._jobs.values():
                 if job.status == "running":
                     job.stop.set()
@@ -418,6 +478,7 @@ class JobManager:
             job = self._queue.popleft()
             job.status = "running"
             job.started_at = _now()
+            self._save(job)
             self._running += 1
             name = f"silkrail-sim-{job.id[:8]}"
             threading.Thread(target=self._watch, args=(job,), name=name, daemon=True).start()
@@ -426,6 +487,7 @@ class JobManager:
         finished = [j.id for j in self._jobs.values() if j.status in ("done", "failed")]
         for job_id in finished[: max(len(finished) - keep, 0)]:
             del self._jobs[job_id]
+            self._forget(job_id)
 
     def _close(self, job: _Job, status: str, error: str | None, result: Any) -> None:
         job.status = status
@@ -435,6 +497,7 @@ class JobManager:
         job.spec = None  # the model is no longer needed
         if status == "done":
             job.done = job.total
+        self._save(job)
 
     def _finish(self, job: _Job, status: str, error: str | None, result: Any) -> None:
         with self._lock:
@@ -492,7 +555,7 @@ class JobManager:
             deadline = time.monotonic() + limits.timeout_s
             while outcome is None:
                 if job.stop.is_set():
-                    outcome = ("failed", "the service stopped")
+                    outcome = ("failed", _STOPPED)
                     break
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -511,6 +574,7 @@ class JobManager:
                 if message[0] == "progress":
                     with self._lock:
                         job.done = int(message[1])
+                        self._save(job)
                 else:
                     outcome = (str(message[0]), message[1])
         finally:
@@ -524,7 +588,7 @@ class JobManager:
                 proc.kill()
             code = proc.wait()
         if outcome is None and job.stop.is_set():
-            outcome = ("failed", "the service stopped")
+            outcome = ("failed", _STOPPED)
         if outcome is None:
             limit = f" (the limit is {limits.memory_mb} MiB)" if limits.memory_mb else ""
             outcome = (
@@ -533,3 +597,27 @@ class JobManager:
                 f"run out of memory{limit}",
             )
         return outcome
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    msg = f"not JSON serialisable: {type(value).__name__}"
+    raise TypeError(msg)
+
+
+def _alive(pid: object) -> bool:
+    """Whether a process with this id exists on this machine."""
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    if sys.platform == "win32":  # os.kill there would end the process: assume it is alive
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True

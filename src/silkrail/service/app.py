@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """
     given = settings
     settings = get_settings() if settings is None else settings
-    jobs = JobManager()
+    jobs = JobManager(store=settings.sim_jobs_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -106,6 +106,10 @@ class Settings(BaseSettings):
         Wall-clock limit of one job; a job still running then is stopped and fails.
     sim_memory_mb
         Address-space limit of a job's process in MiB (0: none; Linux and macOS only).
+    sim_jobs_dir
+        Folder where jobs are also written, one JSON file each (``SILKRAIL_SIM_JOBS_DIR``):
+        then every server process answers for every job, and finished jobs outlive a restart.
+        ``silkrail serve --workers N`` (N > 1) uses a temporary folder when this is unset.
     """
 
     model_config = SettingsConfigDict(env_prefix="SILKRAIL_", frozen=True, extra="ignore")
@@ -123,6 +127,7 @@ class Settings(BaseSettings):
     sim_keep_jobs: int = Field(default=50, ge=1, le=100_000)
     sim_timeout_s: float = Field(default=900.0, gt=0, le=7 * 86400)
     sim_memory_mb: int = Field(default=4096, ge=0, le=1 << 30)
+    sim_jobs_dir: Path | None = None
 
 
 class _Model(BaseModel):

@@ -97,8 +97,8 @@ async def get_simulation(
         shown = job_id if len(job_id) <= _MAX_ID else job_id[:_MAX_ID] + "..."
         msg = (
             f"no simulation job {shown!r}: the id is unknown, or the job finished long ago "
-            f"(this service keeps the last {settings.sim_keep_jobs} finished jobs) or before "
-            "the service restarted"
+            f"(this service keeps the last {settings.sim_keep_jobs} finished jobs)"
+            + ("" if settings.sim_jobs_dir is not None else " or before the service restarted")
         )
         raise ApiError(404, "not_found", msg, field="job_id")
     return view
