@@ -116,6 +116,8 @@ def _run(host: str, port: int, workers: int) -> None:
         f"{state.net.n_links} links on http://{host}:{port}/",
         err=True,
     )
+    if settings.sim_jobs_dir is not None:
+        click.echo(f"simulation jobs are written to {settings.sim_jobs_dir}", err=True)
     if workers == 1:
         uvicorn.run(create_app(), host=host, port=port, log_level="info")
     else:

@@ -120,6 +120,7 @@ def test_jobs_dir_is_created_and_kept(
     assert result.exit_code == 0, result.output
     assert calls[0]["jobs_dir"] == folder.resolve()
     assert folder.is_dir()
+    assert f"simulation jobs are written to {folder.resolve()}" in result.output
 
 
 def test_unusable_jobs_dir_is_a_usage_error(
