@@ -7,6 +7,7 @@ and 2 replications on the packaged network, or a one-service scenario on the toy
 from __future__ import annotations
 
 import json
+import os
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -422,3 +423,15 @@ def test_forgotten_jobs_leave_the_folder(toy_dir: Path, tmp_path: Path) -> None:
     second = _wait(client, _start(client, TOY_JOB)["id"])
     assert sorted(p.stem for p in tmp_path.glob("*.json")) == [second["id"]]
     assert client.get(f"{SIMS}/{first['id']}").status_code == 404
+
+
+def test_a_restart_trims_the_folder_to_the_newest_jobs(toy_dir: Path, tmp_path: Path) -> None:
+    old = {"status": "done", "owner_pid": 1}
+    for i in range(5):
+        path = tmp_path / f"{i:032x}.json"
+        path.write_text(json.dumps(old), encoding="utf-8")
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+    (tmp_path / "notes.json").write_text("{}", encoding="utf-8")  # not a job: left alone
+    create_app(Settings(data=toy_dir, sim_jobs_dir=tmp_path, sim_keep_jobs=2))
+    kept = sorted(p.name for p in tmp_path.glob("*.json"))
+    assert kept == [f"{3:032x}.json", f"{4:032x}.json", "notes.json"]

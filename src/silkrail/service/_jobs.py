@@ -330,7 +330,7 @@ class JobManager:
     watched by a daemon thread).
     """
 
-    def __init__(self, *, store: Path | None = None) -> None:
+    def __init__(self, *, store: Path | None = None, keep: int | None = None) -> None:
         self._lock = threading.Lock()
         self._jobs: OrderedDict[str, _Job] = OrderedDict()
         self._queue: deque[_Job] = deque()
@@ -340,6 +340,8 @@ class JobManager:
         self._store = store
         if store is not None:
             store.mkdir(parents=True, exist_ok=True)
+            if keep is not None:
+                self._trim_store(keep)
 
     def _busy(self, limits: JobLimits) -> ApiError | None:
         if self._running + len(self._queue) < limits.max_running + limits.max_queued:
@@ -448,6 +450,18 @@ class JobManager:
         if record.get("status") in ("queued", "running") and not _alive(owner):
             record.update(status="failed", error=_STOPPED, result=None)
         return record
+
+    def _trim_store(self, keep: int) -> None:
+        """Keep the newest `keep` job files left by earlier runs; the folder stays bounded."""
+        assert self._store is not None
+        files = []
+        for path in self._store.glob("*.json"):
+            if _JOB_ID.fullmatch(path.stem):
+                with contextlib.suppress(OSError):  # another worker may remove it first
+                    files.append((path.stat().st_mtime, path))
+        for _, path in sorted(files, reverse=True)[keep:]:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
     def _forget(self, job_id: str) -> None:
         path = self._path(job_id)

@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """
     given = settings
     settings = get_settings() if settings is None else settings
-    jobs = JobManager(store=settings.sim_jobs_dir)
+    jobs = JobManager(store=settings.sim_jobs_dir, keep=settings.sim_keep_jobs)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
