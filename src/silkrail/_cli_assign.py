@@ -166,7 +166,7 @@ def assign(
             )
         except silkrail.NoRouteError as exc:
             _fail(str(exc), EXIT_NO_ROUTE, as_json=as_json)
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, silkrail.InsufficientMemoryError) as exc:
             _fail(str(exc), EXIT_USAGE, as_json=as_json)
     for w in caught:
         if not as_json:

@@ -10,7 +10,8 @@ that fits it, so callers can catch either::
     ├── NoRouteError (ValueError)            no route satisfies the constraints
     ├── TNTPFormatError (ValueError)         a malformed TNTP file
     ├── ScenarioError (ValueError)           a malformed scenario file
-    └── ExportError (ValueError)             an unsupported or failed export
+    ├── ExportError (ValueError)             an unsupported or failed export
+    └── InsufficientMemoryError (MemoryError) a run would not fit in the memory available
 
     SilkrailWarning (UserWarning)
     └── ConvergenceWarning                   an iterative method missed its target
@@ -24,6 +25,7 @@ __all__ = [
     "ConvergenceWarning",
     "DatasetError",
     "ExportError",
+    "InsufficientMemoryError",
     "NetworkValidationError",
     "NoRouteError",
     "Problem",
@@ -57,6 +59,10 @@ class ExportError(ValueError, SilkrailError):
 
 class TNTPFormatError(ValueError, SilkrailError):
     """A TNTP-format file is malformed."""
+
+
+class InsufficientMemoryError(MemoryError, SilkrailError):
+    """A run would need more memory than the machine has available; raised before allocating."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,3 +175,17 @@ def test_sioux_falls_end_to_end(tmp_path: Path) -> None:
     data = json.loads(out)
     assert data["beckmann"] == pytest.approx(4231335.287, rel=1e-6)
     assert data["zones"] == 24
+
+
+def test_algorithm_b_without_the_memory_is_a_clear_error(
+    files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from silkrail.assignment import _algorithms
+
+    monkeypatch.setattr(_algorithms, "_available_bytes", lambda: 1)
+    net, trips = files
+    code, out = run("--net", str(net), "--trips", str(trips), "--algorithm", "algb")
+    assert code == 2
+    assert "Algorithm B needs about" in out
+    assert "use method 'bfw'" in out
+    assert "Traceback" not in out

@@ -218,3 +218,27 @@ def test_network_validation_lists_every_problem() -> None:
     assert "init_node" in text
     assert "length" in text
     assert "capacity" in text
+
+
+def test_algorithm_b_refuses_a_run_that_would_not_fit_in_memory(
+    two_link_net: silkrail.TrafficNetwork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from silkrail.assignment import _algorithms
+
+    need = _algorithms.bush_bytes(1, two_link_net.num_links, two_link_net.num_nodes)
+    monkeypatch.setattr(_algorithms, "_available_bytes", lambda: need)  # 80 % of it is allowed
+    with pytest.raises(silkrail.InsufficientMemoryError, match="use method 'bfw'") as err:
+        silkrail.assign(two_link_net, od(4.0), method="algb", rgap=1e-8)
+    assert isinstance(err.value, MemoryError)
+    assert "1 origin bushes" in str(err.value)
+    # Link-based methods do not need the bushes, and the guard lets a run that fits go on.
+    silkrail.assign(two_link_net, od(4.0), method="bfw", rgap=1e-8)
+    monkeypatch.setattr(_algorithms, "_available_bytes", lambda: 2 * need)
+    assert silkrail.assign(two_link_net, od(4.0), method="algb", rgap=1e-8).converged
+
+
+def test_available_memory_is_read_or_unknown() -> None:
+    from silkrail.assignment import _algorithms
+
+    have = _algorithms._available_bytes()
+    assert have is None or have > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from silkrail.assignment import _kernels
 from silkrail.assignment._problem import relative_gap
+from silkrail.errors import InsufficientMemoryError
 
 if TYPE_CHECKING:
     from silkrail._typing import FloatArray
@@ -16,6 +18,52 @@ if TYPE_CHECKING:
 
 # Largest weight a conjugate direction may give the previous target; 1 would stall.
 _CONJ_MAX = 0.99999
+# Share of the available memory Algorithm B's bush arrays may take: the rest is for the
+# per-thread labels, the link arrays and whatever else the process holds.
+_BUSH_MEMORY_SHARE = 0.8
+
+
+def _available_bytes() -> int | None:
+    """Memory the system can give this process now (Linux MemAvailable), or None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def bush_bytes(bushes: int, links: int, nodes: int) -> int:
+    """Return the bytes of Algorithm B's per-bush arrays.
+
+    Every (class, origin) bush keeps a link mask (1 B a link), link flows (8 B a link) and a
+    topological order of the nodes (8 B a node).
+
+    Examples
+    --------
+    >>> bush_bytes(387, 2950, 933)  # ChicagoSketch: about 13 MB
+    13163418
+    """
+    return bushes * (links * 9 + nodes * 8)
+
+
+def _check_bush_memory(bushes: int, links: int, nodes: int) -> None:
+    need = bush_bytes(bushes, links, nodes)
+    have = _available_bytes()
+    if have is None or need <= _BUSH_MEMORY_SHARE * have:
+        return
+    msg = (
+        f"Algorithm B needs about {need / 2**30:.1f} GiB for its bushes ({bushes:,} origin "
+        f"bushes × {links:,} links) but only {have / 2**30:.1f} GiB of memory is available; "
+        "use method 'bfw' (bi-conjugate Frank-Wolfe: memory in proportion to the links), "
+        "or fewer zones"
+    )
+    raise InsufficientMemoryError(msg)
 
 
 @dataclass
@@ -189,6 +237,7 @@ def run_bush(
             bc.append(k)
             rows.append(pb.demand[k, o])
     nb = len(bo)
+    _check_bush_memory(nb, pb.m, n)
     bush_origin = np.asarray(bo, dtype=np.int64).reshape(nb)
     bush_class = np.asarray(bc, dtype=np.int64).reshape(nb)
     bush_demand = np.ascontiguousarray(np.asarray(rows, dtype=np.float64).reshape(nb, nz))
