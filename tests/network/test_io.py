@@ -116,3 +116,16 @@ def test_columns_are_read_only_numpy(toy_dir: Path) -> None:
     assert net.node_lat.dtype == np.float64
     assert net.link_from.dtype == np.int64
     assert not net.link_gauge_mm.flags.writeable
+
+
+def test_vessel_size_column_may_be_left_out_and_round_trips(toy_dir: Path, tmp_path: Path) -> None:
+    net = read_network(toy_dir)  # its links.csv has no vessel_feu column
+    assert np.isnan(net.vessel_feu).all()
+    packaged = load_network()
+    assert np.isfinite(packaged.vessel_feu).sum() == 5  # the Caspian and Black Sea ferries
+    for fmt, target in (("csv", tmp_path / "copy"), ("geojson", tmp_path / "copy.geojson")):
+        written = write_network(packaged, target, format=fmt)
+        back = read_network(written)
+        assert back == packaged, fmt
+    header = (tmp_path / "copy" / "links.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.endswith(",vessel_feu")

@@ -130,6 +130,12 @@ CASES: dict[
         (3, "distance_km", "-12"),
         "must be > 0",
     ),
+    "zero vessel size (a column older files may leave out)": (
+        "links.csv",
+        _set(3, "vessel_feu", "0"),
+        (3, "vessel_feu", "0"),
+        "must be > 0",
+    ),
     "gauge outside set": (
         "links.csv",
         _set(4, "gauge_mm", "1000"),

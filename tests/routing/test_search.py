@@ -88,7 +88,7 @@ def random_network(seed: int, n_nodes: int = 7, n_links: int = 12) -> CorridorNe
 
     return network_from_frames(
         nf[[c.name for c in NODE_COLUMNS]],
-        lf[[c.name for c in LINK_COLUMNS]],
+        lf[[c.name for c in LINK_COLUMNS if not c.optional]],  # optional ones may be left out
         sources.assign(note="")[[c.name for c in SOURCE_COLUMNS]],
     )
 

@@ -131,16 +131,37 @@ def test_ferry_overrides_reach_the_model() -> None:
     spec = scenario_from_yaml(
         "services: [{origin: Xi'an, destination: Istanbul, trains_per_week: 3,"
         " via: [Khorgos (China), Aktau port]}]\n"
-        "ferries: [{policy: full, max_wait_hours: 24, interval_hours: 0}]\n"
-        "model: {vessel_feu: 100}"
+        "ferries: [{policy: full, max_wait_hours: 24, interval_hours: 0, vessel_feu: 100}]\n"
+        "model: {vessel_feu: 80}"
     )
     model = spec.build_model(load_network())
     ferries = [s for s in model.stations if isinstance(s, Ferry)]
     assert ferries
-    assert {f.vessel_feu for f in ferries} == {100.0}
+    # The Aktau-Baku link's own (sourced) vessel size beats the model's default ...
+    assert {f.vessel_feu for f in ferries} == {112.5}
     res = simulate(model, days=30, seed=1, scenario=spec.scenario)
     run = [s for s in res.model.stations if isinstance(s, Ferry)]
     assert {f.policy for f in run} == {"full"}
+    # ... and the scenario's ferry override beats both.
+    assert {f.vessel_feu for f in run} == {100.0}
+
+
+def test_model_vessel_size_applies_where_the_link_gives_none() -> None:
+    import dataclasses
+
+    import numpy as np
+
+    from silkrail import load_network
+
+    net = load_network()
+    blank = dataclasses.replace(net, vessel_feu=np.full(net.n_links, np.nan))
+    spec = scenario_from_yaml(
+        "services: [{origin: Xi'an, destination: Istanbul, trains_per_week: 3,"
+        " via: [Khorgos (China), Aktau port]}]\n"
+        "model: {vessel_feu: 80}"
+    )
+    ferries = [s for s in spec.build_model(blank).stations if isinstance(s, Ferry)]
+    assert {f.vessel_feu for f in ferries} == {80.0}
 
 
 def test_scenario_error_carries_its_problems() -> None:

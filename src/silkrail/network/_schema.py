@@ -60,6 +60,9 @@ class Column:
     choices: tuple[str, ...] = ()
     positive: bool = False
     nonnegative: bool = False
+    #: May be left out of a file altogether (read as empty): columns added after the format's
+    #: first release, so that older networks stay valid.
+    optional: bool = False
 
 
 NODE_COLUMNS: tuple[Column, ...] = (
@@ -103,6 +106,7 @@ LINK_COLUMNS: tuple[Column, ...] = (
     Column("opening_year", "int", positive=True),
     Column("source_ids", "str", required=True),
     Column("note", "str"),
+    Column("vessel_feu", "float", positive=True, optional=True),
 )
 
 SOURCE_COLUMNS: tuple[Column, ...] = (

@@ -45,6 +45,7 @@ _LINK_FLOATS = (
     "speed_kmh",
     "capacity_trains_per_day",
     "sailings_per_week",
+    "vessel_feu",
     "tariff_usd_per_feu",
     "time_cv",
 )
@@ -118,6 +119,7 @@ class CorridorNetwork:
     speed_kmh: FloatArray
     capacity_trains_per_day: FloatArray
     sailings_per_week: FloatArray
+    vessel_feu: FloatArray
     tariff_usd_per_feu: FloatArray
     time_cv: FloatArray
     link_status: np.ndarray

@@ -147,7 +147,7 @@ def _parse_table(table: RawTable, out: _Collector) -> Columns | None:
         return None
     frame = table.frame
     names = [s.name for s in specs]
-    missing = [n for n in names if n not in frame.columns]
+    missing = [s.name for s in specs if s.name not in frame.columns and not s.optional]
     for name in missing:
         out.add(table, None, name, "", f"required column is missing; expected columns {names}")
     for name in frame.columns:
@@ -155,7 +155,13 @@ def _parse_table(table: RawTable, out: _Collector) -> Columns | None:
             out.add(table, None, str(name), name, f"unknown column; allowed columns are {names}")
     if missing:
         return None
-    return {s.name: _parse_column(table, s, _strip(frame, s.name), out) for s in specs}
+    empty = np.full(len(frame), "", dtype=object)
+    return {
+        s.name: _parse_column(
+            table, s, _strip(frame, s.name) if s.name in frame.columns else empty, out
+        )
+        for s in specs
+    }
 
 
 def _split_ids(text: str) -> list[str]:

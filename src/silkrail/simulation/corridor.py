@@ -27,7 +27,8 @@ Stations come from the network, one per operation a route uses:
   link's trains/day as capacity and a lognormal running time of mean
   ``distance_km / speed_kmh`` and CV ``time_cv``;
 * a ferry or sea link in one direction: a :class:`Ferry` sailing ``sailings_per_week``
-  times a week with vessels of `vessel_feu` FEU (ferry) or `sea_vessel_feu` FEU (sea); a
+  times a week with vessels of the link's ``vessel_feu``, or where the network leaves it
+  empty, of `vessel_feu` FEU (ferry) or `sea_vessel_feu` FEU (sea); a
   sea leg continuing a voyage (water on both sides of a node without transfer) is a pure
   delay, the train stays on board.
 
@@ -571,9 +572,9 @@ def corridor_model(
     services
         Train services; each runs on its own route, or on the one `router` finds.
     vessel_feu
-        FEU per ferry sailing.
+        FEU per ferry sailing, on ferry links whose ``vessel_feu`` the network leaves empty.
     sea_vessel_feu
-        FEU per deep-sea sailing.
+        FEU per deep-sea sailing, on sea links whose ``vessel_feu`` the network leaves empty.
     ferry_policy
         ``"schedule"`` or ``"full"`` for ferries (see :class:`Ferry`).
     ferry_max_wait_hours
@@ -783,9 +784,12 @@ def _link_station(
     st: Station
     if mode in _WATER and not continued:
         sea = mode == int(LinkMode.SEA)
+        # The link's own vessel size where the network gives one (its sailings were counted
+        # with it); the model's default otherwise.
+        own = float(net.vessel_feu[k])
         st = Ferry(
             name,
-            vessel_feu=sea_vessel_feu if sea else vessel_feu,
+            vessel_feu=own if math.isfinite(own) else (sea_vessel_feu if sea else vessel_feu),
             hours=hours,
             cv=cv,
             policy=policy,
