@@ -174,3 +174,21 @@ def test_scenario_error_carries_its_problems() -> None:
     assert "closures[0].end" in keys
     assert all(p.file == "s.yaml" for p in info.value.problems)
     assert len(info.value.problems) == len(str(info.value).splitlines()) - 1
+
+
+def test_a_scenario_may_route_over_planned_lines() -> None:
+    """A corridor planner's question: what would the Bakhty crossing (planned) carry?"""
+    from silkrail import load_network
+
+    net = load_network()
+    text = (
+        "services: [{origin: Xi'an, destination: Duisburg, trains_per_week: 10, via: [Bakhty]}]\n"
+    )
+    with pytest.raises(ScenarioError, match=r"services\[0\].*planned"):
+        scenario_from_yaml(text).build_model(net)
+    for router in ("planner", "fastest"):
+        spec = scenario_from_yaml(text + f"model: {{include_planned: true, router: {router}}}")
+        model = spec.build_model(net)
+        assert any(s.name.startswith("KZ-BAKHTY:") for s in model.stations), router
+    with pytest.raises(ScenarioError, match=r"model.include_planned.*true or false"):
+        scenario_from_yaml(text + "model: {include_planned: 'yes'}")

@@ -204,13 +204,18 @@ def _link_hours(net: CorridorNetwork) -> np.ndarray:
 
 
 def corridor_path(
-    net: CorridorNetwork, origin: str, destination: str, *, via: Sequence[str] = ()
+    net: CorridorNetwork,
+    origin: str,
+    destination: str,
+    *,
+    via: Sequence[str] = (),
+    include_planned: bool = False,
 ) -> CorridorRoute:
     """Find the fastest open path between two nodes (a stand-in for the route planner).
 
     The weight of a link is its mean running time (plus half the sailing interval on water
     links) plus the mean border processing at the node it enters. Planned links and nodes
-    are not used.
+    are not used unless `include_planned`.
 
     Parameters
     ----------
@@ -220,6 +225,8 @@ def corridor_path(
         Node ids, names or aliases.
     via
         Nodes to pass in order.
+    include_planned
+        Also use planned links and nodes (to simulate infrastructure before it opens).
 
     Returns
     -------
@@ -246,7 +253,7 @@ def corridor_path(
         (net.link_status == int(Status.OPEN))
         & (net.node_status[net.link_from] == int(Status.OPEN))
         & (net.node_status[net.link_to] == int(Status.OPEN))
-    )
+    ) | include_planned
     hours = _link_hours(net)
     entry = np.nan_to_num(net.border_hours)
     k = np.flatnonzero(usable & np.isfinite(hours))
@@ -326,6 +333,7 @@ def planner_route(
     *,
     via: Sequence[str] = (),
     modes: Sequence[str] = PLANNER_MODES,
+    include_planned: bool = False,
 ) -> CorridorRoute:
     """Plan a block train's route: the planner's best route by generalized cost.
 
@@ -343,6 +351,8 @@ def planner_route(
         Nodes to pass in order.
     modes
         Allowed modes among ``rail``, ``ferry``, ``sea``, ``road``.
+    include_planned
+        Also use planned links and nodes (to simulate infrastructure before it opens).
 
     Returns
     -------
@@ -363,7 +373,15 @@ def planner_route(
     >>> r.origin, r.destination, "KZ-AKTAU" in r.node_ids
     ('CN-XIAN', 'AZBAK', True)
     """
-    route_plan = plan(net, origin, destination, via=via, modes=modes, max_routes=1)
+    route_plan = plan(
+        net,
+        origin,
+        destination,
+        via=via,
+        modes=modes,
+        max_routes=1,
+        include_planned=include_planned,
+    )
     return route_from_plan(route_plan.routes[0])
 
 
@@ -559,6 +577,7 @@ def corridor_model(
     port_servers: int = 0,
     section_share: float = 1.0,
     router: Router = "planner",
+    include_planned: bool = False,
     name: str = "corridor",
 ) -> SimulationModel:
     """Build the simulation model of train services on the corridor network.
@@ -589,6 +608,8 @@ def corridor_model(
         How a service without a route gets one: ``"planner"`` (:func:`planner_route`, the
         planner's best route over rail and ferry links through the service's `via`) or
         ``"fastest"`` (:func:`corridor_path`).
+    include_planned
+        Let the router use planned links and nodes, e.g. to simulate a line before it opens.
     name
         Model name.
 
@@ -629,7 +650,9 @@ def corridor_model(
     train_services: list[TrainService] = []
     used_names: set[str] = set()
     for sv in services:
-        path = sv.route or find(net, sv.origin, sv.destination, via=sv.via)
+        path = sv.route or find(
+            net, sv.origin, sv.destination, via=sv.via, include_planned=include_planned
+        )
         nodes = [_node(net, n) for n in path.node_ids]
         links = _check_route(net, path, open_only=False)
         seq: list[str] = []

@@ -31,9 +31,10 @@ Example file::
     services:                       # optional: replace the default services
       - {origin: Xi'an, destination: Duisburg, trains_per_week: 20, via: [Alashankou]}
     model:                          # optional corridor_model options
-      vessel_feu: 60
+      vessel_feu: 60                # ferries whose link gives no vessel size
       ferry_policy: schedule
       router: planner               # routes of the file's services: planner or fastest
+      include_planned: false        # true: routes may use planned lines and crossings
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ _CORRIDOR_OPTIONS: dict[str, str] = {
     "port_servers": "count0",
     "section_share": "share1",
     "router": "router",
+    "include_planned": "bool",
 }
 _FERRY_FIELDS: dict[str, str] = {
     "vessel_feu": "positive",
@@ -520,6 +522,11 @@ def _options(chk: _Checker, raw: object) -> dict[str, Any]:
             choice = getattr(chk, rule)(f"model.{k}", mm[k])
             if choice is not None:
                 options[k] = choice
+        elif rule == "bool":
+            if isinstance(mm[k], bool):
+                options[k] = mm[k]
+            else:
+                chk.bad(f"model.{k}", mm[k], "must be true or false")
         else:
             v = chk.number(f"model.{k}", mm[k], rule)
             if v is not None:
