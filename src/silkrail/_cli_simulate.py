@@ -45,6 +45,7 @@ from silkrail.simulation import (
     scenario_from_yaml,
     simulation_summary,
 )
+from silkrail.simulation.summary import column_total
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -173,6 +174,8 @@ def _print(
     elapsed: float,
 ) -> None:
     console = _stdout()
+    co2e = column_total(routes, "co2e_t_wtw")  # before the table keeps only some routes
+    base_co2e = column_total(routes, "base_co2e_t_wtw")
     title = f"Transit days per route ({mc.replications} replications × {mc.days:g} days"
     title += f", ±: {mc.confidence:.0%} CI)"
     if len(routes) > n_routes and "base_p95_days" in routes:
@@ -187,7 +190,7 @@ def _print(
         title += f", the {n_routes} busiest of {len(routes)} (all with --json or --out)"
         routes = routes.sort_values("finished", ascending=False, kind="stable").head(n_routes)
     t = Table(title=title)
-    for col in ("route", "p50 days", "p95 days", "SWOD km/h", "SWD km/h"):
+    for col in ("route", "p50 days", "p95 days", "SWOD km/h", "SWD km/h", "t CO2e"):
         t.add_column(col, justify="left" if col == "route" else "right")
     if base is not None:
         t.add_column("base p50", justify="right")
@@ -199,6 +202,7 @@ def _print(
             f"{r.p95_days:.1f} ± {r.p95_days_ci:.1f}",
             f"{r.swod_kmh:.0f}",
             f"{r.swd_kmh:.0f}",
+            "-" if math.isnan(r.co2e_t_wtw) else f"{r.co2e_t_wtw:,.0f}",
         ]
         if base is not None:
             row += [f"{r.base_p50_days:.1f}", f"{r.base_p95_days:.1f}"]
@@ -242,6 +246,11 @@ def _print(
                 f"{r.usd_per_feu:.0f}",
             )
         console.print(c)
+    if co2e is not None:
+        line = f"CO2e well-to-wheel of the finished trains: {co2e:,.0f} t per replication"
+        if base_co2e is not None:
+            line += f" (baseline {base_co2e:,.0f} t)"
+        console.print(line + " (ISO 14083 / GLEC; hubs not included)", highlight=False)
     trains = mc.n_trains.mean()
     console.print(
         f"{trains:.0f} trains per replication; engine {mc.n_events.sum() / mc.elapsed_s.sum():,.0f}"

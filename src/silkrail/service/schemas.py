@@ -429,8 +429,17 @@ class SimRouteOut(_Record):
     p95_days_ci: float | None
     swod_kmh: float | None = Field(description="CAREC speed without delay.")
     swd_kmh: float | None = Field(description="CAREC speed with delay.")
+    co2e_kg_per_feu_wtw: float | None = Field(
+        default=None, description="Well-to-wheel kg CO2e of one FEU over the route."
+    )
+    co2e_t_wtw: float | None = Field(
+        default=None, description="Well-to-wheel t CO2e of the trains finished per replication."
+    )
     base_p50_days: float | None = Field(default=None, description="Baseline p50, if run.")
     base_p95_days: float | None = Field(default=None, description="Baseline p95, if run.")
+    base_co2e_t_wtw: float | None = Field(
+        default=None, description="Baseline t CO2e per replication, if run."
+    )
 
 
 class BottleneckOut(_Record):
@@ -473,6 +482,11 @@ class SimulationOutcome(_Model):
     seed: int
     confidence: float
     trains_per_replication: float
+    co2e_t_wtw: float | None = Field(
+        default=None,
+        description="Well-to-wheel t CO2e of all trains finished per replication (ISO 14083).",
+    )
+    base_co2e_t_wtw: float | None = Field(default=None, description="The baseline's, if run.")
     routes: list[SimRouteOut]
     bottlenecks: list[BottleneckOut]
     borders: list[BorderOut]

@@ -46,7 +46,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from silkrail.errors import NoRouteError
+from silkrail.errors import DatasetError, NoRouteError
 from silkrail.network import LinkMode, locate
 from silkrail.network._schema import Status
 from silkrail.routing import plan
@@ -645,6 +645,7 @@ def corridor_model(
         msg = f"unknown router {router!r}; choose one of {ROUTERS}"
         raise ValueError(msg)
     find = planner_route if router == "planner" else corridor_path
+    link_co2e = _link_co2e(net)
     stations: dict[str, Station] = {}
     routes: list[Route] = []
     train_services: list[TrainService] = []
@@ -707,6 +708,7 @@ def corridor_model(
                 destination=d,
                 node_ids=tuple(str(net.node_id[i]) for i in nodes),
                 link_ids=tuple(str(net.link_id[k]) for k in links),
+                co2e_kg_per_feu_wtw=float(link_co2e[links].sum()),
             )
         )
         train_services.append(
@@ -780,6 +782,16 @@ def _node_stations(
             stations.setdefault(st.name, st)
             names.append(st.name)
     return names
+
+
+def _link_co2e(net: CorridorNetwork) -> np.ndarray:
+    """Well-to-wheel kg CO2e of one FEU per link, as the planner counts it (NaN if unknown)."""
+    from silkrail.routing._defaults import default_cargo_tonnes, default_emissions
+
+    try:
+        return default_emissions(net, default_cargo_tonnes("40")).link_wtw
+    except DatasetError:  # e.g. a user network electrified where no grid factor is packaged
+        return np.full(net.n_links, np.nan)
 
 
 def _link_station(

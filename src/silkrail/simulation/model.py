@@ -287,6 +287,9 @@ class Route:
         Labels for reports (node ids in a corridor model).
     node_ids, link_ids
         The network path the route was built from (empty outside a corridor model).
+    co2e_kg_per_feu_wtw
+        Well-to-wheel kg CO2e of one FEU over the route (ISO 14083 / GLEC, as the planner
+        computes it); NaN where unknown.
 
     Examples
     --------
@@ -301,6 +304,7 @@ class Route:
     destination: str = ""
     node_ids: tuple[str, ...] = ()
     link_ids: tuple[str, ...] = ()
+    co2e_kg_per_feu_wtw: float = math.nan
 
     def __post_init__(self) -> None:
         if not self.stations:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from silkrail.simulation.montecarlo import MonteCarloResult
 
-__all__ = ["route_table", "simulation_summary"]
+__all__ = ["column_total", "route_table", "simulation_summary"]
 
 _ROUTE_COLUMNS = [
     "origin",
@@ -39,15 +41,46 @@ def route_table(mc: MonteCarloResult, base: MonteCarloResult | None = None) -> p
     -------
     pandas.DataFrame
         One row per route: origin, destination, trains finished, p50/p95 days with CI
-        half-widths, CAREC speeds with and without delay, and ``base_p50_days``/``base_p95_days``
-        when `base` is given.
+        half-widths, CAREC speeds with and without delay, ``co2e_kg_per_feu_wtw`` (the route's
+        well-to-wheel kg CO2e per FEU) and ``co2e_t_wtw`` (tonnes for the trains finished per
+        replication), and ``base_p50_days``/``base_p95_days``/``base_co2e_t_wtw`` when `base`
+        is given.
     """
     df = mc.route_summary()[_ROUTE_COLUMNS].copy()
+    kg = _route_co2e_kg_per_feu(mc)
+    df["co2e_kg_per_feu_wtw"] = kg
+    df["co2e_t_wtw"] = _route_co2e_t(mc, kg)
     if base is not None:
         b = base.route_summary()
         df["base_p50_days"] = b["p50_days"]
         df["base_p95_days"] = b["p95_days"]
+        df["base_co2e_t_wtw"] = _route_co2e_t(base, _route_co2e_kg_per_feu(base))
     return df
+
+
+def _route_co2e_kg_per_feu(mc: MonteCarloResult) -> pd.Series:
+    import pandas as pd
+
+    routes = {r.name: r for r in mc.model.routes}
+    kg = [routes[name].co2e_kg_per_feu_wtw for name in mc.route_names]
+    return pd.Series(kg, index=pd.Index(mc.route_names, name="route"), dtype=float)
+
+
+def _route_co2e_t(mc: MonteCarloResult, kg: pd.Series) -> pd.Series:
+    """Tonnes CO2e (well-to-wheel) of the trains that finished each route, per replication."""
+    feu: dict[str, list[float]] = {}
+    for sv in mc.model.services:
+        feu.setdefault(sv.route, []).append(sv.feu * sv.trains_per_week)
+    weekly = {r: sum(v) for r, v in feu.items()}
+    per_train = {  # FEU of a route's average train, weighted by its services' trains
+        r: weekly[r] / sum(sv.trains_per_week for sv in mc.model.services if sv.route == r)
+        for r in weekly
+        if weekly[r] > 0
+    }
+    finished = mc.route_summary()["finished"]
+    train_feu = finished.index.map(lambda r: per_train.get(r, float("nan")))
+    tonnes: pd.Series = finished * train_feu.to_numpy(dtype=float) * kg.reindex(finished.index)
+    return tonnes / 1000.0
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -63,6 +96,24 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
             )
         out.append(rec)
     return out
+
+
+def column_total(table: pd.DataFrame, column: str) -> float | None:
+    """Return the sum of a column over the rows that report it; None if none does (or no column).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> column_total(pd.DataFrame({"t": [1.0, float("nan"), 2.5]}), "t")
+    3.5
+    >>> column_total(pd.DataFrame({"t": [1.0]}), "base_t") is None
+    True
+    """
+    if column not in table:
+        return None
+    values = table[column].to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    return float(values.sum()) if values.size else None
 
 
 def simulation_summary(
@@ -95,8 +146,11 @@ def simulation_summary(
     Returns
     -------
     dict
-        ``scenario, days, replications, seed, confidence, trains_per_replication, routes,
-        bottlenecks, borders`` and, with a baseline, ``baseline_bottlenecks``.
+        ``scenario, days, replications, seed, confidence, trains_per_replication,
+        co2e_t_wtw, base_co2e_t_wtw, routes, bottlenecks, borders`` and, with a baseline,
+        ``baseline_bottlenecks``. ``co2e_t_wtw`` is the well-to-wheel tonnes CO2e of the
+        trains finished in one replication (mean over replications; the baseline's in
+        ``base_co2e_t_wtw``, None without one).
     """
     table = route_table(mc, base) if routes is None else routes
     out: dict[str, Any] = {
@@ -106,6 +160,8 @@ def simulation_summary(
         "seed": seed,
         "confidence": mc.confidence,
         "trains_per_replication": float(mc.n_trains.mean()),
+        "co2e_t_wtw": column_total(table, "co2e_t_wtw"),
+        "base_co2e_t_wtw": column_total(table, "base_co2e_t_wtw"),
         "routes": _records(table),
         "bottlenecks": _records(mc.bottlenecks(top=top)),
         "borders": _records(mc.border_summary()),
