@@ -171,6 +171,7 @@ def test_simulate_panel_shows_progress_and_bottlenecks(page: Page) -> None:
     status = page.inner_text("#sim-status")
     assert "trains per replication" in status, status
     assert "seed 7" in status
+    assert "kt CO2e well-to-wheel per replication" in status
     assert page.get_attribute("#sim-progress", "value") == "1"
     rows = page.locator("#sim-table tbody tr")
     assert rows.count() == 10

@@ -650,9 +650,13 @@ async function submitSimulation(e) {
     bar.value = 1;
     fillBottlenecks(job.result);
     const r = job.result;
+    const co2e = r.co2e_t_wtw === null || r.co2e_t_wtw === undefined
+      ? ""
+      : `; ${fmt(r.co2e_t_wtw / 1000, 1)} kt CO2e well-to-wheel per replication`;
     setSimStatus(
       `${fmt(r.trains_per_replication)} trains per replication over ${fmt(r.days)} days, ` +
-        `${r.replications} replication${r.replications === 1 ? "" : "s"}, seed ${esc(r.seed)}`,
+        `${r.replications} replication${r.replications === 1 ? "" : "s"}, seed ${esc(r.seed)}` +
+        co2e,
       "ok",
     );
   } catch (err) {
