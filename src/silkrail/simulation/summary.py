@@ -46,41 +46,37 @@ def route_table(mc: MonteCarloResult, base: MonteCarloResult | None = None) -> p
         replication), and ``base_p50_days``/``base_p95_days``/``base_co2e_t_wtw`` when `base`
         is given.
     """
-    df = mc.route_summary()[_ROUTE_COLUMNS].copy()
-    kg = _route_co2e_kg_per_feu(mc)
-    df["co2e_kg_per_feu_wtw"] = kg
-    df["co2e_t_wtw"] = _route_co2e_t(mc, kg)
+    summary = mc.route_summary()
+    df = summary[_ROUTE_COLUMNS].copy()
+    df["co2e_kg_per_feu_wtw"], df["co2e_t_wtw"] = _route_co2e(mc, summary["finished"])
     if base is not None:
         b = base.route_summary()
         df["base_p50_days"] = b["p50_days"]
         df["base_p95_days"] = b["p95_days"]
-        df["base_co2e_t_wtw"] = _route_co2e_t(base, _route_co2e_kg_per_feu(base))
+        df["base_co2e_t_wtw"] = _route_co2e(base, b["finished"])[1]
     return df
 
 
-def _route_co2e_kg_per_feu(mc: MonteCarloResult) -> pd.Series:
-    import pandas as pd
+def _route_co2e(mc: MonteCarloResult, finished: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Return, per route of `finished`, kg CO2e per FEU and tonnes for its finished trains.
 
-    routes = {r.name: r for r in mc.model.routes}
-    kg = [routes[name].co2e_kg_per_feu_wtw for name in mc.route_names]
-    return pd.Series(kg, index=pd.Index(mc.route_names, name="route"), dtype=float)
-
-
-def _route_co2e_t(mc: MonteCarloResult, kg: pd.Series) -> pd.Series:
-    """Tonnes CO2e (well-to-wheel) of the trains that finished each route, per replication."""
-    feu: dict[str, list[float]] = {}
+    Well-to-wheel; tonnes per replication, with the route's train FEU weighted over its
+    services.
+    """
+    kg_per_feu = {r.name: r.co2e_kg_per_feu_wtw for r in mc.model.routes}
+    feu_weekly: dict[str, float] = {}
+    trains_weekly: dict[str, float] = {}
     for sv in mc.model.services:
-        feu.setdefault(sv.route, []).append(sv.feu * sv.trains_per_week)
-    weekly = {r: sum(v) for r, v in feu.items()}
-    per_train = {  # FEU of a route's average train, weighted by its services' trains
-        r: weekly[r] / sum(sv.trains_per_week for sv in mc.model.services if sv.route == r)
-        for r in weekly
-        if weekly[r] > 0
-    }
-    finished = mc.route_summary()["finished"]
-    train_feu = finished.index.map(lambda r: per_train.get(r, float("nan")))
-    tonnes: pd.Series = finished * train_feu.to_numpy(dtype=float) * kg.reindex(finished.index)
-    return tonnes / 1000.0
+        feu_weekly[sv.route] = feu_weekly.get(sv.route, 0.0) + sv.feu * sv.trains_per_week
+        trains_weekly[sv.route] = trains_weekly.get(sv.route, 0.0) + sv.trains_per_week
+    kg = np.array([kg_per_feu[r] for r in finished.index], dtype=float)
+    train_feu = np.array(
+        [
+            feu_weekly[r] / trains_weekly[r] if trains_weekly.get(r, 0.0) > 0 else np.nan
+            for r in finished.index
+        ]
+    )
+    return kg, finished.to_numpy(dtype=float) * train_feu * kg / 1000.0
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
