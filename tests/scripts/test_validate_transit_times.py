@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,8 @@ import pandas as pd
 import pytest
 
 import silkrail
+
+from .conftest import load_script
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -23,13 +24,7 @@ CALIBRATION = ROOT.parent / "shared" / "facts" / "transit-times-calibration.csv"
 
 @pytest.fixture(scope="module")
 def script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("validate_transit_times", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses resolve annotations through sys.modules
-    spec.loader.exec_module(module)
-    return module
+    return load_script("validate_transit_times")
 
 
 @pytest.mark.parametrize(

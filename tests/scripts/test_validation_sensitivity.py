@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,21 +9,15 @@ import pytest
 
 import silkrail
 
+from .conftest import load_script
+
 if TYPE_CHECKING:
     from types import ModuleType
-
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "validation_sensitivity.py"
 
 
 @pytest.fixture(scope="module")
 def script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("validation_sensitivity", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("validation_sensitivity")
 
 
 def test_variant_scales_each_class_and_leaves_the_rest(script: ModuleType) -> None:
