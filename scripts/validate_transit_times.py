@@ -16,7 +16,7 @@ import argparse
 import itertools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +49,9 @@ class Outcome:
     via: str = ""
     inside: bool | None = None
     km_inside: bool | None = None
+    # Per origin/destination pair, the family's candidate routes by generalized cost (the
+    # first is the one compared); kept for scripts/validation_bound.py.
+    pairs: list[list[silkrail.Route]] = field(default_factory=list)
 
 
 def family_of(route_via: str, destination: str) -> str:
@@ -217,7 +220,9 @@ def evaluate(net: silkrail.CorridorNetwork, calib: pd.DataFrame) -> list[Outcome
                     if _matches(fam, r) and len(set(r.nodes)) == len(r.nodes)
                 ]
             if candidates:
-                best.append(min(candidates, key=lambda r: r.generalized_cost))
+                ranked = sorted(candidates, key=lambda r: r.generalized_cost)
+                o.pairs.append(ranked)
+                best.append(ranked[0])
         if not best:
             o.status = f"no {fam} route in the model"
             out.append(o)
