@@ -35,6 +35,7 @@ from silkrail._cli_common import (
 from silkrail._cli_common import load_data as _network
 from silkrail._cli_common import stderr as _stderr
 from silkrail._cli_common import stdout as _stdout
+from silkrail._cli_reassign import print_reassignment, reassignment_json, run_reassigned
 from silkrail.simulation import (
     MonteCarloResult,
     ScenarioSpec,
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from silkrail.simulation import SimulationModel
+    from silkrail.simulation.model import Scenario
+    from silkrail.simulation.reassign import Reassignment
 
 __all__ = ["simulate"]
 
@@ -69,7 +72,7 @@ def _load_spec(path: Path | None) -> ScenarioSpec | None:
 
 def _run(
     model: SimulationModel,
-    spec: ScenarioSpec | None,
+    scenario: Scenario | None,
     *,
     label: str,
     days: float,
@@ -83,7 +86,7 @@ def _run(
         "replications": replications,
         "days": days,
         "seed": seed,
-        "scenario": spec.scenario if spec is not None else None,
+        "scenario": scenario,
         "warmup_days": warmup_days,
         "client": client,
         "scheduler": "serial" if client is None else None,
@@ -137,7 +140,9 @@ def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
             yield client
 
 
-def _write(out: Path, mc: MonteCarloResult, table: pd.DataFrame) -> list[str]:
+def _write(
+    out: Path, mc: MonteCarloResult, table: pd.DataFrame, ra: Reassignment | None
+) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
     frames: dict[str, pd.DataFrame] = {
         "routes": table,
@@ -154,6 +159,8 @@ def _write(out: Path, mc: MonteCarloResult, table: pd.DataFrame) -> list[str]:
         frames["timeline"] = mc.first.timeline_frame()
         frames["queues"] = mc.first.queue_lengths(step_hours=24.0).to_frame()
         frames["sailings"] = mc.first.sailings_frame()
+    if ra is not None:
+        frames["flows"] = ra.flows
     written = []
     for name, frame in frames.items():
         path = out / f"{name}.parquet"
@@ -335,6 +342,20 @@ def _print(
     default=None,
     help="Write Parquet tables (routes, stations, borders, replications, timeline).",
 )
+@click.option(
+    "--reassign",
+    "rounds",
+    type=click.IntRange(min=0, max=50),
+    default=0,
+    show_default=True,
+    help="Re-route services by their simulated delays for N rounds before the final run "
+    "(assign → simulate → update → reassign); the baseline gets the same.",
+)
+@click.option(
+    "--free-gateways",
+    is_flag=True,
+    help="With --reassign, let services change their border gateway too.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
 @handle_errors
 def simulate(
@@ -350,6 +371,8 @@ def simulate(
     n_routes: int,
     data: Path | None,
     out_dir: Path | None,
+    rounds: int,
+    free_gateways: bool,
     as_json: bool,
 ) -> None:
     """Simulate trains through the corridor: transit-time percentiles and bottlenecks.
@@ -358,7 +381,11 @@ def simulate(
     services (the packaged, sourced demand table, on the planner's routes; or the
     scenario's) on Dask, and reports per-route p50/p95 transit days with
     confidence intervals, the top bottlenecks and the CAREC border-crossing indicators.
+    With --reassign N, services first move to other routes by the delays the simulation
+    finds (a closure, a saturated crossing), and the trains a week by corridor are shown.
     """
+    if free_gateways and not rounds:
+        raise CommandError("--free-gateways needs --reassign N", EXIT_USAGE)
     if warmup_days >= days:
         raise CommandError(
             f"--warmup-days ({warmup_days:g}) must be less than --days ({days:g})", EXIT_USAGE
@@ -402,16 +429,38 @@ def simulate(
         "show_progress": not as_json,
     }
     name = spec.scenario.name if spec is not None else "base"
+    scenario = spec.scenario if spec is not None else None
+    ra = ra_base = None
     with _dask_client(scheduler, workers) as client:
-        mc = _run(model, spec, label=name, client=client, **opts)
-        base = _run(model, None, label="baseline", client=client, **opts) if run_base else None
+
+        def run(m: SimulationModel, sc: Scenario | None, label: str) -> MonteCarloResult:
+            return _run(m, sc, label=label, client=client, **opts)
+
+        if rounds:
+            for label, sc in [(name, scenario)] + ([("baseline", None)] if run_base else []):
+                out = run_reassigned(
+                    net,
+                    spec,
+                    run,
+                    label=label,
+                    scenario=sc,
+                    rounds=rounds,
+                    free_gateways=free_gateways,
+                )
+                ra, ra_base = (out, ra_base) if ra is None else (ra, out)
+            assert ra is not None
+            mc = ra.result
+            base = ra_base.result if ra_base is not None else None
+        else:
+            mc = run(model, scenario, name)
+            base = run(model, None, "baseline") if run_base else None
     routes = route_table(mc, base)
     written: list[str] = []
     if out_dir is not None:
         try:
-            written = _write(out_dir, mc, routes)
+            written = _write(out_dir, mc, routes, ra)
             if base is not None:
-                written += _write(out_dir / "baseline", base, route_table(base, None))
+                written += _write(out_dir / "baseline", base, route_table(base, None), ra_base)
         except OSError as exc:
             raise CommandError(f"cannot write to {out_dir}: {exc}", EXIT_EXPORT) from None
     elapsed = time.perf_counter() - t0
@@ -419,10 +468,14 @@ def simulate(
         payload = simulation_summary(
             mc, base=base, top=top, scenario=name, seed=seed, routes=routes
         )
+        if ra is not None:
+            payload["reassignment"] = reassignment_json(ra, ra_base)
         payload["files"] = written
         payload["elapsed_s"] = elapsed
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return
     _print(mc, base, routes, top=top, n_routes=n_routes, elapsed=elapsed)
+    if ra is not None:
+        print_reassignment(ra, ra_base)
     if written:
         Console(soft_wrap=True).print(f"wrote {len(written)} files to {out_dir}", highlight=False)

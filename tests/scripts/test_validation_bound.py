@@ -55,9 +55,7 @@ def test_apply_changes_only_the_named_values(
 ) -> None:
     same = script.apply(net, {"run:CN": 1.0, "border:BY-BREST": 1.0, "dwell:KZ-AKTAU": 0.0})
     np.testing.assert_array_equal(same.speed_kmh, net.speed_kmh)
-    changed = script.apply(
-        net, {"run:CN": 0.5, "border:BY-BREST": 2.0, "dwell:KZ-AKTAU": 10.0}
-    )
+    changed = script.apply(net, {"run:CN": 0.5, "border:BY-BREST": 2.0, "dwell:KZ-AKTAU": 10.0})
     cn = np.array(["[speed:CN]" in str(n) for n in net.link_note])
     np.testing.assert_allclose(changed.speed_kmh[cn], net.speed_kmh[cn] * 2)
     np.testing.assert_array_equal(changed.speed_kmh[~cn], net.speed_kmh[~cn])

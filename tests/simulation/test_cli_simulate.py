@@ -117,3 +117,46 @@ def test_default_demand_on_another_network_says_what_to_do(toy_dir: Path) -> Non
                        "--scheduler", "serial", "--json")  # fmt: skip
     assert code == 2
     assert "give a --scenario with 'services'" in json.loads(out)["error"]
+
+
+BREST_YEAR = """
+name: brest-closed
+closures:
+  - {target: BY-BREST, start: 0, end: 400}
+"""
+
+
+def test_reassign_moves_trains_off_a_long_closure(tmp_path: Path) -> None:
+    scenario = tmp_path / "brest.yaml"
+    scenario.write_text(BREST_YEAR, encoding="utf-8")
+    out_dir = tmp_path / "out"
+    args = ["--scenario", str(scenario), "--reassign", "1", "--out", str(out_dir), "--json"]
+    code, out, _ = run(*FAST, *args)
+    assert code == 0
+    data = json.loads(out)["reassignment"]
+    assert data["rounds"] == 1
+    fam = {f["family"]: f for f in data["families"]}
+    planned = sum(f["initial_trains_per_week"] for f in fam.values())
+    assert sum(f["trains_per_week"] for f in fam.values()) == pytest.approx(planned)
+    # Brest carries most China-Europe trains; closed for the run, they take other routes
+    # (named "<service> — <planner label>").
+    assert data["iterations"][0]["moved_share"] > 0.1
+    moved = sum(f["trains_per_week"] for f in data["flows"] if " — " in f["route"])
+    assert moved > 0.1 * planned
+    assert not any(" — " in f["route"] and "Małaszewicze" in f["route"] for f in data["flows"])
+    base = {f["family"]: f for f in data["baseline"]["families"]}
+    assert base["Northern"]["trains_per_week"] == pytest.approx(
+        base["Northern"]["initial_trains_per_week"], rel=0.05
+    )
+    assert (out_dir / "flows.parquet").is_file()
+    assert (out_dir / "baseline" / "flows.parquet").is_file()
+
+
+def test_reassign_text_output_and_free_gateways_needs_reassign(tmp_path: Path) -> None:
+    code, out, _ = run(*FAST, "--reassign", "1", "--routes", "3")
+    assert code == 0
+    assert "Trains a week by corridor after 1 reassignment rounds" in out
+    assert "Reassignment rounds" in out
+    code, _, err = run(*FAST, "--free-gateways")
+    assert code == 2
+    assert "--free-gateways needs --reassign" in err

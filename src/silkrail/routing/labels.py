@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
     from silkrail.routing.results import Leg
 
-__all__ = ["corridor_label", "short_name"]
+__all__ = ["corridor_label", "land_family", "short_name"]
 
 CASPIAN_STATES = frozenset({"KZ", "TM", "AZ", "IR", "RU"})
 NORTHERN_STATES = frozenset({"RU", "BY"})
@@ -30,6 +30,25 @@ def short_name(name: str) -> str:
     """
     base = _PAREN.sub("", name).strip() or name
     return base.split()[0]
+
+
+def land_family(countries: set[str] | frozenset[str], *, caspian_ferry: bool) -> str:
+    """Name a land route's corridor family from its countries and whether it crosses the Caspian.
+
+    Examples
+    --------
+    >>> land_family({"CN", "KZ", "RU", "BY", "PL"}, caspian_ferry=False)
+    'Northern'
+    >>> land_family({"CN", "KZ", "AZ", "GE"}, caspian_ferry=True)
+    'Middle Corridor'
+    """
+    if caspian_ferry:
+        return "Middle Corridor"
+    if countries & NORTHERN_STATES:
+        return "Northern"
+    if countries & SOUTHERN_STATES:
+        return "Southern"
+    return "Rail"
 
 
 def _dedupe(names: list[str]) -> list[str]:
@@ -83,14 +102,7 @@ def corridor_label(legs: Sequence[Leg], node_country: dict[str, str]) -> str:
         and node_country[leg.to_id] in CASPIAN_STATES
         for leg in travel
     )
-    if caspian:
-        family = "Middle Corridor"
-    elif countries & NORTHERN_STATES:
-        family = "Northern"
-    elif countries & SOUTHERN_STATES:
-        family = "Southern"
-    else:
-        family = "Rail"
+    family = land_family(countries, caspian_ferry=caspian)
     stops: list[str] = []
     for leg in travel:
         if node_country[leg.from_id] == "CN" and node_country[leg.to_id] != "CN":

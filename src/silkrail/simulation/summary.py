@@ -6,10 +6,9 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from silkrail.simulation.montecarlo import MonteCarloResult
 
 __all__ = ["column_total", "route_table", "simulation_summary"]
@@ -44,16 +43,27 @@ def route_table(mc: MonteCarloResult, base: MonteCarloResult | None = None) -> p
         half-widths, CAREC speeds with and without delay, ``co2e_kg_per_feu_wtw`` (the route's
         well-to-wheel kg CO2e per FEU) and ``co2e_t_wtw`` (tonnes for the trains finished per
         replication), and ``base_p50_days``/``base_p95_days``/``base_co2e_t_wtw`` when `base`
-        is given.
+        is given. Routes are matched by name; a route only the baseline uses (trains were
+        re-routed off it) gets a row with no finished trains and no days.
     """
     summary = mc.route_summary()
     df = summary[_ROUTE_COLUMNS].copy()
     df["co2e_kg_per_feu_wtw"], df["co2e_t_wtw"] = _route_co2e(mc, summary["finished"])
     if base is not None:
         b = base.route_summary()
+        base_kg, base_t = _route_co2e(base, b["finished"])
+        extra = b.index.difference(df.index, sort=False)
+        if len(extra):
+            add = pd.DataFrame(np.nan, index=extra, columns=df.columns)
+            add["origin"] = b.loc[extra, "origin"]
+            add["destination"] = b.loc[extra, "destination"]
+            add["finished"] = 0.0
+            add["co2e_kg_per_feu_wtw"] = pd.Series(base_kg, index=b.index)[extra]
+            add["co2e_t_wtw"] = 0.0
+            df = pd.concat([df, add.astype(df.dtypes.to_dict())])
         df["base_p50_days"] = b["p50_days"]
         df["base_p95_days"] = b["p95_days"]
-        df["base_co2e_t_wtw"] = _route_co2e(base, b["finished"])[1]
+        df["base_co2e_t_wtw"] = pd.Series(base_t, index=b.index)
     return df
 
 
