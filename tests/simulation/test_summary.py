@@ -71,3 +71,35 @@ def test_unknown_intensity_is_reported_as_missing() -> None:
     assert summary["co2e_t_wtw"] is None
     assert all(r["co2e_t_wtw"] is None for r in summary["routes"])
     assert np.isnan(route_table(mc)["co2e_kg_per_feu_wtw"]).all()
+
+
+def test_baseline_routes_are_matched_by_name_and_kept_when_the_run_left_them(
+    net: silkrail.CorridorNetwork,
+) -> None:
+    # A re-routed run and its baseline have different routes: the baseline's figures must
+    # follow each route's name, and a route only the baseline uses keeps its row.
+    spec = _spec()
+    model = spec.build_model(net)
+    base = replicate(model, replications=2, days=30, seed=3, scheduler="serial")
+    only_baku = silkrail.scenario_from_yaml(
+        "services: [{origin: Xi'an, destination: Baku, trains_per_week: 4, via: [Aktau port]}]"
+    ).build_model(net)
+    run = replicate(only_baku, replications=2, days=30, seed=3, scheduler="serial")
+    table = route_table(run, base)
+    base_table = route_table(base)
+    assert set(table.index) == set(base_table.index)
+    left = table.loc["CN-XIAN>DE-DUISBURG"]
+    assert left["finished"] == 0
+    assert left["co2e_t_wtw"] == 0
+    assert math.isnan(left["p50_days"])
+    for name in base_table.index:
+        assert table.loc[name, "base_p50_days"] == base_table.loc[name, "p50_days"]
+        assert table.loc[name, "base_co2e_t_wtw"] == pytest.approx(
+            base_table.loc[name, "co2e_t_wtw"]
+        )
+    summary = silkrail.simulation_summary(run, base=base, routes=table)
+    assert summary["base_co2e_t_wtw"] == pytest.approx(column_total(base_table, "co2e_t_wtw"))
+    assert (
+        next(r for r in summary["routes"] if r["route"] == "CN-XIAN>DE-DUISBURG")["p50_days"]
+        is None
+    )
