@@ -99,36 +99,9 @@ def print_reassignment(ra: Reassignment, base: Reassignment | None) -> None:
     console.print(r)
 
 
-def _json(ra: Reassignment) -> dict[str, Any]:
-    fam = ra.family_shares()
-    return {
-        "families": [
-            {
-                "family": str(name),
-                "initial_trains_per_week": float(row["initial_trains_per_week"]),
-                "trains_per_week": float(row["trains_per_week"]),
-            }
-            for name, row in fam.iterrows()
-        ],
-        "iterations": [
-            {
-                "iteration": it.iteration,
-                "moved_share": it.moved_share,
-                "routes": it.routes,
-                "mean_days": None if math.isnan(it.mean_days) else it.mean_days,
-            }
-            for it in ra.iterations
-        ],
-        "flows": [
-            {k: (float(v) if isinstance(v, float) else v) for k, v in rec.items()}
-            for rec in ra.flows.to_dict(orient="records")
-        ],
-    }
-
-
 def reassignment_json(ra: Reassignment, base: Reassignment | None) -> dict[str, Any]:
     """Return the ``"reassignment"`` member of ``silkrail simulate --json``."""
-    out = {"rounds": len(ra.iterations), **_json(ra)}
+    out = ra.to_dict()
     if base is not None:
-        out["baseline"] = _json(base)
+        out["baseline"] = base.to_dict()
     return out

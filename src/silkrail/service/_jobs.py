@@ -48,7 +48,7 @@ from silkrail.service._errors import ApiError
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from silkrail import Scenario, SimulationModel
+    from silkrail import CorridorNetwork, CorridorService, Scenario, SimulationModel
     from silkrail.service._state import NetworkState
     from silkrail.service.schemas import Settings, SimulationRequest
 
@@ -86,11 +86,17 @@ class JobSpec:
     warmup_days: float
     top: int
     baseline: bool
+    reassign: int = 0
+    free_gateways: bool = False
+    # For reassignment only: the network, the services and the corridor_model options.
+    net: CorridorNetwork | None = None
+    services: tuple[CorridorService, ...] | None = None
+    corridor_options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
-        """Replications to run, the baseline's included."""
-        return self.replications * (2 if self.baseline else 1)
+        """Replications to run, the baseline's and every reassignment round's included."""
+        return self.replications * (2 if self.baseline else 1) * (self.reassign + 1)
 
     def run_info(self) -> dict[str, Any]:
         """Return the options as run (a :class:`~silkrail.service.schemas.SimulationRun`)."""
@@ -101,6 +107,8 @@ class JobSpec:
             "warmup_days": self.warmup_days,
             "baseline": self.baseline,
             "top": self.top,
+            "reassign": self.reassign,
+            "free_gateways": self.free_gateways,
             "scenario": self.label,
         }
 
@@ -191,6 +199,9 @@ def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings)
             f"{settings.sim_max_replications}"
         )
         raise ApiError(422, "validation_error", msg, field="replications")
+    if req.free_gateways and not req.reassign:
+        msg = "free_gateways: needs reassign > 0"
+        raise ApiError(422, "validation_error", msg, field="free_gateways")
     if req.warmup_days >= req.days:
         msg = f"warmup_days: {req.warmup_days:g} must be less than days ({req.days:g})"
         raise ApiError(422, "validation_error", msg, field="warmup_days")
@@ -257,6 +268,15 @@ def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings)
         warmup_days=float(req.warmup_days),
         top=req.top,
         baseline=scenario is not None and req.baseline is not False,
+        reassign=req.reassign,
+        free_gateways=req.free_gateways,
+        net=state.net if req.reassign else None,
+        services=(
+            (spec.services if spec is not None and spec.services is not None else None)
+            if req.reassign
+            else None
+        ),
+        corridor_options=dict(spec.corridor_options) if spec is not None else {},
     )
 
 

@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 import silkrail
 
 if TYPE_CHECKING:
-    from silkrail import MonteCarloResult, Scenario
+    from collections.abc import Callable
+
+    from silkrail import MonteCarloResult, Reassignment, Scenario, SimulationModel
     from silkrail.service._jobs import JobSpec
 
 __all__ = ["child_main", "main"]
@@ -43,14 +45,19 @@ def _execute(spec: JobSpec, conn: Connection) -> dict[str, Any]:
     t0 = time.perf_counter()
     parent = os.getppid()
 
-    def runs(scenario: Scenario | None, offset: int) -> MonteCarloResult:
+    finished = 0
+
+    def runs(model: SimulationModel, scenario: Scenario | None) -> MonteCarloResult:
+        nonlocal finished
+        offset = finished
+
         def tick(done: int, total: int) -> None:
             if os.getppid() != parent:
                 raise _OrphanedError
             conn.send(("progress", offset + done))
 
-        return silkrail.replicate(
-            spec.model,
+        mc = silkrail.replicate(
+            model,
             replications=spec.replications,
             days=spec.days,
             seed=spec.seed,
@@ -59,12 +66,26 @@ def _execute(spec: JobSpec, conn: Connection) -> dict[str, Any]:
             scheduler="serial",
             progress=tick,
         )
+        finished += spec.replications
+        return mc
 
-    mc = runs(spec.scenario, 0)
-    base = runs(None, spec.replications) if spec.baseline else None
+    ra = ra_base = None
+    if spec.reassign:
+        ra = _reassigned(spec, spec.scenario, runs)
+        ra_base = _reassigned(spec, None, runs) if spec.baseline else None
+        mc = ra.result
+        base = ra_base.result if ra_base is not None else None
+    else:
+        mc = runs(spec.model, spec.scenario)
+        base = runs(spec.model, None) if spec.baseline else None
+    routes = silkrail.route_table(mc, base)
     out = silkrail.simulation_summary(
-        mc, base=base, top=spec.top, scenario=spec.label, seed=spec.seed
+        mc, base=base, top=spec.top, scenario=spec.label, seed=spec.seed, routes=routes
     )
+    if ra is not None:
+        out["reassignment"] = ra.to_dict(flows=False)
+        if ra_base is not None:
+            out["reassignment"]["baseline"] = ra_base.to_dict(flows=False)
     if base is None:
         # The service's layout always has the baseline columns (null without a baseline).
         for row in out["routes"]:
@@ -72,6 +93,24 @@ def _execute(spec: JobSpec, conn: Connection) -> dict[str, Any]:
             row.setdefault("base_p95_days", None)
     out["elapsed_s"] = time.perf_counter() - t0
     return out
+
+
+def _reassigned(
+    spec: JobSpec,
+    scenario: Scenario | None,
+    runs: Callable[[SimulationModel, Scenario | None], MonteCarloResult],
+) -> Reassignment:
+    assert spec.net is not None
+    services = spec.services if spec.services is not None else silkrail.default_services()
+    return silkrail.reassign(
+        spec.net,
+        services,
+        runs,
+        scenario=scenario,
+        iterations=spec.reassign,
+        keep_via=not spec.free_gateways,
+        **spec.corridor_options,
+    )
 
 
 def _limit(memory_mb: int, cpu_s: int) -> None:

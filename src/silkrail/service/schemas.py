@@ -18,6 +18,7 @@ __all__ = [
     "MAX_AVOID_NODES",
     "MAX_NAME_CHARS",
     "MAX_SIM_DAYS",
+    "MAX_SIM_REASSIGN",
     "MAX_SIM_REPLICATIONS",
     "MAX_VIA",
     "BorderOut",
@@ -36,6 +37,7 @@ __all__ = [
     "PlanConstraints",
     "PlanRequest",
     "PlanResponse",
+    "ReassignmentOut",
     "RouteOut",
     "Settings",
     "SimRouteOut",
@@ -59,6 +61,8 @@ MAX_SIM_DAYS = 3650
 #: Largest ``replications`` the schema admits; :attr:`Settings.sim_max_replications` sets the
 #: served limit.
 MAX_SIM_REPLICATIONS = 10_000
+#: Most reassignment rounds a job may ask for; each round is one more Monte Carlo run.
+MAX_SIM_REASSIGN = 10
 
 # A place must contain a visible character; ids, names and aliases in any script are accepted.
 PlaceName = Annotated[
@@ -374,6 +378,20 @@ class SimulationRequest(_Model):
         description="Also run without the scenario, same seed (default: on with a scenario).",
     )
     top: int = Field(default=10, ge=1, le=100, description="Bottlenecks to report.")
+    reassign: int = Field(
+        default=0,
+        ge=0,
+        le=MAX_SIM_REASSIGN,
+        description=(
+            "Rounds of route choice by simulated delays before the final run (`silkrail "
+            "simulate --reassign`; docs/simulation.md); the baseline gets the same. Each "
+            "round is one more Monte Carlo run."
+        ),
+    )
+    free_gateways: bool = Field(
+        default=False,
+        description="With `reassign`, let services change their border gateway too.",
+    )
     scenario: dict[str, Any] | None = Field(
         default=None,
         description=(
@@ -408,6 +426,8 @@ class SimulationRun(_Model):
     warmup_days: float
     baseline: bool
     top: int
+    reassign: int = 0
+    free_gateways: bool = False
     scenario: str = Field(description="Scenario name; `base` without a scenario.")
 
 
@@ -473,6 +493,37 @@ class BorderOut(_Record):
     usd_per_feu_ci: float | None
 
 
+class FamilyOut(_Model):
+    """Trains a week on one corridor family, on the planned routes and after reassignment."""
+
+    family: str
+    initial_trains_per_week: float
+    trains_per_week: float
+
+
+class RoundOut(_Model):
+    """One reassignment round."""
+
+    iteration: int
+    moved_share: float = Field(description="Share of all trains that changed route, 0-1.")
+    routes: int = Field(description="Service routes in use after the round.")
+    mean_days: float | None = Field(description="Mean simulated transit days before it.")
+
+
+class ReassignmentBaseOut(_Model):
+    """The baseline's reassignment: trains a week by family and the rounds."""
+
+    rounds: int
+    families: list[FamilyOut]
+    iterations: list[RoundOut]
+
+
+class ReassignmentOut(ReassignmentBaseOut):
+    """Route choice by simulated delays (`reassign` > 0): what moved, and by round."""
+
+    baseline: ReassignmentBaseOut | None = None
+
+
 class SimulationOutcome(_Model):
     """The results: the ``silkrail simulate --json`` layout (without ``files``)."""
 
@@ -491,6 +542,9 @@ class SimulationOutcome(_Model):
     bottlenecks: list[BottleneckOut]
     borders: list[BorderOut]
     baseline_bottlenecks: list[BottleneckOut] | None = None
+    reassignment: ReassignmentOut | None = Field(
+        default=None, description="Set when the job asked for `reassign` rounds."
+    )
     elapsed_s: float = Field(description="Wall time of the runs in the job's process.")
 
 

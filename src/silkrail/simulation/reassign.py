@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -120,6 +120,43 @@ class Reassignment:
         """
         cols = ["initial_trains_per_week", "trains_per_week"]
         return self.flows.groupby("family")[cols].sum().sort_values(cols[1], ascending=False)
+
+    def to_dict(self, *, flows: bool = True) -> dict[str, Any]:
+        """Return the trains a week by family, the rounds and (with `flows`) every route.
+
+        Returns
+        -------
+        dict
+            ``rounds``, ``families`` (``family, initial_trains_per_week,
+            trains_per_week``), ``iterations`` (``iteration, moved_share, routes,
+            mean_days``) and ``flows`` (the rows of :attr:`flows`); NaN as None.
+        """
+        out: dict[str, Any] = {
+            "rounds": len(self.iterations),
+            "families": [
+                {
+                    "family": str(name),
+                    "initial_trains_per_week": float(row["initial_trains_per_week"]),
+                    "trains_per_week": float(row["trains_per_week"]),
+                }
+                for name, row in self.family_shares().iterrows()
+            ],
+            "iterations": [
+                {
+                    "iteration": it.iteration,
+                    "moved_share": it.moved_share,
+                    "routes": it.routes,
+                    "mean_days": None if math.isnan(it.mean_days) else it.mean_days,
+                }
+                for it in self.iterations
+            ],
+        }
+        if flows:
+            out["flows"] = [
+                {str(k): (float(v) if isinstance(v, float) else v) for k, v in rec.items()}
+                for rec in self.flows.to_dict(orient="records")
+            ]
+        return out
 
 
 def route_family(net: CorridorNetwork, route: CorridorRoute) -> str:
