@@ -180,6 +180,31 @@ def test_simulate_panel_shows_progress_and_bottlenecks(page: Page) -> None:
     page.locator("#sim-table tbody tr.on-map").first.click()
 
 
+def test_simulate_panel_closes_a_crossing_and_reroutes(page: Page) -> None:
+    page.click("#simulate summary")
+    assert page.locator("#sim-families-wrap").is_hidden()
+    page.fill("#sim-days", "10")
+    page.fill("#sim-replications", "1")
+    page.fill("#sim-seed", "7")
+    page.select_option("#sim-close", "BY-BREST")
+    page.fill("#sim-reassign", "1")
+    page.click("#sim-btn")
+    page.wait_for_selector("#sim-status.ok, #sim-status.error", timeout=120_000)
+    status = page.inner_text("#sim-status")
+    assert "Brest" in status, status
+    assert "closed" in status
+    families = page.inner_text("#sim-families tbody")
+    assert "Northern" in families
+    rows = page.locator("#sim-families tbody tr")
+    # Planned, re-routed and baseline trains a week for each corridor family.
+    cells = rows.first.locator("td")
+    assert cells.count() == 4
+    planned, rerouted, baseline = (float(cells.nth(i).inner_text()) for i in (1, 2, 3))
+    assert planned > 0
+    assert baseline == planned  # nothing closed in the baseline: nothing moves
+    assert rerouted <= planned
+
+
 def test_simulate_panel_shows_the_limit(page: Page) -> None:
     page.click("#simulate summary")
     page.fill("#sim-days", "5000")

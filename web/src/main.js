@@ -613,21 +613,64 @@ function fillBottlenecks(result) {
   $("#sim-results").hidden = false;
 }
 
+// Trains a week by corridor family when the job re-routed its services.
+function fillFamilies(result) {
+  const wrap = $("#sim-families-wrap");
+  const ra = result.reassignment;
+  if (!ra) {
+    wrap.hidden = true;
+    return;
+  }
+  const base = new Map((ra.baseline?.families || []).map((f) => [f.family, f.trains_per_week]));
+  const tbody = $("#sim-families tbody");
+  tbody.innerHTML = "";
+  for (const f of ra.families) {
+    const tr = document.createElement("tr");
+    const b = base.has(f.family) ? fmt(base.get(f.family), 1) : "–";
+    tr.innerHTML = `<td class="l">${esc(f.family)}</td><td>${fmt(f.initial_trains_per_week, 1)}</td>
+      <td>${fmt(f.trains_per_week, 1)}</td><td>${b}</td>`;
+    tbody.appendChild(tr);
+  }
+  wrap.hidden = false;
+}
+
+// Crossings, yards and ports a user may close for a run, by name.
+function fillClosable() {
+  const select = $("#sim-close");
+  const nodes = [...state.nodes.values()]
+    .filter((n) => ["border", "yard", "port"].includes(n.kind) && (!n.status || n.status === "open"))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  for (const n of nodes) {
+    const opt = document.createElement("option");
+    opt.value = n.id;
+    opt.textContent = `${n.name} (${n.kind})`;
+    select.appendChild(opt);
+  }
+}
+
 async function submitSimulation(e) {
   e.preventDefault();
+  const days = Number($("#sim-days").value);
   const body = {
-    days: Number($("#sim-days").value),
+    days,
     replications: Number($("#sim-replications").value),
     top: 10,
   };
   const seed = $("#sim-seed").value;
   if (seed !== "") body.seed = Number(seed);
+  const closed = $("#sim-close").value;
+  if (closed) {
+    body.scenario = { name: `${closed} closed`, closures: [{ target: closed, start: 0, end: days }] };
+  }
+  const rounds = Number($("#sim-reassign").value);
+  if (rounds > 0) body.reassign = rounds;
   const btn = $("#sim-btn");
   const bar = $("#sim-progress");
   btn.disabled = true;
   bar.hidden = false;
   bar.value = 0;
   $("#sim-results").hidden = true;
+  $("#sim-families-wrap").hidden = true;
   setSimStatus('<span class="spinner"></span> Starting…', "busy");
   try {
     let job = await getJSON(`${API}/simulations`, {
@@ -649,12 +692,15 @@ async function submitSimulation(e) {
     if (job.status !== "done") throw new Error(job.error || "the simulation failed");
     bar.value = 1;
     fillBottlenecks(job.result);
+    fillFamilies(job.result);
     const r = job.result;
+    const what = closed ? `${esc(nodeName(closed))} closed; ` : "";
     const co2e = r.co2e_t_wtw === null || r.co2e_t_wtw === undefined
       ? ""
       : `; ${fmt(r.co2e_t_wtw / 1000, 1)} kt CO2e well-to-wheel per replication`;
     setSimStatus(
-      `${fmt(r.trains_per_replication)} trains per replication over ${fmt(r.days)} days, ` +
+      what +
+        `${fmt(r.trains_per_replication)} trains per replication over ${fmt(r.days)} days, ` +
         `${r.replications} replication${r.replications === 1 ? "" : "s"}, seed ${esc(r.seed)}` +
         co2e,
       "ok",
@@ -691,6 +737,7 @@ async function init() {
     for (const c of countries.countries) if (c.numeric) numericToAlpha2.set(c.numeric.padStart(3, "0"), c.code);
     state.countries = countries.countries;
     drawNetwork(gj);
+    fillClosable();
     renderCountries();
   } catch (err) {
     $("#net-info").textContent = "";
