@@ -178,6 +178,14 @@ def test_route_family(net: silkrail.CorridorNetwork) -> None:
     assert route_family(net, middle) == "Middle Corridor"
 
 
+def test_a_service_without_trains_stays_as_it_is(net: silkrail.CorridorNetwork) -> None:
+    closed = Scenario("brest", closures=(Closure("BY-BREST", start_hours=0.0, end_hours=YEAR_H),))
+    services = [*_services_xian(), CorridorService("Xi'an", "Warsaw", trains_per_week=0.0)]
+    out = reassign(net, services, _run, scenario=closed, iterations=1)
+    idle = out.flows[out.flows["service"] == "CN-XIAN>PL-WARSAW"]
+    assert idle["trains_per_week"].tolist() == [0.0]
+
+
 def test_negative_iterations_are_refused(net: silkrail.CorridorNetwork) -> None:
     with pytest.raises(ValueError, match="iterations"):
         reassign(net, _services_xian(), _run, iterations=-1)

@@ -400,10 +400,13 @@ def reassign(
     services = list(services)
     flows: list[dict[tuple[str, ...], float]] = []
     known: list[dict[tuple[str, ...], tuple[CorridorRoute, str]]] = []
-    for sv in services:
+    for i, sv in enumerate(services):
         route = sv.route or planner_route(
             net, sv.origin, sv.destination, via=sv.via, include_planned=include_planned
         )
+        if not sv.name:
+            # Named by node ids, as corridor_model names a service without a name.
+            services[i] = dataclasses.replace(sv, name=f"{route.origin}>{route.destination}")
         flows.append({_key(route): sv.trains_per_week})
         known.append({_key(route): (route, "")})
     initial = [dict(f) for f in flows]
@@ -419,6 +422,8 @@ def reassign(
         simulated = _route_days(mc)
         moved = 0.0
         for i, sv in enumerate(services):
+            if sum(flows[i].values()) <= 0:
+                continue  # a service without trains has nothing to move
             try:
                 planned = plan(
                     delayed,
