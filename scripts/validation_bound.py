@@ -505,6 +505,12 @@ def main() -> None:
     parser.add_argument("--factor", type=float, action="append")
     parser.add_argument("--dwell", type=float, default=96.0)
     parser.add_argument("--time-limit", type=float, default=300.0)
+    parser.add_argument(
+        "--fewest-time-limit",
+        type=float,
+        default=None,
+        help="time limit of each 'fewest values' solve (default: --time-limit)",
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--calibration", type=Path, default=validator.DEFAULT_CSV)
     args = parser.parse_args()
@@ -531,7 +537,14 @@ def main() -> None:
         most.append(b)
     for f in factors[-2:]:
         for margin in (0.01, 0.02, 0.03):
-            b = solve(items, vs, question="changes", factor=f, margin=margin, **common)
+            b = solve(
+                items,
+                vs,
+                question="changes",
+                factor=f,
+                margin=margin,
+                **{**common, "time_limit": args.fewest_time_limit or args.time_limit},
+            )
             if b.values:
                 b = dataclasses.replace(b, replanned=replan(net, calib, b.values))
             print(f"F={f:g} margin {margin}: {b.best} values, re-planned {b.replanned}")
