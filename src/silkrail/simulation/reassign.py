@@ -433,6 +433,8 @@ def reassign(
                     modes=PLANNER_MODES,
                     max_routes=1,
                     include_planned=include_planned,
+                    # Hundreds of plans a round: the compiled kernels pay for their loading.
+                    compiled=True,
                 ).routes[0]
             except NoRouteError:
                 continue
