@@ -423,6 +423,10 @@ def _physical(name: str, factor: float, base: float) -> tuple[str, float, float,
     return text.format(what), base, new, unit
 
 
+def _optimal(b: Bound) -> bool:
+    return b.status.startswith("Optimization terminated successfully")
+
+
 def _moved(values: dict[str, float]) -> dict[str, float]:
     return {
         k: v
@@ -469,14 +473,15 @@ def render(
         "",
         "Windows narrowed by 1 % at both ends, so that solutions survive re-planning.",
         "",
-        "| each value within | port dwell added | most rows (fixed routes, proven) | "
-        "re-planned | values moved |",
+        "| each value within | port dwell added | most rows (fixed routes; upper bound if the "
+        "solver stopped early) | re-planned | values moved |",
         "|---|---|---|---|---|",
     ]
     for b in most:
         lines.append(
             f"| 1/{b.factor:g}–{b.factor:g} × sourced | 0–{b.dwell_h:g} h | "
-            f"{b.proven} of {n_rows} ({b.proven / n_rows:.0%}) | {b.replanned} | "
+            f"{'' if _optimal(b) else '≤ '}{b.proven} of {n_rows} ({b.proven / n_rows:.0%}) | "
+            f"{b.replanned} | "
             f"{len(_moved(b.values))} of {len(vs.names)} |"
         )
     base = _base_values(net, vs.names)
@@ -488,7 +493,12 @@ def render(
         lines.append(
             f"Within 1/{b.factor:g}–{b.factor:g} × sourced (windows narrowed by "
             f"{b.margin:.0%} so that the result survives re-planning): **{b.best} values** "
-            f"(proven minimum for the narrowed windows: {b.proven:g}); re-planned, "
+            + (
+                "(the proven minimum for the narrowed windows)"
+                if _optimal(b)
+                else f"(the solver stopped at its time limit; the minimum is at least {b.proven:g})"
+            )
+            + "; re-planned, "
             f"**{b.replanned} of {n_rows}** rows are inside.",
         )
         lines += ["", "| value | sourced | needed | unit |", "|---|---|---|---|"]
