@@ -161,14 +161,24 @@ def test_avoid_countries_and_typo_suggestion(page: Page) -> None:
     assert not any("RU" in c.split(" › ") or "BY" in c.split(" › ") for c in countries)
 
 
-def test_simulate_panel_shows_progress_and_bottlenecks(page: Page) -> None:
+def _run_simulation(
+    page: Page, *, days: int, replications: int, close: str = "", rounds: int = 0
+) -> str:
+    """Fill the simulate panel (seed 7), run it, and return the status line."""
     page.click("#simulate summary")
-    page.fill("#sim-days", "20")
-    page.fill("#sim-replications", "2")
+    page.fill("#sim-days", str(days))
+    page.fill("#sim-replications", str(replications))
     page.fill("#sim-seed", "7")
+    if close:
+        page.select_option("#sim-close", close)
+    page.fill("#sim-reassign", str(rounds))
     page.click("#sim-btn")
-    page.wait_for_selector("#sim-status.ok, #sim-status.error", timeout=90_000)
-    status = page.inner_text("#sim-status")
+    page.wait_for_selector("#sim-status.ok, #sim-status.error", timeout=120_000)
+    return page.inner_text("#sim-status")
+
+
+def test_simulate_panel_shows_progress_and_bottlenecks(page: Page) -> None:
+    status = _run_simulation(page, days=20, replications=2)
     assert "trains per replication" in status, status
     assert "seed 7" in status
     assert "kt CO2e well-to-wheel per replication" in status
@@ -176,21 +186,15 @@ def test_simulate_panel_shows_progress_and_bottlenecks(page: Page) -> None:
     rows = page.locator("#sim-table tbody tr")
     assert rows.count() == 10
     assert "Dostyk" in page.inner_text("#sim-table tbody")
+    # Without re-route rounds there is no corridor table.
+    assert page.locator("#sim-families-wrap").is_hidden()
     # Border stations are on the map: clicking one centres the map on its node.
     page.locator("#sim-table tbody tr.on-map").first.click()
 
 
 def test_simulate_panel_closes_a_crossing_and_reroutes(page: Page) -> None:
-    page.click("#simulate summary")
     assert page.locator("#sim-families-wrap").is_hidden()
-    page.fill("#sim-days", "10")
-    page.fill("#sim-replications", "1")
-    page.fill("#sim-seed", "7")
-    page.select_option("#sim-close", "BY-BREST")
-    page.fill("#sim-reassign", "1")
-    page.click("#sim-btn")
-    page.wait_for_selector("#sim-status.ok, #sim-status.error", timeout=120_000)
-    status = page.inner_text("#sim-status")
+    status = _run_simulation(page, days=10, replications=1, close="BY-BREST", rounds=1)
     assert "Brest" in status, status
     assert "closed" in status
     families = page.inner_text("#sim-families tbody")
