@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from silkrail.errors import NoRouteError
+from silkrail.graph.compile import HOURS_PER_WEEK
 from silkrail.network import LinkMode
 from silkrail.routing import plan
 from silkrail.routing.labels import CASPIAN_STATES, land_family
@@ -232,7 +233,7 @@ def delayed_network(net: CorridorNetwork, stations: pd.DataFrame) -> CorridorNet
             link_wait[k] = max(link_wait.get(k, 0.0), wait)
     for k, wait in link_wait.items():
         if int(net.link_mode[k]) in _WATER:
-            wait = max(wait - 84.0 / float(net.sailings_per_week[k]), 0.0)
+            wait = max(wait - HOURS_PER_WEEK / float(net.sailings_per_week[k]) / 2.0, 0.0)
         if wait > 0:
             hours = float(net.distance_km[k] / speed[k]) + wait
             speed[k] = net.distance_km[k] / hours
@@ -311,24 +312,21 @@ def _remember(known: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([known.drop(index=seen.index, errors="ignore"), seen])
 
 
-def _route_days(mc: MonteCarloResult) -> dict[str, float]:
-    """Return simulated mean transit days per model route; infinite where none finished."""
+def _route_days(mc: MonteCarloResult) -> tuple[dict[str, float], float]:
+    """Return simulated mean transit days per route, and over all finished trains.
+
+    A route where no train finished gets infinity; the overall mean is NaN if none finished.
+    """
     df = mc.route_summary()
     done = df["finished"].to_numpy(dtype=float)
     days = df["mean_days"].to_numpy(dtype=float)
     ok = (done > 0) & np.isfinite(days)
-    return {
+    per_route = {
         str(n): float(d) if good else math.inf
         for n, d, good in zip(df.index, days, ok, strict=True)
     }
-
-
-def _mean_days(mc: MonteCarloResult) -> float:
-    df = mc.route_summary()
-    done = df["finished"].to_numpy(dtype=float)
-    days = df["mean_days"].to_numpy(dtype=float)
-    ok = (done > 0) & np.isfinite(days)
-    return float((days[ok] * done[ok]).sum() / done[ok].sum()) if ok.any() else math.nan
+    mean = float((days[ok] * done[ok]).sum() / done[ok].sum()) if ok.any() else math.nan
+    return per_route, mean
 
 
 def reassign(
@@ -419,7 +417,7 @@ def reassign(
         mc = run(model, _scenario_for(scenario, model, services, owner))
         waits = _remember(waits, mc.station_summary())
         delayed = delayed_network(net, waits)
-        simulated = _route_days(mc)
+        simulated, mean_days = _route_days(mc)
         moved = 0.0
         for i, sv in enumerate(services):
             if sum(flows[i].values()) <= 0:
@@ -466,7 +464,7 @@ def reassign(
                 iteration=k,
                 moved_share=moved / all_trains if all_trains else 0.0,
                 routes=sum(len(f) for f in flows),
-                mean_days=_mean_days(mc),
+                mean_days=mean_days,
             )
         )
     expanded, owner = _services(services, flows, known)
