@@ -49,9 +49,8 @@ class Outcome:
     via: str = ""
     inside: bool | None = None
     km_inside: bool | None = None
-    # Per origin/destination pair, the family's candidate routes by generalized cost (the
-    # first is the one compared); kept for scripts/validation_bound.py.
-    pairs: list[list[silkrail.Route]] = field(default_factory=list)
+    # The compared route of each origin/destination pair; kept for scripts/validation_bound.py.
+    routes: list[silkrail.Route] = field(default_factory=list)
 
 
 def family_of(route_via: str, destination: str) -> str:
@@ -220,9 +219,8 @@ def evaluate(net: silkrail.CorridorNetwork, calib: pd.DataFrame) -> list[Outcome
                     if _matches(fam, r) and len(set(r.nodes)) == len(r.nodes)
                 ]
             if candidates:
-                ranked = sorted(candidates, key=lambda r: r.generalized_cost)
-                o.pairs.append(ranked)
-                best.append(ranked[0])
+                best.append(min(candidates, key=lambda r: r.generalized_cost))
+        o.routes = best
         if not best:
             o.status = f"no {fam} route in the model"
             out.append(o)

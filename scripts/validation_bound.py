@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
-import re
 import sys
 import time
 from dataclasses import dataclass
@@ -52,6 +51,7 @@ from silkrail._atomic import atomic_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import validate_transit_times as validator
+from validation_sensitivity import speed_key
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -72,11 +72,6 @@ class Variables:
         return {n: i for i, n in enumerate(self.names)}
 
 
-def _speed_key(note: str) -> str:
-    match = re.search(r"\[speed:([A-Z0-9]+)\]", note)
-    return match.group(1) if match else "other"
-
-
 def route_terms(net: silkrail.CorridorNetwork, route: silkrail.Route) -> dict[str, float]:
     """A route's mean time split into named terms, in days at the sourced values."""
     link_row = {lid: i for i, lid in enumerate(net.link_id.tolist())}
@@ -88,7 +83,7 @@ def route_terms(net: silkrail.CorridorNetwork, route: silkrail.Route) -> dict[st
 
     for leg in route.legs:
         if leg.kind == "travel":
-            key = _speed_key(str(net.link_note[link_row[leg.link_id]]))
+            key = speed_key(str(net.link_note[link_row[leg.link_id]]))
             add(f"run:{key}", leg.hours - leg.wait_hours - leg.border_hours)
             add(f"wait:{leg.link_id}", leg.wait_hours)
             add(f"border:{leg.to_id}", leg.border_hours)
@@ -112,27 +107,21 @@ class Item:
     row: int
     lo: float
     hi: float
-    pairs: list[list[tuple[dict[str, float], float]]]  # per pair: (terms, median/mean ratio)
+    pairs: list[tuple[dict[str, float], float]]  # per pair: (terms, median/mean ratio)
     inside_at_source: bool
 
 
-def collect(
-    net: silkrail.CorridorNetwork, calib: pd.DataFrame, *, candidates: int = 1
-) -> list[Item]:
-    """Plan every row and keep its candidate routes' terms."""
+def collect(net: silkrail.CorridorNetwork, calib: pd.DataFrame) -> list[Item]:
+    """Plan every row and keep the terms of each pair's compared route."""
     items = []
     for o in validator.evaluate(net, calib):
         if o.inside is None:
             continue
         lo, hi = (float(x) for x in _window(o.published))
-        pairs = []
-        for ranked in o.pairs:
-            pairs.append(
-                [
-                    (route_terms(net, r), r.transit_days_p50 * HOURS_PER_DAY / r.hours_mean)
-                    for r in ranked[:candidates]
-                ]
-            )
+        pairs = [
+            (route_terms(net, r), r.transit_days_p50 * HOURS_PER_DAY / r.hours_mean)
+            for r in o.routes
+        ]
         items.append(Item(o.row, lo, hi, pairs, bool(o.inside)))
     return items
 
@@ -143,7 +132,7 @@ def _window(published: str) -> tuple[float, float]:
 
 
 def variables(items: Sequence[Item]) -> Variables:
-    names = sorted({t for it in items for pair in it.pairs for terms, _ in pair for t in terms})
+    names = sorted({t for it in items for terms, _ in it.pairs for t in terms})
     is_dwell = np.array([n.startswith("dwell:") for n in names])
     return Variables(tuple(names), is_dwell)
 
@@ -157,11 +146,11 @@ def linear_time(terms: dict[str, float], ratio: float, idx: dict[str, int], n: i
 
 
 def _count_at(items: Sequence[Item], vs: Variables, x: np.ndarray) -> tuple[int, list[int]]:
-    """Rows inside at value vector `x` with each pair's first (planner's) route."""
+    """Rows inside at value vector `x`."""
     idx, n = vs.index(), len(vs.names)
     rows = []
     for it in items:
-        medians = [float(linear_time(pair[0][0], pair[0][1], idx, n) @ x) for pair in it.pairs]
+        medians = [float(linear_time(terms, ratio, idx, n) @ x) for terms, ratio in it.pairs]
         m = float(np.median(medians))
         if it.lo * (1 - validator.TOLERANCE) <= m <= it.hi * (1 + validator.TOLERANCE):
             rows.append(it.row)
@@ -229,27 +218,18 @@ def program(
         high = it.hi * (1 + validator.TOLERANCE) * (1 - margin)
         z = prog.z_of[it.row] = prog.column()
         a_cols, b_cols = [], []
-        for pair in it.pairs:
+        for terms, ratio in it.pairs:
             a, b = prog.column(), prog.column()
             a_cols.append(a)
             b_cols.append(b)
-            s_cols = [prog.column() for _ in pair] if len(pair) > 1 else []
-            if s_cols:
-                prog.put([(j, 1.0) for j in s_cols], 1.0, 1.0)
-            for c, (terms, ratio) in enumerate(pair):
-                coef = linear_time(terms, ratio, idx, n)
-                nz = [(int(j), float(coef[j])) for j in np.flatnonzero(coef)]
-                # Chosen route and a: median >= low; chosen and b: median <= high. Each
-                # big-M is the least that frees its row over the value box (a tight relaxation).
-                m_low = max(low - float(coef @ lower), 0.0)
-                m_high = max(float(coef @ upper) - high, 0.0)
-                if not s_cols:
-                    prog.put([*nz, (a, -m_low)], low - m_low, np.inf)
-                    prog.put([*nz, (b, m_high)], -np.inf, high + m_high)
-                    continue
-                s = s_cols[c]
-                prog.put([*nz, (a, -m_low), (s, -m_low)], low - 2 * m_low, np.inf)
-                prog.put([*nz, (b, m_high), (s, m_high)], -np.inf, high + 2 * m_high)
+            coef = linear_time(terms, ratio, idx, n)
+            nz = [(int(j), float(coef[j])) for j in np.flatnonzero(coef)]
+            # a: median >= low; b: median <= high. Each big-M is the least that frees its
+            # row over the value box, which keeps the relaxation tight.
+            m_low = max(low - float(coef @ lower), 0.0)
+            m_high = max(float(coef @ upper) - high, 0.0)
+            prog.put([*nz, (a, -m_low)], low - m_low, np.inf)
+            prog.put([*nz, (b, m_high)], -np.inf, high + m_high)
         need = len(it.pairs) // 2 + 1
         prog.put([*((j, 1.0) for j in a_cols), (z, -need)], 0.0, np.inf)
         prog.put([*((j, 1.0) for j in b_cols), (z, -need)], 0.0, np.inf)
@@ -345,7 +325,7 @@ def apply(net: silkrail.CorridorNetwork, values: dict[str, float]) -> silkrail.C
     gauge = net.gauge_change_hours.copy()
     transfer = net.port_transfer_hours.copy()
     sailings = net.sailings_per_week.copy()
-    keys = np.array([_speed_key(str(note)) for note in net.link_note])
+    keys = np.array([speed_key(str(note)) for note in net.link_note])
     node = {nid: i for i, nid in enumerate(net.node_id.tolist())}
     link = {lid: i for i, lid in enumerate(net.link_id.tolist())}
     for name, v in values.items():
@@ -381,7 +361,7 @@ def replan(net: silkrail.CorridorNetwork, calib: pd.DataFrame, values: dict[str,
 
 def _base_values(net: silkrail.CorridorNetwork, names: Sequence[str]) -> dict[str, float]:
     """The sourced value behind each free value, in its physical unit."""
-    keys = np.array([_speed_key(str(note)) for note in net.link_note])
+    keys = np.array([speed_key(str(note)) for note in net.link_note])
     node = {nid: i for i, nid in enumerate(net.node_id.tolist())}
     link = {lid: i for i, lid in enumerate(net.link_id.tolist())}
     out = {}

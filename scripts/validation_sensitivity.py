@@ -69,7 +69,7 @@ def variant(
     port_dwell_h: float,
 ) -> silkrail.CorridorNetwork:
     """A copy of `net` with segment classes scaled (speed keys read from the link notes)."""
-    keys = np.array([_speed_key(note) for note in net.link_note])
+    keys = np.array([speed_key(note) for note in net.link_note])
     factor = np.ones(len(keys))
     factor[np.isin(keys, CHINA)] = china_speed
     factor[np.isin(keys, GAUGE_1520)] = speed_1520
@@ -79,7 +79,8 @@ def variant(
     return dataclasses.replace(net, speed_kmh=net.speed_kmh * factor, port_transfer_hours=dwell)
 
 
-def _speed_key(note: str) -> str:
+def speed_key(note: str) -> str:
+    """The speed key ``scripts/build_dataset.py`` writes into a link's note ("" if none)."""
     match = re.search(r"\[speed:([A-Z0-9]+)\]", note)
     return match.group(1) if match else ""
 

@@ -70,9 +70,9 @@ def _items(script: ModuleType) -> list[object]:
     # Row C has a class of its own and fits when that class is 1.2-1.8x as slow.
     item = script.Item
     return [
-        item(row=1, lo=10, hi=10, pairs=[[({"run:X": 10.0}, 1.0)]], inside_at_source=True),
-        item(row=2, lo=20, hi=20, pairs=[[({"run:X": 10.0}, 1.0)]], inside_at_source=False),
-        item(row=3, lo=15, hi=15, pairs=[[({"run:Y": 10.0}, 1.0)]], inside_at_source=False),
+        item(row=1, lo=10, hi=10, pairs=[({"run:X": 10.0}, 1.0)], inside_at_source=True),
+        item(row=2, lo=20, hi=20, pairs=[({"run:X": 10.0}, 1.0)], inside_at_source=False),
+        item(row=3, lo=15, hi=15, pairs=[({"run:Y": 10.0}, 1.0)], inside_at_source=False),
     ]
 
 
@@ -117,7 +117,7 @@ def test_a_row_with_several_pairs_needs_more_than_half_of_them_inside(
         row=7,
         lo=10,
         hi=10,
-        pairs=[[({"run:P": 5.0}, 1.0)], [({"run:Q": 30.0}, 1.0)]],
+        pairs=[({"run:P": 5.0}, 1.0), ({"run:Q": 30.0}, 1.0)],
         inside_at_source=False,
     )
     vs = script.variables([item])

@@ -25,7 +25,7 @@ def test_variant_scales_each_class_and_leaves_the_rest(script: ModuleType) -> No
     changed = script.variant(
         net, china_speed=2.0, speed_1520=1.0, europe_speed=0.5, port_dwell_h=24.0
     )
-    keys = np.array([script._speed_key(note) for note in net.link_note])
+    keys = np.array([script.speed_key(note) for note in net.link_note])
     china = keys == "CN"
     europe = np.isin(keys, ["EU18", "PL30"])
     assert china.any()
