@@ -437,8 +437,9 @@ def simulate(
             return _run(m, sc, label=label, client=client, **opts)
 
         if rounds:
-            for label, sc in [(name, scenario)] + ([("baseline", None)] if run_base else []):
-                out = run_reassigned(
+
+            def rerouted(label: str, sc: Scenario | None) -> Reassignment:
+                return run_reassigned(
                     net,
                     spec,
                     run,
@@ -447,8 +448,9 @@ def simulate(
                     rounds=rounds,
                     free_gateways=free_gateways,
                 )
-                ra, ra_base = (out, ra_base) if ra is None else (ra, out)
-            assert ra is not None
+
+            ra = rerouted(name, scenario)
+            ra_base = rerouted("baseline", None) if run_base else None
             mc = ra.result
             base = ra_base.result if ra_base is not None else None
         else:

@@ -271,11 +271,7 @@ def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings)
         reassign=req.reassign,
         free_gateways=req.free_gateways,
         net=state.net if req.reassign else None,
-        services=(
-            (spec.services if spec is not None and spec.services is not None else None)
-            if req.reassign
-            else None
-        ),
+        services=spec.services if spec is not None and req.reassign else None,
         corridor_options=dict(spec.corridor_options) if spec is not None else {},
     )
 
