@@ -17,6 +17,8 @@ every such value and rewrites the text of that segment:
 ``[dist:split:GROUP]``
     a sourced total length (``SPLITS[GROUP]``) shared among the links of GROUP in proportion
     to their great-circle lengths.
+``[dist:gcR]``
+    road distance = great-circle distance x the sourced road circuity ``ROAD_CIRCUITY``.
 ``[dist:searoute]``
     sea distance on the maritime network of the ``searoute`` package (never shorter than the
     great circle).
@@ -83,7 +85,15 @@ SPLITS: dict[str, tuple[float, str, list[str]]] = {
     ),
     "POTI_TBS": (310.0, "Poti-Tbilisi 310 km", ["jrtr_georgia"]),
     "MOSBREST": (1100.0, "Moscow-Brest railway about 1,100 km", ["moscow_brest_wiki"]),
+    "KG_TORUGART_ROAD": (
+        539.0,
+        "Bishkek-Naryn-Torugart road 539 km",
+        ["knews_torugart_road_2013"],
+    ),
 }
+
+#: Road network distance ÷ great-circle distance (Newell 1980: about 1.2 in a road network).
+ROAD_CIRCUITY = (1.2, ["wikibooks_circuity"])
 
 CN_KM, CN_HOURS = 3500.0, 120.0  # Chongqing->Alashankou ~3,500 km; X8083 15->20 Nov 2024 = 5 days
 CASPIAN_KM, CASPIAN_HOURS = (
@@ -183,6 +193,12 @@ SPEEDS: dict[str, tuple[float | None, str, list[str]]] = {
         "transport ministry, 2020)",
         ["trthaber_btk_2020"],
     ),
+    "ROAD42": (
+        42.0,
+        "42.0 km/h road speed without delay on CAREC corridors (CPMM 2022, road shipments); "
+        "border delays are modelled at the road border nodes",
+        ["cpmm_road_2022"],
+    ),
     "SEA16KN": (
         16 * 1.852,
         "16 kn service speed (Shanghai-Rotterdam 27 days at 16 kn)",
@@ -205,6 +221,7 @@ ERAI_USD, ERAI_KM = 3250.0, 5430.0
 SOC_USD = 5250.0
 WCI_USD, WCI_KM = 2392.0, 19631.0
 RORO_USD = 1650.0
+ROAD_USD, ROAD_KM = 945.0, 500.0  # CPMM 2022 road TFI3: USD per 500 km per 20 t
 
 #: tariff key -> (USD/FEU-km or None, fixed USD/FEU or None, text, sources)
 RATES: dict[str, tuple[float | None, float | None, str, list[str]]] = {
@@ -230,6 +247,13 @@ RATES: dict[str, tuple[float | None, float | None, str, list[str]]] = {
         f"Drewry WCI Shanghai->Rotterdam {WCI_USD:,.0f} USD/FEU (10 Apr 2025) ÷ {WCI_KM:,.0f} km "
         "(10,600 nm)",
         ["wci_2025", "porteco_routing"],
+    ),
+    "ROAD": (
+        ROAD_USD / ROAD_KM,
+        None,
+        f"CAREC road transport cost {ROAD_USD:,.0f} USD per {ROAD_KM:.0f} km per 20 t (CPMM "
+        "2022 TFI3); 20 t = the default cargo of one FEU, so one truck",
+        ["cpmm_road_2022"],
     ),
     "RORO": (
         None,
@@ -370,6 +394,14 @@ def main() -> int:
                 f"(C = median published/great-circle ratio of {n_pub} published rail links in "
                 "this dataset)"
             )
+        elif tok == "gcR":
+            road_c, road_srcs = ROAD_CIRCUITY
+            km = g * road_c
+            text = (
+                f"[dist:gcR] great-circle {g:.1f} km × road circuity {road_c:.2f} (network ÷ "
+                "straight-line distance in a road network, Newell 1980)"
+            )
+            add_sources(links, i, road_srcs)
         elif tok.startswith("split:"):
             grp = tok.split(":", 1)[1]
             total, desc, srcs = SPLITS[grp]
@@ -481,6 +513,13 @@ def main() -> int:
             f"÷ {SEA_VOYAGE_DAYS:.0f}-day Asia-Europe voyage",
             ["seaint_2024", "porteco_routing"],
         ),
+        "ROAD": (
+            rail_cv,
+            "carried over from rail (no sourced truck travel-time variability): "
+            f"freight-train delay sd {RAIL_SD_H:.0f} h ÷ {RAIL_RUN_H:.2f} h run (Krüger, Vierth & "
+            "Fakhraei Roudsari, Swedish 2008-2009 train data)",
+            ["kruger_delays_2013"],
+        ),
     }
     for i, row in links.iterrows():
         key = get_token(row["note"], "cv")
@@ -491,7 +530,7 @@ def main() -> int:
     print(f"time_cv rail = {rail_cv:.3f}; sea/ferry = {sea_cv:.3f}")
 
     # ---- report ----
-    for key in ("gcC", "split", "searoute"):
+    for key in ("gcC", "gcR", "split", "searoute"):
         sel = links["note"].str.contains(r"\[dist:" + key)
         print(f"derived distances [{key}]: {int(sel.sum())} links")
     for key in sorted(speeds):
@@ -532,4 +571,10 @@ def add_sources(df: pd.DataFrame, i: int, srcs: list[str]) -> None:
 
 
 if __name__ == "__main__":
+    # ``--data DIR`` builds another folder of the same layout (e.g. a scratch merge of staged
+    # rows) instead of the packaged one.
+    if len(sys.argv) == 3 and sys.argv[1] == "--data":
+        DATA = Path(sys.argv[2]).resolve()
+    elif len(sys.argv) > 1:
+        raise SystemExit("usage: build_dataset.py [--data DIR]")
     sys.exit(main())

@@ -157,3 +157,39 @@ def test_brackets_in_messages_are_printed_as_they_are(runner: CliRunner, toy_dir
     result = runner.invoke(main, ["locate", "Gamma [geo]", "--data", str(toy_dir)])
     assert result.exit_code == 4
     assert "'Gamma [geo]'" in result.output
+
+
+def test_plan_prices_the_container_size(runner: CliRunner) -> None:
+    table = runner.invoke(main, ["plan", "Chongqing", "Duisburg", "--container", "20"])
+    assert table.exit_code == 0, table.output
+    assert "USD/20ft" in table.output
+    assert "detour" in table.output
+    twenty = json.loads(
+        runner.invoke(main, ["plan", "Chongqing", "Duisburg", "--container", "20", "--json"]).output
+    )
+    forty = json.loads(runner.invoke(main, ["plan", "Chongqing", "Duisburg", "--json"]).output)
+    assert twenty["constraints"]["container"] == "20"
+    for r in twenty["routes"]:
+        assert r["container"] == "20"
+        assert r["cost_usd_per_container"] < r["cost_usd_per_feu"]
+        assert r["detour_index"] > 1
+    for r in forty["routes"]:
+        assert r["cost_usd_per_container"] == r["cost_usd_per_feu"]
+
+
+def test_plan_compare_and_variants_flags(runner: CliRunner) -> None:
+    def labels(*args: str) -> list[str]:
+        result = runner.invoke(main, ["plan", *args, "--json"])
+        assert result.exit_code == 0, result.output
+        return [r["label"] for r in json.loads(result.output)["routes"]]
+
+    assert not any(x.startswith("Northern") for x in labels("Almaty", "Tbilisi"))
+    assert any(x.startswith("Northern") for x in labels("Almaty", "Tbilisi", "--compare", "all"))
+    plain = runner.invoke(main, ["plan", "Yiwu", "Madrid", "--json"])
+    rows = json.loads(plain.output)["routes"]
+    assert sum(r["label"].startswith("Northern") for r in rows) == 1
+    assert all(r["variants"] == [] for r in rows)
+    shown = runner.invoke(main, ["plan", "Yiwu", "Madrid", "--variants"])
+    assert shown.exit_code == 0, shown.output
+    assert "1a" in shown.output
+    assert "↳" in shown.output

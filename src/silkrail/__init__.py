@@ -49,6 +49,8 @@ from silkrail.network import (
     write_network,
 )
 from silkrail.routing import (
+    DEFAULT_SERVICE,
+    SERVICES,
     Leg,
     Route,
     RoutePlan,
@@ -132,7 +134,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ASSIGNMENT_METHODS",
+    "DEFAULT_SERVICE",
     "EXPORT_FORMATS",
+    "SERVICES",
     "AssignmentResult",
     "CSRGraph",
     "ConvergenceReport",

@@ -11,7 +11,7 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import click
 from rich.table import Table
@@ -224,22 +224,31 @@ def _write_json_atomic(path: Path, obj: object) -> None:
         tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def _routes_table(result: silkrail.RoutePlan) -> Table:
+def _routes_table(result: silkrail.RoutePlan, *, variants: bool = False) -> Table:
     title = f"{result.origin.name} → {result.destination.name}"
     table = Table(title=title, title_justify="left")
+    size = result.constraints.get("container", "40")
     for col, just in (
         ("#", "right"), ("route", "left"), ("days p50", "right"), ("days p95", "right"),
-        ("USD/FEU", "right"), ("kg CO2e/FEU", "right"), ("km", "right"), ("borders", "right"),
-        ("transship.", "right"), ("countries", "left"),
+        (f"USD/{size}ft", "right"), ("kg CO2e/FEU", "right"), ("km", "right"),
+        ("detour", "right"), ("borders", "right"), ("transship.", "right"), ("countries", "left"),
     ):  # fmt: skip
         table.add_column(col, justify=just)  # type: ignore[arg-type]
+
+    def add(number: str, r: silkrail.Route, label: Text) -> None:
+        table.add_row(
+            number, label, f"{r.transit_days_p50:.1f}", f"{r.transit_days_p95:.1f}",
+            f"{r.cost_usd_per_container:,.0f}", f"{r.co2e_kg_per_feu_wtw:,.0f}",
+            f"{r.distance_km:,.0f}", f"{r.detour_index:.2f}", str(r.borders),
+            str(r.transshipments), "-".join(r.countries),
+        )  # fmt: skip
+
     for i, r in enumerate(result.routes, start=1):
         label = Text(r.label) if r.pareto else Text.assemble(r.label, (" (dominated)", "dim"))
-        table.add_row(
-            str(i), label, f"{r.transit_days_p50:.1f}", f"{r.transit_days_p95:.1f}",
-            f"{r.cost_usd_per_feu:,.0f}", f"{r.co2e_kg_per_feu_wtw:,.0f}",
-            f"{r.distance_km:,.0f}", str(r.borders), str(r.transshipments), "-".join(r.countries),
-        )  # fmt: skip
+        add(str(i), r, label)
+        if variants:
+            for k, v in enumerate(r.variants):
+                add(f"{i}{chr(ord('a') + k % 26)}", v, Text(f"  ↳ {v.label}", style="dim"))
     return table
 
 
@@ -300,7 +309,7 @@ def _legs_table(index: int, route: silkrail.Route) -> Table:
     type=click.Choice(["20", "40"]),
     default="40",
     show_default=True,
-    help="Container size (sets the default cargo mass for CO2e).",
+    help="Container size: the price per container and the default cargo mass for CO2e.",
 )
 @click.option(
     "--cargo-tonnes",
@@ -321,6 +330,45 @@ def _legs_table(index: int, route: silkrail.Route) -> Table:
     default=8,
     show_default=True,
     help="Most routes to show.",
+)
+@click.option(
+    "--compare",
+    type=click.Choice(["plausible", "all"]),
+    default="plausible",
+    show_default=True,
+    help="Corridor-family comparison options to add: plausible ones only, or all.",
+)
+@click.option(
+    "--variants", "show_variants", is_flag=True, help="List the variants folded into each row."
+)
+@click.option(
+    "--service",
+    type=click.Choice([*silkrail.SERVICES, "all"]),
+    default=silkrail.DEFAULT_SERVICE,
+    show_default=True,
+    help="Train service class: fixed-schedule express, ordinary block train, regular "
+    "shipments (CAREC CPMM); 'all' compares them.",
+)
+@click.option(
+    "--depart",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="Departure date: the dated conditions (Red Sea, Caspian storms, congestion) that "
+    "apply (default: today).",
+)
+@click.option(
+    "--through-disruption",
+    "through_disruption",
+    multiple=True,
+    metavar="ID",
+    help="Plan through a disruption anyway, e.g. red-sea for the Suez route (labelled).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed of the Monte Carlo draws behind p5/p50/p95.",
 )
 @click.option("--legs", is_flag=True, help="Show the leg-by-leg breakdown.")
 @click.option(
@@ -346,6 +394,12 @@ def plan_command(
     value_of_time: float | None,
     include_planned: bool,
     max_routes: int,
+    compare: str,
+    show_variants: bool,
+    service: str,
+    depart: str | None,
+    through_disruption: tuple[str, ...],
+    seed: int,
     legs: bool,
     geojson_path: Path | None,
     data: Path | None,
@@ -358,10 +412,25 @@ def plan_command(
     5: no route satisfies the constraints (the message names the blocking constraint).
     """
     net = load_data(data)
+    if service == "all":
+        _plan_all_services(
+            net, origin, destination, as_json=as_json, depart=depart,
+            through_disruptions=_split(through_disruption), seed=seed,
+            avoid_countries=_split(avoid_country), avoid_nodes=_split(avoid_node),
+            via=_split(via), modes=None if modes is None else _split((modes,)),
+            max_transshipments=max_transshipments, container=container,
+            cargo_tonnes=cargo_tonnes, value_of_time=value_of_time,
+            include_planned=include_planned, max_routes=max_routes, compare=compare,
+        )  # fmt: skip
+        return
     result = silkrail.plan(
         net,
         origin,
         destination,
+        service=service,
+        depart=depart,
+        through_disruptions=_split(through_disruption),
+        seed=seed,
         avoid_countries=_split(avoid_country),
         avoid_nodes=_split(avoid_node),
         via=_split(via),
@@ -372,6 +441,8 @@ def plan_command(
         value_of_time=value_of_time,
         include_planned=include_planned,
         max_routes=max_routes,
+        compare=compare,
+        variants=show_variants,
     )
     if geojson_path is not None:
         _write_json_atomic(geojson_path, result.to_geojson())
@@ -379,11 +450,13 @@ def plan_command(
         _emit_json(result.to_dict(legs=True))
         return
     out = _stdout()
-    out.print(_routes_table(result))
+    out.print(_plan_heading(result), highlight=False)
+    out.print(_routes_table(result, variants=show_variants))
     out.print(
         Text(
-            f"ranked by cost + {result.value_of_time:.2f} USD per FEU-hour x expected hours; "
-            f"CO2e well-to-wheel for {result.cargo_tonnes:g} t cargo per container",
+            f"ranked by cost per FEU + {result.value_of_time:.2f} USD per FEU-hour x expected "
+            f"hours; CO2e well-to-wheel for {result.cargo_tonnes:g} t cargo per container; "
+            "detour = route km / great-circle km",
             style="dim",
         ),
         highlight=False,
@@ -393,6 +466,48 @@ def plan_command(
             out.print(_legs_table(i, route))
     if geojson_path is not None:
         out.print(f"wrote {len(result.routes)} routes to {geojson_path}", highlight=False)
+
+
+def _plan_heading(result: silkrail.RoutePlan) -> Text:
+    c = result.constraints
+    text = f"{c['service']} service, departing {c['depart']}"
+    if c.get("conditions"):
+        text += f"; conditions: {', '.join(c['conditions'])}"
+    return Text(text, style="dim")
+
+
+def _plan_all_services(
+    net: silkrail.CorridorNetwork, origin: str, destination: str, *, as_json: bool, **options: Any
+) -> None:
+    """Plan for every service class and compare their best routes side by side."""
+    plans = {
+        s: silkrail.plan(net, origin, destination, service=s, **options) for s in silkrail.SERVICES
+    }
+    if as_json:
+        first = plans[silkrail.SERVICES[0]].to_dict(legs=True)
+        first["routes"] = [r for p in plans.values() for r in p.to_dict(legs=True)["routes"]]
+        first["constraints"]["service"] = "all"
+        _emit_json(first)
+        return
+    out = _stdout()
+    block = plans[silkrail.DEFAULT_SERVICE]
+    title = f"{block.origin.name} → {block.destination.name}: service classes compared"
+    table = Table(title=title)
+    table.add_column("route")
+    for s in silkrail.SERVICES:
+        table.add_column(f"{s}\np5–p50–p95 d", justify="right")
+    labels = list(dict.fromkeys(r.label for p in plans.values() for r in p.routes))
+    for label in labels:
+        cells = []
+        for s in silkrail.SERVICES:
+            r = next((r for r in plans[s].routes if r.label == label), None)
+            cells.append(
+                "–" if r is None
+                else f"{r.transit_days_p5:.1f}–{r.transit_days_p50:.1f}–{r.transit_days_p95:.1f}"
+            )  # fmt: skip
+        table.add_row(label, *cells)
+    out.print(_plan_heading(plans[silkrail.DEFAULT_SERVICE]), highlight=False)
+    out.print(table)
 
 
 if __name__ == "__main__":

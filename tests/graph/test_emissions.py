@@ -58,3 +58,29 @@ def test_missing_grid_factor_is_named(toy_dir: Path) -> None:
     grid = {k: v for k, v in f.grid_wtw_g_per_kwh.items() if k != "KZ"}
     with pytest.raises(DatasetError, match=r"no grid carbon intensity for \['KZ'\]"):
         leg_emissions(net, replace(f, grid_wtw_g_per_kwh=grid), cargo_tonnes=20.0)
+
+
+def test_road_factor_is_the_tables_default_row() -> None:
+    from importlib import resources
+
+    import pandas as pd
+
+    path = resources.files("silkrail.datasets") / "factors" / "emission_factors.csv"
+    with path.open(encoding="utf-8") as fh:
+        table = pd.read_csv(fh, keep_default_na=False)
+    default = table["is_default"].astype(str).str.lower() == "true"
+    [row] = table[(table["mode"] == "road") & default].itertuples()
+    f = emission_factors()
+    assert f.road == (row.ttw_value, row.wtw_value) == (88.0, 110.0)
+    assert f.factor_ids["road"] == "road_artic_34_40t_diesel_glec"
+
+
+def test_road_legs_by_hand(toy_road_dir: Path) -> None:
+    net = read_network(toy_road_dir)
+    em = leg_emissions(net, emission_factors(), cargo_tonnes=20.0)
+    r1 = net.link_id.tolist().index("R1")
+    # 30 km x 20 t x 88.0 g/tkm = 52.8 kg TTW; x 110.0 g/tkm = 66.0 kg WTW (factors README).
+    assert em.link_ttw[r1] == pytest.approx(52.8)
+    assert em.link_wtw[r1] == pytest.approx(66.0)
+    # The rail links keep their own factors.
+    assert em.link_ttw[net.link_id.tolist().index("T0")] == 0.0

@@ -264,6 +264,27 @@ def test_rail_meeting_water_needs_a_transfer(toy_dir: Path) -> None:
     assert all(p.row != 6 for p in exc.problems if p.file == "nodes.csv")
 
 
+def test_road_meeting_rail_needs_a_truck_lift(toy_road_dir: Path) -> None:
+    # Take Delta's truck lift away: road R2/R3 and rail T3/T4 meet there.
+    nodes = toy_road_dir / "nodes.csv"
+    text = nodes.read_text(encoding="utf-8")
+    delta = next(line for line in text.splitlines() if line.startswith("KZ-DELTA,"))
+    assert delta.endswith(",1,80")
+    nodes.write_text(text.replace(delta, delta.removesuffix("1,80") + ","), encoding="utf-8")
+    exc = _problems(toy_road_dir)
+    [p] = exc.problems
+    assert (p.file, p.row, p.column) == ("nodes.csv", 5, "road_transfer_hours")
+    assert "truck lift would be forced" in p.rule
+
+
+def test_truck_lift_needs_its_fee(toy_road_dir: Path) -> None:
+    nodes = toy_road_dir / "nodes.csv"
+    text = nodes.read_text(encoding="utf-8")
+    nodes.write_text(text.replace("rail only,0.5,100", "rail only,0.5,"), encoding="utf-8")
+    exc = _problems(toy_road_dir)
+    assert [(p.row, p.column) for p in exc.problems] == [(7, "road_usd_per_feu")]
+
+
 def test_missing_file_is_reported(toy_dir: Path) -> None:
     (toy_dir / "sources.csv").unlink()
     exc = _problems(toy_dir)

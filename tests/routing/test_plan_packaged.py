@@ -19,7 +19,9 @@ def _families(result: RoutePlan) -> set[str]:
 
 
 def test_chongqing_duisburg_shows_northern_middle_and_sea(net: CorridorNetwork) -> None:
-    result = plan(net, "Chongqing", "Duisburg")
+    # Before the Red Sea crisis the sea option sails via Suez (tests/routing/test_conditions.py
+    # checks the Cape since December 2023).
+    result = plan(net, "Chongqing", "Duisburg", depart="2023-06-01")
     assert {"Northern", "Middle Corridor", "Sea"} <= _families(result)
     best = result.routes[0]
     assert best.generalized_cost == min(r.generalized_cost for r in result.routes)

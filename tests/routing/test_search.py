@@ -87,7 +87,7 @@ def random_network(seed: int, n_nodes: int = 7, n_links: int = 12) -> CorridorNe
     from silkrail.network._schema import LINK_COLUMNS, NODE_COLUMNS, SOURCE_COLUMNS
 
     return network_from_frames(
-        nf[[c.name for c in NODE_COLUMNS]],
+        nf[[c.name for c in NODE_COLUMNS if not c.optional]],
         lf[[c.name for c in LINK_COLUMNS if not c.optional]],  # optional ones may be left out
         sources.assign(note="")[[c.name for c in SOURCE_COLUMNS]],
     )
@@ -101,21 +101,26 @@ def random_emissions(net: CorridorNetwork, seed: int) -> LegEmissions:
 
 
 def brute_force_pareto(graph, origin: int, dest: int, cols: list[str]) -> set[tuple[float, ...]]:
+    """Enumerate every path that visits no node twice (an operation at a node, such as a
+    gauge change, stays at it) and return the Pareto front of their criteria."""
     crit = np.column_stack([getattr(graph, c) for c in cols]).astype(float)
     targets = set(graph.states_of(dest).tolist())
+    node = graph.state_node
     found: list[np.ndarray] = []
 
-    def walk(state: int, seen: set[int], total: np.ndarray) -> None:
+    def walk(state: int, seen: set[int], nodes: set[int], total: np.ndarray) -> None:
         if state in targets:
             found.append(total)
             return
         for e in range(graph.indptr[state], graph.indptr[state + 1]):
             nxt = int(graph.edge_head[e])
-            if nxt not in seen and graph.open[e]:
-                walk(nxt, seen | {nxt}, total + crit[e])
+            here, there = int(node[state]), int(node[nxt])
+            if nxt in seen or not graph.open[e] or (there != here and there in nodes):
+                continue
+            walk(nxt, seen | {nxt}, nodes | {there}, total + crit[e])
 
     for s in graph.states_of(origin).tolist():
-        walk(s, {s}, np.zeros(len(cols)))
+        walk(s, {s}, {origin}, np.zeros(len(cols)))
     front = set()
     for a in found:
         if not any(np.all(b <= a) and np.any(b < a) for b in found):
@@ -211,3 +216,63 @@ def test_dijkstra_checks_inputs() -> None:
         dijkstra_one_to_all(bad, 0)
     with pytest.raises(ValueError, match="source 5 out of range"):
         dijkstra_one_to_all(g, 5)
+
+
+def brute_force_via(graph, origin: int, dest: int, via: list[int]) -> set[tuple[float, ...]]:
+    """The Pareto front of simple paths that pass `via` in order, by enumeration."""
+    cols = ["time_mean", "cost", "co2_wtw"]
+    crit = np.column_stack([getattr(graph, c) for c in cols]).astype(float)
+    node = graph.state_node
+    found: list[np.ndarray] = []
+
+    def walk(state: int, seen: set[int], order: list[int], total: np.ndarray) -> None:
+        if node[state] == dest:
+            met = [n for n in order if n in via]
+            if met == via:
+                found.append(total)
+            return
+        for e in range(graph.indptr[state], graph.indptr[state + 1]):
+            nxt = int(graph.edge_head[e])
+            here, there = int(node[state]), int(node[nxt])
+            if nxt in seen or not graph.open[e] or (there != here and there in order):
+                continue
+            walk(nxt, seen | {nxt}, order if there == here else [*order, there], total + crit[e])
+
+    for s in graph.states_of(origin).tolist():
+        walk(s, {s}, [origin], np.zeros(len(cols)))
+    front = set()
+    for a in found:
+        if not any(np.all(b <= a) and np.any(b < a) for b in found):
+            front.add(tuple(np.round(a, 6)))
+    return front
+
+
+@pytest.mark.parametrize("compile_above", [0, 10**9], ids=["compiled", "python"])
+def test_via_paths_are_simple_and_exact(compile_above: int, monkeypatch) -> None:
+    # A via off the way is cheapest to meet by going out to it and back; such a spur must
+    # never be returned, and the simple paths returned must be exactly the Pareto set.
+    import silkrail.routing.search as search
+
+    relaxed = []
+    repeated = search._repeated_nodes
+
+    def spy(graph, edges):
+        out = repeated(graph, edges)
+        relaxed.append(bool(out))
+        return out
+
+    monkeypatch.setattr(search, "_repeated_nodes", spy)
+    checked = 0
+    for seed in range(12):
+        net = random_network(seed, n_nodes=8, n_links=14)
+        graph = compile_graph(net, emissions=random_emissions(net, seed))
+        dest = net.n_nodes - 1
+        for via in range(1, dest):
+            paths = pareto_paths(graph, 0, dest, via=[via], compile_above=compile_above)
+            for p in paths:
+                assert not search._repeated_nodes(graph, p.edges)
+            got = {tuple(np.round(p.criteria, 6)) for p in paths}
+            assert got == brute_force_via(graph, 0, dest, [via])
+            checked += 1
+    assert checked > 20
+    assert any(relaxed)  # some searches needed the tracked-node re-run

@@ -60,14 +60,20 @@ def test_a_row_naming_ports_is_planned_through_them_without_detours(
                 "distance_km": None,
                 "transit_days_min": 30,
                 "transit_days_max": 30,
+                "kind": "operator-typical",
+                "year": 2022,
+                "notes": "",
             }
         ]
     )
-    (outcome,) = script.evaluate(net, calib)
+    (outcome,), (observation,) = script.evaluate(net, calib)
     assert outcome.status == "mapped"
     assert outcome.via == "Aktau port → Poti port → Constanța port"
     assert outcome.label.startswith("Middle Corridor")
     assert "Poti–Constanța" in outcome.label
+    assert outcome.service == "block"
+    assert outcome.model_p5 < outcome.model_p50 < outcome.model_p95
+    assert observation.row == outcome.row
 
 
 @pytest.mark.slow
@@ -77,3 +83,47 @@ def test_docs_validation_md_matches_a_fresh_run() -> None:
         [sys.executable, str(SCRIPT), "--check"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("speed train", "fixed-schedule"),
+        ("China-Europe Railway Express (general, NDRC)", "block"),
+        ("Western corridor CN-KZ-RU-BY-PL, fast rail terminal-to-terminal", "block"),
+        ("regular shipments (CPMM)", "regular"),
+    ],
+)
+def test_a_row_is_scored_against_the_class_it_describes(
+    script: ModuleType, text: str, service: str
+) -> None:
+    assert script.service_for(text) == service
+
+
+def test_a_row_date_comes_from_its_notes(script: ModuleType) -> None:
+    import datetime as dt
+
+    assert script.row_date(2024, "DHL Jun 2024; congestion") == dt.date(2024, 6, 15)
+    assert script.row_date(2024, "no month") == dt.date(2024, 7, 1)
+
+
+def test_the_cross_validation_reruns_on_a_small_table(script: ModuleType) -> None:
+    calib = pd.DataFrame(
+        [
+            {"origin": "Altynkol", "destination": "Baku", "route_via": "Kazakhstan rail + Caspian",
+             "distance_km": None, "transit_days_min": 9, "transit_days_max": 9,
+             "kind": "official", "year": 2024, "notes": ""},
+            {"origin": "Chengdu", "destination": "Almaty", "route_via": "Kazakhstan",
+             "distance_km": None, "transit_days_min": 8, "transit_days_max": 8,
+             "kind": "operator-typical", "year": 2018, "notes": ""},
+            {"origin": "Xi'an", "destination": "Mersin", "route_via": "Altynkol-Aktau-Caspian",
+             "distance_km": 9000, "transit_days_min": 17, "transit_days_max": 17,
+             "kind": "single-train", "year": 2021, "notes": ""},
+        ]
+    )  # fmt: skip
+    outcomes, text = script.run(calib, write=False)
+    typical = [o for o in outcomes if o.kind in script.TYPICAL]
+    assert len(typical) == 2
+    assert all(o.cv_inside is not None and o.cv_p50 > 0 for o in typical)
+    assert outcomes[2].reachable is not None
+    assert "cross-validated" in text

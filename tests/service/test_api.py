@@ -179,6 +179,19 @@ def test_plan_options_pass_through(client: TestClient) -> None:
     assert body["constraints"]["via"] == ["KZ-DELTA"]
     assert body["constraints"]["modes"] == ["rail"]
     assert body["constraints"]["container"] == "20"
+    route = body["routes"][0]
+    assert route["container"] == "20"
+    assert route["cost_usd_per_container"] < route["cost_usd_per_feu"]
+    assert route["detour_index"] >= 1
+
+
+def test_plan_compare_and_variants_pass_through(client: TestClient) -> None:
+    body = _error(client.post(PLAN, json={**TRIP, "compare": "some"}), 422, "validation_error")
+    assert "compare" in body["error"]
+    resp = client.post(PLAN, json={**TRIP, "compare": "all", "variants": True})
+    assert resp.status_code == 200, resp.text
+    assert all("variants" in r for r in resp.json()["routes"])
+    PlanResponse.model_validate(resp.json())
 
 
 def test_unknown_location_names_the_field_and_suggests(client: TestClient) -> None:

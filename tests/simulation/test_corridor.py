@@ -195,3 +195,20 @@ def test_station_stats_when_nobody_queued(toy_dir: Path) -> None:
     stats = result.station_stats().to_frame()
     assert len(stats) > 0
     assert (stats["max_queue"] == 0).all()
+
+
+def test_truck_lift_station_where_road_meets_rail(toy_road_dir: Path) -> None:
+    net = silkrail.read_network(toy_road_dir)
+    # Zeta by rail to Alpha, by truck to Delta, by rail to Epsilon: a lift at each end of R3.
+    path = CorridorRoute(("CN-ZETA", "CN-ALPHA", "KZ-DELTA", "KZ-EPSILON"), ("T0", "R3", "T4"))
+    model = corridor_model(net, [CorridorService("z", "e", trains_per_week=1, route=path)])
+    names = model.routes[0].stations
+    assert names[1] == "CN-ALPHA:lift"
+    assert names[3] == "KZ-DELTA:lift"
+    lifts = {s.name: s for s in model.stations if s.category == "lift"}
+    assert isinstance(lifts["KZ-DELTA:lift"], ServerStation)
+    assert (lifts["KZ-DELTA:lift"].hours, lifts["KZ-DELTA:lift"].usd_per_feu) == (1.0, 80.0)
+    # No lift where a truck only passes: Door -> Alpha -> Delta stays on the road.
+    road = CorridorRoute(("CN-DOOR", "CN-ALPHA", "KZ-DELTA"), ("R1", "R3"))
+    model = corridor_model(net, [CorridorService("d", "t", trains_per_week=1, route=road)])
+    assert not [s for s in model.stations if s.category == "lift"]

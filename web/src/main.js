@@ -312,7 +312,7 @@ function fillTable(plan) {
       <td><span class="swatch" style="background:${routeColour(i)}"></span></td>
       <td>${i + 1}</td>
       <td class="l label">${label}<small class="countries">${r.countries.map(esc).join(" › ")}</small></td>
-      <td>${fmt(r.transit_days_p50, 1)}<small>p95 ${fmt(r.transit_days_p95, 1)}</small></td>
+      <td>${fmt(r.transit_days_p50, 1)}<small>p5–p95 ${fmt(r.transit_days_p5, 1)}–${fmt(r.transit_days_p95, 1)}</small></td>
       <td>${fmt(r.cost_usd_per_feu)}</td>
       <td>${fmt(r.co2e_kg_per_feu_wtw)}</td>
       <td>${fmt(r.distance_km)}</td>
@@ -330,7 +330,10 @@ function fillTable(plan) {
   const vot = fmt(plan.value_of_time_usd_per_feu_hour, 2);
   $("#plan-note").textContent =
     `Ranked by cost + ${vot} USD per FEU-hour × expected hours. CO2e well-to-wheel for ` +
-    `${fmt(plan.cargo_tonnes, 1)} t cargo per container. p95: 95th percentile of transit time.`;
+    `${fmt(plan.cargo_tonnes, 1)} t cargo per container. p5–p95: 5th to 95th percentile of ` +
+    `transit time (Monte Carlo over ferry sailings, storms, queues, dwell and running time). ` +
+    `${plan.constraints.service} service departing ${plan.constraints.depart}` +
+    (plan.constraints.conditions.length ? `; conditions: ${plan.constraints.conditions.join(", ")}.` : ".");
 }
 
 function legText(leg) {
@@ -496,7 +499,11 @@ function request() {
     modes,
     container: $("#container").value,
     include_planned: $("#include-planned").checked,
+    service: $("#service").value,
   };
+  const depart = $("#depart").value;
+  if (depart !== "") body.depart = depart;
+  if ($("#through-red-sea").checked) body.through_disruptions = ["red-sea"];
   const mt = $("#max-transshipments").value;
   if (mt !== "") body.max_transshipments = Number(mt);
   const mr = $("#max-routes").value;

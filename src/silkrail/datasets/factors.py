@@ -25,8 +25,9 @@ class EmissionFactors:
 
     Attributes
     ----------
-    diesel_rail, ferry, sea
-        ``(ttw, wtw)`` in g CO2e per tonne of cargo per km.
+    diesel_rail, ferry, sea, road
+        ``(ttw, wtw)`` in g CO2e per tonne of cargo per km (``road``: an articulated diesel
+        truck carrying the container).
     electric_rail_kwh_per_tkm
         Traction energy of an electric container train, kWh per tonne-km.
     grid_wtw_g_per_kwh
@@ -40,6 +41,7 @@ class EmissionFactors:
     diesel_rail: tuple[float, float]
     ferry: tuple[float, float]
     sea: tuple[float, float]
+    road: tuple[float, float]
     electric_rail_kwh_per_tkm: float
     grid_wtw_g_per_kwh: dict[str, float]
     cargo_tonnes_per_teu: float
@@ -79,8 +81,8 @@ def emission_factors() -> EmissionFactors:
     Examples
     --------
     >>> f = emission_factors()
-    >>> f.teu_per_feu, "KZ" in f.grid_wtw_g_per_kwh
-    (2.0, True)
+    >>> f.teu_per_feu, "KZ" in f.grid_wtw_g_per_kwh, f.road
+    (2.0, True, (88.0, 110.0))
     """
     table = _read("emission_factors.csv")
     grid = _read("grid_intensity.csv")
@@ -90,6 +92,7 @@ def emission_factors() -> EmissionFactors:
         "rail electric": _default_row(table, "rail", "electric"),
         "ferry": _default_row(table, "ferry", None),
         "sea": _default_row(table, "sea", None),
+        "road": _default_row(table, "road", None),
     }
 
     def pair(key: str) -> tuple[float, float]:
@@ -99,6 +102,7 @@ def emission_factors() -> EmissionFactors:
         diesel_rail=pair("rail diesel"),
         ferry=pair("ferry"),
         sea=pair("sea"),
+        road=pair("road"),
         electric_rail_kwh_per_tkm=float(rows["rail electric"]["wtw_value"]),
         grid_wtw_g_per_kwh={
             str(c): float(v)

@@ -4,8 +4,8 @@ A *state* is a node together with the gauge or mode a train or ship arrives in: 
 1520)``, ``(Aktau, ferry)``. Travel edges join states of one class along a link (both ways);
 transfer edges join two states of one node and exist only where the node offers that operation
 (gauge change between rail gauges; rail–water transfer between rail and ferry/sea or ferry and
-sea). So a route can never change gauge or mode silently, and every transshipment is an edge with
-its own time, cost and emissions.
+sea; a truck lift between road and any other class). So a route can never change gauge or mode
+silently, and every transshipment is an edge with its own time, cost and emissions.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ CLASS_NAMES = ("rail 1435", "rail 1520", "rail 1668", "ferry", "sea", "road")
 _RAIL_CLASS = {1435: 0, 1520: 1, 1668: 2}
 _MODE_CLASS = {LinkMode.FERRY: 3, LinkMode.SEA: 4, LinkMode.ROAD: 5}
 _WATER = (3, 4)
+_ROAD = 5
 EDGE_TRAVEL = 0
 EDGE_TRANSFER = 1
 HOURS_PER_WEEK = 168.0
@@ -238,8 +239,9 @@ def compile_graph(
     ``time_cv``), plus for ferry and sea links the expected wait for a sailing (half the headway
     ``168 / sailings_per_week``, uniform arrival: variance headway²/12), plus border processing
     (``border_hours``, variance from ``border_cv``) when the edge enters a node that processes
-    border crossings. Cost is the link tariff. A transfer edge costs the node's gauge-change or
-    rail–water transfer time and fee.
+    border crossings. Cost is the link tariff. A transfer edge costs the node's gauge-change,
+    rail–water transfer or truck-lift (``road_transfer_hours``, ``road_usd_per_feu``) time and
+    fee.
 
     Parameters
     ----------
@@ -315,18 +317,24 @@ def compile_graph(
 
     # Transfer edges between the states of one node, where the node offers the operation.
     parts: list[dict[str, np.ndarray]] = [travel]
+    # No hub emission factor is sourced (see graph.emissions), so a truck lift emits 0 as well.
+    no_hub_factor = np.zeros(n)
     for a in range(n_cls):
         for b in range(n_cls):
             if a == b:
                 continue
             both_rail = a < 3 and b < 3
-            water_change = (a in _WATER or b in _WATER) and not (a == 5 or b == 5)
+            road_change = _ROAD in (a, b)
+            water_change = (a in _WATER or b in _WATER) and not road_change
             if both_rail:
                 hours, fee = net.gauge_change_hours, net.gauge_change_usd_per_feu
                 wtw, ttw = em.gauge_change_wtw, em.gauge_change_ttw
             elif water_change:
                 hours, fee = net.port_transfer_hours, net.port_usd_per_feu
                 wtw, ttw = em.port_transfer_wtw, em.port_transfer_ttw
+            elif road_change:
+                hours, fee = net.road_transfer_hours, net.road_usd_per_feu
+                wtw, ttw = no_hub_factor, no_hub_factor
             else:
                 continue
             nodes = np.flatnonzero(present[:, a] & present[:, b] & ~np.isnan(hours))

@@ -22,11 +22,11 @@ def leg_emissions(
 ) -> LegEmissions:
     """Compute kg CO2e per FEU for each link (tank-to-wheel and well-to-wheel).
 
-    ``activity = distance_km × cargo_tonnes`` (tonne-km); diesel rail, ferry and sea use a
-    g CO2e/tkm intensity; electric rail uses kWh/tkm × the grid intensity of the link's
-    country, TTW 0. A link whose ends lie in two countries takes half its energy at each
-    country's grid factor. No hub (gauge change, port) factor could be sourced, so transfers
-    emit 0 here; reports say so.
+    ``activity = distance_km × cargo_tonnes`` (tonne-km); diesel rail, ferry, sea and road
+    (an articulated diesel truck) use a g CO2e/tkm intensity; electric rail uses kWh/tkm × the
+    grid intensity of the link's country, TTW 0. A link whose ends lie in two countries takes
+    half its energy at each country's grid factor. No hub (gauge change, port, truck lift)
+    factor could be sourced, so transfers emit 0 here; reports say so.
 
     Parameters
     ----------
@@ -45,8 +45,7 @@ def leg_emissions(
     Raises
     ------
     DatasetError
-        If an electrified link runs in a country without a grid factor, or the network has
-        road links (no sourced road factor).
+        If an electrified link runs in a country without a grid factor.
 
     Examples
     --------
@@ -64,7 +63,12 @@ def leg_emissions(
     diesel = rail & ~electric
     ttw[diesel] = dist_t[diesel] * factors.diesel_rail[0] / 1000
     wtw[diesel] = dist_t[diesel] * factors.diesel_rail[1] / 1000
-    for mode, (f_ttw, f_wtw) in ((LinkMode.FERRY, factors.ferry), (LinkMode.SEA, factors.sea)):
+    per_tkm = (
+        (LinkMode.FERRY, factors.ferry),
+        (LinkMode.SEA, factors.sea),
+        (LinkMode.ROAD, factors.road),
+    )
+    for mode, (f_ttw, f_wtw) in per_tkm:
         sel = net.link_mode == mode
         ttw[sel] = dist_t[sel] * f_ttw / 1000
         wtw[sel] = dist_t[sel] * f_wtw / 1000
@@ -82,8 +86,5 @@ def leg_emissions(
         g_to = np.array([grid[str(c)] for c in net.node_country[net.link_to[electric]]])
         kwh = dist_t[electric] * factors.electric_rail_kwh_per_tkm
         wtw[electric] = kwh * (g_from + g_to) / 2 / 1000
-    if (net.link_mode == LinkMode.ROAD).any():
-        msg = "the network has road links, but no sourced road emission factor is packaged"
-        raise DatasetError(msg)
     zeros = np.zeros(net.n_nodes)
     return LegEmissions(wtw, ttw, zeros, zeros, zeros, zeros)

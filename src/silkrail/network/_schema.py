@@ -85,6 +85,8 @@ NODE_COLUMNS: tuple[Column, ...] = (
     Column("opening_year", "int", positive=True),
     Column("source_ids", "str", required=True),
     Column("note", "str"),
+    Column("road_transfer_hours", "float", positive=True, optional=True),
+    Column("road_usd_per_feu", "float", nonnegative=True, optional=True),
 )
 
 LINK_COLUMNS: tuple[Column, ...] = (
@@ -128,6 +130,7 @@ NODE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "gauge_change_hours": ("gauge_change_feu_per_day", "gauge_change_usd_per_feu"),
     "border_hours": ("border_servers", "border_cv"),
     "port_transfer_hours": ("port_usd_per_feu",),
+    "road_transfer_hours": ("road_usd_per_feu",),
 }
 LINK_REQUIRED_BY_MODE: dict[str, tuple[str, ...]] = {
     "rail": (

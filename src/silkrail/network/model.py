@@ -37,6 +37,8 @@ _NODE_FLOATS = (
     "border_cv",
     "port_transfer_hours",
     "port_usd_per_feu",
+    "road_transfer_hours",
+    "road_usd_per_feu",
 )
 _LINK_FLOATS = (
     "distance_km",
@@ -103,6 +105,8 @@ class CorridorNetwork:
     border_cv: FloatArray
     port_transfer_hours: FloatArray
     port_usd_per_feu: FloatArray
+    road_transfer_hours: FloatArray
+    road_usd_per_feu: FloatArray
     node_status: np.ndarray
     node_opening_year: FloatArray
     node_source_ids: StrArray
@@ -251,6 +255,11 @@ class CorridorNetwork:
     def offers_port_transfer(self) -> BoolArray:
         """Whether each node can move containers between rail and water (or ferry and sea)."""
         return ~np.isnan(self.port_transfer_hours)
+
+    @property
+    def offers_road_transfer(self) -> BoolArray:
+        """Whether each node can lift containers between trucks and trains or ships."""
+        return ~np.isnan(self.road_transfer_hours)
 
     @property
     def is_border(self) -> BoolArray:

@@ -37,8 +37,8 @@ class NetworkSummary:
         Link counts by status (``open``/``planned``).
     border_links
         Links whose ends lie in different countries.
-    gauge_change_nodes, border_nodes, port_nodes
-        Nodes offering each operation.
+    gauge_change_nodes, border_nodes, port_nodes, road_transfer_nodes
+        Nodes offering each operation (``road_transfer_nodes``: truck lifts).
     """
 
     name: str
@@ -56,6 +56,7 @@ class NetworkSummary:
     gauge_change_nodes: int
     border_nodes: int
     port_nodes: int
+    road_transfer_nodes: int
 
     def to_dict(self) -> dict[str, object]:
         """Return the summary as a JSON-ready dict."""
@@ -125,4 +126,5 @@ def summarize_network(net: CorridorNetwork) -> NetworkSummary:
         gauge_change_nodes=int(net.offers_gauge_change.sum()),
         border_nodes=int(net.is_border.sum()),
         port_nodes=int(net.offers_port_transfer.sum()),
+        road_transfer_nodes=int(net.offers_road_transfer.sum()),
     )

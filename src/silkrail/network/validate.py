@@ -331,6 +331,15 @@ def _check_topology(
                 f"modes {sorted(modes)} meet here, so a rail-water transfer would be forced "
                 "at a node that offers none; give port_transfer_hours",
             )
+        if "road" in modes and len(modes) > 1 and np.isnan(node_cols["road_transfer_hours"][j]):
+            out.add(
+                nodes,
+                j,
+                "road_transfer_hours",
+                "",
+                f"modes {sorted(modes)} meet here, so a truck lift would be forced at a node "
+                "that offers none; give road_transfer_hours",
+            )
 
 
 def check_tables(tables: Sequence[RawTable]) -> tuple[ParsedTables | None, list[Problem]]:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from silkrail.routing.conditions import conditions_on
 from silkrail.routing.plan import CONTAINERS, plan
 from silkrail.routing.results import Leg, Route, RoutePlan, lognormal_quantile
 from silkrail.routing.search import CRITERIA, ParetoPath, dijkstra_one_to_all, pareto_paths
+from silkrail.routing.service_classes import DEFAULT_SERVICE, SERVICES
 
 __all__ = [
     "CONTAINERS",
     "CRITERIA",
+    "DEFAULT_SERVICE",
+    "SERVICES",
     "Leg",
     "ParetoPath",
     "Route",
     "RoutePlan",
+    "conditions_on",
     "dijkstra_one_to_all",
     "lognormal_quantile",
     "pareto_paths",

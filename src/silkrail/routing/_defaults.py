@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from silkrail.datasets.factors import emission_factors
@@ -16,6 +17,17 @@ if TYPE_CHECKING:
 def default_vot() -> float:
     """Return the value of time, USD per FEU-hour."""
     return planning_parameter("value_of_time_usd_per_feu_hour")
+
+
+@cache
+def teu_price_ratios() -> dict[str, float]:
+    """Return the price of a 20-ft container as a share of a 40-ft one.
+
+    Keys: ``rail`` (and road), ``sea`` (and ferry) and ``handling`` (gauge changes and
+    transfers), from the packaged, sourced planner parameters.
+    """
+    kinds = ("rail", "sea", "handling")
+    return {k: planning_parameter(f"teu_feu_price_ratio_{k}") for k in kinds}
 
 
 def default_cargo_tonnes(container: str) -> float:

@@ -138,11 +138,14 @@ def pareto_kernel(
     limit_col: int,
     limit: float,
     eps: float,
+    node_word: np.ndarray,
+    node_bit: np.ndarray,
     lab_state: np.ndarray,
     lab_crit: np.ndarray,
     lab_pred: np.ndarray,
     lab_edge: np.ndarray,
     lab_alive: np.ndarray,
+    lab_vis: np.ndarray,
 ) -> int:
     """Multi-criteria label setting (Martins 1984) with dominance and target pruning.
 
@@ -151,6 +154,12 @@ def pareto_kernel(
     extended further. A new label is discarded if a label at its state or at any target state
     dominates it (within ``eps``; ``eps = 0`` is exact); labels it dominates exactly are
     discarded. ``limit_col >= 0`` caps that criterion at ``limit`` (a resource constraint).
+
+    Elementary mode (``lab_vis`` has columns): each label carries the set of nodes its path has
+    visited, as bits (state ``s`` is node bit ``node_bit[s]`` of word ``node_word[s]``). A label
+    is not extended into a node it has visited, except by an operation at the node it stands
+    on, and a label dominates another only if it has also visited no node the other has not
+    (Feillet et al. 2004): the search is then exact over paths that visit no node twice.
 
     Returns the number of labels written, or -1 if the label arrays are full.
     """
@@ -162,6 +171,8 @@ def pareto_kernel(
     n_targets = 0
     n_crit = crit.shape[1]
     new = np.empty(n_crit, dtype=np.float64)
+    n_words = lab_vis.shape[1]
+    new_vis = np.zeros(n_words, dtype=np.int64)
     heap = [(0.0, 0.0, 0.0, 0.0, np.int64(0))]
     heap.pop()
     n = 0
@@ -173,6 +184,9 @@ def pareto_kernel(
         lab_pred[n] = -1
         lab_edge[n] = -1
         lab_alive[n] = True
+        if n_words > 0:
+            lab_vis[n, :] = 0
+            lab_vis[n, node_word[s]] = node_bit[s]
         nxt[n] = first[s]
         first[s] = n
         if is_target[s]:
@@ -192,6 +206,14 @@ def pareto_kernel(
             if not edge_ok[e]:
                 continue
             t = head[e]
+            if n_words > 0:
+                w = node_word[t]
+                same_node = w == node_word[s] and node_bit[t] == node_bit[s]
+                if not same_node and (lab_vis[lab, w] & node_bit[t]) != 0:
+                    continue
+                for k in range(n_words):
+                    new_vis[k] = lab_vis[lab, k]
+                new_vis[w] = new_vis[w] | node_bit[t]
             for k in range(n_crit):
                 new[k] = lab_crit[lab, k] + crit[e, k]
             if limit_col >= 0 and new[limit_col] > limit:
@@ -219,6 +241,11 @@ def pareto_kernel(
                         if lab_crit[m, k] > new[k] * (1.0 + eps) + 1e-12:
                             dominated = False
                             break
+                    # In elementary mode m must also have visited a subset of new's nodes.
+                    if dominated and n_words > 0:
+                        for k in range(n_words):
+                            if (lab_vis[m, k] & ~new_vis[k]) != 0:
+                                dominated = False
                     if dominated:
                         break
                 m = nxt[m]
@@ -232,6 +259,10 @@ def pareto_kernel(
                         if new[k] > lab_crit[m, k] + 1e-12:
                             worse = False
                             break
+                    if worse and n_words > 0:
+                        for k in range(n_words):
+                            if (new_vis[k] & ~lab_vis[m, k]) != 0:
+                                worse = False
                     if worse:
                         lab_alive[m] = False
                 m = nxt[m]
@@ -242,6 +273,9 @@ def pareto_kernel(
             lab_pred[n] = lab
             lab_edge[n] = e
             lab_alive[n] = True
+            if n_words > 0:
+                for k in range(n_words):
+                    lab_vis[n, k] = new_vis[k]
             nxt[n] = first[t]
             first[t] = n
             if is_target[t]:

@@ -59,14 +59,18 @@ def _dedupe(names: list[str]) -> list[str]:
     return out
 
 
-def corridor_label(legs: Sequence[Leg], node_country: dict[str, str]) -> str:
+def corridor_label(
+    legs: Sequence[Leg], node_country: dict[str, str], *, via: Sequence[str] = ()
+) -> str:
     """Name the corridor a route follows.
 
     Sea routes are ``"Sea via Suez"`` or ``"Sea via the Cape"`` (by the countries the ships
     pass, Egypt or South Africa). Land routes are ``"Middle Corridor"`` when they cross the
     Caspian by ferry, ``"Northern"`` through Russia or Belarus, ``"Southern"`` through Iran,
-    Turkmenistan, Uzbekistan or Kyrgyzstan, else ``"Rail"``; followed by the key stops: the first
-    stop outside China, the ferry ports, and the gauge changes outside China.
+    Turkmenistan, Uzbekistan or Kyrgyzstan, else ``"Rail"``; followed by the key stops in route
+    order: the first stop outside China, the ferry ports, the gauge changes outside China and
+    the required via places. A via place a label does not name that way (on a sea route, say)
+    is added at the end: ``"Sea via Suez (Shenzhen–Mersin), via Poti"``.
 
     Parameters
     ----------
@@ -74,44 +78,64 @@ def corridor_label(legs: Sequence[Leg], node_country: dict[str, str]) -> str:
         The route's legs.
     node_country
         Country of each node id on the route.
+    via
+        Ids of the nodes the route was required to pass.
 
     Returns
     -------
     str
         The label.
     """
+    label = _label(legs, node_country, via)
+    missing = [
+        short_name(leg.to_name)
+        for leg in legs
+        if leg.kind == "travel" and leg.to_id in via and short_name(leg.to_name) not in label
+    ]
+    return f"{label}, via {'–'.join(_dedupe(missing))}" if missing else label
+
+
+def _label(legs: Sequence[Leg], node_country: dict[str, str], vias: Sequence[str]) -> str:
     travel = [leg for leg in legs if leg.kind == "travel"]
     countries = {node_country[leg.to_id] for leg in travel} | {
         node_country[leg.from_id] for leg in travel
     }
     sea = [leg for leg in travel if leg.mode == "sea"]
     if sea:
-        via = "Suez" if "EG" in countries else "the Cape" if "ZA" in countries else "sea"
+        by = "Suez" if "EG" in countries else "the Cape" if "ZA" in countries else "sea"
         ends = f"{short_name(sea[0].from_name)}–{short_name(sea[-1].to_name)}"
         before = travel[: travel.index(sea[0])]
         if not any(leg.mode == "ferry" for leg in before) and all(
             node_country[leg.to_id] == node_country[travel[0].from_id] for leg in before
         ):
-            return f"Sea via {via} ({ends})"
+            return f"Sea via {by} ({ends})"
         # Land (and Caspian) legs to a port abroad, then a deep-sea leg.
-        land = corridor_label(before, node_country)
-        return f"{land}, then sea via {via} ({ends})"
+        land = _label(before, node_country, vias)
+        return f"{land}, then sea via {by} ({ends})"
     caspian = any(
         leg.mode == "ferry"
         and node_country[leg.from_id] in CASPIAN_STATES
         and node_country[leg.to_id] in CASPIAN_STATES
         for leg in travel
     )
-    family = land_family(countries, caspian_ferry=caspian)
-    stops: list[str] = []
-    for leg in travel:
-        if node_country[leg.from_id] == "CN" and node_country[leg.to_id] != "CN":
-            stops.append(short_name(leg.to_name))
+    road = bool(travel) and all(leg.mode == "road" for leg in travel)
+    family = "Road" if road else land_family(countries, caspian_ferry=caspian)
+    # (leg index, place): sorted by leg, so the stops read in route order.
+    found: list[tuple[int, str]] = []
+    for k, leg in enumerate(legs):
+        if (
+            leg.kind == "travel"
+            and node_country[leg.from_id] == "CN"
+            and node_country[leg.to_id] != "CN"
+        ):
+            found.append((k, short_name(leg.to_name)))
             break
-    for leg in legs:
+    for k, leg in enumerate(legs):
         if leg.kind == "travel" and leg.mode == "ferry":
-            stops += [short_name(leg.from_name), short_name(leg.to_name)]
+            found += [(k, short_name(leg.from_name)), (k, short_name(leg.to_name))]
         elif leg.kind == "gauge change" and node_country[leg.from_id] != "CN":
-            stops.append(short_name(leg.from_name))
-    stops = _dedupe(stops)
+            found.append((k, short_name(leg.from_name)))
+        if leg.kind == "travel" and leg.to_id in vias:
+            found.append((k, short_name(leg.to_name)))
+    stops = _dedupe([name for _, name in sorted(found, key=lambda f: f[0])])
     return f"{family} via {'–'.join(stops)}" if stops else family

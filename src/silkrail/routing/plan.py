@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -11,9 +11,12 @@ import pycountry
 
 from silkrail.errors import NoRouteError
 from silkrail.graph import EDGE_TRAVEL, CorridorGraph, LegEmissions, compile_graph
+from silkrail.network._geo import great_circle_km
 from silkrail.network._schema import MODES, LinkMode
 from silkrail.network.lookup import Location, locate
+from silkrail.routing.conditions import conditions_on
 from silkrail.routing.labels import CASPIAN_STATES, NORTHERN_STATES, corridor_label
+from silkrail.routing.percentiles import timed_network, with_percentiles
 from silkrail.routing.results import (
     _Z95,
     HOURS_PER_DAY,
@@ -23,16 +26,28 @@ from silkrail.routing.results import (
     lognormal_quantile,
 )
 from silkrail.routing.search import COMPILE_ABOVE_EDGES, ParetoPath, pareto_paths
+from silkrail.routing.service_classes import DEFAULT_SERVICE, service_class
+from silkrail.routing.uncertainty import DelayParameters
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Callable, Iterable, Sequence
 
-    from silkrail._typing import BoolArray
+    from silkrail._typing import BoolArray, IntArray
     from silkrail.network.model import CorridorNetwork
 
-__all__ = ["CONTAINERS", "plan"]
+__all__ = ["COMPARE", "CONTAINERS", "plan"]
 
 CONTAINERS = ("20", "40")
+COMPARE = ("plausible", "all")
+# Routes sharing at least this share of the shorter one's km over the same links are one row,
+# and so are routes of one corridor whose generalized costs differ by at most FOLD_GC.
+FOLD_SHARE = 0.8
+FOLD_GC = 0.05
+# A family's comparison option is plausible (shown by default) when its detour index is at
+# most PLAUSIBLE_DETOUR and its generalized cost at most PLAUSIBLE_GC_RATIO x the best row's.
+PLAUSIBLE_DETOUR = 2.0
+PLAUSIBLE_GC_RATIO = 2.0
 _CRITERIA = ("time", "cost", "co2e")
 
 
@@ -47,6 +62,9 @@ class _Request:
     max_transshipments: int | None
     include_planned: bool
     compile_above: int = COMPILE_ABOVE_EDGES
+    # Nodes closed on the departure date by a disruption of the conditions table.
+    closed: frozenset[int] = frozenset()
+    container: str = "40"
 
 
 def _country_codes(codes: Iterable[str]) -> frozenset[str]:
@@ -69,10 +87,11 @@ def _edge_mask(net: CorridorNetwork, graph: CorridorGraph, req: _Request) -> Boo
     if req.avoid_countries:
         bad = np.isin(net.node_country, list(req.avoid_countries))
         ok &= ~bad[tail] & ~bad[head]
-    if req.avoid_nodes:
-        bad = np.zeros(net.n_nodes, dtype=bool)
-        bad[list(req.avoid_nodes)] = True
-        ok &= ~bad[tail] & ~bad[head]
+    for nodes in (req.avoid_nodes, req.closed):
+        if nodes:
+            bad = np.zeros(net.n_nodes, dtype=bool)
+            bad[list(nodes)] = True
+            ok &= ~bad[tail] & ~bad[head]
     if req.modes != frozenset(MODES):
         allowed = np.isin(np.arange(len(MODES)), [MODES.index(m) for m in req.modes])
         travel = graph.edge_kind == EDGE_TRAVEL
@@ -175,7 +194,12 @@ def _replace(req: _Request, **changes: Any) -> _Request:
 
 
 def _route(
-    net: CorridorNetwork, graph: CorridorGraph, path: ParetoPath, value_of_time: float
+    net: CorridorNetwork,
+    graph: CorridorGraph,
+    path: ParetoPath,
+    value_of_time: float,
+    *,
+    req: _Request | None = None,
 ) -> Route:
     # Gather every column of the path at once: indexing numpy arrays one scalar at a time is
     # what made building routes cost more than finding them.
@@ -244,8 +268,12 @@ def _route(
     stops = [country[n] for n in nodes if not net.is_sea_waypoint[net.index_of(n)]]
     countries = list(dict.fromkeys(stops))
     borders = sum(a != b for a, b in itertools.pairwise(stops))
+    ends = np.array([[lat_a[0], lon_a[0], lat_b[-1], lon_b[-1]]])
+    crow = float(great_circle_km(ends[:, 0], ends[:, 1], ends[:, 2], ends[:, 3])[0])
+    container = "40" if req is None else req.container
+    via = () if req is None else tuple(net.node_id[list(req.via)].tolist())
     return Route(
-        label=corridor_label(legs, country),
+        label=corridor_label(legs, country, via=via),
         hours_mean=hours_mean,
         hours_var=hours_var,
         transit_days_p50=lognormal_quantile(hours_mean, hours_var, 0.0) / HOURS_PER_DAY,
@@ -260,15 +288,86 @@ def _route(
         nodes=tuple(nodes),
         legs=tuple(legs),
         generalized_cost=cost + value_of_time * hours_mean,
+        detour_index=distance / crow if crow > 0 else float("nan"),
+        container=container,
+        cost_usd_per_container=cost if container == "40" else _teu_cost(net, graph, e),
     )
 
 
-def _select(routes: list[Route], max_routes: int) -> list[Route]:
-    """Keep the best route of each corridor label, ranked by generalized cost."""
-    best: dict[str, Route] = {}
+def _teu_cost(net: CorridorNetwork, graph: CorridorGraph, e: IntArray) -> float:
+    """Price one 20-ft container over edges `e`.
+
+    Each leg's per-FEU cost times the TEU/FEU price ratio of its mode (sea and ferry; rail and
+    road) or of handling (gauge changes and transfers).
+    """
+    from silkrail.routing._defaults import teu_price_ratios
+
+    ratio = teu_price_ratios()
+    travel = graph.edge_kind[e] == EDGE_TRAVEL
+    mode = net.link_mode[np.maximum(graph.edge_link[e], 0)]
+    water = np.isin(mode, [LinkMode.SEA, LinkMode.FERRY])
+    factor = np.where(travel, np.where(water, ratio["sea"], ratio["rail"]), ratio["handling"])
+    return float((graph.cost[e] * factor).sum())
+
+
+def _shared_share(a: Route, b: Route) -> float:
+    """Share of the shorter route's travel km that runs over links the other also uses."""
+    km_a = {leg.link_id: leg.distance_km for leg in a.legs if leg.kind == "travel"}
+    km_b = {leg.link_id for leg in b.legs if leg.kind == "travel"}
+    shorter = min(a.distance_km, b.distance_km)
+    if shorter <= 0:
+        return 0.0
+    return sum(km for link, km in km_a.items() if link in km_b) / shorter
+
+
+def _corridor(label: str) -> str:
+    """Return a label without its stops.
+
+    ``"Northern"``, ``"Sea via Suez"``, ``"Middle Corridor, then sea via Suez"``.
+    """
+    head, _, rest = label.partition(", then ")
+    name = head if head.startswith("Sea via") else head.split(" via ")[0]
+    name = name.split(" (")[0].split(", via ")[0]
+    return f"{name}, then {rest.split(' (')[0]}" if rest else name
+
+
+def _variant_of(better: Route, route: Route) -> bool:
+    """Return whether `route` is a variant of the `better` one.
+
+    It is when it has the same corridor label, runs at least :data:`FOLD_SHARE` of the shorter
+    route's km over the same links, or follows the same corridor (label without stops) at a
+    generalized cost at most :data:`FOLD_GC` higher.
+    """
+    return (
+        better.label == route.label
+        or _shared_share(better, route) >= FOLD_SHARE
+        or (
+            _corridor(better.label) == _corridor(route.label)
+            and route.generalized_cost <= (1 + FOLD_GC) * better.generalized_cost
+        )
+    )
+
+
+def _fold(routes: Iterable[Route]) -> list[Route]:
+    """Fold routes into rows, best generalized cost first.
+
+    A route joins the first (better) row of which it is a variant (see :func:`_variant_of`),
+    as one of that row's variants; otherwise it opens a row.
+    """
+    rows: list[tuple[Route, list[Route]]] = []
     for r in sorted(routes, key=lambda r: r.generalized_cost):
-        best.setdefault(r.label, r)
-    return sorted(best.values(), key=lambda r: r.generalized_cost)[:max_routes]
+        for head, variants in rows:
+            if _variant_of(head, r):
+                variants.append(r)
+                break
+        else:
+            rows.append((r, []))
+    return [replace(head, variants=tuple(variants)) for head, variants in rows]
+
+
+def _select(routes: list[Route], max_routes: int) -> list[Route]:
+    """Fold variants (see :func:`_fold`) and keep the best rows, ranked by generalized cost."""
+    return _fold(routes)[:max_routes]
 
 
 def plan(
@@ -289,15 +388,24 @@ def plan(
     emissions: LegEmissions | None = None,
     eps: float = 0.0,
     compiled: bool | None = None,
+    compare: str = "plausible",
+    variants: bool = False,
+    service: str = DEFAULT_SERVICE,
+    depart: dt.date | str | None = None,
+    through_disruptions: Iterable[str] = (),
+    delays: DelayParameters | None = None,
+    seed: int = 0,
 ) -> RoutePlan:
     """Plan container routes between two places: the Pareto set over time, cost and CO2e.
 
     The network is compiled to a state-expanded graph (gauge and mode in the state, so gauge
     changes and transshipments happen only where a node offers them); a multi-criteria
     label-setting search finds every route that no other route beats on expected time, cost and
-    well-to-wheel CO2e together. Routes are then grouped by corridor, the best of each corridor
-    (by generalized cost) is kept, and the list is ranked by generalized cost. Unless `modes`
-    excludes sea, the best sea option is always included for comparison.
+    well-to-wheel CO2e together; no route visits a node twice. Routes that share most of their
+    kilometres (or their corridor label) fold into one row, the best by generalized cost, with
+    the others as its ``variants``; rows are ranked by generalized cost. The best route of each
+    corridor family (Northern, Middle Corridor, sea) missing from the rows is added for
+    comparison where it is a plausible choice (see `compare`).
 
     Parameters
     ----------
@@ -317,7 +425,9 @@ def plan(
         Most gauge changes plus rail–water transfers a route may have.
     container
         ``"40"`` (FEU, default) or ``"20"`` (TEU); sets the default cargo mass for emissions.
-        Tariffs in the dataset are per FEU and are reported per FEU for both.
+        Tariffs in the dataset are per FEU; routes are found and ranked per FEU, and each
+        route's ``cost_usd_per_container`` prices the chosen size (for 20 ft, each leg's cost
+        times the sourced TEU/FEU price ratio of its mode or of handling).
     cargo_tonnes
         Cargo mass in the container (default: the emission factor table's default).
     value_of_time
@@ -334,6 +444,29 @@ def plan(
         Run the search kernels compiled with numba: ``None`` (default) only on large graphs,
         where compiling pays off in one call; ``True`` always, for long-running processes such
         as the web service; ``False`` never.
+    compare
+        Which corridor-family comparison options to add: ``"plausible"`` (default) only those
+        with a detour index of at most :data:`PLAUSIBLE_DETOUR` and a generalized cost of at
+        most :data:`PLAUSIBLE_GC_RATIO` times the best row's; ``"all"`` every family's best
+        route. An option sharing most of its kilometres with a row is never added.
+    variants
+        Keep each row's folded variants in ``Route.variants`` (with their own time
+        percentiles); by default they are dropped.
+    service
+        The service class: ``"fixed-schedule"`` (timetabled express with border priority),
+        ``"block"`` (the ordinary block train, default) or ``"regular"`` (regular shipments
+        as ADB CAREC CPMM measures them); see
+        :func:`silkrail.routing.service_classes.service_class`.
+    depart
+        Departure date (``datetime.date`` or ``"YYYY-MM-DD"``; default today): the dated
+        conditions (disruptions, congestion periods, Caspian storm season) of that date apply.
+    through_disruptions
+        Ids of disruptions to plan through anyway (e.g. ``["red-sea"]`` for the Suez route);
+        routes through them are labelled.
+    delays
+        The estimated delay parameters (default: the packaged calibrated values).
+    seed
+        Seed of the Monte Carlo draws behind the percentiles; the same seed gives the same plan.
 
     Returns
     -------
@@ -378,6 +511,9 @@ def plan(
     if max_routes < 1:
         msg = f"max_routes must be >= 1, got {max_routes}"
         raise ValueError(msg)
+    if compare not in COMPARE:
+        msg = f"unknown compare {compare!r}; choose one of {list(COMPARE)}"
+        raise ValueError(msg)
     tonnes = default_cargo_tonnes(container) if cargo_tonnes is None else float(cargo_tonnes)
     if not 0 <= tonnes <= 30.0:
         msg = f"cargo_tonnes must be between 0 and 30 t per container, got {tonnes}"
@@ -396,30 +532,51 @@ def plan(
         max_transshipments=max_transshipments,
         include_planned=include_planned,
         compile_above={None: COMPILE_ABOVE_EDGES, True: 0, False: 2**62}[compiled],
+        container=container,
     )
     if req.origin.index == req.destination.index:
         msg = f"origin and destination are the same place ({req.origin.name})"
         raise ValueError(msg)
+    ignore = tuple(dict.fromkeys(str(c).strip() for c in through_disruptions))
+    conditions = conditions_on(depart, ignore=ignore)
+    cls = service_class(net, service)
+    params = DelayParameters.packaged() if delays is None else delays
+    net = timed_network(cls.network, params, conditions)
+    closed = frozenset(net.index_of(n) for n in conditions.closed if n in net.country_of)
+    req = _replace(req, closed=closed)
     em = default_emissions(net, tonnes) if emissions is None else emissions
     graph = compile_graph(net, emissions=em, include_planned=include_planned)
     ok = _edge_mask(net, graph, req)
     paths = _search(graph, req, ok, eps=eps)
     if not paths:
         raise _diagnose(net, graph, req)
-    routes = [_route(net, graph, p, vot) for p in paths]
+    routes = [_route(net, graph, p, vot, req=req) for p in paths]
     chosen = _select(routes, max_routes)
-    extras = []
+    extras: list[Route] = []
     for family, finder in _FAMILIES.items():
         if any(_family(r) == family for r in chosen):
             continue
         option = finder(net, graph, req, ok, vot, eps)
-        best = chosen[0].generalized_cost
-        if option is not None and option.generalized_cost <= _FAMILY_GC_FACTOR * best:
+        if option is None or any(_variant_of(r, option) for r in [*chosen, *extras]):
+            continue
+        if compare == "all" or _plausible(option, chosen[0]):
             extras.append(_with_pareto(option, routes))
     if extras:
         keep = chosen[: max(max_routes - len(extras), 1)]
         chosen = sorted([*keep, *extras], key=lambda r: r.generalized_cost)
+    chosen = with_percentiles(chosen, net, cls, params, conditions, value_of_time=vot, seed=seed)
+    # Variants get the same time statistics as rows, but only when asked for: they cost draws.
+    chosen = [
+        replace(r, variants=tuple(with_percentiles(
+            list(r.variants), net, cls, params, conditions, value_of_time=vot, seed=seed
+        ))) if variants and r.variants else replace(r, variants=())
+        for r in chosen
+    ]  # fmt: skip
     constraints = {
+        "service": service,
+        "depart": conditions.depart.isoformat(),
+        "conditions": sorted({*conditions.closed.values(), *conditions.ignored}),
+        "through_disruptions": list(ignore),
         "avoid_countries": sorted(req.avoid_countries),
         "avoid_nodes": sorted(str(net.node_id[i]) for i in req.avoid_nodes),
         "via": [str(net.node_id[i]) for i in req.via],
@@ -461,14 +618,22 @@ def _option(
     exclude: BoolArray,
     family: str,
 ) -> Route | None:
-    """Find the best route of one corridor family that visits no node twice."""
+    """Find the best route of one corridor family (one that visits no node twice)."""
     if not (ok & require).any():
         return None
+    # First minimise the generalized cost itself, a one-criterion search (the cost column of a
+    # copy of the graph holds it): the mask makes its best path a route of the family but for
+    # rare sea routes that start abroad, which the (time, cost) search below then handles.
+    gc_graph = replace(graph, cost=graph.cost + vot * graph.time_mean)
+    paths = _search(gc_graph, req, ok & ~exclude, eps=eps, require=require, criteria=("cost",))
+    fitting = [r for p in paths if _family(r := _route(net, graph, p, vot, req=req)) == family]
+    if fitting or not paths:
+        return fitting[0] if fitting else None
     # The generalized cost is a positive mix of time and cost, so its optimum lies on the
     # (time, cost) Pareto front: a two-criteria search is exact here and much smaller.
     paths = _search(graph, req, ok & ~exclude, eps=eps, require=require, criteria=("time", "cost"))
-    routes = [_route(net, graph, p, vot) for p in paths]
-    fitting = [r for r in routes if len(set(r.nodes)) == len(r.nodes) and _family(r) == family]
+    routes = [_route(net, graph, p, vot, req=req) for p in paths]
+    fitting = [r for r in routes if _family(r) == family]
     return min(fitting, key=lambda r: r.generalized_cost) if fitting else None
 
 
@@ -538,11 +703,23 @@ def _northern_option(
     )  # fmt: skip
 
 
-# The corridor families a forwarder compares; the best of each is shown even when dominated,
-# unless its generalized cost is more than twice the best route's (a presentation rule: such a
-# detour, e.g. Kashgar -> Tashkent across the Caspian, is no alternative anyone considers).
-_FAMILY_GC_FACTOR = 2.0
+# The corridor families a forwarder compares; the best of each is shown even when dominated
+# where it is a plausible choice (see _plausible).
 _FAMILIES = {"northern": _northern_option, "middle": _middle_option, "sea": _sea_option}
+
+
+def _plausible(option: Route, best: Route) -> bool:
+    """Whether a family's comparison option is a choice a shipper would weigh.
+
+    A presentation rule, not a model: the option may run at most :data:`PLAUSIBLE_DETOUR`
+    times the great-circle distance (Almaty -> Tbilisi by Poland and Turkey, 3.5, is not) and
+    cost at most :data:`PLAUSIBLE_GC_RATIO` times the best row's generalized cost (Kashgar ->
+    Tashkent across the Caspian is not).
+    """
+    return (
+        option.detour_index <= PLAUSIBLE_DETOUR
+        and option.generalized_cost <= PLAUSIBLE_GC_RATIO * best.generalized_cost
+    )
 
 
 def _with_pareto(route: Route, pareto_routes: list[Route]) -> Route:

@@ -139,6 +139,22 @@ class Route:
     pareto
         Whether the route is in the Pareto set over (time, cost, CO2e) of the search that
         found it.
+    transit_days_p5
+        5th percentile of the transit time in days (Monte Carlo over the route's random
+        parts, see :mod:`silkrail.routing.uncertainty`; NaN where not computed).
+    service
+        The service class the route was planned for (``fixed-schedule``, ``block``,
+        ``regular``).
+    detour_index
+        Route km ÷ great-circle km between origin and destination (1 = as the crow flies).
+    container
+        Container size priced: ``"40"`` (FEU) or ``"20"`` (TEU).
+    cost_usd_per_container
+        Cost for one container of that size: the per-FEU cost for ``"40"``; for ``"20"`` each
+        leg's cost times the sourced TEU/FEU price ratio of its mode (see docs/cli.md).
+    variants
+        Routes folded into this one because they share most of its kilometres (see
+        docs/cli.md), best first; empty when there are none.
     """
 
     label: str
@@ -157,6 +173,12 @@ class Route:
     legs: tuple[Leg, ...]
     generalized_cost: float
     pareto: bool = True
+    transit_days_p5: float = float("nan")
+    service: str = "block"
+    detour_index: float = float("nan")
+    container: str = "40"
+    cost_usd_per_container: float = float("nan")
+    variants: tuple[Route, ...] = ()
 
     @property
     def modes(self) -> tuple[str, ...]:
@@ -167,6 +189,8 @@ class Route:
         """Return the route in the ``silkrail plan --json`` layout."""
         out: dict[str, Any] = {
             "label": self.label,
+            "service": self.service,
+            "transit_days_p5": round(self.transit_days_p5, 2),
             "transit_days_p50": round(self.transit_days_p50, 2),
             "transit_days_p95": round(self.transit_days_p95, 2),
             "transit_days_mean": round(self.hours_mean / HOURS_PER_DAY, 2),
@@ -180,7 +204,11 @@ class Route:
             "nodes": list(self.nodes),
             "generalized_cost_usd_per_feu": round(self.generalized_cost, 2),
             "pareto_optimal": self.pareto,
+            "detour_index": round(self.detour_index, 3),
+            "container": self.container,
+            "cost_usd_per_container": round(self.cost_usd_per_container, 2),
         }
+        out["variants"] = [v.to_dict(legs=False) for v in self.variants]
         out["legs"] = [leg.to_dict() for leg in self.legs] if legs else []
         return out
 
@@ -194,8 +222,9 @@ class RoutePlan:
     origin, destination
         The resolved locations.
     routes
-        Routes ranked by generalized cost; the best sea option is included for comparison
-        unless sea was excluded.
+        Rows ranked by generalized cost, each the best of the routes folded into it (see
+        ``Route.variants``); a corridor family's best route is included for comparison where
+        it is plausible (``compare="all"``: always).
     value_of_time
         USD per FEU-hour used in the ranking.
     cargo_tonnes
@@ -216,6 +245,8 @@ class RoutePlan:
         rows = [
             {
                 "label": r.label,
+                "service": r.service,
+                "transit_days_p5": r.transit_days_p5,
                 "transit_days_p50": r.transit_days_p50,
                 "transit_days_p95": r.transit_days_p95,
                 "cost_usd_per_feu": r.cost_usd_per_feu,
@@ -227,6 +258,10 @@ class RoutePlan:
                 "countries": "-".join(r.countries),
                 "generalized_cost": r.generalized_cost,
                 "pareto_optimal": r.pareto,
+                "detour_index": r.detour_index,
+                "container": r.container,
+                "cost_usd_per_container": r.cost_usd_per_container,
+                "variants": len(r.variants),
             }
             for r in self.routes
         ]

@@ -31,6 +31,8 @@ _INITIAL_LABELS = 1 << 16
 # Below this many (layered) edges the Pareto kernel runs uncompiled: faster than loading numba.
 COMPILE_ABOVE_EDGES = 20_000
 _MAX_LABELS = 1 << 24
+# Node bits per int64 word of a label's visited set in elementary mode (63 keeps words >= 0).
+_BITS = 63
 
 
 def _check_array(name: str, a: np.ndarray, dtype: type) -> None:
@@ -148,8 +150,20 @@ def pareto_paths(
     eps: float = 0.0,
     require: BoolArray | None = None,
     compile_above: int = COMPILE_ABOVE_EDGES,
+    simple: bool = True,
 ) -> list[ParetoPath]:
     """Every Pareto-optimal path between two nodes of a state-expanded graph.
+
+    With `simple` (the default) a path visits no node twice, in any state or search stage:
+    a required via is never met by going out to it and back. The search first runs without
+    that condition; if every path it finds is simple, they are the Pareto set of simple paths
+    too (a simple path is a path, so one of them dominates or equals it). Otherwise it runs
+    again with the nodes visited twice tracked: a label carries which of them its path has
+    visited, may not enter one again, and dominates only labels that have visited all of its
+    tracked nodes. This relaxation never discards a simple path that another does not
+    dominate, so when its paths are all simple they are exactly the Pareto set of simple
+    paths; else the newly repeated nodes join the tracked set and it runs again (decremental
+    state-space relaxation). The packaged network needs one or two extra runs for a via.
 
     Parameters
     ----------
@@ -173,6 +187,9 @@ def pareto_paths(
     compile_above
         Run the numba-compiled kernel when the search graph has more edges than this, the
         same kernel uncompiled otherwise (0: always compiled).
+    simple
+        Return only paths that visit no node twice (operations at a node, such as a gauge
+        change, stay at that node and do not count as a second visit).
 
     Returns
     -------
@@ -227,27 +244,80 @@ def pareto_paths(
         head, graph.states_of(destination)[:, None] + np.arange(layers - 1) * n_states
     )
     ok_l &= ~dest_early
-    cap = _INITIAL_LABELS
-    while True:
-        lab_state = np.empty(cap, dtype=np.int64)
-        lab_crit = np.empty((cap, N_CRIT), dtype=np.float64)
-        lab_pred = np.empty(cap, dtype=np.int64)
-        lab_edge = np.empty(cap, dtype=np.int64)
-        lab_alive = np.zeros(cap, dtype=np.bool_)
-        kernel = jit("pareto_kernel") if len(head) > compile_above else pareto_kernel
-        n = kernel(
-            indptr, head, crit_l, ok_l, sources.astype(np.int64), is_target, limit_col, limit,
-            float(eps), lab_state, lab_crit, lab_pred, lab_edge, lab_alive,
-        )  # fmt: skip
-        if n >= 0:
+    node_of = np.tile(graph.state_node, layers)
+    kernel = jit("pareto_kernel") if len(head) > compile_above else pareto_kernel
+
+    def run(tracked: list[int]) -> list[ParetoPath]:
+        # Bit i of a label's visited set stands for tracked node i; other nodes have no bit.
+        slot = np.full(graph.n_nodes, -1, dtype=np.int64)
+        slot[tracked] = np.arange(len(tracked))
+        s_slot = slot[node_of]
+        node_word = np.ascontiguousarray(np.maximum(s_slot, 0) // _BITS, dtype=np.int64)
+        node_bit = np.where(s_slot >= 0, np.left_shift(1, np.maximum(s_slot, 0) % _BITS), 0)
+        node_bit = np.ascontiguousarray(node_bit, dtype=np.int64)
+        n_words = -(-len(tracked) // _BITS)
+        cap = _INITIAL_LABELS
+        while True:
+            lab_state = np.empty(cap, dtype=np.int64)
+            lab_crit = np.empty((cap, N_CRIT), dtype=np.float64)
+            lab_pred = np.empty(cap, dtype=np.int64)
+            lab_edge = np.empty(cap, dtype=np.int64)
+            lab_alive = np.zeros(cap, dtype=np.bool_)
+            lab_vis = np.zeros((cap, n_words), dtype=np.int64)
+            n = kernel(
+                indptr, head, crit_l, ok_l, sources.astype(np.int64), is_target, limit_col,
+                limit, float(eps), node_word, node_bit, lab_state, lab_crit, lab_pred, lab_edge,
+                lab_alive, lab_vis,
+            )  # fmt: skip
+            if n >= 0:
+                break
+            if cap >= _MAX_LABELS:
+                msg = f"Pareto search exceeded {_MAX_LABELS} labels; raise eps or add constraints"
+                raise MemoryError(msg)
+            cap *= 4
+        return _front(n, len(cols), edge_ids, is_target, lab_state, lab_crit, lab_pred, lab_edge,
+                      lab_alive)  # fmt: skip
+
+    # Decremental state-space relaxation (Righini & Salani 2008): forbid second visits only to
+    # the nodes some path has visited twice so far, and search again until no path does.
+    tracked: list[int] = []
+    paths = run(tracked)
+    while simple:
+        repeated = sorted({n for p in paths for n in _repeated_nodes(graph, p.edges)})
+        # A tracked node is never visited twice, so each round tracks at least one more node
+        # and the loop ends within n_nodes rounds (in practice one or two).
+        new = [n for n in repeated if n not in tracked]
+        if not new:
             break
-        if cap >= _MAX_LABELS:
-            msg = f"Pareto search exceeded {_MAX_LABELS} labels; raise eps or add constraints"
-            raise MemoryError(msg)
-        cap *= 4
+        tracked += new
+        paths = run(tracked)
+    return paths
+
+
+def _repeated_nodes(graph: CorridorGraph, edges: IntArray) -> list[int]:
+    """Nodes a path visits twice or more (operations at a node are not a second visit)."""
+    if len(edges) == 0:
+        return []
+    tail = graph.state_node[graph.edge_tail[edges]]
+    head = graph.state_node[graph.edge_head[edges]]
+    nodes, counts = np.unique(np.append(tail[:1], head[head != tail]), return_counts=True)
+    return [int(n) for n in nodes[counts > 1]]
+
+
+def _front(
+    n: int,
+    k: int,
+    edge_ids: IntArray,
+    is_target: BoolArray,
+    lab_state: IntArray,
+    lab_crit: FloatArray,
+    lab_pred: IntArray,
+    lab_edge: IntArray,
+    lab_alive: BoolArray,
+) -> list[ParetoPath]:
+    """Read the non-dominated target labels of a finished search back into paths."""
     final = [i for i in range(n) if lab_alive[i] and is_target[lab_state[i]]]
     # Labels at different destination states were not compared with each other.
-    k = len(cols)
     keep = []
     for i in final:
         a = lab_crit[i, :k]

@@ -6,7 +6,7 @@ a script can switch between the CLI and the API without changing its parser.
 
 from __future__ import annotations
 
-from datetime import datetime  # noqa: TC003 - pydantic reads it at runtime
+from datetime import date, datetime  # noqa: TC003 - pydantic reads it at runtime
 from pathlib import Path  # noqa: TC003 - pydantic reads it at runtime
 from typing import Annotated, Any, Literal
 
@@ -279,6 +279,35 @@ class PlanRequest(_Model):
     )
     include_planned: bool = Field(default=False, description="Allow planned links and nodes.")
     max_routes: int = Field(default=8, ge=1, le=50, description="Most routes returned.")
+    variants: bool = Field(
+        default=False, description="List the routes folded into each row (`variants`)."
+    )
+    compare: Literal["plausible", "all"] = Field(
+        default="plausible",
+        description=(
+            "Corridor-family comparison options: only plausible ones (detour index <= 2, "
+            "generalized cost <= 2x the best) or all."
+        ),
+    )
+    service: Literal["fixed-schedule", "block", "regular"] = Field(
+        default="block",
+        description=(
+            "Service class: fixed-schedule express (timetabled Chinese paths, border priority), "
+            "the ordinary block train, or regular shipments as ADB CAREC CPMM measures them."
+        ),
+    )
+    depart: date | None = Field(
+        default=None,
+        description="Departure date (default: today); the dated conditions of that date apply.",
+    )
+    through_disruptions: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,40}$")]] = (
+        Field(
+            default_factory=list,
+            max_length=4,
+            description="Disruptions to plan through anyway (routes through them are labelled).",
+        )
+    )
+    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Seed of the Monte Carlo draws.")
 
 
 class LegOut(_Model):
@@ -305,6 +334,8 @@ class RouteOut(_Model):
     """One route with its criteria (see docs/cli.md for the field meanings)."""
 
     label: str
+    service: str = Field(description="The service class the route is planned for.")
+    transit_days_p5: float = Field(description="5th percentile of the transit days.")
     transit_days_p50: float
     transit_days_p95: float
     transit_days_mean: float
@@ -318,6 +349,15 @@ class RouteOut(_Model):
     nodes: list[str]
     generalized_cost_usd_per_feu: float
     pareto_optimal: bool
+    detour_index: float = Field(
+        description="Route km ÷ great-circle km between origin and destination."
+    )
+    container: Literal["20", "40"] = Field(description="Container size priced.")
+    cost_usd_per_container: float = Field(description="Cost for one container of that size.")
+    variants: list[RouteOut] = Field(
+        default_factory=list,
+        description="Routes folded into this row (sharing most of its km), without legs.",
+    )
     legs: list[LegOut]
 
 
@@ -331,6 +371,10 @@ class PlanConstraints(_Model):
     max_transshipments: int | None
     container: str
     include_planned: bool
+    service: str
+    depart: str
+    conditions: list[str]
+    through_disruptions: list[str]
 
 
 class PlanResponse(_Model):

@@ -23,6 +23,8 @@ Stations come from the network, one per operation a route uses:
   tracks`` FEU/h), so the yard's FEU/day capacity holds whatever the train length;
 * a mode change between rail and ferry/sea: ``"<node>:port"``, a rail–water transfer of
   mean ``port_transfer_hours`` (unlimited parallel handling unless ``port_servers`` is set);
+* a mode change between road and another mode: ``"<node>:lift"``, a truck lift of mean
+  ``road_transfer_hours``, handled like a port transfer;
 * a rail link in one direction: ``"<link>:<from>><to>"``, a :class:`Section` with the
   link's trains/day as capacity and a lognormal running time of mean
   ``distance_km / speed_kmh`` and CV ``time_cv``;
@@ -745,8 +747,13 @@ def _node_stations(
     m_in, m_out = int(net.link_mode[l_in]), int(net.link_mode[l_out])
     rail = int(LinkMode.RAIL)
     out: dict[str, Station] = {}
+    road = int(LinkMode.ROAD)
+    # As in the planner's graph: road <-> ship is a truck lift, not a rail-water transfer.
     port = (
-        m_in != m_out and (m_in in _WATER or m_out in _WATER) and bool(net.offers_port_transfer[i])
+        m_in != m_out
+        and (m_in in _WATER or m_out in _WATER)
+        and road not in (m_in, m_out)
+        and bool(net.offers_port_transfer[i])
     )
     if port:
         out["port"] = ServerStation(
@@ -757,6 +764,16 @@ def _node_stations(
             category="port",
             node=nid,
             usd_per_feu=float(np.nan_to_num(net.port_usd_per_feu[i])),
+        )
+    if m_in != m_out and road in (m_in, m_out) and bool(net.offers_road_transfer[i]):
+        out["lift"] = ServerStation(
+            f"{nid}:lift",
+            servers=port_servers,
+            hours=float(net.road_transfer_hours[i]),
+            cv=port_cv,
+            category="lift",
+            node=nid,
+            usd_per_feu=float(np.nan_to_num(net.road_usd_per_feu[i])),
         )
     if net.is_border[i]:
         out["border"] = ServerStation(
@@ -774,7 +791,9 @@ def _node_stations(
         and bool(net.offers_gauge_change[i])
     ):
         out["gauge"] = _yard(net, i, train_feu, yard_cv)
-    order = ("port", "border", "gauge") if m_in in _WATER else ("border", "gauge", "port")
+    water = ("port", "border", "gauge") if m_in in _WATER else ("border", "gauge", "port")
+    # A truck is lifted off before any other operation at the node and onto one after them.
+    order = ("lift", *water) if m_in == road else (*water, "lift")
     names = []
     for key in order:
         if key in out:

@@ -32,6 +32,9 @@ _FIELD_HINTS = (
     ("value_of_time", "value_of_time"),
     ("max_routes", "max_routes"),
     ("container", "container"),
+    ("unknown disruptions", "through_disruptions"),
+    ("depart", "depart"),
+    ("unknown service", "service"),
 )
 
 
@@ -86,6 +89,12 @@ def _plan(net: CorridorNetwork, req: PlanRequest) -> Payload:
             value_of_time=req.value_of_time,
             include_planned=req.include_planned,
             max_routes=req.max_routes,
+            compare=req.compare,
+            variants=req.variants,
+            service=req.service,
+            depart=req.depart,
+            through_disruptions=req.through_disruptions,
+            seed=req.seed,
             # A long-running server pays numba's start-up once; compiled plans take ~5 ms.
             compiled=True,
         )

@@ -1,0 +1,450 @@
+"""Transit-time percentiles from the route's random parts, by Monte Carlo (DESIGN.md §4).
+
+A route's time is the sum of parts that vary for different reasons, and the percentiles come
+from drawing each part, not from one lognormal:
+
+- running time, one draw per national rail network, ferry or sea leg group (a late train is
+  late across a network: delays within one railway are correlated), lognormal with the links'
+  coefficient of variation;
+- border processing, gamma with the node's mean and coefficient of variation;
+- queue waits at border crossings, gauge-change yards and rail sections at the 2024 baseline
+  utilisation, as the corridor simulator gives them (``baseline_waits.csv``); trains with
+  priority (fixed-schedule) skip them;
+- ferry and sea sailings: the wait for the next sailing (uniform over the sailing interval);
+  on the Caspian also sailings missed for lack of vessel space (geometric), storm closures by
+  month (the sourced November–December share, the calibrated share otherwise; a container
+  arriving in a closure waits for its end) and the port dwell (exponential);
+- the origin dwell of ordinary block trains in China (exponential);
+- congestion periods of the conditions table on the dates the train passes.
+
+Values that no source gives are the calibrated parameters of ``calibrated.csv``
+(:class:`DelayParameters`). Draws use one seeded generator, so a plan is reproducible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from silkrail.datasets.parameters import baseline_waits, calibrated_parameters
+from silkrail.graph.compile import HOURS_PER_WEEK
+from silkrail.network._schema import LinkMode
+from silkrail.routing.labels import CASPIAN_STATES
+
+if TYPE_CHECKING:
+    from silkrail._typing import FloatArray
+    from silkrail.network.model import CorridorNetwork
+    from silkrail.routing.conditions import Conditions
+    from silkrail.routing.results import Route
+
+__all__ = [
+    "DRAWS",
+    "DelayParameters",
+    "RouteDraws",
+    "RouteParts",
+    "combine_draws",
+    "draw_parts",
+    "draw_route_hours",
+    "route_parts",
+]
+
+DRAWS = 2000
+HOURS_PER_DAY = 24.0
+
+
+@dataclass(frozen=True)
+class DelayParameters:
+    """The openly estimated delay parameters (see ``datasets/planning/calibrated.csv``)."""
+
+    caspian_port_dwell_hours: float
+    caspian_vessel_space_miss_probability: float
+    caspian_closure_fraction_other_months: float
+    cn_origin_dwell_hours: float
+
+    @classmethod
+    def packaged(cls) -> DelayParameters:
+        """Return the values in use (calibrated where fitted, else the priors)."""
+        t = calibrated_parameters()
+        return cls(**{f.name: float(str(t.loc[f.name, "value"])) for f in fields(cls)})
+
+    @classmethod
+    def priors(cls) -> DelayParameters:
+        """Return the prior values."""
+        t = calibrated_parameters()
+        return cls(**{f.name: float(str(t.loc[f.name, "prior"])) for f in fields(cls)})
+
+
+@dataclass(frozen=True)
+class RouteParts:
+    """The random parts of one route, in the order the train meets them.
+
+    ``*_at`` columns are the expected hours from departure to the part (for dates).
+    """
+
+    fixed_hours: float
+    run_hours: FloatArray
+    run_cv: FloatArray
+    border_hours: FloatArray
+    border_cv: FloatArray
+    queue_share: FloatArray
+    queue_scale: FloatArray
+    sail_headway: FloatArray
+    sail_caspian: np.ndarray
+    sail_at: FloatArray
+    origin_dwell: bool
+    congestion_hours: FloatArray
+    congestion_at: FloatArray
+    congestion_start: FloatArray
+    congestion_end: FloatArray
+
+
+def _tail_mixture(mean: FloatArray, p95: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Fit ``wait = 0`` w.p. ``1 - a``, else exponential(scale ``s``), to a mean and p95.
+
+    Solves ``(mean / a) ln(20 a) = p95`` for the larger root ``a`` in ``[e/20, 1]`` by
+    bisection; where the tail is heavier than the family allows, ``a = e/20``.
+    """
+    lo = np.full(mean.shape, math.e / 20.0)
+    hi = np.ones(mean.shape)
+    target = np.maximum(p95, 1e-9)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for _ in range(40):
+            mid = (lo + hi) / 2
+            f = mean / mid * np.log(20 * mid) - target
+            # f decreases in a on [e/20, 1]: above the target -> a larger root lies right.
+            lo = np.where(f > 0, mid, lo)
+            hi = np.where(f > 0, hi, mid)
+    a = np.where(mean > 0, lo, 0.0)
+    scale = np.where(a > 0, mean / np.maximum(a, 1e-12), 0.0)
+    return a, scale
+
+
+_QUEUE_CACHE: dict[str, tuple[float, float]] = {}
+
+
+def _queue(station: str) -> tuple[float, float]:
+    if not _QUEUE_CACHE:
+        t = baseline_waits()
+        a, s = _tail_mixture(t["mean_wait_h"].to_numpy(float), t["p95_wait_h"].to_numpy(float))
+        _QUEUE_CACHE.update(
+            zip(t.index.astype(str), zip(a.tolist(), s.tolist(), strict=True), strict=True)
+        )
+        _QUEUE_CACHE.setdefault("", (0.0, 0.0))
+    return _QUEUE_CACHE.get(station, (0.0, 0.0))
+
+
+def route_parts(
+    route: Route,
+    net: CorridorNetwork,
+    conditions: Conditions,
+    *,
+    queue_priority: bool = False,
+    origin_dwell: bool = True,
+) -> RouteParts:
+    """Split a route into the random parts the Monte Carlo draws.
+
+    Parameters
+    ----------
+    route
+        A planned route (its legs carry link ids, hours and waits).
+    net
+        The network the route was planned on (the service class's network).
+    conditions
+        Conditions of the departure date (congestion periods).
+    queue_priority
+        Skip the baseline queue waits (fixed-schedule trains).
+    origin_dwell
+        Whether the origin dwell of ordinary trains in China applies.
+
+    Returns
+    -------
+    RouteParts
+        The parts.
+    """
+    country = net.country_of
+    index = {str(k): i for i, k in enumerate(net.link_id)}
+    groups: dict[str, list[float]] = {}
+    fixed = 0.0
+    border_h, border_cv, q_share, q_scale = [], [], [], []
+    sail_h, sail_casp, sail_at = [], [], []
+    cong_h, cong_at, cong_s, cong_e = [], [], [], []
+    periods = conditions.congestion
+    elapsed = 0.0
+    for leg in route.legs:
+        if leg.kind != "travel":
+            fixed += leg.hours
+            if not queue_priority and leg.kind == "gauge change":
+                a, s = _queue(f"{leg.to_id}:gauge")
+                q_share.append(a)
+                q_scale.append(s)
+            elapsed += leg.hours
+            continue
+        k = index[leg.link_id]
+        run = max(leg.hours - leg.wait_hours - leg.border_hours, 0.0)
+        mode = LinkMode(int(net.link_mode[k]))
+        key = country[leg.from_id] if mode in (LinkMode.RAIL, LinkMode.ROAD) else mode.name
+        g = groups.setdefault(f"{mode.name}:{key}", [0.0, 0.0])
+        g[0] += run
+        g[1] += run * float(net.time_cv[k])
+        if mode in (LinkMode.FERRY, LinkMode.SEA):
+            sail_h.append(HOURS_PER_WEEK / float(net.sailings_per_week[k]))
+            sail_casp.append(
+                mode == LinkMode.FERRY
+                and country[leg.from_id] in CASPIAN_STATES
+                and country[leg.to_id] in CASPIAN_STATES
+            )
+            sail_at.append(elapsed)
+        if not queue_priority and mode == LinkMode.RAIL:
+            for station in (f"{leg.link_id}:{leg.from_id}>{leg.to_id}", f"{leg.to_id}:border"):
+                a, s = _queue(station)
+                if a > 0:
+                    q_share.append(a)
+                    q_scale.append(s)
+        if leg.border_hours > 0:
+            node = net.index_of(leg.to_id)
+            border_h.append(leg.border_hours)
+            border_cv.append(float(np.nan_to_num(net.border_cv[node])))
+        elapsed += leg.hours
+        for p in periods:
+            if leg.to_id in p.nodes:
+                cong_h.append(p.hours)
+                cong_at.append(elapsed)
+                cong_s.append((p.start - conditions.depart).days * HOURS_PER_DAY)
+                cong_e.append(((p.end - conditions.depart).days + 1) * HOURS_PER_DAY)
+    first = route.legs[0]
+    dwell = origin_dwell and country[first.from_id] == "CN" and first.mode == "rail"
+    runs = np.array([g[0] for g in groups.values()])
+    cvs = np.array([g[1] / g[0] if g[0] > 0 else 0.0 for g in groups.values()])
+    return RouteParts(
+        fixed_hours=fixed,
+        run_hours=runs,
+        run_cv=cvs,
+        border_hours=np.array(border_h),
+        border_cv=np.array(border_cv),
+        queue_share=np.array(q_share),
+        queue_scale=np.array(q_scale),
+        sail_headway=np.array(sail_h),
+        sail_caspian=np.array(sail_casp, dtype=bool),
+        sail_at=np.array(sail_at),
+        origin_dwell=dwell,
+        congestion_hours=np.array(cong_h),
+        congestion_at=np.array(cong_at),
+        congestion_start=np.array(cong_s),
+        congestion_end=np.array(cong_e),
+    )
+
+
+def _lognormal_factor(cv: FloatArray, z: FloatArray) -> FloatArray:
+    s2 = np.log1p(cv**2)
+    out: FloatArray = np.exp(np.sqrt(s2)[:, None] * z - s2[:, None] / 2)
+    return out
+
+
+def draw_route_hours(
+    parts: RouteParts,
+    params: DelayParameters,
+    conditions: Conditions,
+    *,
+    dwell_factor: float = 1.0,
+    draws: int = DRAWS,
+    seed: int | np.random.Generator | None = 0,
+) -> FloatArray:
+    """Draw door-to-door hours of one route.
+
+    Parameters
+    ----------
+    parts
+        The route's random parts (:func:`route_parts`).
+    params
+        The delay parameters no source gives.
+    conditions
+        Conditions of the departure date (storm months, congestion).
+    dwell_factor
+        Multiplier of the origin dwell (the service class's).
+    draws
+        Number of draws.
+    seed
+        Seed or generator; the same seed gives the same draws.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``draws`` door-to-door times in hours.
+
+    Examples
+    --------
+    >>> import silkrail
+    >>> from silkrail.routing.conditions import conditions_on
+    >>> net = silkrail.load_network()
+    >>> r = silkrail.plan(net, "Xi'an", "Baku").routes[0]
+    >>> c = conditions_on("2025-06-01")
+    >>> h = draw_route_hours(route_parts(r, net, c), DelayParameters.packaged(), c, seed=1)
+    >>> bool(np.percentile(h, 95) > np.percentile(h, 50) > np.percentile(h, 5) > 0)
+    True
+    """
+    draws_ = draw_parts(parts, conditions, draws=draws, seed=seed)
+    return combine_draws(draws_, params, dwell_factor=dwell_factor)
+
+
+@dataclass(frozen=True)
+class RouteDraws:
+    """Draws of a route's parts that do not depend on the estimated parameters.
+
+    ``base`` holds everything but the estimated delays (running, border, queue, sailing phase
+    and congestion hours); the rest are the standard variates the estimated delays are made
+    of, so that :func:`combine_draws` evaluates any parameter set on the same draws (common
+    random numbers, for calibration).
+    """
+
+    base: FloatArray
+    caspian_headway: FloatArray
+    caspian_fraction: FloatArray
+    u_miss: FloatArray
+    u_closed: FloatArray
+    closed_wait: FloatArray
+    e_dwell: FloatArray
+    e_origin: FloatArray
+
+    @classmethod
+    def concatenate(cls, items: list[RouteDraws]) -> RouteDraws:
+        """Pool draws of one route (e.g. over departure dates) into one set."""
+        return cls(
+            base=np.concatenate([d.base for d in items]),
+            caspian_headway=items[0].caspian_headway,
+            **{
+                f.name: np.concatenate([getattr(d, f.name) for d in items], axis=-1)
+                for f in fields(cls)
+                if f.name not in ("base", "caspian_headway")
+            },
+        )
+
+
+def draw_parts(
+    parts: RouteParts,
+    conditions: Conditions,
+    *,
+    draws: int = DRAWS,
+    seed: int | np.random.Generator | None = 0,
+) -> RouteDraws:
+    """Draw the parameter-free parts of a route's time (see :class:`RouteDraws`).
+
+    Parameters
+    ----------
+    parts
+        The route's random parts.
+    conditions
+        Conditions of the departure date.
+    draws
+        Number of draws.
+    seed
+        Seed or generator.
+
+    Returns
+    -------
+    RouteDraws
+        The draws.
+    """
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    n = draws
+    total = np.full(n, parts.fixed_hours)
+    if parts.run_hours.size:
+        z = rng.standard_normal((parts.run_hours.size, n))
+        total += (parts.run_hours[:, None] * _lognormal_factor(parts.run_cv, z)).sum(axis=0)
+    if parts.border_hours.size:
+        cv = np.maximum(parts.border_cv, 1e-6)
+        shape = 1.0 / cv**2
+        scale = parts.border_hours / shape
+        total += rng.gamma(shape[:, None], scale[:, None], (parts.border_hours.size, n)).sum(0)
+    if parts.queue_share.size:
+        u = rng.random((parts.queue_share.size, n))
+        e = rng.exponential(1.0, (parts.queue_share.size, n))
+        total += np.where(u < parts.queue_share[:, None], e * parts.queue_scale[:, None], 0).sum(0)
+    casp = parts.sail_caspian
+    k = int(casp.sum())
+    if parts.sail_headway.size:
+        m = parts.sail_headway.size
+        total += (rng.random((m, n)) * parts.sail_headway[:, None]).sum(0)
+    when = [conditions.depart + dt.timedelta(hours=float(t)) for t in parts.sail_at[casp]]
+    frac = np.array([conditions.storm_fraction[d.month - 1] for d in when]).reshape(k)
+    length = conditions.storm_length_days * HOURS_PER_DAY
+    if parts.congestion_hours.size:
+        at = parts.congestion_at
+        inside = (at >= parts.congestion_start) & (at < parts.congestion_end)
+        e = rng.exponential(1.0, (parts.congestion_hours.size, n))
+        total += (e * (inside * parts.congestion_hours)[:, None]).sum(0)
+    return RouteDraws(
+        base=total,
+        caspian_headway=parts.sail_headway[casp],
+        caspian_fraction=np.repeat(frac[:, None], n, axis=1),
+        u_miss=rng.random((k, n)),
+        u_closed=rng.random((k, n)),
+        closed_wait=rng.random((k, n)) * length,
+        e_dwell=rng.exponential(1.0, (k, n)),
+        e_origin=rng.exponential(1.0, n) if parts.origin_dwell else np.zeros(n),
+    )
+
+
+def combine_draws(
+    d: RouteDraws, params: DelayParameters, *, dwell_factor: float = 1.0
+) -> FloatArray:
+    """Add the estimated delays to a route's parameter-free draws.
+
+    Parameters
+    ----------
+    d
+        Draws from :func:`draw_parts`.
+    params
+        The estimated delay parameters.
+    dwell_factor
+        Multiplier of the origin dwell (the service class's).
+
+    Returns
+    -------
+    numpy.ndarray
+        Door-to-door hours, one per draw.
+    """
+    total = d.base.copy()
+    if d.caspian_headway.size:
+        p = params.caspian_vessel_space_miss_probability
+        if p > 0:
+            # Sailings missed before a container gets on: geometric by inverse transform.
+            misses = np.floor(np.log(np.maximum(d.u_miss, 1e-300)) / np.log(p))
+            total += (misses * d.caspian_headway[:, None]).sum(0)
+        frac = np.where(
+            np.isnan(d.caspian_fraction), params.caspian_closure_fraction_other_months,
+            d.caspian_fraction,
+        )  # fmt: skip
+        total += ((d.u_closed < frac) * d.closed_wait).sum(0)
+        total += d.e_dwell.sum(0) * params.caspian_port_dwell_hours
+    if dwell_factor > 0:
+        total += d.e_origin * (params.cn_origin_dwell_hours * dwell_factor)
+    out: FloatArray = total
+    return out
+
+
+def expected_caspian_hours(
+    params: DelayParameters, conditions: Conditions, headway_hours: float
+) -> float:
+    """Return the expected extra hours of a Caspian crossing beyond half a sailing interval.
+
+    Vessel space, the storm closure of the departure month and the port dwell; the planner
+    adds it to the route search's expected times so that ranking sees it.
+
+    Examples
+    --------
+    >>> from silkrail.routing.conditions import conditions_on
+    >>> p = DelayParameters.packaged()
+    >>> expected_caspian_hours(p, conditions_on("2025-12-01"), 42.0) > expected_caspian_hours(
+    ...     p, conditions_on("2025-07-01"), 42.0)
+    True
+    """
+    p = params.caspian_vessel_space_miss_probability
+    frac = conditions.storm_fraction[conditions.depart.month - 1]
+    if math.isnan(frac):
+        frac = params.caspian_closure_fraction_other_months
+    storm = frac * conditions.storm_length_days * HOURS_PER_DAY / 2
+    return p / (1 - p) * headway_hours + storm + params.caspian_port_dwell_hours

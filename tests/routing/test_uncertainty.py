@@ -1,0 +1,94 @@
+"""Percentiles from the route's random parts: reproducible, ordered, mechanism-driven."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import silkrail
+from silkrail.routing.conditions import conditions_on
+from silkrail.routing.uncertainty import (
+    DelayParameters,
+    combine_draws,
+    draw_parts,
+    draw_route_hours,
+    route_parts,
+)
+
+
+@pytest.fixture(scope="module")
+def net() -> silkrail.CorridorNetwork:
+    return silkrail.load_network()
+
+
+@pytest.fixture(scope="module")
+def middle(net: silkrail.CorridorNetwork) -> silkrail.Route:
+    return silkrail.plan(net, "Xi'an", "Baku", depart="2025-06-01").routes[0]
+
+
+def test_percentiles_are_reproducible_by_seed(net: silkrail.CorridorNetwork) -> None:
+    a = silkrail.plan(net, "Chongqing", "Duisburg", depart="2025-06-01", seed=7).to_dict()
+    b = silkrail.plan(net, "Chongqing", "Duisburg", depart="2025-06-01", seed=7).to_dict()
+    c = silkrail.plan(net, "Chongqing", "Duisburg", depart="2025-06-01", seed=8).to_dict()
+    assert a == b
+    key = [(r["transit_days_p5"], r["transit_days_p95"]) for r in a["routes"]]
+    assert key != [(r["transit_days_p5"], r["transit_days_p95"]) for r in c["routes"]]
+
+
+def test_percentiles_are_ordered_and_spread(net: silkrail.CorridorNetwork) -> None:
+    for r in silkrail.plan(net, "Chongqing", "Duisburg", depart="2025-06-01").routes:
+        assert 0 < r.transit_days_p5 < r.transit_days_p50 < r.transit_days_p95
+        # The mechanism spreads a route far wider than the old 7 % lognormal sum.
+        assert r.transit_days_p95 / r.transit_days_p50 > 1.1
+
+
+def test_caspian_delays_move_the_middle_corridor_only(
+    net: silkrail.CorridorNetwork, middle: silkrail.Route
+) -> None:
+    c = conditions_on("2025-06-01")
+    none = DelayParameters(0.0, 0.0, 0.0, 0.0)
+    dwell = DelayParameters(48.0, 0.0, 0.0, 0.0)
+    parts = route_parts(middle, net, c)
+    d = draw_parts(parts, c, draws=4000, seed=3)
+    gain = combine_draws(d, dwell).mean() - combine_draws(d, none).mean()
+    crossings = int(parts.sail_caspian.sum())
+    assert crossings >= 1
+    assert gain == pytest.approx(48.0 * crossings, rel=0.1)
+    north = silkrail.plan(net, "Xi'an", "Małaszewicze", modes=["rail"]).routes[0]
+    p = route_parts(north, net, c)
+    dn = draw_parts(p, c, draws=500, seed=3)
+    np.testing.assert_allclose(
+        combine_draws(dn, dwell, dwell_factor=0), combine_draws(dn, none, dwell_factor=0)
+    )
+
+
+def test_vessel_space_misses_add_whole_sailing_intervals(
+    net: silkrail.CorridorNetwork, middle: silkrail.Route
+) -> None:
+    c = conditions_on("2025-06-01")
+    parts = route_parts(middle, net, c)
+    d = draw_parts(parts, c, draws=20000, seed=5)
+    p = 0.5
+    base = combine_draws(d, DelayParameters(0.0, 0.0, 0.0, 0.0))
+    miss = combine_draws(d, DelayParameters(0.0, p, 0.0, 0.0))
+    expected = p / (1 - p) * d.caspian_headway.sum()
+    assert (miss - base).mean() == pytest.approx(expected, rel=0.05)
+    if d.caspian_headway.size == 1:
+        k = (miss - base) / d.caspian_headway[0]
+        assert np.allclose(k, np.round(k), atol=1e-6)
+
+
+def test_priority_skips_the_baseline_queues(net: silkrail.CorridorNetwork) -> None:
+    c = conditions_on("2025-06-01")
+    r = silkrail.plan(net, "Xi'an", "Małaszewicze", modes=["rail"]).routes[0]
+    assert route_parts(r, net, c).queue_share.size > 0
+    assert route_parts(r, net, c, queue_priority=True).queue_share.size == 0
+
+
+def test_draws_are_reproducible(net: silkrail.CorridorNetwork, middle: silkrail.Route) -> None:
+    c = conditions_on("2025-12-01")
+    parts = route_parts(middle, net, c)
+    p = DelayParameters.packaged()
+    a = draw_route_hours(parts, p, c, seed=11)
+    assert np.array_equal(a, draw_route_hours(parts, p, c, seed=11))
+    assert not np.array_equal(a, draw_route_hours(parts, p, c, seed=12))
