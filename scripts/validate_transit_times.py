@@ -551,6 +551,33 @@ def run(calib: pd.DataFrame, *, write: bool) -> tuple[list[Outcome], str]:
     return outcomes, text
 
 
+def calibrated_table() -> str:
+    """The calibrated values as a Markdown table (for docs/data.md)."""
+    t = pd.read_csv(CALIBRATED, keep_default_na=False)
+    lines = [
+        "| parameter | value | unit | status | prior | bounds | rows used |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for _, r in t.iterrows():
+        rows = str(r["rows_used"]).replace(";", ", ") or "–"
+        lines.append(
+            f"| `{r['name']}` | {float(r['value']):.3g} | {r['unit']} | {r['status']} | "
+            f"{float(r['prior']):g} | {float(r['lower']):g}–{float(r['upper']):g} | {rows} |"
+        )
+    return "\n".join(lines)
+
+
+def update_data_md(path: Path) -> None:
+    """Rewrite the calibrated-values table of docs/data.md between its markers."""
+    text = path.read_text(encoding="utf-8")
+    start, end = "<!-- calibrated-table -->", "<!-- /calibrated-table -->"
+    if start not in text or end not in text:
+        return
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    write_atomic(path, f"{head}{start}\n{calibrated_table()}\n{end}{tail}")
+
+
 def write_atomic(path: Path, text: str) -> None:
     with atomic_file(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
@@ -586,6 +613,7 @@ def main() -> None:
         print(f"{args.out} is up to date")
         return
     write_atomic(args.out, updated)
+    update_data_md(ROOT / "docs" / "data.md")
     typ = [o for o in outcomes if o.kind in TYPICAL and o.cv_inside is not None]
     print(
         f"typical rows inside (cross-validated): {sum(bool(o.cv_inside) for o in typ)}/"

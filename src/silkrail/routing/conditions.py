@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass, field
 from functools import cache
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from silkrail.datasets.parameters import conditions_table
@@ -63,14 +63,11 @@ class Conditions:
     congestion: tuple[CongestionPeriod, ...]
     storm_fraction: tuple[float, ...]
     storm_length_days: float
+    through: dict[str, str] = field(default_factory=dict)
 
     def disrupted(self) -> dict[str, str]:
         """Return the nodes of ignored disruptions (node id -> condition id), for labels."""
-        out = {}
-        for cid, nodes in _closures(self.depart).items():
-            if cid in self.ignored:
-                out.update(dict.fromkeys(nodes, cid))
-        return out
+        return dict(self.through)
 
 
 def parse_depart(depart: dt.date | str | None) -> dt.date:
@@ -203,4 +200,9 @@ def _conditions_on(day: dt.date, ignore: tuple[str, ...]) -> Conditions:
                 fraction[int(m) - 1] = value
     length = t.loc[t["parameter"] == "storm_length", "value"]
     length_days = float(length.iloc[0]) if len(length) else 0.0
-    return Conditions(day, closed, frozenset(ignore), congestion, tuple(fraction), length_days)
+    through = {
+        node: cid for cid, nodes in _closures(day).items() if cid in ignore for node in nodes
+    }
+    return Conditions(
+        day, closed, frozenset(ignore), congestion, tuple(fraction), length_days, through
+    )

@@ -26,7 +26,7 @@ from silkrail.routing.results import (
     lognormal_quantile,
 )
 from silkrail.routing.search import COMPILE_ABOVE_EDGES, ParetoPath, pareto_paths
-from silkrail.routing.service_classes import DEFAULT_SERVICE, service_class
+from silkrail.routing.service_classes import DEFAULT_SERVICE, network_cache, service_class
 from silkrail.routing.uncertainty import DelayParameters
 
 if TYPE_CHECKING:
@@ -495,7 +495,7 @@ def plan(
     >>> any("RU" in r.countries or "BY" in r.countries for r in p2.routes)
     False
     """
-    from silkrail.routing._defaults import default_cargo_tonnes, default_emissions, default_vot
+    from silkrail.routing._defaults import default_cargo_tonnes, default_vot
 
     if container not in CONTAINERS:
         msg = f"unknown container {container!r}; choose one of {list(CONTAINERS)}"
@@ -544,8 +544,7 @@ def plan(
     net = timed_network(cls.network, params, conditions)
     closed = frozenset(net.index_of(n) for n in conditions.closed if n in net.country_of)
     req = _replace(req, closed=closed)
-    em = default_emissions(net, tonnes) if emissions is None else emissions
-    graph = compile_graph(net, emissions=em, include_planned=include_planned)
+    graph = _compiled(net, tonnes, emissions, include_planned=include_planned)
     ok = _edge_mask(net, graph, req)
     paths = _search(graph, req, ok, eps=eps)
     if not paths:
@@ -593,6 +592,28 @@ def plan(
         cargo_tonnes=tonnes,
         constraints=constraints,
     )
+
+
+def _compiled(
+    net: CorridorNetwork,
+    tonnes: float,
+    emissions: LegEmissions | None,
+    *,
+    include_planned: bool,
+) -> CorridorGraph:
+    """Compile the graph, cached per network, cargo mass and planned-link option."""
+    from silkrail.routing._defaults import default_emissions
+
+    if emissions is not None:
+        return compile_graph(net, emissions=emissions, include_planned=include_planned)
+    cache = network_cache(net)
+    key = ("graph", tonnes, include_planned)
+    graph = cache.get(key)
+    if not isinstance(graph, CorridorGraph):
+        em = default_emissions(net, tonnes)
+        graph = compile_graph(net, emissions=em, include_planned=include_planned)
+        cache[key] = graph
+    return graph
 
 
 def _family(route: Route) -> str:

@@ -34,6 +34,7 @@ from silkrail.datasets.parameters import baseline_waits, calibrated_parameters
 from silkrail.graph.compile import HOURS_PER_WEEK
 from silkrail.network._schema import LinkMode
 from silkrail.routing.labels import CASPIAN_STATES
+from silkrail.routing.service_classes import network_cache
 
 if TYPE_CHECKING:
     from silkrail._typing import FloatArray
@@ -137,6 +138,15 @@ def _queue(station: str) -> tuple[float, float]:
     return _QUEUE_CACHE.get(station, (0.0, 0.0))
 
 
+def _link_index(net: CorridorNetwork) -> dict[str, int]:
+    cache = network_cache(net)
+    index = cache.get("link_index")
+    if not isinstance(index, dict):
+        index = {str(k): i for i, k in enumerate(net.link_id)}
+        cache["link_index"] = index
+    return index
+
+
 def route_parts(
     route: Route,
     net: CorridorNetwork,
@@ -166,7 +176,7 @@ def route_parts(
         The parts.
     """
     country = net.country_of
-    index = {str(k): i for i, k in enumerate(net.link_id)}
+    index = _link_index(net)
     groups: dict[str, list[float]] = {}
     fixed = 0.0
     border_h, border_cv, q_share, q_scale = [], [], [], []
