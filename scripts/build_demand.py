@@ -67,6 +67,7 @@ sys.path.insert(0, str(ROOT / "src"))
 import silkrail  # noqa: E402
 from silkrail.network import NodeKind, Status  # noqa: E402
 from silkrail.simulation import route_from_plan  # noqa: E402
+from silkrail.simulation._demand import DEMAND_DATE  # noqa: E402
 
 DATA = ROOT / "src" / "silkrail" / "datasets" / "demand"
 YEAR = 2024
@@ -191,7 +192,14 @@ def nearest(
     best: tuple[float, str] | None = None
     for c in candidates:
         o, d = (c, target) if to_target else (target, c)
-        hours = silkrail.plan(net, o, d, modes=["rail"], max_routes=1).routes[0].hours_mean
+        try:
+            hours = (
+                silkrail.plan(net, o, d, modes=["rail"], max_routes=1, depart=DEMAND_DATE)
+                .routes[0]
+                .hours_mean
+            )
+        except silkrail.NoRouteError:
+            continue  # e.g. Kouvola: no rail route from the EU entry since 2023
         if best is None or (hours, c) < best:
             best = (hours, c)
     assert best is not None
@@ -207,9 +215,13 @@ def _route(
     modes: tuple[str, ...],
 ) -> dict[str, str]:
     """Plan the route China end -> far end; check that the way back is the same, reversed."""
-    best = silkrail.plan(net, china, far, via=via, modes=modes, max_routes=1).routes[0]
+    best = silkrail.plan(
+        net, china, far, via=via, modes=modes, max_routes=1, depart=DEMAND_DATE
+    ).routes[0]
     r = route_from_plan(best)
-    back = silkrail.plan(net, far, china, via=via[::-1], modes=modes, max_routes=1).routes[0]
+    back = silkrail.plan(
+        net, far, china, via=via[::-1], modes=modes, max_routes=1, depart=DEMAND_DATE
+    ).routes[0]
     if route_from_plan(back).link_ids != r.link_ids[::-1]:
         msg = f"{route_id}: the planner's route back is not the reverse of the route out"
         raise RuntimeError(msg)

@@ -42,6 +42,7 @@ import pandas as pd
 
 import silkrail
 from silkrail._atomic import atomic_file
+from silkrail.datasets.parameters import calibrated_parameters
 from silkrail.routing.conditions import conditions_on
 from silkrail.routing.service_classes import service_class
 from silkrail.routing.uncertainty import DelayParameters, combine_draws, route_parts
@@ -533,6 +534,7 @@ def run(calib: pd.DataFrame, *, write: bool) -> tuple[list[Outcome], str]:
     folds = cross_validate(observations)
     if write:
         write_calibration(fit.params, [o.row for o in observations])
+        calibrated_parameters.cache_clear()  # the scoring below reads the values just written
     # 2. Score every row with the packaged (calibrated) values, re-planned.
     outcomes, _ = evaluate(net, calib)
     predicted = {row: p for fold in folds for row, p in fold.predictions.items()}

@@ -15,6 +15,7 @@ import pytest
 import silkrail
 from silkrail.network import Status
 from silkrail.simulation import route_from_plan
+from silkrail.simulation._demand import DEMAND_DATE
 
 FOLDER = Path(str(resources.files("silkrail.datasets"))) / "demand"
 ROOT = Path(__file__).resolve().parents[2]
@@ -194,6 +195,7 @@ def test_routes_are_the_planners_routes(t: dict[str, pd.DataFrame]) -> None:
             via=r["via"].split(";"),
             modes=r["modes"].split(";"),
             max_routes=1,
+            depart=DEMAND_DATE,
         )
         planned = route_from_plan(p.routes[0])
         assert ";".join(planned.link_ids) == r["link_ids"], (

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 ROAD = CLASS_NAMES.index("road")
+LIFTED = CLASS_NAMES.index("road (lifted)")
 
 
 def test_truck_lifts_only_where_offered_and_road_meets_another_mode(toy_road_dir: Path) -> None:
@@ -23,8 +24,10 @@ def test_truck_lifts_only_where_offered_and_road_meets_another_mode(toy_road_dir
     assert summarize_network(net).road_transfer_nodes == 3  # Alpha, Delta and Zeta
     g = compile_graph(net)
     lift = (g.edge_kind == EDGE_TRANSFER) & (
-        (g.state_class[g.edge_tail] == ROAD) | (g.state_class[g.edge_head] == ROAD)
+        (g.state_class[g.edge_tail] == ROAD) | (g.state_class[g.edge_head] == LIFTED)
     )
+    # A container lifted onto a truck leaves by road: no lift back from the lifted state.
+    assert not ((g.edge_kind == EDGE_TRANSFER) & (g.state_class[g.edge_tail] == LIFTED)).any()
     nodes = sorted({str(net.node_id[i]) for i in g.edge_node[lift]})
     # Zeta offers a lift but has no road; Door and Town have no rail to lift to.
     assert nodes == ["CN-ALPHA", "KZ-DELTA"]

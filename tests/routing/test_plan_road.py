@@ -78,8 +78,8 @@ def test_road_only_plan(toy: CorridorNetwork) -> None:
 
 def test_rail_road_rail_counts_both_lifts(toy: CorridorNetwork) -> None:
     # Avoiding the gauge-change node, Zeta -> Epsilon must leave the train at Alpha, truck to
-    # Delta and board the broad-gauge train there.
-    result = plan(toy, "Zeta", "Epsilon", avoid_nodes=["Gamma"])
+    # Delta and board the broad-gauge train there (trucks on the trunk: road named in modes).
+    result = plan(toy, "Zeta", "Epsilon", avoid_nodes=["Gamma"], modes=["rail", "road"])
     route = result.routes[0]
     assert route.nodes == ("CN-ZETA", "CN-ALPHA", "KZ-DELTA", "KZ-EPSILON")
     assert [(leg.kind, leg.mode) for leg in route.legs] == [
@@ -96,6 +96,9 @@ def test_rail_road_rail_counts_both_lifts(toy: CorridorNetwork) -> None:
     assert route.cost_usd_per_feu == pytest.approx(100 + 100 + 1500 + 80 + 1600)
     with pytest.raises(NoRouteError):
         plan(toy, "Zeta", "Epsilon", avoid_nodes=["Gamma"], max_transshipments=1)
+    # By default trucks serve only the first and last mile, not the trunk.
+    with pytest.raises(NoRouteError):
+        plan(toy, "Zeta", "Epsilon", avoid_nodes=["Gamma"])
 
 
 def test_cli_modes_road(toy_road_dir: Path) -> None:

@@ -33,11 +33,15 @@ __all__ = [
 ]
 
 # Arrival classes of a state. Rail is split by gauge; water and road by mode.
-CLASS_NAMES = ("rail 1435", "rail 1520", "rail 1668", "ferry", "sea", "road")
+# "road (lifted)" is a container just lifted onto a truck from a train or ship: it may only
+# leave by road, so that two lifts at one node (train -> truck -> train) cannot stand in for a
+# gauge change or a port transfer.
+CLASS_NAMES = ("rail 1435", "rail 1520", "rail 1668", "ferry", "sea", "road", "road (lifted)")
 _RAIL_CLASS = {1435: 0, 1520: 1, 1668: 2}
 _MODE_CLASS = {LinkMode.FERRY: 3, LinkMode.SEA: 4, LinkMode.ROAD: 5}
 _WATER = (3, 4)
 _ROAD = 5
+_LIFTED = 6
 EDGE_TRAVEL = 0
 EDGE_TRANSFER = 1
 HOURS_PER_WEEK = 168.0
@@ -273,6 +277,8 @@ def compile_graph(
     present = np.zeros((n, n_cls), dtype=bool)
     present[net.link_from, link_cls] = True
     present[net.link_to, link_cls] = True
+    other_mode = present[:, :_ROAD].any(axis=1)
+    present[:, _LIFTED] = present[:, _ROAD] & other_mode & ~np.isnan(net.road_transfer_hours)
     state_of = np.full((n, n_cls), -1, dtype=np.int64)
     state_node, state_class = np.nonzero(present)
     state_of[state_node, state_class] = np.arange(len(state_node))
@@ -288,7 +294,11 @@ def compile_graph(
     water = np.isin(cls, _WATER)
     with np.errstate(divide="ignore", invalid="ignore"):
         headway = np.where(water, HOURS_PER_WEEK / net.sailings_per_week[both], 0.0)
-    headway = np.nan_to_num(headway)
+    # A lane that leaves or enters a port waits for that lane's sailing; a lane between two
+    # strait or canal waypoints is the same voyage sailing on, with no wait of its own. (A
+    # voyage port -> waypoint -> port so waits at both ends: its rarer lane sets the wait.)
+    between_waypoints = net.is_sea_waypoint[tail_node] & net.is_sea_waypoint[head_node]
+    headway = np.where(between_waypoints, 0.0, np.nan_to_num(headway))
     wait = headway / 2.0
     wait_var = headway**2 / 12.0
     border_h = np.nan_to_num(net.border_hours[head_node])
@@ -315,8 +325,13 @@ def compile_graph(
         "open": link_open,
     }
 
+    # Road links also leave from the lifted state of their tail (into the ordinary road state).
+    from_lifted = (cls == _ROAD) & (state_of[tail_node, _LIFTED] >= 0)
+    lifted_travel = {key: v[from_lifted] for key, v in travel.items()}
+    lifted_travel["tail"] = state_of[tail_node[from_lifted], _LIFTED]
+
     # Transfer edges between the states of one node, where the node offers the operation.
-    parts: list[dict[str, np.ndarray]] = [travel]
+    parts: list[dict[str, np.ndarray]] = [travel, lifted_travel]
     # No hub emission factor is sourced (see graph.emissions), so a truck lift emits 0 as well.
     no_hub_factor = np.zeros(n)
     for a in range(n_cls):
@@ -324,7 +339,10 @@ def compile_graph(
             if a == b:
                 continue
             both_rail = a < 3 and b < 3
-            road_change = _ROAD in (a, b)
+            # Lifts go onto a truck into the lifted state and off a truck from the road state.
+            if a == _LIFTED or b == _ROAD or (a == _ROAD and b == _LIFTED):
+                continue
+            road_change = a == _ROAD or b == _LIFTED
             water_change = (a in _WATER or b in _WATER) and not road_change
             if both_rail:
                 hours, fee = net.gauge_change_hours, net.gauge_change_usd_per_feu

@@ -1,8 +1,9 @@
 """Conditions by date: disruptions, congestion periods and seasons (DESIGN.md §4).
 
 A plan is for a departure date. ``datasets/planning/conditions.csv`` holds sourced, dated
-conditions: a ``close_node`` row closes a node from ``start`` to ``end`` (e.g. the Red Sea
-route since December 2023, so the default sea option sails via the Cape); an
+conditions: a ``close_node`` or ``close_link`` row closes a node or link from ``start`` to
+``end`` (e.g. the Red Sea route since December 2023, so the default sea option sails via the
+Cape; rail freight between Russia and Finland since 2023); an
 ``extra_wait_hours`` row adds a mean queue wait at nodes during a congestion period; a
 ``storm_season`` row names the months in which Caspian ferries may stop for weather.
 """
@@ -22,7 +23,13 @@ if TYPE_CHECKING:
 
 __all__ = ["Conditions", "CongestionPeriod", "conditions_on", "parse_depart"]
 
-_PARAMETERS = ("close_node", "extra_wait_hours", "storm_season", "storm_length")
+_PARAMETERS = (
+    "close_node",
+    "close_link",
+    "extra_wait_hours",
+    "storm_season",
+    "storm_length",
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,7 @@ class Conditions:
     depart
         The departure date.
     closed
-        Node id -> id of the condition that closes it on the departure date.
+        Node or link id -> id of the condition that closes it on the departure date.
     ignored
         Condition ids the caller chose to plan through (their nodes stay open).
     congestion
@@ -126,7 +133,7 @@ def _rows(depart: dt.date, lookahead_days: int = 0) -> pd.DataFrame:
 
 def _closures(depart: dt.date) -> dict[str, list[str]]:
     rows = _rows(depart)
-    rows = rows[rows["parameter"] == "close_node"]
+    rows = rows[rows["parameter"].isin(("close_node", "close_link"))]
     out: dict[str, list[str]] = {}
     for _, r in rows.iterrows():
         out.setdefault(str(r["id"]), []).extend(str(r["target"]).split(";"))
@@ -160,7 +167,7 @@ def conditions_on(
     >>> c = conditions_on("2025-06-01")
     >>> c.closed.get("YE-BAB-EL-MANDEB")
     'red-sea'
-    >>> conditions_on("2023-06-01").closed
+    >>> conditions_on("2022-06-01").closed
     {}
     >>> conditions_on("2025-06-01").storm_fraction[10]
     0.5
@@ -172,7 +179,7 @@ def conditions_on(
 def _conditions_on(day: dt.date, ignore: tuple[str, ...]) -> Conditions:
     # Cached: the table is packaged and immutable, and a server plans the same dates often.
     t = conditions_table()
-    known = set(t.loc[t["parameter"] == "close_node", "id"])
+    known = set(t.loc[t["parameter"].isin(("close_node", "close_link")), "id"])
     unknown = sorted(set(ignore) - known)
     if unknown:
         msg = f"unknown disruptions {unknown}; choose from {sorted(known)}"

@@ -16,6 +16,9 @@ CASPIAN_STATES = frozenset({"KZ", "TM", "AZ", "IR", "RU"})
 NORTHERN_STATES = frozenset({"RU", "BY"})
 SOUTHERN_STATES = frozenset({"IR", "TM", "UZ", "KG", "AF"})
 _PAREN = re.compile(r"\s*[(/].*$")
+_PARTICLES = frozenset(
+    {"Le", "La", "Los", "Las", "El", "Al", "Saint", "St", "San", "Santa", "Bandar"}
+)
 
 
 def short_name(name: str) -> str:
@@ -25,11 +28,15 @@ def short_name(name: str) -> str:
     --------
     >>> short_name("Baku International Sea Trade Port (Alat)")
     'Baku'
-    >>> short_name("Kuźnica Białostocka"), short_name("Zamyn-Uud")
-    ('Kuźnica', 'Zamyn-Uud')
+    >>> short_name("Kuźnica Białostocka"), short_name("Zamyn-Uud"), short_name("Le Havre")
+    ('Kuźnica', 'Zamyn-Uud', 'Le Havre')
     """
     base = _PAREN.sub("", name).strip() or name
-    return base.split()[0]
+    words = base.split()
+    # "Le Havre", "La Spezia", "Saint Petersburg": the first word alone names nothing.
+    if len(words) > 1 and words[0].rstrip(".") in _PARTICLES:
+        return " ".join(words[:2])
+    return words[0]
 
 
 def land_family(countries: set[str] | frozenset[str], *, caspian_ferry: bool) -> str:
@@ -64,9 +71,10 @@ def corridor_label(
 ) -> str:
     """Name the corridor a route follows.
 
-    Sea routes are ``"Sea via Suez"`` or ``"Sea via the Cape"`` (by the countries the ships
-    pass, Egypt or South Africa). Land routes are ``"Middle Corridor"`` when they cross the
-    Caspian by ferry, ``"Northern"`` through Russia or Belarus, ``"Southern"`` through Iran,
+    Sea routes are ``"Sea via Suez"`` (through the canal: a sea link between two Egyptian
+    waypoints), ``"Sea via the Cape"`` or ``"Sea direct"`` (a short-sea voyage that passes
+    neither). Land routes are ``"Middle Corridor"`` when they cross the Caspian by ferry,
+    ``"Northern"`` through Russia or Belarus, ``"Southern"`` through Iran,
     Turkmenistan, Uzbekistan or Kyrgyzstan, else ``"Rail"``; followed by the key stops in route
     order: the first stop outside China, the ferry ports, the gauge changes outside China and
     the required via places. A via place a label does not name that way (on a sea route, say)
@@ -102,16 +110,27 @@ def _label(legs: Sequence[Leg], node_country: dict[str, str], vias: Sequence[str
     }
     sea = [leg for leg in travel if leg.mode == "sea"]
     if sea:
-        by = "Suez" if "EG" in countries else "the Cape" if "ZA" in countries else "sea"
+        # Through the canal (a sea link between two Egyptian waypoints), round the Cape, or
+        # neither (a short-sea voyage, e.g. Mersin-Piraeus, which passes no canal).
+        canal = any(node_country[leg.from_id] == node_country[leg.to_id] == "EG" for leg in sea)
+        by = "via Suez" if canal else "via the Cape" if "ZA" in countries else "direct"
         ends = f"{short_name(sea[0].from_name)}–{short_name(sea[-1].to_name)}"
         before = travel[: travel.index(sea[0])]
+        after = travel[travel.index(sea[-1]) + 1 :]
         if not any(leg.mode == "ferry" for leg in before) and all(
             node_country[leg.to_id] == node_country[travel[0].from_id] for leg in before
         ):
-            return f"Sea via {by} ({ends})"
+            ends_in = (
+                {node_country[after[0].from_id], node_country[after[-1].to_id]} if after else set()
+            )
+            if any(node_country[leg.to_id] not in ends_in for leg in after):
+                # A sea leg, then a land route across borders (e.g. to Vladivostok, then the
+                # Trans-Siberian): name the land part too.
+                return f"Sea {by} ({ends}), then {_label(after, node_country, vias)}"
+            return f"Sea {by} ({ends})"
         # Land (and Caspian) legs to a port abroad, then a deep-sea leg.
         land = _label(before, node_country, vias)
-        return f"{land}, then sea via {by} ({ends})"
+        return f"{land}, then sea {by} ({ends})"
     caspian = any(
         leg.mode == "ferry"
         and node_country[leg.from_id] in CASPIAN_STATES

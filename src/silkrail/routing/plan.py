@@ -10,7 +10,7 @@ import numpy as np
 import pycountry
 
 from silkrail.errors import NoRouteError
-from silkrail.graph import EDGE_TRAVEL, CorridorGraph, LegEmissions, compile_graph
+from silkrail.graph import CLASS_NAMES, EDGE_TRAVEL, CorridorGraph, LegEmissions, compile_graph
 from silkrail.network._geo import great_circle_km
 from silkrail.network._schema import MODES, LinkMode
 from silkrail.network.lookup import Location, locate
@@ -62,9 +62,12 @@ class _Request:
     max_transshipments: int | None
     include_planned: bool
     compile_above: int = COMPILE_ABOVE_EDGES
-    # Nodes closed on the departure date by a disruption of the conditions table.
+    # Nodes and links closed on the departure date by a disruption of the conditions table.
     closed: frozenset[int] = frozenset()
     container: str = "40"
+    closed_links: frozenset[int] = frozenset()
+    # Trucks on the trunk too (modes named road explicitly), or only for the first and last mile.
+    road_trunk: bool = True
 
 
 def _country_codes(codes: Iterable[str]) -> frozenset[str]:
@@ -85,13 +88,22 @@ def _edge_mask(net: CorridorNetwork, graph: CorridorGraph, req: _Request) -> Boo
     tail = graph.state_node[graph.edge_tail]
     head = graph.state_node[graph.edge_head]
     if req.avoid_countries:
-        bad = np.isin(net.node_country, list(req.avoid_countries))
+        bad = np.isin(net.node_country, list(req.avoid_countries)) & ~_straits(net)
         ok &= ~bad[tail] & ~bad[head]
     for nodes in (req.avoid_nodes, req.closed):
         if nodes:
             bad = np.zeros(net.n_nodes, dtype=bool)
             bad[list(nodes)] = True
             ok &= ~bad[tail] & ~bad[head]
+    travel = graph.edge_kind == EDGE_TRAVEL
+    if req.closed_links:
+        ok &= ~(travel & np.isin(graph.edge_link, list(req.closed_links)))
+    if not req.road_trunk:
+        link = np.where(travel, graph.edge_link, 0)
+        road = travel & (net.link_mode[link] == LinkMode.ROAD)
+        if road.any():
+            ends = _last_mile(net, req.origin.index) | _last_mile(net, req.destination.index)
+            ok &= ~road | (ends[tail] & ends[head])
     if req.modes != frozenset(MODES):
         allowed = np.isin(np.arange(len(MODES)), [MODES.index(m) for m in req.modes])
         travel = graph.edge_kind == EDGE_TRAVEL
@@ -234,7 +246,7 @@ def _route(
         else:
             f, t = from_cls[k], to_cls[k]
             kind = "gauge change" if f < 3 and t < 3 else "transfer"
-            mode, gauge = ("rail" if t < 3 else ("ferry", "sea", "road")[t - 3]), 0
+            mode, gauge = ("rail" if t < 3 else CLASS_NAMES[t].split()[0]), 0
         legs.append(
             Leg(
                 kind=kind,
@@ -326,7 +338,7 @@ def _corridor(label: str) -> str:
     ``"Northern"``, ``"Sea via Suez"``, ``"Middle Corridor, then sea via Suez"``.
     """
     head, _, rest = label.partition(", then ")
-    name = head if head.startswith("Sea via") else head.split(" via ")[0]
+    name = head if head.startswith("Sea ") else head.split(" via ")[0]
     name = name.split(" (")[0].split(", via ")[0]
     return f"{name}, then {rest.split(' (')[0]}" if rest else name
 
@@ -365,9 +377,40 @@ def _fold(routes: Iterable[Route]) -> list[Route]:
     return [replace(head, variants=tuple(variants)) for head, variants in rows]
 
 
+def _refold(rows: list[Route]) -> list[tuple[Route, list[Route]]]:
+    """Group rows (best first) into heads and the later rows that are variants of them."""
+    out: list[tuple[Route, list[Route]]] = []
+    for r in sorted(rows, key=lambda r: r.generalized_cost):
+        for head, merged in out:
+            if r.pareto and _variant_of(head, r):
+                merged.append(replace(r, variants=()))
+                break
+        else:
+            out.append((r, []))
+    return out
+
+
 def _select(routes: list[Route], max_routes: int) -> list[Route]:
-    """Fold variants (see :func:`_fold`) and keep the best rows, ranked by generalized cost."""
-    return _fold(routes)[:max_routes]
+    """Fold variants (see :func:`_fold`) and keep the best rows, ranked by generalized cost.
+
+    A route that goes to sea, lands, and goes to sea again (Xiamen by sea to Bandar Abbas, rail
+    across Iran and Russia, sea again from Poti) is no product anyone sells: such chains are
+    dropped while a route with at most one sea voyage remains.
+    """
+    single = [r for r in routes if _sea_voyages(r) <= 1]
+    return _fold(single or routes)[:max_routes]
+
+
+def _sea_voyages(route: Route) -> int:
+    """Count the separate deep-sea voyages of a route (runs of sea legs between land legs)."""
+    voyages, at_sea = 0, False
+    for leg in route.legs:
+        if leg.kind != "travel":
+            continue
+        if leg.mode == "sea" and not at_sea:
+            voyages += 1
+        at_sea = leg.mode == "sea"
+    return voyages
 
 
 def plan(
@@ -533,6 +576,7 @@ def plan(
         include_planned=include_planned,
         compile_above={None: COMPILE_ABOVE_EDGES, True: 0, False: 2**62}[compiled],
         container=container,
+        road_trunk=modes is not None and "road" in allowed,
     )
     if req.origin.index == req.destination.index:
         msg = f"origin and destination are the same place ({req.origin.name})"
@@ -543,7 +587,9 @@ def plan(
     params = DelayParameters.packaged() if delays is None else delays
     net = timed_network(cls.network, params, conditions)
     closed = frozenset(net.index_of(n) for n in conditions.closed if n in net.country_of)
-    req = _replace(req, closed=closed)
+    links = _link_positions(net)
+    closed_links = frozenset(links[k] for k in conditions.closed if k in links)
+    req = _replace(req, closed=closed, closed_links=closed_links)
     graph = _compiled(net, tonnes, emissions, include_planned=include_planned)
     ok = _edge_mask(net, graph, req)
     paths = _search(graph, req, ok, eps=eps)
@@ -564,6 +610,12 @@ def plan(
         keep = chosen[: max(max_routes - len(extras), 1)]
         chosen = sorted([*keep, *extras], key=lambda r: r.generalized_cost)
     chosen = with_percentiles(chosen, net, cls, params, conditions, value_of_time=vot, seed=seed)
+    # The drawn means re-rank the rows: fold again those that are now variants of a better row.
+    chosen = [
+        replace(head, variants=tuple(v for r in (head, *merged) for v in (r.variants or ()))
+                + tuple(merged))
+        for head, merged in _refold(chosen)
+    ]  # fmt: skip
     # Variants get the same time statistics as rows, but only when asked for: they cost draws.
     chosen = [
         replace(r, variants=tuple(with_percentiles(
@@ -594,6 +646,72 @@ def plan(
     )
 
 
+def _link_positions(net: CorridorNetwork) -> dict[str, int]:
+    cache = network_cache(net)
+    hit = cache.get("link_positions")
+    if not isinstance(hit, dict):
+        hit = {str(k): i for i, k in enumerate(net.link_id)}
+        cache["link_positions"] = hit
+    return hit
+
+
+def _last_mile(net: CorridorNetwork, node: int) -> BoolArray:
+    """Nodes a truck reaches from `node` by road before the first terminal with a truck lift.
+
+    By default trucks carry containers only between a place and its nearest terminals (the
+    first and last mile); on the trunk they compete only when road is named in ``modes``.
+    """
+    cache = network_cache(net)
+    key = ("last_mile", node)
+    hit = cache.get(key)
+    if isinstance(hit, np.ndarray):
+        return hit
+    road = np.flatnonzero(net.link_mode == LinkMode.ROAD)
+    nbrs: dict[int, list[int]] = {}
+    for k in road:
+        a, b = int(net.link_from[k]), int(net.link_to[k])
+        nbrs.setdefault(a, []).append(b)
+        nbrs.setdefault(b, []).append(a)
+    lift = net.offers_road_transfer
+    seen = np.zeros(net.n_nodes, dtype=bool)
+    seen[node] = True
+    frontier = [] if lift[node] else [node]
+    while frontier:
+        nxt = []
+        for a in frontier:
+            for b in nbrs.get(a, ()):
+                if not seen[b]:
+                    seen[b] = True
+                    if not lift[b]:
+                        nxt.append(b)
+        frontier = nxt
+    cache[key] = seen
+    return seen
+
+
+def _straits(net: CorridorNetwork) -> BoolArray:
+    """Sea waypoints that are international straits, not canals.
+
+    Avoiding a country avoids its ports, land and canals (a sea link between two waypoints of
+    one country, e.g. Suez or Kiel), but not the straits ships pass under transit passage
+    (Dover, the Bosphorus, Gibraltar): those stay open.
+    """
+    cache = network_cache(net)
+    hit = cache.get("straits")
+    if isinstance(hit, np.ndarray):
+        return hit
+    wp = net.is_sea_waypoint
+    sea = net.link_mode == LinkMode.SEA
+    a, b = net.link_from, net.link_to
+    canal = sea & wp[a] & wp[b] & (net.node_country[a] == net.node_country[b])
+    is_canal = np.zeros(net.n_nodes, dtype=bool)
+    is_canal[a[canal]] = True
+    is_canal[b[canal]] = True
+    out: BoolArray = wp & ~is_canal
+    cache["straits"] = out
+    return out
+
+
 def _compiled(
     net: CorridorNetwork,
     tonnes: float,
@@ -618,7 +736,7 @@ def _compiled(
 
 def _family(route: Route) -> str:
     """Return the corridor family of a route: sea, middle, northern or other."""
-    if route.label.startswith("Sea via"):
+    if route.label.startswith("Sea "):
         return "sea"
     if route.label.startswith("Middle Corridor"):
         return "middle"
@@ -647,14 +765,18 @@ def _option(
     # rare sea routes that start abroad, which the (time, cost) search below then handles.
     gc_graph = replace(graph, cost=graph.cost + vot * graph.time_mean)
     paths = _search(gc_graph, req, ok & ~exclude, eps=eps, require=require, criteria=("cost",))
-    fitting = [r for p in paths if _family(r := _route(net, graph, p, vot, req=req)) == family]
+    fitting = [
+        r
+        for p in paths
+        if _family(r := _route(net, graph, p, vot, req=req)) == family and _sea_voyages(r) <= 1
+    ]
     if fitting or not paths:
         return fitting[0] if fitting else None
     # The generalized cost is a positive mix of time and cost, so its optimum lies on the
     # (time, cost) Pareto front: a two-criteria search is exact here and much smaller.
     paths = _search(graph, req, ok & ~exclude, eps=eps, require=require, criteria=("time", "cost"))
     routes = [_route(net, graph, p, vot, req=req) for p in paths]
-    fitting = [r for r in routes if _family(r) == family]
+    fitting = [r for r in routes if _family(r) == family and _sea_voyages(r) <= 1]
     return min(fitting, key=lambda r: r.generalized_cost) if fitting else None
 
 
@@ -700,9 +822,13 @@ def _middle_option(
     head = graph.state_node[graph.edge_head]
     caspian = np.isin(net.node_country, list(CASPIAN_STATES))
     require = travel & (mode == LinkMode.FERRY) & caspian[tail] & caspian[head]
+    # The Trans-Caspian route is the one that avoids Russia and Belarus (unless a trip starts
+    # or ends there): crossing the Caspian to rejoin the Northern route is no alternative.
+    north = np.isin(net.node_country, list(NORTHERN_STATES))
+    north[[req.origin.index, req.destination.index]] = False
+    exclude = travel & ((mode == LinkMode.SEA) | north[tail] | north[head])
     return _option(
-        net, graph, req, ok, vot, eps,
-        require=require, exclude=travel & (mode == LinkMode.SEA), family="middle",
+        net, graph, req, ok, vot, eps, require=require, exclude=exclude, family="middle",
     )  # fmt: skip
 
 

@@ -200,7 +200,11 @@ def route_parts(
         g = groups.setdefault(f"{mode.name}:{key}", [0.0, 0.0])
         g[0] += run
         g[1] += run * float(net.time_cv[k])
-        if mode in (LinkMode.FERRY, LinkMode.SEA):
+        wp = net.is_sea_waypoint
+        # As in the graph: a lane between two waypoints is a voyage sailing on, no new wait.
+        if mode in (LinkMode.FERRY, LinkMode.SEA) and not (
+            wp[net.index_of(leg.from_id)] and wp[net.index_of(leg.to_id)]
+        ):
             sail_h.append(HOURS_PER_WEEK / float(net.sailings_per_week[k]))
             sail_casp.append(
                 mode == LinkMode.FERRY

@@ -19,6 +19,9 @@ from silkrail.errors import DatasetError
 __all__ = ["DEMAND_FOLDER", "ROUTES_FILE", "SERVICES_FILE", "DemandService", "demand_services"]
 
 DEMAND_FOLDER = "demand"
+#: The date the packaged 2024 services are routed on: the planner's dated conditions (the Red
+#: Sea, border closures) of the demand year apply, whatever today's date.
+DEMAND_DATE = "2024-07-01"
 SERVICES_FILE = "services_2024.csv"
 ROUTES_FILE = "routes_2024.csv"
 

@@ -52,7 +52,7 @@ from silkrail.errors import DatasetError, NoRouteError
 from silkrail.network import LinkMode, locate
 from silkrail.network._schema import Status
 from silkrail.routing import plan
-from silkrail.simulation._demand import demand_services
+from silkrail.simulation._demand import DEMAND_DATE, demand_services
 from silkrail.simulation.model import (
     Ferry,
     FerryPolicy,
@@ -383,6 +383,7 @@ def planner_route(
         modes=modes,
         max_routes=1,
         include_planned=include_planned,
+        depart=DEMAND_DATE,
     )
     return route_from_plan(route_plan.routes[0])
 

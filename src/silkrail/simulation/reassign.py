@@ -38,6 +38,7 @@ from silkrail.graph.compile import HOURS_PER_WEEK
 from silkrail.network import LinkMode
 from silkrail.routing import plan
 from silkrail.routing.labels import CASPIAN_STATES, land_family
+from silkrail.simulation._demand import DEMAND_DATE
 from silkrail.simulation.corridor import (
     PLANNER_MODES,
     CorridorRoute,
@@ -431,6 +432,7 @@ def reassign(
                     modes=PLANNER_MODES,
                     max_routes=1,
                     include_planned=include_planned,
+                    depart=DEMAND_DATE,
                     # Hundreds of plans a round: the compiled kernels pay for their loading.
                     compiled=True,
                 ).routes[0]
