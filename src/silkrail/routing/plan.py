@@ -70,6 +70,22 @@ class _Request:
     road_trunk: bool = True
 
 
+_PLANS_IN_PROCESS = [0]
+
+
+def _compile_above(compiled: bool | None) -> int:
+    """Edge count above which the search kernels run compiled.
+
+    ``None`` (default): the first plan of a process runs uncompiled unless the graph is large
+    (loading numba costs more than one search on the packaged network, which keeps a one-shot
+    ``silkrail plan`` fast); every later plan runs compiled, as a warm process should.
+    """
+    if compiled is not None:
+        return 0 if compiled else 2**62
+    _PLANS_IN_PROCESS[0] += 1
+    return COMPILE_ABOVE_EDGES if _PLANS_IN_PROCESS[0] == 1 else 0
+
+
 def _country_codes(codes: Iterable[str]) -> frozenset[str]:
     out = set()
     for code in codes:
@@ -484,9 +500,10 @@ def plan(
     eps
         Relative tolerance of Pareto dominance (0 = exact).
     compiled
-        Run the search kernels compiled with numba: ``None`` (default) only on large graphs,
-        where compiling pays off in one call; ``True`` always, for long-running processes such
-        as the web service; ``False`` never.
+        Run the search kernels compiled with numba: ``None`` (default) from the second plan of a
+        process on (and on large graphs), so that a one-shot plan does not wait for numba to
+        load; ``True`` always, for long-running processes such as the web service; ``False``
+        never.
     compare
         Which corridor-family comparison options to add: ``"plausible"`` (default) only those
         with a detour index of at most :data:`PLAUSIBLE_DETOUR` and a generalized cost of at
@@ -574,7 +591,7 @@ def plan(
         modes=allowed,
         max_transshipments=max_transshipments,
         include_planned=include_planned,
-        compile_above={None: COMPILE_ABOVE_EDGES, True: 0, False: 2**62}[compiled],
+        compile_above=_compile_above(compiled),
         container=container,
         road_trunk=modes is not None and "road" in allowed,
     )

@@ -316,16 +316,14 @@ def _front(
     lab_alive: BoolArray,
 ) -> list[ParetoPath]:
     """Read the non-dominated target labels of a finished search back into paths."""
-    final = [i for i in range(n) if lab_alive[i] and is_target[lab_state[i]]]
-    # Labels at different destination states were not compared with each other.
-    keep = []
-    for i in final:
-        a = lab_crit[i, :k]
-        dominated = any(
-            j != i and np.all(lab_crit[j, :k] <= a) and np.any(lab_crit[j, :k] < a) for j in final
-        )
-        if not dominated:
-            keep.append(i)
+    final = np.flatnonzero(lab_alive[:n] & is_target[lab_state[:n]])
+    # Labels at different destination states were not compared with each other: one pairwise
+    # comparison of all of them at once (j dominates i: no worse anywhere, better somewhere).
+    c = lab_crit[final, :k]
+    le = (c[:, None, :] <= c[None, :, :]).all(axis=2)
+    lt = (c[:, None, :] < c[None, :, :]).any(axis=2)
+    dominated = (le & lt).any(axis=0)
+    keep = [int(i) for i in final[~dominated]]
     paths = []
     for i in keep:
         edges = []
