@@ -27,7 +27,7 @@ from silkrail.routing.results import (
 )
 from silkrail.routing.search import COMPILE_ABOVE_EDGES, ParetoPath, pareto_paths
 from silkrail.routing.service_classes import DEFAULT_SERVICE, network_cache, service_class
-from silkrail.routing.uncertainty import DelayParameters
+from silkrail.routing.uncertainty import DelayParameters, link_index
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -604,7 +604,7 @@ def plan(
     params = DelayParameters.packaged() if delays is None else delays
     net = timed_network(cls.network, params, conditions)
     closed = frozenset(net.index_of(n) for n in conditions.closed if n in net.country_of)
-    links = _link_positions(net)
+    links = link_index(net)
     closed_links = frozenset(links[k] for k in conditions.closed if k in links)
     req = _replace(req, closed=closed, closed_links=closed_links)
     graph = _compiled(net, tonnes, emissions, include_planned=include_planned)
@@ -661,15 +661,6 @@ def plan(
         cargo_tonnes=tonnes,
         constraints=constraints,
     )
-
-
-def _link_positions(net: CorridorNetwork) -> dict[str, int]:
-    cache = network_cache(net)
-    hit = cache.get("link_positions")
-    if not isinstance(hit, dict):
-        hit = {str(k): i for i, k in enumerate(net.link_id)}
-        cache["link_positions"] = hit
-    return hit
 
 
 def _last_mile(net: CorridorNetwork, node: int) -> BoolArray:

@@ -50,6 +50,7 @@ __all__ = [
     "combine_draws",
     "draw_parts",
     "draw_route_hours",
+    "link_index",
     "route_parts",
 ]
 
@@ -138,7 +139,8 @@ def _queue(station: str) -> tuple[float, float]:
     return _QUEUE_CACHE.get(station, (0.0, 0.0))
 
 
-def _link_index(net: CorridorNetwork) -> dict[str, int]:
+def link_index(net: CorridorNetwork) -> dict[str, int]:
+    """Return each link id's position in `net` (cached with the network)."""
     cache = network_cache(net)
     index = cache.get("link_index")
     if not isinstance(index, dict):
@@ -176,7 +178,7 @@ def route_parts(
         The parts.
     """
     country = net.country_of
-    index = _link_index(net)
+    index = link_index(net)
     groups: dict[str, list[float]] = {}
     fixed = 0.0
     border_h, border_cv, q_share, q_scale = [], [], [], []
