@@ -62,6 +62,8 @@ class Conditions:
         closed by storms, or NaN where the calibrated fraction applies.
     storm_length_days
         Length of one storm closure (days).
+    through
+        Node or link id -> id of the disruption the caller plans through (for labels).
     """
 
     depart: dt.date
@@ -71,10 +73,6 @@ class Conditions:
     storm_fraction: tuple[float, ...]
     storm_length_days: float
     through: dict[str, str] = field(default_factory=dict)
-
-    def disrupted(self) -> dict[str, str]:
-        """Return the nodes of ignored disruptions (node id -> condition id), for labels."""
-        return dict(self.through)
 
 
 def parse_depart(depart: dt.date | str | None) -> dt.date:
@@ -184,9 +182,8 @@ def _conditions_on(day: dt.date, ignore: tuple[str, ...]) -> Conditions:
     if unknown:
         msg = f"unknown disruptions {unknown}; choose from {sorted(known)}"
         raise ValueError(msg)
-    closed = {
-        node: cid for cid, nodes in _closures(day).items() if cid not in ignore for node in nodes
-    }
+    closures = _closures(day)
+    closed = {node: cid for cid, nodes in closures.items() if cid not in ignore for node in nodes}
     rows = _rows(day, lookahead_days=60)
     congestion = tuple(
         CongestionPeriod(
@@ -207,9 +204,7 @@ def _conditions_on(day: dt.date, ignore: tuple[str, ...]) -> Conditions:
                 fraction[int(m) - 1] = value
     length = t.loc[t["parameter"] == "storm_length", "value"]
     length_days = float(length.iloc[0]) if len(length) else 0.0
-    through = {
-        node: cid for cid, nodes in _closures(day).items() if cid in ignore for node in nodes
-    }
+    through = {node: cid for cid, nodes in closures.items() if cid in ignore for node in nodes}
     return Conditions(
         day, closed, frozenset(ignore), congestion, tuple(fraction), length_days, through
     )

@@ -10,9 +10,10 @@ if TYPE_CHECKING:
 
     from silkrail.routing.results import Leg
 
-__all__ = ["corridor_label", "land_family", "short_name"]
+from silkrail.routing._cache import CASPIAN_STATES
 
-CASPIAN_STATES = frozenset({"KZ", "TM", "AZ", "IR", "RU"})
+__all__ = ["CASPIAN_STATES", "corridor_label", "land_family", "short_name"]
+
 NORTHERN_STATES = frozenset({"RU", "BY"})
 SOUTHERN_STATES = frozenset({"IR", "TM", "UZ", "KG", "AF"})
 _PAREN = re.compile(r"\s*[(/].*$")

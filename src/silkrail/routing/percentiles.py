@@ -8,10 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from silkrail.graph.compile import HOURS_PER_WEEK
-from silkrail.network._schema import LinkMode
-from silkrail.routing.labels import CASPIAN_STATES
+from silkrail.routing._cache import caspian_ferry_links, network_cache
 from silkrail.routing.results import HOURS_PER_DAY
-from silkrail.routing.service_classes import network_cache
 from silkrail.routing.uncertainty import (
     DelayParameters,
     draw_route_hours,
@@ -69,11 +67,8 @@ def timed_network(
     hit = cached.get(key)
     if hit is not None:
         return hit  # type: ignore[return-value]
-    ferry = net.link_mode == LinkMode.FERRY
-    c_from, c_to = net.node_country[net.link_from], net.node_country[net.link_to]
-    caspian = ferry & np.isin(c_from, list(CASPIAN_STATES)) & np.isin(c_to, list(CASPIAN_STATES))
     port = net.port_transfer_hours.copy()
-    for k in np.flatnonzero(caspian):
+    for k in np.flatnonzero(caspian_ferry_links(net)):
         headway = HOURS_PER_WEEK / float(net.sailings_per_week[k])
         extra = expected_caspian_hours(params, conditions, headway) / 2
         for node in (net.link_from[k], net.link_to[k]):
@@ -130,7 +125,7 @@ def with_percentiles(
         The routes, ranked by the new generalized cost.
     """
     rng = np.random.default_rng(seed)
-    disrupted = conditions.disrupted()
+    disrupted = conditions.through
     out = []
     for r in routes:
         parts = route_parts(

@@ -14,8 +14,9 @@ from silkrail.graph import CLASS_NAMES, EDGE_TRAVEL, CorridorGraph, LegEmissions
 from silkrail.network._geo import great_circle_km
 from silkrail.network._schema import MODES, LinkMode
 from silkrail.network.lookup import Location, locate
+from silkrail.routing._cache import caspian_ferry_links, link_index, network_cache
 from silkrail.routing.conditions import conditions_on
-from silkrail.routing.labels import CASPIAN_STATES, NORTHERN_STATES, corridor_label
+from silkrail.routing.labels import NORTHERN_STATES, corridor_label
 from silkrail.routing.percentiles import timed_network, with_percentiles
 from silkrail.routing.results import (
     _Z95,
@@ -26,8 +27,8 @@ from silkrail.routing.results import (
     lognormal_quantile,
 )
 from silkrail.routing.search import COMPILE_ABOVE_EDGES, ParetoPath, pareto_paths
-from silkrail.routing.service_classes import DEFAULT_SERVICE, network_cache, service_class
-from silkrail.routing.uncertainty import DelayParameters, link_index
+from silkrail.routing.service_classes import DEFAULT_SERVICE, service_class
+from silkrail.routing.uncertainty import DelayParameters
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -674,12 +675,14 @@ def _last_mile(net: CorridorNetwork, node: int) -> BoolArray:
     hit = cache.get(key)
     if isinstance(hit, np.ndarray):
         return hit
-    road = np.flatnonzero(net.link_mode == LinkMode.ROAD)
-    nbrs: dict[int, list[int]] = {}
-    for k in road:
-        a, b = int(net.link_from[k]), int(net.link_to[k])
-        nbrs.setdefault(a, []).append(b)
-        nbrs.setdefault(b, []).append(a)
+    hit_nbrs = cache.get("road_neighbours")
+    nbrs: dict[int, list[int]] = hit_nbrs if isinstance(hit_nbrs, dict) else {}
+    if not isinstance(hit_nbrs, dict):
+        for k in np.flatnonzero(net.link_mode == LinkMode.ROAD):
+            a, b = int(net.link_from[k]), int(net.link_to[k])
+            nbrs.setdefault(a, []).append(b)
+            nbrs.setdefault(b, []).append(a)
+        cache["road_neighbours"] = nbrs
     lift = net.offers_road_transfer
     seen = np.zeros(net.n_nodes, dtype=bool)
     seen[node] = True
@@ -828,8 +831,7 @@ def _middle_option(
     travel, mode = _edge_modes(net, graph)
     tail = graph.state_node[graph.edge_tail]
     head = graph.state_node[graph.edge_head]
-    caspian = np.isin(net.node_country, list(CASPIAN_STATES))
-    require = travel & (mode == LinkMode.FERRY) & caspian[tail] & caspian[head]
+    require = travel & caspian_ferry_links(net)[np.where(travel, graph.edge_link, 0)]
     # The Trans-Caspian route is the one that avoids Russia and Belarus (unless a trip starts
     # or ends there): crossing the Caspian to rejoin the Northern route is no alternative.
     north = np.isin(net.node_country, list(NORTHERN_STATES))

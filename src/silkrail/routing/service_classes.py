@@ -9,20 +9,19 @@ and say whether the train queues and waits for a path at its Chinese origin.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from silkrail.datasets.parameters import service_class_table
 from silkrail.network._schema import LinkMode
+from silkrail.routing._cache import network_cache
 
 if TYPE_CHECKING:
     from silkrail.network.model import CorridorNetwork
 
-__all__ = ["DEFAULT_SERVICE", "SERVICES", "ServiceClass", "network_cache", "service_class"]
+__all__ = ["DEFAULT_SERVICE", "SERVICES", "ServiceClass", "service_class"]
 
 SERVICES = ("fixed-schedule", "block", "regular")
 DEFAULT_SERVICE = "block"
@@ -59,30 +58,6 @@ class ServiceClass:
     queue_priority: bool
     origin_dwell_factor: float
     rules: tuple[tuple[str, str, float, str], ...]
-
-
-def network_cache(net: CorridorNetwork) -> dict[object, object]:
-    """Return a cache dict that lives as long as `net`.
-
-    Networks compare by value, so they are not hashable; the cache is keyed by identity and
-    dropped with the network.
-    """
-    key = id(net)
-    entry = _NET_CACHES.get(key)
-    if entry is None or entry[0]() is not net:
-        store: dict[object, object] = {}
-        _NET_CACHES[key] = (weakref.ref(net, partial(_drop, key)), store)
-        return store
-    return entry[1]
-
-
-def _drop(key: int, _ref: object) -> None:
-    caches = globals().get("_NET_CACHES")  # None while the interpreter shuts down
-    if caches is not None:
-        caches.pop(key, None)
-
-
-_NET_CACHES: dict[int, tuple[weakref.ref[CorridorNetwork], dict[object, object]]] = {}
 
 
 def _countries(cell: object) -> frozenset[str] | None:

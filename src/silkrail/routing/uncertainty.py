@@ -33,8 +33,7 @@ import numpy as np
 from silkrail.datasets.parameters import baseline_waits, calibrated_parameters
 from silkrail.graph.compile import HOURS_PER_WEEK
 from silkrail.network._schema import LinkMode
-from silkrail.routing.labels import CASPIAN_STATES
-from silkrail.routing.service_classes import network_cache
+from silkrail.routing._cache import caspian_ferry_links, link_index
 
 if TYPE_CHECKING:
     from silkrail._typing import FloatArray
@@ -50,7 +49,6 @@ __all__ = [
     "combine_draws",
     "draw_parts",
     "draw_route_hours",
-    "link_index",
     "route_parts",
 ]
 
@@ -139,16 +137,6 @@ def _queue(station: str) -> tuple[float, float]:
     return _QUEUE_CACHE.get(station, (0.0, 0.0))
 
 
-def link_index(net: CorridorNetwork) -> dict[str, int]:
-    """Return each link id's position in `net` (cached with the network)."""
-    cache = network_cache(net)
-    index = cache.get("link_index")
-    if not isinstance(index, dict):
-        index = {str(k): i for i, k in enumerate(net.link_id)}
-        cache["link_index"] = index
-    return index
-
-
 def route_parts(
     route: Route,
     net: CorridorNetwork,
@@ -179,6 +167,8 @@ def route_parts(
     """
     country = net.country_of
     index = link_index(net)
+    caspian = caspian_ferry_links(net)
+    wp = net.is_sea_waypoint
     groups: dict[str, list[float]] = {}
     fixed = 0.0
     border_h, border_cv, q_share, q_scale = [], [], [], []
@@ -202,17 +192,12 @@ def route_parts(
         g = groups.setdefault(f"{mode.name}:{key}", [0.0, 0.0])
         g[0] += run
         g[1] += run * float(net.time_cv[k])
-        wp = net.is_sea_waypoint
         # As in the graph: a lane between two waypoints is a voyage sailing on, no new wait.
         if mode in (LinkMode.FERRY, LinkMode.SEA) and not (
             wp[net.index_of(leg.from_id)] and wp[net.index_of(leg.to_id)]
         ):
             sail_h.append(HOURS_PER_WEEK / float(net.sailings_per_week[k]))
-            sail_casp.append(
-                mode == LinkMode.FERRY
-                and country[leg.from_id] in CASPIAN_STATES
-                and country[leg.to_id] in CASPIAN_STATES
-            )
+            sail_casp.append(bool(caspian[k]))
             sail_at.append(elapsed)
         if not queue_priority and mode == LinkMode.RAIL:
             for station in (f"{leg.link_id}:{leg.from_id}>{leg.to_id}", f"{leg.to_id}:border"):
