@@ -638,7 +638,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     texts = {name: _csv_text(rows, columns[name]) for name, rows in tables.items()}
     data = {name: text.encode("utf-8") for name, text in texts.items()}
-    for name in ("figures.csv", "sources.csv", "README.md"):
+    # Hand-written (and, for choice_parameters.csv, calibrated) tables of the flows model.
+    hand = ("figures.csv", "sources.csv", "README.md", "flows_2024.csv", "cargo_classes.csv")
+    for name in (*hand, "choice_parameters.csv"):
         data[name] = (DATA / name).read_bytes()
     texts["SHA256SUMS"] = _sums(data)
     stale = [

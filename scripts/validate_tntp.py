@@ -91,8 +91,11 @@ def main() -> None:
     text = section(args.tntp)
     existing = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
     head = existing.split("\n## Assignment")[0].rstrip() + "\n\n" if existing else ""
+    # The corridor-flows section (scripts/calibrate_flows.py) follows this one; keep it.
+    marker = "\n## Corridor flows"
+    tail = "\n" + existing[existing.index(marker) :].lstrip("\n") if marker in existing else ""
     with atomic_file(args.out) as tmp:
-        tmp.write_text(head + text, encoding="utf-8")
+        tmp.write_text(head + text.rstrip("\n") + "\n" + tail, encoding="utf-8")
     print(text)
 
 

@@ -21,6 +21,9 @@ FOLDER = Path(str(resources.files("silkrail.datasets"))) / "demand"
 ROOT = Path(__file__).resolve().parents[2]
 FILES = (
     "README.md",
+    "cargo_classes.csv",
+    "choice_parameters.csv",
+    "flows_2024.csv",
     "figures.csv",
     "marginals_2024.csv",
     "routes_2024.csv",
@@ -71,9 +74,12 @@ def test_every_row_is_sourced_and_every_source_has_a_url_and_year(
             assert set(cited) <= ids, f"{table}.csv row {i}: {set(cited) - ids}"
     src = t["sources"]
     assert src["url"].str.match(r"^https?://").all()
-    assert pd.to_numeric(src["year"]).between(2015, 2026).all()
-    # Every source is used by some figure.
-    used = {s for cell in t["figures"]["source_ids"] for s in cell.split(";")}
+    assert pd.to_numeric(src["year"]).between(2000, 2026).all()
+    # Every source is used by some figure or by a table of the flows model.
+    cells = list(t["figures"]["source_ids"])
+    for name in ("flows_2024.csv", "cargo_classes.csv", "choice_parameters.csv"):
+        cells += list(read(name)["source_ids"])
+    used = {s for cell in cells for s in cell.split(";") if s}
     assert used == ids
 
 
@@ -210,3 +216,24 @@ def test_the_build_script_reproduces_the_files() -> None:
         [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_flows_tables_are_sourced_and_bounded() -> None:
+    ids = set(pd.read_csv(FOLDER / "sources.csv", dtype=str)["id"])
+    flows = pd.read_csv(FOLDER / "flows_2024.csv", dtype=str, keep_default_na=False)
+    classes = pd.read_csv(FOLDER / "cargo_classes.csv", dtype=str, keep_default_na=False)
+    params = pd.read_csv(FOLDER / "choice_parameters.csv", dtype=str, keep_default_na=False)
+    for name, table in (("flows_2024", flows), ("cargo_classes", classes)):
+        for i, cell in enumerate(table["source_ids"], start=2):
+            cited = [s for s in cell.split(";") if s]
+            assert cited, f"{name}.csv row {i} names no source"
+            assert set(cited) <= ids, f"{name}.csv row {i}: unknown {set(cited) - ids}"
+    assert (pd.to_numeric(flows["rail_teu_per_year"]) <= pd.to_numeric(flows["teu_per_year"])).all()
+    assert pd.to_numeric(classes["share"]).sum() == pytest.approx(1.0, abs=1e-6)
+    for r in params.itertuples(index=False):
+        if r.basis in ("sourced", "derived", "calibrated") and r.name != "mode_nest":
+            assert r.source_ids or "constant" in r.name, r.name
+        assert set(filter(None, r.source_ids.split(";"))) <= ids, r.name
+        if r.basis in ("calibrated", "prior"):
+            assert float(r.lower) <= float(r.value) <= float(r.upper), r.name
+            assert r.reason, r.name

@@ -77,7 +77,10 @@ _TOP = (
     "demand",
     "services",
     "model",
+    "flows",
 )
+#: Keys of the ``flows`` section (read by ``silkrail flows``; the simulator ignores them).
+FLOW_KEYS = ("sea_rate_factor", "rail_tariff_factor", "through_disruptions", "depart")
 _CORRIDOR_OPTIONS: dict[str, str] = {
     "vessel_feu": "positive",
     "sea_vessel_feu": "positive",
@@ -156,6 +159,7 @@ class ScenarioSpec:
     targets: tuple[tuple[str, str], ...] = ()
     service_keys: tuple[str, ...] = ()
     source: str = "<string>"
+    flows: dict[str, Any] = field(default_factory=dict)
 
     def build_model(self, net: CorridorNetwork) -> SimulationModel:
         """Build the corridor model with this file's services and options.
@@ -534,6 +538,47 @@ def _options(chk: _Checker, raw: object) -> dict[str, Any]:
     return options
 
 
+def _flows(chk: _Checker, raw: object) -> dict[str, Any]:
+    """Read the ``flows`` section: sea and rail tariff factors, disruptions, departure date."""
+    fm = chk.mapping("flows", raw, FLOW_KEYS)
+    if fm is None:
+        return {}
+    out: dict[str, Any] = {}
+    if "sea_rate_factor" in fm:
+        out["sea_rate_factor"] = chk.number(
+            "flows.sea_rate_factor", fm["sea_rate_factor"], "positive"
+        )
+    if "rail_tariff_factor" in fm:
+        raw_rail = fm["rail_tariff_factor"]
+        if isinstance(raw_rail, int | float) and not isinstance(raw_rail, bool):
+            raw_rail = {"*": raw_rail}
+        if not isinstance(raw_rail, dict):
+            chk.bad(
+                "flows.rail_tariff_factor",
+                raw_rail,
+                "must be a number or map country codes (or '*') to factors",
+            )
+            raw_rail = {}
+        rail = {}
+        for code, f in raw_rail.items():
+            v = chk.number(f"flows.rail_tariff_factor.{code}", f, "positive")
+            if v is not None:
+                rail[str(code).upper() if code != "*" else "*"] = v
+        out["rail_tariff_factor"] = rail
+    if "through_disruptions" in fm:
+        items = chk.seq("flows.through_disruptions", fm["through_disruptions"])
+        out["through_disruptions"] = tuple(
+            t for i, x in enumerate(items) if (t := chk.text(f"flows.through_disruptions[{i}]", x))
+        )
+    if "depart" in fm:
+        raw_date = fm["depart"]
+        try:
+            out["depart"] = dt.date.fromisoformat(str(raw_date)).isoformat()
+        except ValueError:
+            chk.bad("flows.depart", raw_date, "must be an ISO date (YYYY-MM-DD)")
+    return out
+
+
 def scenario_from_dict(data: object, *, source: str = "<dict>") -> ScenarioSpec:
     """Validate a parsed scenario (a mapping, as YAML gives it) and build the spec.
 
@@ -587,6 +632,7 @@ def scenario_from_dict(data: object, *, source: str = "<dict>") -> ScenarioSpec:
             chk.bad("services", top["services"], "must list at least one service")
         services = tuple(built)
     options = _options(chk, top["model"]) if "model" in top else {}
+    flows = _flows(chk, top["flows"]) if "flows" in top else {}
     if chk.problems:
         raise ScenarioError(_message(source, chk.problems), problems=chk.problems)
     scenario = Scenario(
@@ -605,6 +651,7 @@ def scenario_from_dict(data: object, *, source: str = "<dict>") -> ScenarioSpec:
         targets=tuple(targets),
         service_keys=tuple(keys),
         source=source,
+        flows=flows,
     )
 
 

@@ -1,0 +1,252 @@
+"""Congestion cost functions: the mean wait at a station as a function of its traffic.
+
+The corridor equilibrium (:mod:`silkrail.studies.flows`) needs, for every station a route
+passes, the wait a given number of trains a week causes. The simulator measures it; these
+functions predict it from queueing theory with the simulator's own station parameters, so the
+two can be checked against each other (``scripts/check_congestion.py``, docs/flows.md):
+
+* **border crossing points, gauge-change yards, ports**
+  (:class:`~silkrail.simulation.ServerStation`): the M/G/c approximation of Allen and
+  Cunneen, ``Wq = C(c, a) / (c mu - lambda) * (ca2 + cs2) / 2`` with the Erlang C
+  probability of waiting ``C(c, a)``;
+* **line sections** (:class:`~silkrail.simulation.Section`): one server whose service time is
+  the minimum headway (deterministic), the same formula with ``c = 1`` and ``cs2 = 0``;
+* **ferries on a timetable** (:class:`~silkrail.simulation.Ferry`): half a sailing interval for
+  the phase, plus a queue for vessel space: one server whose service time is the share of a
+  sailing's capacity a train fills (``interval * train FEU / vessel FEU``).
+
+Above ``RHO_MAX`` of capacity the steady-state wait is infinite; the cost function then keeps
+rising along its tangent at ``RHO_MAX``. That makes the wait finite and steep, so an
+equilibrium diverts demand from a saturated station instead of serving it after an infinite
+wait; the traffic above capacity is reported as deferred (:func:`deferred_share`).
+
+Examples
+--------
+>>> import numpy as np
+>>> cap = StationCapacity.from_arrays(
+...     name=["Khorgos"], kind=[SERVER], servers=[2], service_hours=[4.0], service_cv=[0.5])
+>>> w = mean_wait(cap, np.array([0.25]))      # 0.25 trains/hour: rho = 0.5
+>>> round(float(w[0]), 2)
+0.83
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from silkrail.simulation.model import Ferry, Section, ServerStation, Station
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from silkrail._typing import FloatArray, IntArray
+
+__all__ = [
+    "FERRY",
+    "RHO_MAX",
+    "SECTION",
+    "SERVER",
+    "StationCapacity",
+    "deferred_share",
+    "erlang_c",
+    "mean_wait",
+    "utilization",
+]
+
+#: Station kinds.
+SERVER, SECTION, FERRY, DELAY = 0, 1, 2, 3
+#: Utilisation above which the cost function continues along its tangent.
+RHO_MAX = 0.95
+#: Squared CV of the trains' inter-arrival times: the packaged services are half random
+#: arrivals and half timetabled ones (random_share 0.5); the superposition of many services
+#: is close to Poisson, which the simulator check confirms (docs/flows.md).
+ARRIVAL_CV2 = 1.0
+
+
+@dataclass(frozen=True)
+class StationCapacity:
+    """Stations as arrays: what the cost functions need of each.
+
+    Parameters
+    ----------
+    name
+        Station names (as in the simulation model).
+    kind
+        ``SERVER``, ``SECTION``, ``FERRY`` or ``DELAY`` (no capacity limit).
+    servers
+        Parallel servers (1 for sections and ferries).
+    service_hours
+        Mean time a train holds a server: processing time, minimum headway, or the share of
+        the sailing interval its FEU fill.
+    service_cv
+        CV of that time.
+    phase_hours
+        Wait before the first possible service regardless of traffic: half the interval
+        between sailings for a ferry on a timetable, 0 otherwise.
+    """
+
+    name: tuple[str, ...]
+    kind: IntArray
+    servers: IntArray
+    service_hours: FloatArray
+    service_cv: FloatArray
+    phase_hours: FloatArray
+
+    @classmethod
+    def from_arrays(
+        cls,
+        *,
+        name: Sequence[str],
+        kind: Sequence[int],
+        servers: Sequence[int],
+        service_hours: Sequence[float],
+        service_cv: Sequence[float],
+        phase_hours: Sequence[float] | None = None,
+    ) -> StationCapacity:
+        """Build from sequences (``phase_hours`` defaults to 0)."""
+        n = len(name)
+        return cls(
+            name=tuple(name),
+            kind=np.asarray(kind, dtype=np.int64),
+            servers=np.asarray(servers, dtype=np.int64),
+            service_hours=np.asarray(service_hours, dtype=float),
+            service_cv=np.asarray(service_cv, dtype=float),
+            phase_hours=np.zeros(n) if phase_hours is None else np.asarray(phase_hours, float),
+        )
+
+    @classmethod
+    def from_stations(cls, stations: Sequence[Station], *, train_feu: float) -> StationCapacity:
+        """Read the capacity of simulation stations for trains of ``train_feu`` FEU.
+
+        Examples
+        --------
+        >>> from silkrail.simulation import Ferry
+        >>> cap = StationCapacity.from_stations(
+        ...     [Ferry("Aktau-Baku", vessel_feu=50, hours=20, interval_hours=48)], train_feu=50)
+        >>> float(cap.service_hours[0]), float(cap.phase_hours[0])
+        (48.0, 24.0)
+        """
+        kind, servers, hours, cv, phase = [], [], [], [], []
+        for st in stations:
+            if isinstance(st, ServerStation):
+                unlimited = st.servers == 0
+                kind.append(DELAY if unlimited else SERVER)
+                servers.append(max(1, st.servers))
+                hours.append(st.hours + st.hours_per_feu * train_feu)
+                cv.append(st.cv)
+                phase.append(0.0)
+            elif isinstance(st, Section):
+                finite = math.isfinite(st.trains_per_day)
+                kind.append(SECTION if finite else DELAY)
+                servers.append(1)
+                hours.append(st.headway_hours if finite else 0.0)
+                cv.append(0.0)
+                phase.append(0.0)
+            elif isinstance(st, Ferry):
+                kind.append(FERRY)
+                servers.append(1)
+                hours.append(st.interval_hours * min(1.0, train_feu / st.vessel_feu))
+                cv.append(0.0)
+                phase.append(st.interval_hours / 2.0 if st.policy == "schedule" else 0.0)
+            else:  # pragma: no cover - Station is a closed union
+                msg = f"unknown station type {type(st).__name__}"
+                raise TypeError(msg)
+        return cls.from_arrays(
+            name=[st.name for st in stations],
+            kind=kind,
+            servers=servers,
+            service_hours=hours,
+            service_cv=cv,
+            phase_hours=phase,
+        )
+
+    @property
+    def trains_per_hour(self) -> FloatArray:
+        """Capacity: trains an hour the station can serve (``inf`` without a limit)."""
+        with np.errstate(divide="ignore"):
+            cap = self.servers / self.service_hours
+        return np.where(self.kind == DELAY, np.inf, cap)
+
+
+def erlang_c(servers: IntArray, load: FloatArray) -> FloatArray:
+    """Probability that an arrival waits in M/M/c with ``load = lambda / mu`` (< c).
+
+    Computed through the Erlang B recursion, which is stable for many servers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(float(erlang_c(np.array([1]), np.array([0.5]))[0]), 3)   # M/M/1: rho
+    0.5
+    """
+    c = np.asarray(servers, dtype=np.int64)
+    a = np.asarray(load, dtype=float)
+    b = np.ones_like(a)
+    for k in range(1, int(c.max(initial=1)) + 1):
+        step = a * b / (k + a * b)
+        b = np.where(k <= c, step, b)
+    rho = a / c
+    return b / (1.0 - rho * (1.0 - b))
+
+
+def utilization(cap: StationCapacity, trains_per_hour: FloatArray) -> FloatArray:
+    """Offered load over capacity (0 where the station has no limit)."""
+    rho = np.asarray(trains_per_hour, float) * cap.service_hours / cap.servers
+    return np.where(cap.kind == DELAY, 0.0, rho)
+
+
+def _steady_wait(cap: StationCapacity, lam: FloatArray, rho: FloatArray) -> FloatArray:
+    """Allen–Cunneen mean wait in queue for ``rho < 1``."""
+    c = cap.servers
+    s = cap.service_hours
+    pw = erlang_c(c, rho * c)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wq = pw * s / (c * (1.0 - rho)) * (ARRIVAL_CV2 + cap.service_cv**2) / 2.0
+    return np.where(lam > 0, wq, 0.0)
+
+
+def mean_wait(cap: StationCapacity, trains_per_hour: FloatArray) -> FloatArray:
+    """Mean wait in hours at each station for the given arrival rates.
+
+    Below ``RHO_MAX`` the Allen–Cunneen approximation; above it the tangent at ``RHO_MAX``
+    (finite, rising), so that demand above capacity is priced, not served after an infinite
+    wait. Stations without a limit wait only their phase.
+
+    Parameters
+    ----------
+    cap
+        The stations.
+    trains_per_hour
+        Arrival rate at each station.
+
+    Returns
+    -------
+    numpy.ndarray
+        Hours, phase included.
+    """
+    lam = np.asarray(trains_per_hour, dtype=float)
+    rho = utilization(cap, lam)
+    low = np.minimum(rho, RHO_MAX)
+    # Stations without a limit have no service time; they are masked below.
+    per_rho = cap.servers / np.where(cap.service_hours > 0, cap.service_hours, 1.0)
+    w_low = _steady_wait(cap, low * per_rho, low)
+    eps = 1e-4
+    hi = RHO_MAX - eps
+    w_a = _steady_wait(cap, hi * per_rho, np.full_like(rho, hi))
+    w_b = _steady_wait(cap, np.full_like(rho, 1.0), np.full_like(rho, RHO_MAX))
+    slope = (w_b - w_a) / eps
+    wait = np.where(rho > RHO_MAX, w_b + slope * (rho - RHO_MAX), w_low)
+    wait = np.where((cap.kind == DELAY) | (lam <= 0), 0.0, wait)
+    return wait + cap.phase_hours
+
+
+def deferred_share(cap: StationCapacity, trains_per_hour: FloatArray) -> FloatArray:
+    """Share of each station's traffic above its capacity (0 where below)."""
+    rho = utilization(cap, trains_per_hour)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(rho > 1.0, 1.0 - 1.0 / rho, 0.0)
+    return share

@@ -1,0 +1,150 @@
+"""Tables of a flows study, with readable names: what ``silkrail flows`` prints and writes.
+
+Examples
+--------
+>>> station_label("KZ-DOSTYK:border", {"KZ-DOSTYK": "Dostyk"})
+'Dostyk (border)'
+>>> station_label("rail:KZ-A~KZ-B:KZ-A>KZ-B", {"KZ-A": "Aktogay", "KZ-B": "Balkhash"})
+'Aktogay → Balkhash (line)'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from silkrail.routing.choice import CORRIDORS, MODES
+from silkrail.simulation.congestion import DELAY
+
+if TYPE_CHECKING:
+    from silkrail.studies.flow_study import FlowStudy
+    from silkrail.studies.flows import FlowResult
+
+__all__ = ["corridor_table", "market_table", "station_label", "station_table", "study_json"]
+
+_KINDS = {"border": "border", "gauge": "gauge change", "port": "port", "lift": "truck lift"}
+#: Stations shown in the crossing table: borders, gauge changes, ports and ferries.
+CROSSINGS = ("border", "gauge", "port", "ferry")
+
+
+def station_label(name: str, names: dict[str, str]) -> str:
+    """Name a station readably: its node names and what the station is."""
+    if ":" in name and "~" not in name:
+        node, _, kind = name.rpartition(":")
+        return f"{names.get(node, node)} ({_KINDS.get(kind, kind)})"
+    parts = name.split(":")
+    if len(parts) >= 3 and ">" in parts[-1]:
+        a, _, b = parts[-1].partition(">")
+        what = {"rail": "line", "ferry": "ferry", "sea": "sea", "road": "road"}.get(
+            parts[0], "link"
+        )
+        return f"{names.get(a, a)} → {names.get(b, b)} ({what})"
+    return name
+
+
+def _corridor_name(code: int) -> str:
+    return "sea" if CORRIDORS[code] == "sea" else CORRIDORS[code]
+
+
+def corridor_table(res: FlowResult) -> pd.DataFrame:
+    """TEU a year, mean p50 days and kt CO2e by market and corridor."""
+    alts = res.alternatives
+    x = res.teu_by_alternative
+    market = np.asarray(res.demand.market)[alts.od]
+    rows = []
+    for m in dict.fromkeys(res.demand.market):
+        for c in range(len(CORRIDORS)):
+            keep = (market == m) & (alts.corridor == c)
+            teu = float(x[keep].sum())
+            if teu <= 0.5:
+                continue
+            rows.append(
+                {
+                    "market": m,
+                    "corridor": _corridor_name(c),
+                    "teu_per_year": teu,
+                    "p50_days": float((x[keep] * res.hours_p50[keep]).sum() / teu / 24.0),
+                    "co2e_kt": float((x[keep] * alts.co2e_kg[keep]).sum() / 1e6),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def market_table(res: FlowResult) -> pd.DataFrame:
+    """TEU a year and rail share by market."""
+    alts = res.alternatives
+    x = res.teu_by_alternative
+    market = np.asarray(res.demand.market)[alts.od]
+    rail = alts.mode == MODES.index("rail")
+    rows = []
+    for m in dict.fromkeys(res.demand.market):
+        keep = market == m
+        tot = float(x[keep].sum())
+        rows.append(
+            {
+                "market": m,
+                "teu_per_year": tot,
+                "rail_teu_per_year": float(x[keep & rail].sum()),
+                "rail_share": float(x[keep & rail].sum()) / tot if tot else 0.0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def station_table(
+    res: FlowResult, names: dict[str, str], *, top: int | None = None
+) -> pd.DataFrame:
+    """Border crossings, gauge changes, ports and ferries with traffic, busiest first."""
+    alts = res.alternatives
+    rows = []
+    for j, st in enumerate(alts.stations.name):
+        if alts.station_category[j] not in CROSSINGS or alts.stations.kind[j] == DELAY:
+            continue
+        if res.station_trains_per_week[j] <= 0:
+            continue
+        rows.append(
+            {
+                "station": station_label(st, names),
+                "station_id": st,
+                "trains_per_week": float(res.station_trains_per_week[j]),
+                "utilization": float(res.station_utilization[j]),
+                "wait_hours": float(res.station_wait_hours[j]),
+                "deferred_share": float(res.station_deferred_share[j]),
+            }
+        )
+    df = pd.DataFrame(rows).sort_values("utilization", ascending=False, ignore_index=True)
+    return df if top is None else df.head(top)
+
+
+def saturated(res: FlowResult, names: dict[str, str]) -> list[str]:
+    """One warning per station loaded above its capacity."""
+    out = []
+    for j in np.flatnonzero(res.station_deferred_share > 0):
+        label = station_label(res.alternatives.stations.name[j], names)
+        out.append(
+            f"{label} is loaded to {res.station_utilization[j]:.0%} of its capacity: "
+            f"{res.station_deferred_share[j]:.0%} of its trains would be deferred beyond the "
+            "year; its wait is the cost function's finite value, not a steady state"
+        )
+    return out
+
+
+def study_json(study: FlowStudy, names: dict[str, str]) -> dict[str, object]:
+    """Return the study as JSON-ready data: markets, corridors, stations, gap, warnings."""
+
+    def one(res: FlowResult) -> dict[str, object]:
+        return {
+            "markets": market_table(res).to_dict(orient="records"),
+            "corridors": corridor_table(res).to_dict(orient="records"),
+            "stations": station_table(res, names).to_dict(orient="records"),
+            "relative_gap": [float(g) for g in res.gap],
+            "converged": res.converged,
+            "warnings": saturated(res, names),
+        }
+
+    out: dict[str, object] = {"baseline": one(study.baseline)}
+    if study.scenario is not None:
+        out["scenario"] = {"name": study.scenario_name, **one(study.scenario)}
+    return out

@@ -1,0 +1,178 @@
+"""The corridor equilibrium: conservation, convergence, congestion, the packaged base year."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from silkrail import load_network
+from silkrail.cli import main
+from silkrail.routing.choice import ChoiceParameters
+from silkrail.simulation import scenario_from_yaml
+from silkrail.simulation.congestion import StationCapacity
+from silkrail.studies.flow_study import (
+    _shares,
+    flow_scenario,
+    load_flow_inputs,
+    run_flow_study,
+    teu_per_train,
+)
+from silkrail.studies.flows import Alternatives, CargoClass, FlowDemand, equilibrium
+
+
+def toy(servers: int = 1) -> Alternatives:
+    """Two pairs; pair 0 has two rail routes sharing one border and a sea route."""
+    cap = StationCapacity.from_arrays(
+        name=["border"], kind=[0], servers=[servers], service_hours=[3.0], service_cv=[0.5]
+    )
+    return Alternatives(
+        od=np.array([0, 0, 0, 1, 1]),
+        label=("rail A", "rail B", "sea", "rail C", "sea 2"),
+        mode=np.array([1, 1, 0, 1, 0]),
+        corridor=np.array([1, 2, 0, 1, 0]),
+        tariff=np.array([3000.0, 3300.0, 1200.0, 2500.0, 1500.0]),
+        hours_free=np.array([400.0, 500.0, 900.0, 300.0, 800.0]),
+        spread_hours=np.array([60.0, 80.0, 100.0, 50.0, 120.0]),
+        baseline_wait=np.zeros(5),
+        co2e_kg=np.zeros(5),
+        station_ptr=np.array([0, 1, 1, 1, 2, 2]),
+        station_idx=np.array([0, 0]),
+        stations=cap,
+        station_node=("X",),
+        station_category=("border",),
+    )
+
+
+DEMAND = FlowDemand(("A", "C"), ("B", "D"), np.array([300_000.0, 200_000.0]), ("m", "m"))
+CLASSES = [CargoClass("fast", 0.4, 40.0, 20.0), CargoClass("slow", 0.6, 2.0, 1.0)]
+PARAMS = ChoiceParameters(beta=0.0008, mode_nest=0.9, corridor_nest=0.6)
+
+
+def test_teu_are_conserved_per_pair_and_class() -> None:
+    res = equilibrium(toy(), DEMAND, CLASSES, PARAMS, teu_per_train=100.0)
+    per_pair = np.bincount(res.alternatives.od, weights=res.teu_by_alternative)
+    np.testing.assert_allclose(per_pair, DEMAND.teu_per_year, rtol=1e-9)
+    np.testing.assert_allclose(res.teu.sum(axis=1), [0.4 * 5e5, 0.6 * 5e5], rtol=1e-9)
+
+
+def test_gap_decreases_to_the_target() -> None:
+    res = equilibrium(toy(), DEMAND, CLASSES, PARAMS, teu_per_train=100.0, rgap=1e-8)
+    assert res.converged
+    assert res.gap[-1] <= 1e-8 < res.gap[0]
+    # The trend falls: every later stretch of iterations ends lower than it started.
+    k = max(1, res.gap.size // 4)
+    assert all(res.gap[i + k] < res.gap[i] for i in range(0, res.gap.size - k, k))
+
+
+def test_congestion_pushes_traffic_off_the_border() -> None:
+    tight = equilibrium(toy(servers=1), DEMAND, CLASSES, PARAMS, teu_per_train=100.0)
+    wide = equilibrium(toy(servers=4), DEMAND, CLASSES, PARAMS, teu_per_train=100.0)
+    through = [0, 3]
+    assert tight.teu_by_alternative[through].sum() < wide.teu_by_alternative[through].sum()
+    assert tight.station_wait_hours[0] > wide.station_wait_hours[0]
+    # The wait is the cost function's at the equilibrium's own traffic.
+    trains = tight.teu_by_alternative[through].sum() / 100.0 / 8760.0
+    assert tight.station_trains_per_week[0] == pytest.approx(trains * 168.0)
+
+
+def test_shares_must_sum_to_one() -> None:
+    with pytest.raises(ValueError, match="sum to 1"):
+        equilibrium(toy(), DEMAND, [CargoClass("x", 0.5, 1.0, 1.0)], PARAMS, teu_per_train=1.0)
+
+
+@pytest.fixture(scope="module")
+def study():  # type: ignore[no-untyped-def]
+    net = load_network()
+    spec = scenario_from_yaml(
+        "name: brest\nclosures: [{target: BY-BREST, start: 0, end: 365}]", source="test"
+    )
+    return run_flow_study(net, spec)
+
+
+def test_base_year_reproduces_its_targets_within_five_percent(study) -> None:  # type: ignore[no-untyped-def]
+    inputs = load_flow_inputs()
+    assert study.baseline.converged
+    assert study.baseline.gap[-1] <= 1e-4
+    for row in ("china-europe", "europe-china"):
+        share, middle = _shares(study.baseline, inputs, row)
+        target_share, target_middle = inputs.targets[row]
+        assert share == pytest.approx(target_share, rel=0.05)
+        if not math.isnan(target_middle):
+            assert middle == pytest.approx(target_middle, rel=0.05)
+
+
+def test_brest_closure_conserves_teu_and_moves_rail_off_brest(study) -> None:  # type: ignore[no-untyped-def]
+    sc = study.scenario
+    assert sc is not None
+    assert sc.converged
+    assert sc.teu.sum() == pytest.approx(study.inputs.demand.teu_per_year.sum(), rel=1e-9)
+    names = sc.alternatives.stations.name
+    assert not any(
+        n.startswith("BY-BREST:")
+        for n, t in zip(names, sc.station_trains_per_week, strict=True)
+        if t > 0
+    )
+    assert np.all(np.isfinite(sc.station_wait_hours))
+    # Bounded: no station waits longer than the study year.
+    assert sc.station_wait_hours.max() < 8760.0
+
+
+def test_flow_scenario_reads_partial_closures_and_the_flows_section() -> None:
+    spec = scenario_from_yaml(
+        "start_date: 2025-01-01\n"
+        "closures: [{target: KZ-AKTAU, start: 2025-03-01, end: 2025-03-15}]\n"
+        "flows: {sea_rate_factor: 3, rail_tariff_factor: {kz: 1.1}, "
+        "through_disruptions: [red-sea]}\n",
+        source="test",
+    )
+    sc = flow_scenario(spec, base_sea_rate_factor=2.0)
+    assert sc.capacity_factor["KZ-AKTAU"] == pytest.approx(1 - 14 / 365)
+    assert sc.sea_rate_factor == 6.0
+    assert sc.rail_tariff_factor == {"KZ": 1.1}
+    assert sc.through_disruptions == ("red-sea",)
+    assert sc.closed_nodes == ()
+
+
+def test_flows_section_errors_are_collected() -> None:
+    from silkrail.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as exc:
+        scenario_from_yaml("flows: {sea_rate_factor: -1, depart: soon, speed: 3}", source="f.yaml")
+    text = str(exc.value)
+    assert "3 problem(s)" in text
+    assert "flows.sea_rate_factor" in text
+    assert "flows.depart" in text
+
+
+def test_teu_per_train_is_the_sourced_average() -> None:
+    assert teu_per_train() == pytest.approx(2_077_216 / 19_392)
+
+
+def test_cli_flows_json_and_out(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "tables"
+    r = CliRunner().invoke(main, ["flows", "--json", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    markets = {m["market"]: m for m in data["baseline"]["markets"]}
+    assert 0.02 < markets["China-Europe"]["rail_share"] < 0.04
+    assert data["baseline"]["converged"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "baseline_corridors.csv",
+        "baseline_markets.csv",
+        "baseline_stations.csv",
+    ]
+
+
+def test_cli_flows_rejects_bad_input(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("flows: {sea_rate_factor: zero}\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["flows", "--scenario", str(bad)])
+    assert r.exit_code == 2
+    assert "flows.sea_rate_factor" in r.output
+    r = CliRunner().invoke(main, ["flows", "--out", str(tmp_path / "no" / "dir")])
+    assert r.exit_code == 6
+    assert "is not a folder" in r.output
