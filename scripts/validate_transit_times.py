@@ -516,6 +516,8 @@ def write_calibration(params: DelayParameters, rows: list[int]) -> None:
     used = ";".join(str(r) for r in sorted(rows))
     for f in fields(DelayParameters):
         k = table.index[table["name"] == f.name][0]
+        if table.at[k, "status"] == "derived":
+            continue  # held at its sourced derivation, not fitted
         table.at[k, "value"] = f"{getattr(params, f.name):.4g}"
         table.at[k, "status"] = "calibrated"
         table.at[k, "rows_used"] = used

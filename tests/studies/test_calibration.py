@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 import silkrail
-from silkrail.datasets.parameters import calibrated_parameters
+from silkrail.datasets.parameters import _planning_table, calibrated_parameters
 from silkrail.routing.conditions import conditions_on
 from silkrail.routing.uncertainty import DelayParameters, route_parts
 from silkrail.studies import Observation, cross_validate, fit_delays, inside_range, model_p50
@@ -18,12 +18,19 @@ def test_packaged_values_lie_within_their_bounds_and_are_labelled() -> None:
     assert set(t.index) == {f.name for f in dataclasses.fields(DelayParameters)}
     assert ((t["lower"] <= t["value"]) & (t["value"] <= t["upper"])).all()
     assert ((t["lower"] <= t["prior"]) & (t["prior"] <= t["upper"])).all()
-    assert set(t["status"]) <= {"calibrated", "prior"}
+    assert set(t["status"]) <= {"calibrated", "prior", "derived"}
+    sources = set(_planning_table("sources.csv")["id"])
     for name, row in t.iterrows():
         assert len(str(row["reason"])) > 40, name
         if row["status"] == "calibrated":
             rows = [int(r) for r in str(row["rows_used"]).split(";")]
             assert rows, name
+        if row["status"] == "derived":
+            # A derived value names its sources and is never moved by a fit.
+            cited = [s for s in str(row["source_ids"]).split(";") if s]
+            assert cited, name
+            assert set(cited) <= sources, name
+            assert row["lower"] == row["value"] == row["upper"], name
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +59,8 @@ def _observations(routes: dict[str, silkrail.Route], truth: DelayParameters) -> 
 
 
 def test_a_fit_recovers_a_known_dwell(routes: dict[str, silkrail.Route]) -> None:
-    truth = DelayParameters(120.0, 0.1, 0.05, 10.0)
+    t = calibrated_parameters()
+    truth = DelayParameters(float(t.loc["caspian_port_dwell_hours", "value"]), 0.1, 0.05, 10.0)
     obs = _observations(routes, truth)
     fit = fit_delays(obs, maxiter=60)
     t = calibrated_parameters()
@@ -60,9 +68,11 @@ def test_a_fit_recovers_a_known_dwell(routes: dict[str, silkrail.Route]) -> None
         v = getattr(fit.params, f.name)
         assert t.loc[f.name, "lower"] <= v <= t.loc[f.name, "upper"]
     assert fit.inside == len(obs)
-    # The dwell is what the Middle Corridor rows pin down; the fit must move it off the prior.
-    prior = float(t.loc["caspian_port_dwell_hours", "prior"])
-    assert abs(fit.params.caspian_port_dwell_hours - 120.0) < abs(prior - 120.0)
+    # The origin dwell is what the Chinese rows pin down; the fit must move it off the prior.
+    prior = float(t.loc["cn_origin_dwell_hours", "prior"])
+    assert abs(fit.params.cn_origin_dwell_hours - 10.0) < abs(prior - 10.0)
+    # A derived value stays where its sources put it.
+    assert fit.params.caspian_port_dwell_hours == t.loc["caspian_port_dwell_hours", "value"]
 
 
 def test_cross_validation_holds_out_each_group(routes: dict[str, silkrail.Route]) -> None:

@@ -20,6 +20,7 @@ from silkrail.service.deps import get_settings
 from silkrail.service.routers import (
     basemap,
     countries,
+    flows,
     health,
     locations,
     network,
@@ -118,7 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = given
     app.state.simulations = jobs
     install_handlers(app)
-    for module in (health, locations, countries, network, plan, simulations):
+    for module in (health, locations, countries, network, plan, simulations, flows):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(basemap.router)
     app.include_router(web.router)

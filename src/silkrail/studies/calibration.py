@@ -147,10 +147,16 @@ def model_p50(obs: Observation, params: DelayParameters) -> float:
 def _bounds() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     t = calibrated_parameters()
     names = [f.name for f in fields(DelayParameters)]
+    prior = t.loc[names, "prior"].to_numpy(float)
+    lower = t.loc[names, "lower"].to_numpy(float)
+    upper = t.loc[names, "upper"].to_numpy(float)
+    # A value derived from sources is held at it: never fitted.
+    derived = (t.loc[names, "status"] == "derived").to_numpy()
+    value = t.loc[names, "value"].to_numpy(float)
     return (
-        t.loc[names, "prior"].to_numpy(float),
-        t.loc[names, "lower"].to_numpy(float),
-        t.loc[names, "upper"].to_numpy(float),
+        np.where(derived, value, prior),
+        np.where(derived, value, lower),
+        np.where(derived, value, upper),
     )
 
 

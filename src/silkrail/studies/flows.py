@@ -29,16 +29,18 @@ See :func:`equilibrium` and ``silkrail flows``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import sparse
 
 from silkrail.routing.choice import CORRIDORS, MODES, ChoiceParameters, nested_logit
 from silkrail.simulation.congestion import (
     DELAY,
     StationCapacity,
     deferred_share,
+    departure_affine,
     mean_wait,
     utilization,
 )
@@ -64,6 +66,9 @@ __all__ = [
 ]
 
 HOURS_PER_YEAR = 8760.0
+#: Squared CV of trains' departures from their origin: the packaged services run half at
+#: random (Poisson, CV² 1) and half to a timetable (CV² near 0), ``random_share`` 0.5.
+ORIGIN_CV2 = 0.5
 #: FEU per train in the congestion model (the simulator's default train).
 TRAIN_FEU = 50.0
 
@@ -248,12 +253,100 @@ class Alternatives:
         out = np.add.reduceat(np.append(vals, 0.0), self.station_ptr[:-1])
         return np.where(np.diff(self.station_ptr) > 0, out, 0.0)
 
-    def station_load(self, per_alternative: FloatArray) -> FloatArray:
-        """Add a per-alternative value onto the stations each passes."""
+    def network_state(
+        self, trains_per_hour: FloatArray, *, origin_cv2: float = ORIGIN_CV2, sweeps: int = 64
+    ) -> tuple[FloatArray, FloatArray]:
+        """Arrival rate and squared CV of inter-arrival times at every station.
+
+        Trains enter their first station at the route's rate with ``origin_cv2``; a station
+        loaded above capacity passes on only what it can serve (the rest is deferred), and
+        its departures' variability follows Whitt's QNA linking equation
+        (:func:`~silkrail.simulation.congestion.departure_cv2`). A station's arrivals are the
+        superposition of its routes' streams, by QNA's hybrid approximation (the rate-weighted
+        CV² of the streams, pulled towards 1 as the effective number of streams grows).
+        The rates are found first (``sweeps`` bounds the passes that settle which stations
+        defer traffic); QNA's equations for the CV²s are then linear and iterated to a fixed
+        point (to 1e-10).
+
+        Parameters
+        ----------
+        trains_per_hour
+            Trains an hour entering each alternative.
+        origin_cv2
+            Squared CV of the trains' departures from their origin.
+        sweeps
+            Most passes to settle the rates.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Per station: trains an hour arriving, squared CV of inter-arrival times.
+        """
+        n_st = len(self.stations.name)
         counts = np.diff(self.station_ptr)
-        out = np.zeros(len(self.stations.name))
-        np.add.at(out, self.station_idx, np.repeat(per_alternative, counts))
-        return out
+        entry_rate = np.repeat(np.asarray(trains_per_hour, dtype=float), counts)
+        first = np.zeros(self.station_idx.size, dtype=bool)
+        first[self.station_ptr[:-1][counts > 0]] = True
+        prev = np.where(first, 0, np.arange(self.station_idx.size) - 1)
+        prev_station = self.station_idx[prev]
+        # Stream of each entry: (station, upstream station) or (station, its own origin).
+        entry_alt = np.repeat(np.arange(counts.size), counts)
+        up_key = np.where(first, -1 - entry_alt, prev_station)
+        pairs = np.stack([self.station_idx, up_key], axis=1)
+        keys, stream = np.unique(pairs, axis=0, return_inverse=True)
+        stream = stream.ravel()
+        n_streams = keys.shape[0]
+        stream_at = keys[:, 0]
+        stream_from_origin = keys[:, 1] < 0
+        stream_up = np.where(stream_from_origin, 0, keys[:, 1])
+        served = np.ones(n_st)
+        lam = np.zeros(n_st)
+        rate = entry_rate
+        # Rates first: a saturated station passes on only what it serves.
+        for _ in range(sweeps):
+            through = np.where(first, 1.0, served[prev_station])
+            rate = entry_rate * _cumprod_by_route(through, first)
+            lam = np.bincount(self.station_idx, weights=rate, minlength=n_st).astype(float)
+            rho = utilization(self.stations, lam)
+            new_served = np.where(rho > 1.0, 1.0 / np.maximum(rho, 1.0), 1.0)
+            if np.array_equal(new_served, served):
+                break
+            served = new_served
+        rho = utilization(self.stations, lam)
+        # Then the variability: QNA's equations are linear in the arrival CV²s (a border
+        # serves both directions, so the streams form cycles).
+        # All trains from one station to the next are one stream, a thinned departure process
+        # (c2 = p cd2 + 1 - p, p its share of the upstream station's departures); each route's
+        # trains leaving their origin are their own stream.
+        stream_rate = np.bincount(stream, weights=rate, minlength=n_streams)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p = np.where(stream_from_origin, 1.0, stream_rate / lam[stream_up])
+            share2 = np.bincount(stream_at, weights=stream_rate**2, minlength=n_st) / lam**2
+            # Whitt's hybrid: many independent streams superpose towards Poisson.
+            w = 1.0 / (1.0 + 4.0 * (1.0 - np.minimum(rho, 1.0)) ** 2 * (1.0 / share2 - 1.0))
+            weight = np.where(lam[stream_at] > 0, w[stream_at] * stream_rate / lam[stream_at], 0.0)
+        a, b = departure_affine(self.stations, rho, lam)
+        const = np.where(stream_from_origin, origin_cv2, p * a[stream_up] + 1.0 - p)
+        loaded = lam > 0
+        v = np.bincount(stream_at, weights=weight * const, minlength=n_st)
+        v = np.where(loaded, v + 1.0 - np.where(loaded, w, 0.0), origin_cv2)
+        inner = ~stream_from_origin
+        m = sparse.csr_matrix(
+            (weight[inner] * p[inner] * b[stream_up[inner]], (stream_at[inner], stream_up[inner])),
+            shape=(n_st, n_st),
+        )
+        # Fixed-point iteration of the linear map: exact after as many steps as the longest
+        # route along chains, geometric through the cycles a shared border makes. (A direct
+        # solve fails where two unlimited stations feed each other back: any value is then a
+        # solution, and the iteration keeps its start.)
+        ca2 = np.where(loaded, v, origin_cv2)
+        for _ in range(1000):
+            nxt = m @ ca2 + v
+            if np.max(np.abs(nxt - ca2), initial=0.0) < 1e-10:
+                ca2 = nxt
+                break
+            ca2 = nxt
+        return lam, ca2
 
 
 def _leg_tariff(route: PlannedRoute, country: dict[str, str], scenario: FlowScenario) -> float:
@@ -422,14 +515,7 @@ def _apply_capacity(
         for key, f in factors.items():
             if key in keys:
                 hours[k] /= f
-    return StationCapacity(
-        name=cap.name,
-        kind=cap.kind,
-        servers=cap.servers,
-        service_hours=hours,
-        service_cv=cap.service_cv,
-        phase_hours=cap.phase_hours,
-    )
+    return replace(cap, service_hours=hours)
 
 
 def _baseline_waits() -> dict[str, float]:
@@ -593,8 +679,9 @@ def equilibrium(
     trains_per_hour_per_teu = 1.0 / (teu_per_train * HOURS_PER_YEAR)
 
     def response(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-        lam = alts.station_load(x.sum(axis=0) * trains_per_hour_per_teu)
-        w = mean_wait(alts.stations, lam)
+        # Trains a station defers do not reach the stations after it within the year.
+        lam, ca2 = alts.network_state(x.sum(axis=0) * trains_per_hour_per_teu)
+        w = mean_wait(alts.stations, lam, ca2=ca2)
         wr = alts.station_sum(w)
         y = np.empty_like(x)
         for k, cls in enumerate(classes):
@@ -636,3 +723,13 @@ def equilibrium(
         converged=bool(gaps and gaps[-1] <= rgap),
         teu_per_train=teu_per_train,
     )
+
+
+def _cumprod_by_route(values: FloatArray, first: np.ndarray) -> FloatArray:
+    """Cumulative product of ``values`` restarting at every ``first`` entry."""
+    logs = np.log(np.maximum(values, 1e-300))
+    csum = np.cumsum(logs)
+    starts = np.flatnonzero(first)
+    seg = np.cumsum(first) - 1
+    base = np.where(starts > 0, csum[starts - 1], 0.0)
+    return np.asarray(np.exp(csum - base[seg]), dtype=float)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from silkrail.service.routers import (
     basemap,
     countries,
+    flows,
     health,
     locations,
     network,
@@ -13,4 +14,14 @@ from silkrail.service.routers import (
     web,
 )
 
-__all__ = ["basemap", "countries", "health", "locations", "network", "plan", "simulations", "web"]
+__all__ = [
+    "basemap",
+    "countries",
+    "flows",
+    "health",
+    "locations",
+    "network",
+    "plan",
+    "simulations",
+    "web",
+]
