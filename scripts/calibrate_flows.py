@@ -63,10 +63,11 @@ SEA_RATE_2023 = 1674.0 / 3958.0
 
 
 def replace_between(text: str, marker: str, body: str) -> str:
-    pattern = rf"(<!-- {marker} -->\n)(?:.*?\n)?(<!-- /{marker} -->)"
+    pattern = rf"(<!-- {marker} -->\n)(.*?)(<!-- /{marker} -->)"
     if not re.search(pattern, text, flags=re.S):
-        return text.rstrip() + f"\n\n<!-- {marker} -->\n{body}\n<!-- /{marker} -->\n"
-    return re.sub(pattern, lambda m: m.group(1) + body + "\n" + m.group(2), text, flags=re.S)
+        msg = f"docs/flows.md has no {marker} markers"
+        raise SystemExit(msg)
+    return re.sub(pattern, lambda m: m.group(1) + body + "\n" + m.group(3), text, flags=re.S)
 
 
 def write_constants(constants: dict[str, float]) -> None:

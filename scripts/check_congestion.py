@@ -141,8 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         PLOT.write_text(plot(data), encoding="utf-8")
         doc = DOC.read_text(encoding="utf-8")
         new = re.sub(
-            r"(<!-- congestion-check -->\n)(?:.*?\n)?(<!-- /congestion-check -->)",
-            lambda m: m.group(1) + text + "\n" + m.group(2),
+            r"(<!-- congestion-check -->\n)(.*?)(<!-- /congestion-check -->)",
+            lambda m: m.group(1) + text + "\n" + m.group(3),
             doc,
             flags=re.S,
         )

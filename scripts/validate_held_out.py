@@ -134,12 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.write:
         doc = DOC.read_text(encoding="utf-8")
-        pattern = r"(<!-- held-out -->\n)(?:.*?\n)?(<!-- /held-out -->)"
+        pattern = r"(<!-- held-out -->\n)(.*?)(<!-- /held-out -->)"
         if not re.search(pattern, doc, flags=re.S):
             msg = "docs/validation.md has no held-out markers"
             raise SystemExit(msg)
         DOC.write_text(
-            re.sub(pattern, lambda m: m.group(1) + text + "\n" + m.group(2), doc, flags=re.S),
+            re.sub(pattern, lambda m: m.group(1) + text + "\n" + m.group(3), doc, flags=re.S),
             encoding="utf-8",
         )
     return 0

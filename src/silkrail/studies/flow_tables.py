@@ -22,7 +22,14 @@ if TYPE_CHECKING:
     from silkrail.studies.flow_study import FlowStudy
     from silkrail.studies.flows import FlowResult
 
-__all__ = ["corridor_table", "market_table", "station_label", "station_table", "study_json"]
+__all__ = [
+    "corridor_table",
+    "link_table",
+    "market_table",
+    "station_label",
+    "station_table",
+    "study_json",
+]
 
 _KINDS = {"border": "border", "gauge": "gauge change", "port": "port", "lift": "truck lift"}
 #: Stations shown in the crossing table: borders, gauge changes, ports and ferries.
@@ -118,6 +125,51 @@ def station_table(
     return df if top is None else df.head(top)
 
 
+def link_table(res: FlowResult) -> pd.DataFrame:
+    """TEU a year on every link the routes use, both directions added, and rail trains a week.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from silkrail.simulation.congestion import StationCapacity
+    >>> from silkrail.simulation.corridor import CorridorRoute
+    >>> from silkrail.studies.flows import Alternatives, FlowDemand, FlowResult
+    >>> cap = StationCapacity.from_arrays(name=[], kind=[], servers=[], service_hours=[],
+    ...                                   service_cv=[])
+    >>> alts = Alternatives(od=np.array([0]), label=("r",), mode=np.array([1]),
+    ...     corridor=np.array([1]), tariff=np.zeros(1), hours_free=np.zeros(1),
+    ...     spread_hours=np.zeros(1), baseline_wait=np.zeros(1), co2e_kg=np.zeros(1),
+    ...     station_ptr=np.array([0, 0]), station_idx=np.array([], dtype=int), stations=cap,
+    ...     station_node=(), station_category=(),
+    ...     routes=(CorridorRoute(("A", "B", "C"), ("A~B", "B~C")),))
+    >>> res = FlowResult(alts, FlowDemand(("A",), ("C",), np.array([5355.0]), ("m",)), (),
+    ...     np.array([[5355.0]]), *([np.zeros(0)] * 4), np.zeros(1), np.zeros(1),
+    ...     np.zeros(1), True, 107.1)
+    >>> link_table(res)[["link_id", "teu_per_year", "trains_per_week"]].round(2).values.tolist()
+    [['A~B', 5355.0, 0.96], ['B~C', 5355.0, 0.96]]
+    """
+    alts = res.alternatives
+    x = res.teu_by_alternative
+    teu: dict[str, float] = {}
+    rail: dict[str, float] = {}
+    for k, route in enumerate(alts.routes):
+        if x[k] <= 0:
+            continue
+        is_rail = alts.mode[k] == MODES.index("rail")
+        for lid in route.link_ids:
+            teu[lid] = teu.get(lid, 0.0) + float(x[k])
+            if is_rail:
+                rail[lid] = rail.get(lid, 0.0) + float(x[k])
+    per_week = 7.0 / 365.0 / res.teu_per_train
+    return pd.DataFrame(
+        {
+            "link_id": list(teu),
+            "teu_per_year": list(teu.values()),
+            "trains_per_week": [rail.get(k, 0.0) * per_week for k in teu],
+        }
+    )
+
+
 def saturated(res: FlowResult, names: dict[str, str]) -> list[str]:
     """One warning per station loaded above its capacity."""
     out = []
@@ -139,6 +191,7 @@ def study_json(study: FlowStudy, names: dict[str, str]) -> dict[str, object]:
             "markets": market_table(res).to_dict(orient="records"),
             "corridors": corridor_table(res).to_dict(orient="records"),
             "stations": station_table(res, names).to_dict(orient="records"),
+            "links": link_table(res).round(3).to_dict(orient="records"),
             "relative_gap": [float(g) for g in res.gap],
             "converged": res.converged,
             "warnings": saturated(res, names),
