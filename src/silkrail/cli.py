@@ -41,6 +41,7 @@ class _LazyGroup(click.Group):
         "assign": "silkrail._cli_assign:assign",
         "simulate": "silkrail._cli_simulate:simulate",
         "serve": "silkrail._cli_serve:serve",
+        "track": "silkrail._cli_track:track",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -26,6 +26,8 @@ logger = logging.getLogger("silkrail.service")
 _NOT_JSON = "the body is not valid JSON (a UTF-8 encoded JSON object is expected)"
 _CODES = {
     400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     413: "body_too_large",

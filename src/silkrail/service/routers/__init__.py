@@ -9,8 +9,19 @@ from silkrail.service.routers import (
     locations,
     network,
     plan,
+    shipments,
     simulations,
     web,
 )
 
-__all__ = ["basemap", "countries", "health", "locations", "network", "plan", "simulations", "web"]
+__all__ = [
+    "basemap",
+    "countries",
+    "health",
+    "locations",
+    "network",
+    "plan",
+    "shipments",
+    "simulations",
+    "web",
+]
