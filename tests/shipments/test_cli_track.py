@@ -28,7 +28,8 @@ def test_track_add_import_show_list(tmp_path: Path) -> None:
     r = run(main, ["track", "import", str(tmp_path / "events.csv"), *db, "--json"])
     assert json.loads(r.output) == {"stored": 2, "duplicates": 0, "forecasts": 1}
     r = run(main, ["track", "show", "CSQU3054383", *db])
-    assert "Dostyk" in r.output and "p50" in r.output
+    assert "Dostyk" in r.output
+    assert "p50" in r.output
     assert max(len(line) for line in r.output.splitlines()) <= 80
     r = run(main, ["track", "show", "MSCU1234565", *db])
     assert r.exit_code == 2

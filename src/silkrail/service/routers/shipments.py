@@ -45,6 +45,11 @@ router = APIRouter(prefix="/shipments", tags=["shipments"])
 _AUTH: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "No API key."},
     403: {"model": ErrorBody, "description": "An invalid key, or one without the scope."},
+    503: {"model": ErrorBody, "description": "The shipments store or network is unavailable."},
+}
+_BODY: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The body is not UTF-8 JSON."},
+    413: {"model": ErrorBody, "description": "The body is larger than the limit."},
 }
 
 
@@ -77,6 +82,7 @@ def _container(shipment_id: str) -> str:
     dependencies=[WriteAccess],
     responses={
         **_AUTH,
+        **_BODY,
         422: {"model": ErrorBody, "description": "Invalid container, place or no route."},
     },
 )
@@ -111,6 +117,7 @@ def post_shipment(req: ShipmentCreate, state: NetworkDep, store: StoreDep) -> di
     dependencies=[WriteAccess],
     responses={
         **_AUTH,
+        **_BODY,
         404: {"model": ErrorBody, "description": "No such shipment."},
         422: {"model": ErrorBody, "description": "Invalid events: every problem, nothing stored."},
     },
