@@ -131,7 +131,9 @@ def _hash(secret: str) -> str:
 def _sqlite_engine(url: sa.URL) -> sa.Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 60}, poolclass=sa.NullPool)
+    # A pool per process: opening a connection and closing the last one (a WAL checkpoint)
+    # cost milliseconds each.
+    engine = sa.create_engine(url, connect_args={"timeout": 60})
 
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
@@ -181,6 +183,8 @@ class ShipmentStore:
         else:
             msg = f"database URL {url!r}: choose sqlite:///FILE or postgresql+psycopg://..."
             raise ValueError(msg)
+        # Shipments are never changed once stored: parse each one's route once.
+        self._shipments: dict[str, Shipment] = {}
         if upgrade:
             self.upgrade()
 
@@ -241,13 +245,17 @@ class ShipmentStore:
         UnknownShipmentError
             If there is none.
         """
+        hit = self._shipments.get(container)
+        if hit is not None:
+            return hit
         with self.engine.connect() as conn:
             r = conn.execute(
                 sa.select(shipments_table).where(shipments_table.c.container == container)
             ).first()
         if r is None:
             raise UnknownShipmentError(container)
-        return self._shipment(r)
+        out = self._shipments[container] = self._shipment(r)
+        return out
 
     def list_shipments(self) -> list[Shipment]:
         """Return every shipment, by container number."""
@@ -361,18 +369,26 @@ class ShipmentStore:
     # -- forecasts ---------------------------------------------------------------------------
     def add_forecast(self, forecast: Forecast) -> bool:
         """Keep a forecast in the history (once per basis event); return whether it was new."""
-        row = {
-            "container": forecast.container,
-            "basis_event_id": forecast.basis_event_id,
-            "forecast_json": json.dumps(forecast.to_dict()),
-            "p50": _naive(forecast.p50),
-            "next_p95": None if forecast.next_p95 is None else _naive(forecast.next_p95),
-            "arrived": forecast.arrived,
-            "computed_at": _naive(_now()),
-        }
-        stmt = self._insert(forecasts_table).values(row).on_conflict_do_nothing()
+        return self.add_forecasts([forecast]) == 1
+
+    def add_forecasts(self, forecasts: Sequence[Forecast]) -> int:
+        """Keep forecasts in the history in one transaction; return how many were new."""
+        now = _naive(_now())
+        made = 0
         with self.engine.begin() as conn:
-            return bool(conn.execute(stmt).rowcount)
+            for f in forecasts:
+                row = {
+                    "container": f.container,
+                    "basis_event_id": f.basis_event_id,
+                    "forecast_json": json.dumps(f.to_dict()),
+                    "p50": _naive(f.p50),
+                    "next_p95": None if f.next_p95 is None else _naive(f.next_p95),
+                    "arrived": f.arrived,
+                    "computed_at": now,
+                }
+                stmt = self._insert(forecasts_table).values(row).on_conflict_do_nothing()
+                made += conn.execute(stmt).rowcount
+        return made
 
     def forecasts(self, container: str) -> list[Forecast]:
         """Return a shipment's forecast history, oldest basis first."""

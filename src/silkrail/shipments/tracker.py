@@ -127,9 +127,11 @@ def ingest_events(
     new = store.add_events(events, source=source)
     made = 0
     if forecast:
-        for container in sorted({e.container for e in new if e.classifier == "ACT"}):
-            f = forecast_shipment(store.shipment(container), store.events(container), net)
-            made += store.add_forecast(f)
+        fresh = [
+            forecast_shipment(store.shipment(c), store.events(c), net)
+            for c in sorted({e.container for e in new if e.classifier == "ACT"})
+        ]
+        made = store.add_forecasts(fresh)
     return IngestResult(len(new), len(events) - len(new), made)
 
 
