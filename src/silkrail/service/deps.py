@@ -17,11 +17,11 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
+from silkrail import ShipmentStore
 from silkrail.service._errors import ApiError
 from silkrail.service._jobs import JobManager
 from silkrail.service._state import NetworkState, load_state
 from silkrail.service.schemas import Settings
-from silkrail.shipments import ShipmentStore, default_database_url
 
 __all__ = [
     "JobsDep",
@@ -156,7 +156,7 @@ def get_store(settings: SettingsDep) -> ShipmentStore:
     if url is None:
         import platformdirs
 
-        url = default_database_url(platformdirs.user_data_path("silkrail"))
+        url = ShipmentStore.default_url(platformdirs.user_data_path("silkrail"))
     return _store(url)
 
 

@@ -188,6 +188,22 @@ class ShipmentStore:
         if upgrade:
             self.upgrade()
 
+    @staticmethod
+    def default_url(data_dir: str | Path) -> str:
+        """Return the SQLite URL of the store in a folder (see :func:`default_database_url`).
+
+        Parameters
+        ----------
+        data_dir
+            The folder.
+
+        Returns
+        -------
+        str
+            ``sqlite:///<data_dir>/shipments.sqlite``.
+        """
+        return default_database_url(data_dir)
+
     def close(self) -> None:
         """Release the connections."""
         self.engine.dispose()
