@@ -2,9 +2,10 @@
 
 1. Ingest N events in batches into a fresh SQLite file: ``ShipmentStore.add_events`` (the
    validated events of one batch in one transaction, with the idempotency and
-   unknown-container checks), the same through ``ingest_events`` (plus one forecast per
-   shipment and batch), and the peer: Python's ``sqlite3`` with ``executemany`` of
-   ``INSERT OR IGNORE`` into the same table layout, one transaction per batch, same pragmas.
+   unknown-container checks), the same through ``ingest_events`` (plus a forecast after every
+   new event, or with ``every_event=False`` one per shipment and batch), and the peer:
+   Python's ``sqlite3`` with ``executemany`` of ``INSERT OR IGNORE`` into the same table
+   layout, one transaction per batch, same pragmas.
 2. One arrival forecast (``forecast_shipment``, 2,000 draws) for a Xi'an → Duisburg shipment
    after its departure: median of repeated calls.
 
@@ -60,14 +61,14 @@ def events(n: int, boxes: list[str], tag: str) -> list[ShipmentEvent]:
     ]
 
 
-def silkrail_ingest(url: str, batches: list[list[ShipmentEvent]], net, forecast: bool) -> float:  # type: ignore[no-untyped-def]
+def silkrail_ingest(url: str, batches: list[list[ShipmentEvent]], net, mode: str) -> float:  # type: ignore[no-untyped-def]
     store = ShipmentStore(url)
     t = time.perf_counter()
     for b in batches:
-        if forecast:
-            ingest_events(store, b, net)
-        else:
+        if mode == "store":
             store.add_events(b)
+        else:
+            ingest_events(store, b, net, every_event=mode == "every")
     elapsed = time.perf_counter() - t
     store.close()
     return elapsed
@@ -120,7 +121,12 @@ def main() -> None:
     base = plan_shipment(net, "CSQU3054383", "Xi'an", "Duisburg", depart=T0)
     boxes = containers(args.shipments)
     rows = []
-    for label, forecast in (("add_events", False), ("ingest_events (+ forecasts)", True)):
+    modes = (
+        ("add_events", "store"),
+        ("ingest_events(every_event=False)", "batch"),
+        ("ingest_events", "every"),
+    )
+    for label, mode in modes:
         runs, peers = [], []
         for r in range(args.repeat):
             tmp = Path(tempfile.mkdtemp())
@@ -132,7 +138,7 @@ def main() -> None:
                     )
             ev = events(args.events, boxes, f"r{r}")
             batches = [ev[i : i + args.batch] for i in range(0, len(ev), args.batch)]
-            runs.append(silkrail_ingest(url, batches, net, forecast))
+            runs.append(silkrail_ingest(url, batches, net, mode))
             peers.append(peer_ingest(tmp / "peer.sqlite", batches))
         s, p = statistics.median(runs), statistics.median(peers)
         rows.append((label, args.events / s, args.events / p, p / s))

@@ -26,7 +26,7 @@ def test_track_add_import_show_list(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     (tmp_path / "events.csv").write_text(CSV)
     r = run(main, ["track", "import", str(tmp_path / "events.csv"), *db, "--json"])
-    assert json.loads(r.output) == {"stored": 2, "duplicates": 0, "forecasts": 1}
+    assert json.loads(r.output) == {"stored": 2, "duplicates": 0, "forecasts": 2}
     r = run(main, ["track", "show", "CSQU3054383", *db])
     assert "Dostyk" in r.output
     assert "p50" in r.output

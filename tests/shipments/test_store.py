@@ -32,7 +32,8 @@ def test_idempotent_by_event_id(store, net):
     assert (first.stored, first.duplicates) == (2, 0)
     assert (again.stored, again.duplicates) == (0, 2)
     assert store.count_events() == 2
-    assert [f.basis_event_id for f in store.forecasts(CONTAINER)] == ["", "ev-2"]
+    # A forecast after every new event, none for the duplicates.
+    assert [f.basis_event_id for f in store.forecasts(CONTAINER)] == ["", "ev-1", "ev-2"]
 
 
 def test_out_of_order_events_are_ordered_by_time(store, net):
@@ -44,8 +45,10 @@ def test_out_of_order_events_are_ordered_by_time(store, net):
     for e in late_first:
         ingest_events(store, [e], net)
     assert [e.event_id for e in store.events(CONTAINER)] == ["ev-1", "ev-2", "ev-3"]
-    # The forecast after the older events still starts from the latest one.
-    assert store.forecasts(CONTAINER)[-1].basis_location == "CN-LANZHOU"
+    # Events older than the latest get no forecast: the latest still starts from Lanzhou.
+    history = store.forecasts(CONTAINER)
+    assert [f.basis_event_id for f in history] == ["", "ev-3"]
+    assert history[-1].basis_location == "CN-LANZHOU"
 
 
 def test_batch_with_unknown_container_stores_nothing(store, net):

@@ -95,11 +95,14 @@ def ingest_events(
     *,
     source: str = "<batch>",
     forecast: bool = True,
+    every_event: bool = True,
 ) -> IngestResult:
-    """Store a batch (whole or nothing), then forecast each shipment that got an actual event.
+    """Store a batch (whole or nothing), then forecast each shipment after its new events.
 
-    One forecast per shipment and batch, from its latest actual event (the history keeps one
-    forecast per basis event; an event older than the latest changes nothing).
+    A forecast is made after every new actual event that is later than the shipment's
+    actual events stored before (in event-time order, each from the events up to it); an
+    event older than those changes nothing and gets none. The history keeps one forecast per
+    basis event.
 
     Parameters
     ----------
@@ -113,6 +116,9 @@ def ingest_events(
         Name of the batch for messages.
     forecast
         Whether to forecast after storing.
+    every_event
+        Forecast after each new event (default); False makes one forecast per shipment and
+        batch, from its latest event (faster for large batches).
 
     Returns
     -------
@@ -127,10 +133,23 @@ def ingest_events(
     new = store.add_events(events, source=source)
     made = 0
     if forecast:
-        fresh = [
-            forecast_shipment(store.shipment(c), store.events(c), net)
-            for c in sorted({e.container for e in new if e.classifier == "ACT"})
-        ]
+        fresh = []
+        new_ids = {e.event_id for e in new}
+        for c in sorted({e.container for e in new if e.classifier == "ACT"}):
+            shipment = store.shipment(c)
+            stored = store.events(c)  # ordered by event time
+            before = [e for e in stored if e.classifier == "ACT" and e.event_id not in new_ids]
+            since = before[-1].event_time if before else None
+            basis = [
+                k
+                for k, e in enumerate(stored)
+                if e.event_id in new_ids
+                and e.classifier == "ACT"
+                and (since is None or e.event_time >= since)
+            ]
+            if not every_event:
+                basis = basis[-1:] or [len(stored) - 1]
+            fresh += [forecast_shipment(shipment, stored[: k + 1], net) for k in basis]
         made = store.add_forecasts(fresh)
     return IngestResult(len(new), len(events) - len(new), made)
 
