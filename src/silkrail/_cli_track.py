@@ -154,19 +154,28 @@ def track_add(
 
 @track.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--every-event/--latest-only",
+    default=True,
+    show_default=True,
+    help="Forecast after every new event, or once per shipment from its latest (faster for "
+    "large files).",
+)
 @database_option
 @data_option
 @json_option
 @handle_errors
 @_shipment_errors
-def track_import(path: Path, database: str | None, data: Path | None, as_json: bool) -> None:
+def track_import(
+    path: Path, every_event: bool, database: str | None, data: Path | None, as_json: bool
+) -> None:
     """Import events from an operator's CSV export (whole file or nothing)."""
     from silkrail.shipments import ingest_events, read_events_csv
 
     net = load_data(data)
     events = read_events_csv(path, net)
     with _open(database) as store:
-        result = ingest_events(store, events, net, source=path.name)
+        result = ingest_events(store, events, net, source=path.name, every_event=every_event)
     if as_json:
         emit_json(result.to_dict())
         return
