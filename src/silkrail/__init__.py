@@ -25,9 +25,11 @@ from silkrail.errors import (
     NoRouteError,
     Problem,
     ScenarioError,
+    ShipmentDataError,
     SilkrailError,
     TNTPFormatError,
     UnknownLocationError,
+    UnknownShipmentError,
 )
 from silkrail.graph import CorridorGraph, CSRGraph, LegEmissions, compile_graph
 from silkrail.network import (
@@ -74,6 +76,14 @@ if TYPE_CHECKING:
         read_tntp_net,
         read_tntp_trips,
         write_omx,
+    )
+    from silkrail.shipments import (
+        Shipment,
+        ShipmentEvent,
+        ShipmentStore,
+        forecast_shipment,
+        plan_shipment,
+        read_events_csv,
     )
     from silkrail.simulation import (
         CorridorService,
@@ -128,6 +138,12 @@ _LAZY: dict[str, str] = {
     "Reassignment": "silkrail.simulation",
     "reassign": "silkrail.simulation",
     "route_table": "silkrail.simulation",
+    "Shipment": "silkrail.shipments",
+    "ShipmentEvent": "silkrail.shipments",
+    "ShipmentStore": "silkrail.shipments",
+    "forecast_shipment": "silkrail.shipments",
+    "plan_shipment": "silkrail.shipments",
+    "read_events_csv": "silkrail.shipments",
 }
 
 __version__ = "0.1.0"
@@ -164,6 +180,10 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "ScenarioSpec",
+    "Shipment",
+    "ShipmentDataError",
+    "ShipmentEvent",
+    "ShipmentStore",
     "SilkrailError",
     "SimulationModel",
     "SimulationResult",
@@ -171,6 +191,7 @@ __all__ = [
     "TNTPFormatError",
     "TrafficNetwork",
     "UnknownLocationError",
+    "UnknownShipmentError",
     "UserClass",
     "__version__",
     "assign",
@@ -179,6 +200,7 @@ __all__ = [
     "corridor_model",
     "default_services",
     "dijkstra_one_to_all",
+    "forecast_shipment",
     "load_network",
     "locate",
     "network_from_frames",
@@ -186,6 +208,8 @@ __all__ = [
     "network_to_geojson",
     "pareto_paths",
     "plan",
+    "plan_shipment",
+    "read_events_csv",
     "read_network",
     "read_omx",
     "read_tntp_flow",

@@ -56,7 +56,24 @@ __all__ = ["serve"]
     "and finished jobs outlive a restart. Default: in memory, or a temporary folder with "
     "--workers above 1.",
 )
-def serve(host: str, port: int, workers: int, data: Path | None, jobs_dir: Path | None) -> None:
+@click.option(
+    "--database",
+    default=None,
+    help="Shipments store URL (sqlite:///FILE or postgresql+psycopg://...; default: "
+    "shipments.sqlite in the user data folder).",
+)
+@click.option(
+    "--private", is_flag=True, help="Reading shipments needs an API key with the read scope."
+)
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    data: Path | None,
+    jobs_dir: Path | None,
+    database: str | None,
+    private: bool,
+) -> None:
     """Serve the REST API under /api/v1 and the web map at / (works offline).
 
     Open http://HOST:PORT/ in a browser; the OpenAPI schema is at /api/v1/openapi.json.
@@ -75,6 +92,12 @@ def serve(host: str, port: int, workers: int, data: Path | None, jobs_dir: Path 
         # Through the environment rather than create_app(settings): an app built from the
         # environment needs no dependency override, which FastAPI pays for on every request.
         os.environ["SILKRAIL_DATA"] = str(data.resolve())
+        get_settings.cache_clear()
+    if database is not None:
+        os.environ["SILKRAIL_DATABASE"] = database
+        get_settings.cache_clear()
+    if private:
+        os.environ["SILKRAIL_PRIVATE"] = "true"
         get_settings.cache_clear()
     temporary = None
     if jobs_dir is None and workers > 1 and not os.environ.get("SILKRAIL_SIM_JOBS_DIR"):

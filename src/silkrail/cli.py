@@ -42,6 +42,7 @@ class _LazyGroup(click.Group):
         "simulate": "silkrail._cli_simulate:simulate",
         "serve": "silkrail._cli_serve:serve",
         "flows": "silkrail._cli_flows:flows",
+        "track": "silkrail._cli_track:track",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -11,6 +11,8 @@ that fits it, so callers can catch either::
     ├── TNTPFormatError (ValueError)         a malformed TNTP file
     ├── ScenarioError (ValueError)           a malformed scenario file
     ├── ExportError (ValueError)             an unsupported or failed export
+    ├── ShipmentDataError (ValueError)       shipment events or a shipment break rules
+    ├── UnknownShipmentError (KeyError)      no shipment with that id
     └── InsufficientMemoryError (MemoryError) a run would not fit in the memory available
 
     SilkrailWarning (UserWarning)
@@ -30,10 +32,12 @@ __all__ = [
     "NoRouteError",
     "Problem",
     "ScenarioError",
+    "ShipmentDataError",
     "SilkrailError",
     "SilkrailWarning",
     "TNTPFormatError",
     "UnknownLocationError",
+    "UnknownShipmentError",
 ]
 
 
@@ -189,3 +193,42 @@ class NoRouteError(ValueError, SilkrailError):
     def __init__(self, message: str, *, blocking: tuple[str, ...] = ()) -> None:
         self.blocking = blocking
         super().__init__(message)
+
+
+class ShipmentDataError(ValueError, SilkrailError):
+    """Shipment events (a CSV export, an API batch) or a shipment break one or more rules.
+
+    Every problem of a batch is collected before raising, and nothing of the batch is stored.
+
+    Parameters
+    ----------
+    problems
+        Every problem found, in row order.
+    source
+        Where the records came from (a file name or ``"<request>"``).
+    """
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...], *, source: str) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.source = source
+        lines = [f"{len(self.problems)} problem(s) in {source}:"]
+        lines += [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class UnknownShipmentError(KeyError, SilkrailError):
+    """No shipment has the id that was looked up.
+
+    Parameters
+    ----------
+    shipment_id
+        The id.
+    """
+
+    def __init__(self, shipment_id: str) -> None:
+        self.shipment_id = shipment_id
+        self.message = f"no shipment {shipment_id!r}; add it with `silkrail track add`"
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message

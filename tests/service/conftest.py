@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def toy_settings(toy_dir: Path) -> Settings:
-    return Settings(data=toy_dir)
+def toy_settings(toy_dir: Path, tmp_path: Path) -> Settings:
+    # A shipments store of its own, never the user's.
+    return Settings(data=toy_dir, database=f"sqlite:///{tmp_path / 'shipments.sqlite'}")
 
 
 @pytest.fixture

@@ -377,6 +377,11 @@ def test_openapi_is_published_with_limits(client: TestClient) -> None:
         "/api/v1/plan",
         "/api/v1/simulations",
         "/api/v1/simulations/{job_id}",
+        "/api/v1/flows",
+        "/api/v1/flows/{job_id}",
+        "/api/v1/shipments",
+        "/api/v1/shipments/{shipment_id}",
+        "/api/v1/shipments/{shipment_id}/events",
     }
     req = spec["components"]["schemas"]["PlanRequest"]["properties"]
     assert req["via"]["maxItems"] == MAX_VIA

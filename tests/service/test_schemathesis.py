@@ -3,6 +3,7 @@ response (status, content type, body) is as documented."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import schemathesis
@@ -21,6 +22,7 @@ SETTINGS = Settings(
     sim_max_running=1,
     sim_max_queued=0,
     sim_timeout_s=30,
+    database=f"sqlite:///{tempfile.mkdtemp(prefix='silkrail-schemathesis-')}/shipments.sqlite",
 )
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(SETTINGS))
 

@@ -720,6 +720,99 @@ async function submitSimulation(e) {
   }
 }
 
+// ---------------------------------------------------------------- shipments
+
+const trackLayers = [];
+
+function setTrackStatus(html, kind = "") {
+  const el = $("#track-status");
+  el.className = kind;
+  el.innerHTML = html;
+}
+
+const utc = (iso) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "");
+
+function drawShipment(s) {
+  for (const layer of trackLayers) map.removeLayer(layer);
+  trackLayers.length = 0;
+  const at = s.position ? s.position.node : s.origin;
+  const pts = s.route.nodes.map((id) => state.nodes.get(id)).filter(Boolean);
+  const k = s.route.nodes.indexOf(at);
+  const done = pts.slice(0, k + 1).map((n) => [n.lat, n.lon]);
+  const ahead = pts.slice(Math.max(k, 0)).map((n) => [n.lat, n.lon]);
+  if (ahead.length > 1) {
+    trackLayers.push(L.polyline(ahead, { color: "#555", weight: 4, dashArray: "6 6" }).addTo(map));
+  }
+  if (done.length > 1) trackLayers.push(L.polyline(done, { color: "#0b7", weight: 5 }).addTo(map));
+  const here = state.nodes.get(at);
+  if (here) {
+    const icon = L.divIcon({ className: "shipment-marker", iconSize: [18, 18] });
+    const marker = L.marker([here.lat, here.lon], { icon, title: `${s.container} at ${here.name}` });
+    trackLayers.push(marker.addTo(map));
+  }
+  const all = pts.map((n) => [n.lat, n.lon]);
+  if (all.length) map.fitBounds(L.latLngBounds(all), { padding: [30, 30] });
+}
+
+function fillShipment(s) {
+  const f = s.forecast;
+  const at = s.position ? s.position.node : s.origin;
+  const pos = $("#track-position");
+  pos.dataset.node = at;
+  const share = s.position ? Math.round(s.position.share_done * 100) : 0;
+  pos.innerHTML = `<strong>${esc(s.container)}</strong>: ${esc(nodeName(s.origin))} → ` +
+    `${esc(nodeName(s.destination))}. At <strong>${esc(nodeName(at))}</strong>, ${share} % of the journey done.` +
+    (s.late ? ` <span class="late">Late: ${esc(s.late_reasons.join("; "))}</span>` : "");
+  const band = $("#track-band");
+  if (f) {
+    $("#track-forecast").innerHTML = f.arrived
+      ? `Arrived ${esc(utc(f.p50))}.`
+      : `Arrival p50 <strong>${esc(utc(f.p50))}</strong> (p5 ${esc(utc(f.p5))} – p95 ${esc(utc(f.p95))}).`;
+    const t0 = Date.parse(s.depart);
+    const t1 = Math.max(Date.parse(f.p95), t0 + 1);
+    const x = (iso) => `${Math.max(0, Math.min(100, ((Date.parse(iso) - t0) / (t1 - t0)) * 100))}%`;
+    $("#track-band-fill").style.left = x(f.p5);
+    $("#track-band-fill").style.width = `calc(${x(f.p95)} - ${x(f.p5)})`;
+    $("#track-band-p50").style.left = x(f.p50);
+    band.hidden = false;
+  } else {
+    $("#track-forecast").textContent = "No forecast yet.";
+    band.hidden = true;
+  }
+  const list = $("#track-events");
+  list.innerHTML = "";
+  for (const e of s.events) {
+    const li = document.createElement("li");
+    li.innerHTML = `<time>${esc(utc(e.event_time))}</time> <code>${esc(e.code)}</code> ` +
+      `${esc(nodeName(e.location))}${e.classifier === "EST" ? " (estimated)" : ""}`;
+    list.appendChild(li);
+  }
+  $("#track-result").hidden = false;
+}
+
+async function submitTrack(e) {
+  e.preventDefault();
+  const id = $("#track-id").value.replace(/[\s-]/g, "").toUpperCase();
+  if (!id) {
+    setTrackStatus("Enter a container number.", "error");
+    return;
+  }
+  const btn = $("#track-btn");
+  btn.disabled = true;
+  setTrackStatus("Loading…");
+  try {
+    const s = await getJSON(`${API}/shipments/${encodeURIComponent(id)}`);
+    fillShipment(s);
+    drawShipment(s);
+    setTrackStatus("");
+  } catch (err) {
+    $("#track-result").hidden = true;
+    setTrackStatus(`<strong>${esc(err.message)}</strong>`, "error");
+  } finally {
+    btn.disabled = false;
+  }
+}
+
 async function init() {
   autocomplete($("#origin"));
   autocomplete($("#destination"));
@@ -733,6 +826,7 @@ async function init() {
   });
   $("#plan-form").addEventListener("submit", submitPlan);
   $("#sim-form").addEventListener("submit", submitSimulation);
+  $("#track-form").addEventListener("submit", submitTrack);
   window.addEventListener("resize", () => map.invalidateSize());
 
   const basemap = loadBasemap().catch((err) => setStatus(`Basemap not loaded: ${esc(err.message)}`, "error"));

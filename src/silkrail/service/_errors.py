@@ -26,6 +26,8 @@ logger = logging.getLogger("silkrail.service")
 _NOT_JSON = "the body is not valid JSON (a UTF-8 encoded JSON object is expected)"
 _CODES = {
     400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     413: "body_too_large",
@@ -156,7 +158,22 @@ async def _http_handler(request: Request, exc: Exception) -> Response:
     else:
         message = str(exc.detail)
     headers = dict(exc.headers) if exc.headers else None
+    if status == 405:
+        # Starlette names only the first route of the path; a path may have several
+        # (GET and POST /shipments are two routes).
+        headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
     return error_response(status, _CODES.get(status, "http_error"), message, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    from starlette.routing import Match
+
+    allowed = []
+    for method in ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
 
 
 async def _api_handler(request: Request, exc: Exception) -> Response:

@@ -25,6 +25,7 @@ from silkrail.service.routers import (
     locations,
     network,
     plan,
+    shipments,
     simulations,
     web,
 )
@@ -48,8 +49,10 @@ Plan container routes on the China–Central Asia–Europe corridors.
 `GET /locations?q=` finds places by id, name or alias in any script; `GET /network` returns
 the network as GeoJSON; `POST /simulations` starts a Monte Carlo simulation of the
 corridor (the options of `silkrail simulate`) and `GET /simulations/{id}` reports its progress
-and, once done, its results in the `silkrail simulate --json` layout. Every error is JSON with
-`error` (a message naming the field or value) and `code`.
+and, once done, its results in the `silkrail simulate --json` layout. `/shipments` tracks
+containers by their events (DCSA Track & Trace codes) and forecasts their arrival; writes need
+an API key (`X-API-Key`). Every error is JSON with `error` (a message naming the field or
+value) and `code`.
 """
 
 
@@ -119,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = given
     app.state.simulations = jobs
     install_handlers(app)
-    for module in (health, locations, countries, network, plan, simulations, flows):
+    for module in (health, locations, countries, network, plan, simulations, flows, shipments):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(basemap.router)
     app.include_router(web.router)

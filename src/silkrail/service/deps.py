@@ -17,6 +17,8 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
+from silkrail import ShipmentStore
+from silkrail.service._errors import ApiError
 from silkrail.service._jobs import JobManager
 from silkrail.service._state import NetworkState, load_state
 from silkrail.service.schemas import Settings
@@ -24,11 +26,17 @@ from silkrail.service.schemas import Settings
 __all__ = [
     "JobsDep",
     "NetworkDep",
+    "ReadAccess",
     "SettingsDep",
+    "StoreDep",
+    "WriteAccess",
     "current_settings",
     "get_jobs",
     "get_network_state",
     "get_settings",
+    "get_store",
+    "require_read",
+    "require_write",
 ]
 
 
@@ -116,3 +124,92 @@ async def get_jobs(request: Request) -> JobManager:
 
 
 JobsDep = Annotated[JobManager, Depends(get_jobs)]
+
+
+@lru_cache(maxsize=8)
+def _store(url: str) -> ShipmentStore:
+    try:
+        return ShipmentStore(url)
+    except Exception as exc:  # a wrong URL, an unreachable server: a 503 naming it
+        raise ApiError(503, "database_unavailable", f"shipments store: {exc}") from exc
+
+
+def get_store(settings: SettingsDep) -> ShipmentStore:
+    """Return the shipments store of the settings (opened, and migrated, on first use).
+
+    Parameters
+    ----------
+    settings
+        The service configuration (``database``).
+
+    Returns
+    -------
+    ShipmentStore
+        The store.
+
+    Raises
+    ------
+    ApiError
+        503 if the store cannot be opened.
+    """
+    url = settings.database
+    if url is None:
+        import platformdirs
+
+        url = ShipmentStore.default_url(platformdirs.user_data_path("silkrail"))
+    return _store(url)
+
+
+StoreDep = Annotated[ShipmentStore, Depends(get_store)]
+
+
+def _api_key(request: Request) -> str | None:
+    key = request.headers.get("x-api-key")
+    auth = request.headers.get("authorization", "")
+    if key is None and auth.lower().startswith("bearer "):
+        key = auth[7:].strip()
+    return key or None
+
+
+def _check(request: Request, store: ShipmentStore, scope: str) -> None:
+    key = _api_key(request)
+    if key is None:
+        raise ApiError(
+            401,
+            "unauthorized",
+            f"an API key with the {scope!r} scope is needed: send it in the X-API-Key header "
+            "(create one with `silkrail track key create`)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    scopes = store.key_scopes(key)
+    if not scopes:
+        raise ApiError(403, "forbidden", "the API key is not valid")
+    if scope not in scopes and not (scope == "read" and "write" in scopes):
+        raise ApiError(403, "forbidden", f"the API key lacks the {scope!r} scope")
+
+
+def require_write(request: Request, store: StoreDep) -> None:
+    """Check that the request carries an API key with the ``write`` scope.
+
+    Raises
+    ------
+    ApiError
+        401 without a key, 403 with an invalid key or one without the scope.
+    """
+    _check(request, store, "write")
+
+
+def require_read(request: Request, store: StoreDep, settings: SettingsDep) -> None:
+    """Check read access: open, unless the service runs ``--private`` (then a key is needed).
+
+    Raises
+    ------
+    ApiError
+        401 without a key, 403 with an invalid key (private service only).
+    """
+    if settings.private:
+        _check(request, store, "read")
+
+
+WriteAccess = Depends(require_write)
+ReadAccess = Depends(require_read)

@@ -26,8 +26,12 @@ __all__ = [
     "CountryList",
     "CountryOut",
     "ErrorBody",
+    "EventIn",
+    "EventOut",
     "FieldError",
+    "ForecastOut",
     "Health",
+    "IngestOut",
     "LegOut",
     "LocationList",
     "LocationOut",
@@ -40,6 +44,9 @@ __all__ = [
     "ReassignmentOut",
     "RouteOut",
     "Settings",
+    "ShipmentCreate",
+    "ShipmentList",
+    "ShipmentOut",
     "SimRouteOut",
     "SimulationJob",
     "SimulationOutcome",
@@ -114,6 +121,13 @@ class Settings(BaseSettings):
         Folder where jobs are also written, one JSON file each (``SILKRAIL_SIM_JOBS_DIR``):
         then every server process answers for every job, and finished jobs outlive a restart.
         ``silkrail serve --workers N`` (N > 1) uses a temporary folder when this is unset.
+    database
+        URL of the shipments store (``SILKRAIL_DATABASE``): ``sqlite:///FILE`` or
+        ``postgresql+psycopg://USER@HOST/DB``; when unset, ``shipments.sqlite`` in the user
+        data folder.
+    private
+        Whether reading shipments needs an API key with the ``read`` scope
+        (``SILKRAIL_PRIVATE``, ``silkrail serve --private``); writes always need ``write``.
     """
 
     model_config = SettingsConfigDict(env_prefix="SILKRAIL_", frozen=True, extra="ignore")
@@ -132,10 +146,105 @@ class Settings(BaseSettings):
     sim_timeout_s: float = Field(default=900.0, gt=0, le=7 * 86400)
     sim_memory_mb: int = Field(default=4096, ge=0, le=1 << 30)
     sim_jobs_dir: Path | None = None
+    database: str | None = None
+    private: bool = False
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+Container = Annotated[
+    str, StringConstraints(min_length=1, max_length=20), Field(examples=["CSQU3054383"])
+]
+
+
+class ShipmentCreate(_Model):
+    """A shipment to track: its route is planned by silkrail, through `via` in order."""
+
+    container: Container = Field(description="ISO 6346 container number (the shipment id).")
+    origin: PlaceName
+    destination: PlaceName
+    depart: datetime = Field(description="Planned departure, ISO 8601 (UTC if no zone).")
+    via: list[PlaceName] = Field(default_factory=list, max_length=MAX_VIA)
+    service: Literal["fixed-schedule", "block", "regular"] = "block"
+
+
+class EventIn(_Model):
+    """One event, after DCSA Track & Trace (codes in docs/tracking.md)."""
+
+    event_id: str = Field(min_length=1, max_length=100)
+    container: Container | None = Field(
+        default=None, description="Defaults to the shipment of the URL; must match it."
+    )
+    event_type: str = Field(examples=["TRANSPORT"], max_length=16)
+    code: str = Field(examples=["DEPA"], max_length=8)
+    classifier: str = Field(default="ACT", max_length=8)
+    event_time: str = Field(examples=["2025-03-02T04:00:00Z"], max_length=40)
+    location: PlaceName = Field(description="UN/LOCODE or silkrail node id, name or alias.")
+    mode: str = Field(default="", max_length=8, description="RAIL, VESSEL, TRUCK or BARGE.")
+
+
+class IngestOut(_Model):
+    """What a batch of events did."""
+
+    stored: int
+    duplicates: int
+    forecasts: int
+
+
+class ForecastOut(_Model):
+    """An arrival forecast from one basis event."""
+
+    basis_event_id: str | None
+    basis_code: str | None
+    basis_location: str
+    basis_time: datetime
+    share_done: float
+    p5: datetime
+    p50: datetime
+    p95: datetime
+    next_location: str | None
+    next_p95: datetime | None
+    arrived: bool
+    off_route: bool
+
+
+class EventOut(_Model):
+    """A stored event."""
+
+    event_id: str
+    container: str
+    event_type: str
+    code: str
+    classifier: str
+    event_time: datetime
+    location: str
+    mode: str
+
+
+class ShipmentOut(_Model):
+    """A shipment: route, position, latest forecast and its history, events, late flags."""
+
+    id: str
+    container: str
+    origin: str
+    destination: str
+    depart: datetime
+    service: str
+    route: dict[str, Any]
+    position: dict[str, Any] | None
+    late: bool
+    late_reasons: list[str]
+    forecast: ForecastOut | None
+    events: list[EventOut]
+    forecast_history: list[ForecastOut]
+
+
+class ShipmentList(_Model):
+    """Shipments, by container number."""
+
+    shipments: list[ShipmentOut]
 
 
 class FieldError(_Model):

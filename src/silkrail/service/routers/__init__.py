@@ -10,6 +10,7 @@ from silkrail.service.routers import (
     locations,
     network,
     plan,
+    shipments,
     simulations,
     web,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "locations",
     "network",
     "plan",
+    "shipments",
     "simulations",
     "web",
 ]

@@ -114,8 +114,11 @@ def _run(job_id: str, net: silkrail.CorridorNetwork, spec: Any) -> None:
     summary="Start a corridor-flows job",
     responses={
         202: {"description": "Accepted: the job, queued or running; poll its `Location`."},
+        400: {"model": ErrorBody, "description": "The body is not UTF-8 JSON."},
+        413: {"model": ErrorBody, "description": "The body is larger than the limit."},
         422: {"model": ErrorBody, "description": "An invalid field or scenario."},
         429: {"model": ErrorBody, "description": "Too many flows jobs waiting or running."},
+        503: {"model": ErrorBody, "description": "The network cannot be loaded."},
     },
 )
 async def post_flows(

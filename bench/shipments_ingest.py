@@ -1,0 +1,167 @@
+"""Shipment store benchmarks: silkrail's batched ingest beside plain sqlite3, and forecast time.
+
+1. Ingest N events in batches into a fresh SQLite file: ``ShipmentStore.add_events`` (the
+   validated events of one batch in one transaction, with the idempotency and
+   unknown-container checks), the same through ``ingest_events`` (plus a forecast after every
+   new event, or with ``every_event=False`` one per shipment and batch), and the peer:
+   Python's ``sqlite3`` with ``executemany`` of ``INSERT OR IGNORE`` into the same table
+   layout, one transaction per batch, same pragmas.
+2. One arrival forecast (``forecast_shipment``, 2,000 draws) for a Xi'an → Duisburg shipment
+   after its departure: median of repeated calls.
+
+Run:  python bench/shipments_ingest.py [--events 20000] [--batch 1000] [--shipments 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import silkrail
+from silkrail.shipments import (
+    ShipmentEvent,
+    ShipmentStore,
+    check_digit,
+    forecast_shipment,
+    ingest_events,
+    plan_shipment,
+)
+from silkrail.shipments.store import _naive
+
+T0 = dt.datetime(2025, 3, 1, 8, tzinfo=dt.UTC)
+NODES = ("CN-XIAN", "CN-BAOJI", "CN-TIANSHUI", "CN-LANZHOU", "KZ-DOSTYK", "BY-BREST")
+
+
+def containers(n: int) -> list[str]:
+    out = []
+    for i in range(n):
+        head = f"SILU{i:06d}"
+        out.append(head + str(check_digit(head)))
+    return out
+
+
+def events(n: int, boxes: list[str], tag: str) -> list[ShipmentEvent]:
+    return [
+        ShipmentEvent(
+            f"{tag}-{i}",
+            boxes[i % len(boxes)],
+            "TRANSPORT",
+            "ARRI",
+            "ACT",
+            T0 + dt.timedelta(minutes=i),
+            NODES[(i // len(boxes)) % len(NODES)],
+            "RAIL",
+        )
+        for i in range(n)
+    ]
+
+
+def silkrail_ingest(url: str, batches: list[list[ShipmentEvent]], net, mode: str) -> float:  # type: ignore[no-untyped-def]
+    store = ShipmentStore(url)
+    t = time.perf_counter()
+    for b in batches:
+        if mode == "store":
+            store.add_events(b)
+        else:
+            ingest_events(store, b, net, every_event=mode == "every")
+    elapsed = time.perf_counter() - t
+    store.close()
+    return elapsed
+
+
+def peer_ingest(path: Path, batches: list[list[ShipmentEvent]]) -> float:
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute(
+        "CREATE TABLE events (event_id TEXT PRIMARY KEY, container TEXT, event_type TEXT, "
+        "code TEXT, classifier TEXT, event_time TEXT, location TEXT, mode TEXT, received_at TEXT)"
+    )
+    con.execute("CREATE INDEX ix ON events (container, event_time)")
+    t = time.perf_counter()
+    for b in batches:
+        now = _naive(dt.datetime.now(dt.UTC)).isoformat(" ")
+        con.execute("BEGIN IMMEDIATE")
+        con.executemany(
+            "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    e.event_id,
+                    e.container,
+                    e.event_type,
+                    e.code,
+                    e.classifier,
+                    _naive(e.event_time).isoformat(" "),
+                    e.location,
+                    e.mode,
+                    now,
+                )
+                for e in b
+            ],
+        )
+        con.execute("COMMIT")
+    elapsed = time.perf_counter() - t
+    con.close()
+    return elapsed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", type=int, default=20_000)
+    ap.add_argument("--batch", type=int, default=1000)
+    ap.add_argument("--shipments", type=int, default=50)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    net = silkrail.load_network()
+    base = plan_shipment(net, "CSQU3054383", "Xi'an", "Duisburg", depart=T0)
+    boxes = containers(args.shipments)
+    rows = []
+    modes = (
+        ("add_events", "store"),
+        ("ingest_events(every_event=False)", "batch"),
+        ("ingest_events", "every"),
+    )
+    for label, mode in modes:
+        runs, peers = [], []
+        for r in range(args.repeat):
+            tmp = Path(tempfile.mkdtemp())
+            url = f"sqlite:///{tmp / 's.sqlite'}"
+            with ShipmentStore(url) as store:
+                for c in boxes:
+                    store.add_shipment(
+                        type(base)(c, base.origin, base.destination, T0, base.service, base.route)
+                    )
+            ev = events(args.events, boxes, f"r{r}")
+            batches = [ev[i : i + args.batch] for i in range(0, len(ev), args.batch)]
+            runs.append(silkrail_ingest(url, batches, net, mode))
+            peers.append(peer_ingest(tmp / "peer.sqlite", batches))
+        s, p = statistics.median(runs), statistics.median(peers)
+        rows.append((label, args.events / s, args.events / p, p / s))
+    dep = [ShipmentEvent("d", base.container, "TRANSPORT", "DEPA", "ACT", T0, "CN-XIAN", "RAIL")]
+    forecast_shipment(base, dep, net)
+    times = []
+    for _ in range(50):
+        t = time.perf_counter()
+        forecast_shipment(base, dep, net)
+        times.append(time.perf_counter() - t)
+    print(
+        f"{args.events} events, batches of {args.batch}, {args.shipments} shipments, "
+        f"median of {args.repeat}"
+    )
+    print("| silkrail call | silkrail (events/s) | sqlite3 executemany (events/s) | ratio |")
+    print("|---|---:|---:|---:|")
+    for label, a, b, ratio in rows:
+        print(f"| `{label}` | {a:,.0f} | {b:,.0f} | {ratio:.2f} |")
+    print(
+        f"forecast_shipment, Xi'an -> Duisburg after departure, median of 50: "
+        f"{statistics.median(times) * 1000:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

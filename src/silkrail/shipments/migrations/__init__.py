@@ -1,0 +1,1 @@
+"""Alembic migrations of the shipments store (run by :meth:`ShipmentStore.upgrade`)."""

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from silkrail.routing.conditions import conditions_on
+from silkrail.routing.uncertainty import DelayParameters, draw_route_hours, route_parts
+from silkrail.shipments import ShipmentEvent, forecast_shipment, is_late
+from silkrail.shipments.forecast import remaining_legs
+
+from .conftest import CONTAINER
+
+T0 = dt.datetime(2025, 3, 1, 8, tzinfo=dt.UTC)
+
+
+def _ev(i: int, code: str, where: str, hours: float, kind: str = "TRANSPORT") -> ShipmentEvent:
+    when = T0 + dt.timedelta(hours=hours)
+    return ShipmentEvent(f"e{i}", CONTAINER, kind, code, "ACT", when, where, "RAIL")
+
+
+def test_before_departure_matches_the_planner_draws(shipment, net):
+    # Same parts, conditions and seed as the planner's Monte Carlo: the same percentiles.
+    f = forecast_shipment(shipment, [], net, seed=7)
+    c = conditions_on(T0.date())
+    parts = route_parts(shipment.route, net, c)
+    hours = draw_route_hours(parts, DelayParameters.packaged(), c, seed=np.random.default_rng(7))
+    p50 = T0 + dt.timedelta(hours=float(np.percentile(hours, 50)))
+    assert abs((f.p50 - p50).total_seconds()) < 1
+    assert f.share_done == 0.0
+
+
+def test_same_seed_same_forecast(shipment, net):
+    events = [_ev(1, "DEPA", "CN-XIAN", 20)]
+    assert forecast_shipment(shipment, events, net, seed=3) == forecast_shipment(
+        shipment, events, net, seed=3
+    )
+
+
+def test_forecast_narrows_along_the_route(shipment, net):
+    events = [_ev(1, "DEPA", "CN-XIAN", 20)]
+    at_start = forecast_shipment(shipment, events, net)
+    events.append(_ev(2, "ARRI", "BY-BREST", 160))
+    later = forecast_shipment(shipment, events, net)
+    assert later.share_done > 0.5 > at_start.share_done
+    assert later.p95 - later.p5 < at_start.p95 - at_start.p5
+    assert later.p5 > later.basis_time
+
+
+def test_position_rules(shipment):
+    arri = remaining_legs(shipment, [_ev(1, "ARRI", "KZ-DOSTYK", 80)])[0]
+    # Arrived at the border: its processing (a leg of its own) and the gauge change ahead.
+    assert arri[0].to_id == "KZ-DOSTYK"
+    assert arri[0].hours == arri[0].border_hours > 0
+    assert arri[1].kind == "gauge change"
+    gcco = remaining_legs(shipment, [_ev(1, "GCCO", "KZ-DOSTYK", 85, "CORRIDOR")])[0]
+    assert gcco[0].kind == "travel"
+    assert gcco[0].from_id == "KZ-DOSTYK"
+    done = remaining_legs(shipment, [_ev(1, "ARRI", "DE-DUISBURG", 400)])
+    assert done[0] == ()
+    assert done[2]
+    # Estimated events do not move the container; an off-route event is flagged.
+    est = _ev(2, "ARRI", "BY-BREST", 100)
+    est = ShipmentEvent(
+        est.event_id, est.container, est.event_type, est.code, "EST", est.event_time, est.location
+    )
+    assert remaining_legs(shipment, [est])[1] is None
+    assert remaining_legs(shipment, [_ev(3, "ARRI", "CNCKG", 10)])[3]
+
+
+def test_arrived_and_late_flags(shipment, net):
+    events = [_ev(1, "DEPA", "CN-XIAN", 20)]
+    at_departure = forecast_shipment(shipment, events, net)
+    assert is_late([at_departure], now=at_departure.basis_time) == []
+    # Stuck: the next event is overdue once now passes its p95.
+    assert at_departure.next_p95 is not None
+    overdue = is_late([at_departure], now=at_departure.next_p95 + dt.timedelta(hours=1))
+    assert len(overdue) == 1
+    assert "overdue" in overdue[0]
+    # Brest is ~330 expected hours out; three days lost on the way: the p50 slips > 24 h.
+    events.append(_ev(2, "ARRI", "BY-BREST", 20 + 330 + 72))
+    slipped = forecast_shipment(shipment, events, net)
+    reasons = is_late([at_departure, slipped], now=slipped.basis_time)
+    assert any("slipped" in r for r in reasons)
+    events.append(_ev(3, "ARRI", "DE-DUISBURG", 400))
+    final = forecast_shipment(shipment, events, net)
+    assert final.arrived
+    assert final.p50 == final.basis_time
