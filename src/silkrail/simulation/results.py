@@ -712,7 +712,7 @@ class SimulationResult:
         key = rec_train[keep] * len(borders) + rec_node[keep]
         dur = (self.depart_h - self.arrive_h)[keep]
         uniq, inv = np.unique(key, return_inverse=True)
-        per_visit: FloatArray = np.bincount(inv, weights=dur)
+        per_visit: FloatArray = np.bincount(inv, weights=dur).astype(np.float64)
         visit_node = uniq % len(borders)
         fee_visit = np.bincount(inv, weights=fee[self.rec_station[keep]])
         n_b = len(borders)
