@@ -46,6 +46,7 @@ from silkrail.simulation import (
     scenario_from_yaml,
     simulation_summary,
 )
+from silkrail.simulation.montecarlo import local_cluster_pays
 from silkrail.simulation.summary import column_total
 
 if TYPE_CHECKING:
@@ -110,9 +111,16 @@ def _run(
 
 
 @contextlib.contextmanager
-def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
-    """Yield one Dask client for all runs of the command (``None``: run in-process)."""
-    if scheduler == "serial":
+def _dask_client(
+    scheduler: str | None, workers: int | None, *, replications: int, days: float
+) -> Iterator[Any]:
+    """Yield one Dask client for all runs of the command (``None``: run in-process).
+
+    Without ``--scheduler``, a local cluster starts only for runs long enough to pay for it.
+    """
+    if scheduler == "serial" or (
+        scheduler is None and not local_cluster_pays(replications, days, workers)
+    ):
         yield None
         return
     # Imported by name: an optional extra without type information.
@@ -431,7 +439,7 @@ def simulate(
     name = spec.scenario.name if spec is not None else "base"
     scenario = spec.scenario if spec is not None else None
     ra = ra_base = None
-    with _dask_client(scheduler, workers) as client:
+    with _dask_client(scheduler, workers, replications=replications, days=days) as client:
 
         def run(m: SimulationModel, sc: Scenario | None, label: str) -> MonteCarloResult:
             return _run(m, sc, label=label, client=client, **opts)

@@ -187,6 +187,18 @@ class QueueSeries:
         )
 
 
+def _group_order(values: FloatArray, group: IntArray, n_groups: int) -> IntArray:
+    """Return the permutation ``np.lexsort((values, group))``, about twice as fast.
+
+    Both sorts are stable: by value, then by group; numpy sorts small integer keys (stations
+    and routes number far fewer than 2**15) by radix, in linear time.
+    """
+    by_value = np.argsort(values, kind="stable")
+    small = np.int16 if n_groups < 2**15 else np.int64
+    order: IntArray = by_value[np.argsort(group[by_value].astype(small), kind="stable")]
+    return order
+
+
 def _group_percentile(values: FloatArray, start: IntArray, count: IntArray, q: float) -> FloatArray:
     """``np.percentile(values[start:start + count], q)`` for every group, bit for bit.
 
@@ -236,7 +248,7 @@ def _sweep_max(
     sts = np.concatenate([st, st])
     # Ends sort before starts at equal times, so back-to-back intervals do not overlap: they
     # come first in the arrays and the sort is stable.
-    order = np.lexsort((times, sts))
+    order = _group_order(times, sts, n_st)
     sts, delta = sts[order], delta[order]
     csum = np.cumsum(delta)
     first = np.searchsorted(sts, np.arange(n_st), side="left")
@@ -528,7 +540,7 @@ class SimulationResult:
         done = self._in_window(self.depart_h)
         out[:, col["throughput_per_day"]] = np.bincount(st[done], minlength=n_st) / span * 24.0
         started = arrived & ~np.isnan(wait)
-        order = np.lexsort((wait[started], st[started]))
+        order = _group_order(wait[started], st[started], n_st)
         w_sorted = wait[started][order]
         bounds = np.searchsorted(st[started][order], np.arange(n_st + 1))
         start, count = bounds[:-1], np.diff(bounds)
@@ -639,7 +651,7 @@ class SimulationResult:
         out[:, col["finished"]] = count
         days_grouped = transit[by_route] / 24.0
         # Percentiles need the values sorted within each route.
-        route_sorted = np.lexsort((days_grouped, np.repeat(np.arange(n_r), count)))
+        route_sorted = _group_order(days_grouped, np.repeat(np.arange(n_r), count), n_r)
         days_sorted = days_grouped[route_sorted]
         out[:, col["p50_days"]] = _group_percentile(days_sorted, start, count, 50)
         out[:, col["p95_days"]] = _group_percentile(days_sorted, start, count, 95)
@@ -721,7 +733,7 @@ class SimulationResult:
         # Visits grouped by node in visit order (stable), so means keep their summation order.
         grouped = np.argsort(visit_node, kind="stable")
         per_visit, fee_visit = per_visit[grouped], fee_visit[grouped]
-        node_sorted = np.lexsort((per_visit, visit_node[grouped]))
+        node_sorted = _group_order(per_visit, visit_node[grouped], n_b)
         out[:, col["crossings"]] = count
         out[:, col["p50_clear_h"]] = _group_percentile(per_visit[node_sorted], start, count, 50)
         out[:, col["p95_clear_h"]] = _group_percentile(per_visit[node_sorted], start, count, 95)
