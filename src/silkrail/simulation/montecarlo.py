@@ -369,7 +369,9 @@ class MonteCarloResult:
         return pd.DataFrame(data)
 
 
-def local_cluster_pays(replications: int, days: float, workers: int | None = None) -> bool:
+def local_cluster_pays(
+    replications: int, days: float, workers: int | None = None, *, idle_cpus: float | None = None
+) -> bool:
     """Whether a run is long enough that a local Dask cluster beats running in-process.
 
     Parameters
@@ -378,11 +380,15 @@ def local_cluster_pays(replications: int, days: float, workers: int | None = Non
         The size of the run.
     workers
         Worker processes the cluster would have (default: the CPU count).
+    idle_cpus
+        CPUs not busy with other work (the caller's estimate, e.g. from the load average);
+        ``None``: all of them. Workers beyond the idle CPUs only compete with each other:
+        on 2 CPUs shared with other jobs a 2-worker cluster ran slower than one process.
 
     Returns
     -------
     bool
-        ``False`` with a single worker or CPU, or below
+        ``False`` with fewer than two usable workers (workers, CPUs and idle CPUs), or below
         :data:`LOCAL_CLUSTER_MIN_REPLICATION_DAYS` replication-days.
 
     Examples
@@ -391,8 +397,12 @@ def local_cluster_pays(replications: int, days: float, workers: int | None = Non
     False
     >>> local_cluster_pays(100, 365.0, workers=2)
     True
+    >>> local_cluster_pays(100, 365.0, workers=2, idle_cpus=0.5)
+    False
     """
     n = workers or os.cpu_count() or 1
+    if idle_cpus is not None:
+        n = min(n, int(idle_cpus))
     return n > 1 and replications > 1 and replications * days >= LOCAL_CLUSTER_MIN_REPLICATION_DAYS
 
 
