@@ -38,3 +38,15 @@ def test_statistics_unchanged_from_the_per_station_loops() -> None:
     )
     for name in ("stations", "routes", "borders"):
         np.testing.assert_array_equal(getattr(mc, name), golden[name], err_msg=name)
+
+
+def test_sorted_within_groups_is_a_lexsort() -> None:
+    from silkrail.simulation.results import _sorted_within_groups
+
+    rng = np.random.default_rng(5)
+    group = rng.integers(0, 6, 400)
+    values = np.where(rng.random(400) < 0.6, 0.0, rng.normal(0.0, 3.0, 400))
+    values[:5] = -0.0  # a negative zero is a zero
+    got, count = _sorted_within_groups(values, group, 7)
+    np.testing.assert_array_equal(got, values[np.lexsort((values, group))])
+    np.testing.assert_array_equal(count, np.bincount(group, minlength=7))
