@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -194,3 +195,24 @@ def test_plan_compare_and_variants_flags(runner: CliRunner) -> None:
     assert shown.exit_code == 0, shown.output
     assert "1a" in shown.output
     assert "↳" in shown.output
+
+
+def test_help_lists_every_command_without_importing_it(runner: CliRunner) -> None:
+    from silkrail.cli import _LazyGroup
+
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    ctx = click.Context(main)
+    for name in main.list_commands(ctx):
+        command = main.get_command(ctx, name)
+        assert command is not None
+        # The static summary is what click would print from the command itself.
+        assert _LazyGroup.summaries[name] == command.get_short_help_str(limit=300), name
+        assert name in result.output
+
+
+def test_warmup_runs_every_engine(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["warmup", "--json"])
+    assert result.exit_code == 0, result.output
+    seconds = json.loads(result.output)["seconds"]
+    assert set(seconds) == {"assignment", "routing", "simulation"}

@@ -31,35 +31,6 @@ from silkrail.errors import (
     UnknownLocationError,
     UnknownShipmentError,
 )
-from silkrail.graph import CorridorGraph, CSRGraph, LegEmissions, compile_graph
-from silkrail.network import (
-    EXPORT_FORMATS,
-    CorridorNetwork,
-    Gauge,
-    LinkMode,
-    Location,
-    NetworkSummary,
-    NodeKind,
-    load_network,
-    locate,
-    network_from_frames,
-    network_from_geojson,
-    network_to_geojson,
-    read_network,
-    search_locations,
-    summarize_network,
-    write_network,
-)
-from silkrail.routing import (
-    DEFAULT_SERVICE,
-    SERVICES,
-    Leg,
-    Route,
-    RoutePlan,
-    dijkstra_one_to_all,
-    pareto_paths,
-    plan,
-)
 
 if TYPE_CHECKING:
     from silkrail.assignment import (
@@ -76,6 +47,35 @@ if TYPE_CHECKING:
         read_tntp_net,
         read_tntp_trips,
         write_omx,
+    )
+    from silkrail.graph import CorridorGraph, CSRGraph, LegEmissions, compile_graph
+    from silkrail.network import (
+        EXPORT_FORMATS,
+        CorridorNetwork,
+        Gauge,
+        LinkMode,
+        Location,
+        NetworkSummary,
+        NodeKind,
+        load_network,
+        locate,
+        network_from_frames,
+        network_from_geojson,
+        network_to_geojson,
+        read_network,
+        search_locations,
+        summarize_network,
+        write_network,
+    )
+    from silkrail.routing import (
+        DEFAULT_SERVICE,
+        SERVICES,
+        Leg,
+        Route,
+        RoutePlan,
+        dijkstra_one_to_all,
+        pareto_paths,
+        plan,
     )
     from silkrail.shipments import (
         Shipment,
@@ -105,9 +105,38 @@ if TYPE_CHECKING:
         simulation_summary,
     )
 
-# The assignment and simulation engines (and their dependencies) load on first use, so that
-# `silkrail plan` starts fast; the names are public all the same.
+# Everything but the errors loads on first use: pandas, numba and scipy cost about a second and
+# 100 MB per process, and `silkrail assign` or a script using one engine should not pay for the
+# others. The names are public all the same (`dir()` lists them, `from silkrail import X` works).
 _LAZY: dict[str, str] = {
+    "CorridorGraph": "silkrail.graph",
+    "CSRGraph": "silkrail.graph",
+    "LegEmissions": "silkrail.graph",
+    "compile_graph": "silkrail.graph",
+    "EXPORT_FORMATS": "silkrail.network",
+    "CorridorNetwork": "silkrail.network",
+    "Gauge": "silkrail.network",
+    "LinkMode": "silkrail.network",
+    "Location": "silkrail.network",
+    "NetworkSummary": "silkrail.network",
+    "NodeKind": "silkrail.network",
+    "load_network": "silkrail.network",
+    "locate": "silkrail.network",
+    "network_from_frames": "silkrail.network",
+    "network_from_geojson": "silkrail.network",
+    "network_to_geojson": "silkrail.network",
+    "read_network": "silkrail.network",
+    "search_locations": "silkrail.network",
+    "summarize_network": "silkrail.network",
+    "write_network": "silkrail.network",
+    "DEFAULT_SERVICE": "silkrail.routing",
+    "SERVICES": "silkrail.routing",
+    "Leg": "silkrail.routing",
+    "Route": "silkrail.routing",
+    "RoutePlan": "silkrail.routing",
+    "dijkstra_one_to_all": "silkrail.routing",
+    "pareto_paths": "silkrail.routing",
+    "plan": "silkrail.routing",
     "ASSIGNMENT_METHODS": "silkrail.assignment",
     "AssignmentResult": "silkrail.assignment",
     "ConvergenceReport": "silkrail.assignment",

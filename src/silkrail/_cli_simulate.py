@@ -46,6 +46,7 @@ from silkrail.simulation import (
     scenario_from_yaml,
     simulation_summary,
 )
+from silkrail.simulation.montecarlo import local_cluster_pays
 from silkrail.simulation.summary import column_total
 
 if TYPE_CHECKING:
@@ -109,10 +110,29 @@ def _run(
         return replicate(model, progress=tick, **opts)
 
 
+def _idle_cpus() -> float | None:
+    """CPUs not busy with other processes (1-minute load average), ``None`` if unknown."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # pragma: no cover - Windows has no load average
+        return None
+    return max((os.cpu_count() or 1) - load, 0.0)
+
+
 @contextlib.contextmanager
-def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
-    """Yield one Dask client for all runs of the command (``None``: run in-process)."""
-    if scheduler == "serial":
+def _dask_client(
+    scheduler: str | None, workers: int | None, *, replications: int, days: float
+) -> Iterator[Any]:
+    """Yield one Dask client for all runs of the command (``None``: run in-process).
+
+    Without ``--scheduler``, a local cluster starts only for runs long enough to pay for it,
+    with at least two idle CPUs; ``--workers N`` asks for one explicitly.
+    """
+    if scheduler == "serial" or (
+        scheduler is None
+        and workers is None
+        and not local_cluster_pays(replications, days, idle_cpus=_idle_cpus())
+    ):
         yield None
         return
     # Imported by name: an optional extra without type information.
@@ -298,13 +318,14 @@ def _print(
     "--scheduler",
     default=None,
     metavar="ADDRESS",
-    help="Dask scheduler address; default a local cluster; 'serial' runs in-process.",
+    help="Dask scheduler address; 'serial' runs in-process; default: a local cluster "
+    "(no dashboard) when the run is long and two CPUs are idle, else in-process.",
 )
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes of the local cluster (default: CPU count).",
+    help="Start a local cluster of N worker processes, however long the run.",
 )
 @click.option(
     "--warmup-days",
@@ -431,7 +452,7 @@ def simulate(
     name = spec.scenario.name if spec is not None else "base"
     scenario = spec.scenario if spec is not None else None
     ra = ra_base = None
-    with _dask_client(scheduler, workers) as client:
+    with _dask_client(scheduler, workers, replications=replications, days=days) as client:
 
         def run(m: SimulationModel, sc: Scenario | None, label: str) -> MonteCarloResult:
             return _run(m, sc, label=label, client=client, **opts)

@@ -8,41 +8,47 @@ Exit codes: 0 success; 1 unexpected internal error; 2 usage error (bad option or
 from __future__ import annotations
 
 import importlib
-import json
-import sys
-from pathlib import Path
-from typing import Any, ClassVar
+import logging
+from typing import ClassVar
 
 import click
-from rich.table import Table
-from rich.text import Text
 
 import silkrail
-from silkrail._cli_common import (
-    EXIT_INVALID_DATA,
-    EXIT_UNKNOWN_LOCATION,
-    atomic_file,
-    data_option,
-    handle_errors,
-    json_option,
-    load_data,
-)
-from silkrail._cli_common import emit_json as _emit_json
-from silkrail._cli_common import fail as _fail
-from silkrail._cli_common import stdout as _stdout
 
 __all__ = ["main"]
 
 
 class _LazyGroup(click.Group):
-    """A group whose heavy subcommands are imported only when they are run or listed."""
+    """A group whose subcommands are imported only when they are run.
+
+    ``silkrail --help`` lists them from :attr:`summaries` without importing them (importing
+    them all would load pandas, numba and scipy: seconds and 200 MB for a help text); a test
+    checks that the summaries match the commands' own short help.
+    """
 
     lazy: ClassVar[dict[str, str]] = {
         "assign": "silkrail._cli_assign:assign",
-        "simulate": "silkrail._cli_simulate:simulate",
-        "serve": "silkrail._cli_serve:serve",
         "flows": "silkrail._cli_flows:flows",
+        "locate": "silkrail._cli_plan:locate_command",
+        "network": "silkrail._cli_network:network",
+        "plan": "silkrail._cli_plan:plan_command",
+        "serve": "silkrail._cli_serve:serve",
+        "simulate": "silkrail._cli_simulate:simulate",
         "track": "silkrail._cli_track:track",
+        "warmup": "silkrail._cli_warmup:warmup",
+    }
+    summaries: ClassVar[dict[str, str]] = {
+        "assign": "Find the user equilibrium of a TNTP-format network and trip table.",
+        "flows": "Container flows by mode, corridor and route at equilibrium, against the 2024 "
+        "base year.",
+        "locate": "Find a node by id, name or alias (any case, accents or script).",
+        "network": "Inspect, validate and export corridor networks.",
+        "plan": "Plan container routes from ORIGIN to DESTINATION: time, cost, CO2e, borders.",
+        "serve": "Serve the REST API under /api/v1 and the web map at / (works offline).",
+        "simulate": "Simulate trains through the corridor: transit-time percentiles and "
+        "bottlenecks.",
+        "track": "Follow containers by their events and forecast their arrival.",
+        "warmup": "Compile every numba engine once, so that first use is fast.",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -56,460 +62,40 @@ class _LazyGroup(click.Group):
         command: click.Command = getattr(importlib.import_module(module), attr)
         return command
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        # The width click itself gives short help in a command list.
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [
+            (n, click.Command(n, help=self.summaries[n]).get_short_help_str(limit)) for n in names
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+class _StderrNotice(logging.Handler):
+    """Print log messages on the current stderr when it is a terminal.
+
+    Resolved per message, as a test runner swaps the streams. Only for a person at a terminal:
+    a pipe or a captured stream (``--json`` read by a program, a test runner that mixes the
+    two streams) gets nothing.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        stream = click.get_text_stream("stderr")
+        if stream.isatty():
+            click.echo(record.getMessage(), err=True)
+
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(silkrail.__version__, prog_name="silkrail")
 def main() -> None:
     """Plan, assign and simulate container freight on the China–Europe land corridors."""
-
-
-@main.group()
-def network() -> None:
-    """Inspect, validate and export corridor networks."""
-
-
-def _counts_table(title: str, counts: dict[str, int], km: dict[str, float] | None = None) -> Table:
-    table = Table(title=title, title_justify="left")
-    table.add_column(title.split(" ")[-1])
-    table.add_column("count", justify="right")
-    if km is not None:
-        table.add_column("km", justify="right")
-    for key, n in counts.items():
-        row = [key, str(n)] + ([f"{km[key]:,.0f}"] if km is not None else [])
-        table.add_row(*row)
-    return table
-
-
-@network.command("info")
-@data_option
-@json_option
-@handle_errors
-def network_info(data: Path | None, as_json: bool) -> None:
-    """Count nodes and links by country, kind, mode and gauge."""
-    net = load_data(data)
-    summary = silkrail.summarize_network(net)
-    if as_json:
-        _emit_json(summary.to_dict())
-        return
-    out = _stdout()
-    out.print(
-        Text(summary.name, style="bold"),
-        f": {summary.n_nodes} nodes, {summary.n_links} links, "
-        f"{summary.n_sources} sources; {summary.border_links} border links, "
-        f"{summary.gauge_change_nodes} gauge-change nodes, {summary.border_nodes} border "
-        f"processing points, {summary.port_nodes} rail–water transfer nodes",
-        sep="",
-        highlight=False,
-    )
-    out.print(_counts_table("links by mode", summary.links_by_mode, summary.km_by_mode))
-    out.print(_counts_table("rail links by gauge", summary.links_by_gauge, summary.km_by_gauge))
-    out.print(_counts_table("nodes by kind", summary.nodes_by_kind))
-    out.print(_counts_table("links by status", summary.links_by_status))
-    out.print(_counts_table("nodes by country", summary.nodes_by_country))
-
-
-@network.command("validate")
-@click.argument("path", required=False, type=click.Path(path_type=Path))
-@json_option
-@handle_errors
-def network_validate(path: Path | None, as_json: bool) -> None:
-    """Check a network (CSV folder, .geojson or .gpkg; default: the packaged one).
-
-    Every problem is reported with file, row, column, value and rule; the exit code is 3 if
-    there is any.
-    """
-    if path is not None and not path.exists():
-        _fail(f"no such file or folder: {str(path)!r}", EXIT_INVALID_DATA, as_json=as_json)
-    net = load_data(path)
-    if as_json:
-        _emit_json(
-            {
-                "valid": True,
-                "source": net.name,
-                "nodes": net.n_nodes,
-                "links": net.n_links,
-                "sources": len(net.source_id),
-                "problems": [],
-            }
-        )
-        return
-    _stdout().print(
-        Text("valid", style="green"),
-        f": {net.name}: {net.n_nodes} nodes, {net.n_links} links, "
-        f"{len(net.source_id)} sources; every rule passes",
-        sep="",
-        highlight=False,
-    )
-
-
-@network.command("export")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(silkrail.EXPORT_FORMATS)),
-    default="geojson",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Output file (a folder for csv).",
-)
-@data_option
-@json_option
-@handle_errors
-def network_export(fmt: str, output: Path, data: Path | None, as_json: bool) -> None:
-    """Write the network as GeoJSON, GeoPackage or a CSV folder."""
-    net = load_data(data)
-    path = silkrail.write_network(net, output, format=fmt)  # type: ignore[arg-type]
-    if as_json:
-        _emit_json({"format": fmt, "path": str(path), "nodes": net.n_nodes, "links": net.n_links})
-        return
-    _stdout().print(f"wrote {net.n_nodes} nodes and {net.n_links} links to {path}", highlight=False)
-
-
-@main.command("locate")
-@click.argument("name")
-@click.option(
-    "--limit",
-    type=click.IntRange(1, 100),
-    default=5,
-    show_default=True,
-    help="Suggestions to list when NAME is not found exactly.",
-)
-@data_option
-@json_option
-@handle_errors
-def locate_command(name: str, limit: int, data: Path | None, as_json: bool) -> None:
-    """Find a node by id, name or alias (any case, accents or script)."""
-    net = load_data(data)
-    try:
-        loc = silkrail.locate(net, name)
-    except silkrail.UnknownLocationError as exc:
-        if exc.ambiguous or not as_json:
-            raise
-        close = silkrail.search_locations(net, name, limit=limit)
-        _emit_json(
-            {
-                "error": str(exc),
-                "exit_code": EXIT_UNKNOWN_LOCATION,
-                "suggestions": [c.to_dict() for c in close],
-            }
-        )
-        sys.exit(EXIT_UNKNOWN_LOCATION)
-    if as_json:
-        _emit_json(loc.to_dict())
-        return
-    table = Table(show_header=False, box=None)
-    for key, value in (
-        ("id", loc.id),
-        ("name", loc.name),
-        ("country", loc.country),
-        ("kind", loc.kind),
-        ("lat, lon", f"{loc.lat:.4f}, {loc.lon:.4f}"),
-        ("aliases", "; ".join(loc.aliases)),
-    ):
-        table.add_row(Text(key, style="bold"), value)
-    _stdout().print(table)
-
-
-def _split(values: tuple[str, ...]) -> list[str]:
-    """Accept both repeated options and comma-separated lists."""
-    return [v.strip() for value in values for v in value.split(",") if v.strip()]
-
-
-def _write_json_atomic(path: Path, obj: object) -> None:
-    with atomic_file(path) as tmp:
-        tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-def _routes_table(result: silkrail.RoutePlan, *, variants: bool = False) -> Table:
-    title = f"{result.origin.name} → {result.destination.name}"
-    table = Table(title=title, title_justify="left")
-    size = result.constraints.get("container", "40")
-    for col, just in (
-        ("#", "right"), ("route", "left"), ("days p50", "right"), ("days p95", "right"),
-        (f"USD/{size}ft", "right"), ("kg CO2e/FEU", "right"), ("km", "right"),
-        ("detour", "right"), ("borders", "right"), ("transship.", "right"), ("countries", "left"),
-    ):  # fmt: skip
-        table.add_column(col, justify=just)  # type: ignore[arg-type]
-
-    def add(number: str, r: silkrail.Route, label: Text) -> None:
-        table.add_row(
-            number, label, f"{r.transit_days_p50:.1f}", f"{r.transit_days_p95:.1f}",
-            f"{r.cost_usd_per_container:,.0f}", f"{r.co2e_kg_per_feu_wtw:,.0f}",
-            f"{r.distance_km:,.0f}", f"{r.detour_index:.2f}", str(r.borders),
-            str(r.transshipments), "-".join(r.countries),
-        )  # fmt: skip
-
-    for i, r in enumerate(result.routes, start=1):
-        label = Text(r.label) if r.pareto else Text.assemble(r.label, (" (dominated)", "dim"))
-        add(str(i), r, label)
-        if variants:
-            for k, v in enumerate(r.variants):
-                add(f"{i}{chr(ord('a') + k % 26)}", v, Text(f"  ↳ {v.label}", style="dim"))
-    return table
-
-
-def _legs_table(index: int, route: silkrail.Route) -> Table:
-    table = Table(title=f"route {index}: {route.label}", title_justify="left")
-    for col in ("leg", "from", "to", "mode", "km", "hours", "of which wait", "USD", "kg CO2e"):
-        table.add_column(col, justify="left" if col in ("leg", "from", "to", "mode") else "right")
-    for leg in route.legs:
-        mode = f"{leg.mode} {leg.gauge_mm}" if leg.gauge_mm else leg.mode
-        wait = leg.wait_hours + leg.border_hours
-        table.add_row(
-            leg.kind, leg.from_name, leg.to_name if leg.kind == "travel" else "", mode,
-            f"{leg.distance_km:,.0f}" if leg.distance_km else "", f"{leg.hours:.1f}",
-            f"{wait:.1f}" if wait else "", f"{leg.cost_usd:,.0f}", f"{leg.co2e_wtw_kg:,.0f}",
-        )  # fmt: skip
-    return table
-
-
-@main.command("plan")
-@click.argument("origin")
-@click.argument("destination")
-@click.option(
-    "--avoid-country",
-    "avoid_country",
-    multiple=True,
-    metavar="CC[,CC]",
-    help="ISO country codes to avoid, e.g. RU,BY.",
-)
-@click.option(
-    "--avoid-node",
-    "avoid_node",
-    multiple=True,
-    metavar="NAME",
-    help="Node to avoid (repeat or comma-separate).",
-)
-@click.option(
-    "--via",
-    "via",
-    multiple=True,
-    metavar="NAME",
-    help="Node every route must pass, in order (repeatable).",
-)
-@click.option(
-    "--modes",
-    "modes",
-    default=None,
-    metavar="MODE[,MODE]",
-    help="Allowed modes among rail, ferry, sea, road (default: all).",
-)
-@click.option(
-    "--max-transshipments",
-    type=click.IntRange(min=0),
-    default=None,
-    help="Most gauge changes plus rail–water transfers.",
-)
-@click.option(
-    "--container",
-    type=click.Choice(["20", "40"]),
-    default="40",
-    show_default=True,
-    help="Container size: the price per container and the default cargo mass for CO2e.",
-)
-@click.option(
-    "--cargo-tonnes",
-    type=click.FloatRange(0, 30),
-    default=None,
-    help="Cargo mass per container in tonnes (default: the factor table's).",
-)
-@click.option(
-    "--value-of-time",
-    type=click.FloatRange(min=0),
-    default=None,
-    help="USD per FEU-hour used to rank routes (default: packaged parameter).",
-)
-@click.option("--include-planned", is_flag=True, help="Allow planned links and nodes.")
-@click.option(
-    "--max-routes",
-    type=click.IntRange(1, 50),
-    default=8,
-    show_default=True,
-    help="Most routes to show.",
-)
-@click.option(
-    "--compare",
-    type=click.Choice(["plausible", "all"]),
-    default="plausible",
-    show_default=True,
-    help="Corridor-family comparison options to add: plausible ones only, or all.",
-)
-@click.option(
-    "--variants", "show_variants", is_flag=True, help="List the variants folded into each row."
-)
-@click.option(
-    "--service",
-    type=click.Choice([*silkrail.SERVICES, "all"]),
-    default=silkrail.DEFAULT_SERVICE,
-    show_default=True,
-    help="Train service class: fixed-schedule express, ordinary block train, regular "
-    "shipments (CAREC CPMM); 'all' compares them.",
-)
-@click.option(
-    "--depart",
-    metavar="YYYY-MM-DD",
-    default=None,
-    help="Departure date: the dated conditions (Red Sea, Caspian storms, congestion) that "
-    "apply (default: today).",
-)
-@click.option(
-    "--through-disruption",
-    "through_disruption",
-    multiple=True,
-    metavar="ID",
-    help="Plan through a disruption anyway, e.g. red-sea for the Suez route (labelled).",
-)
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Seed of the Monte Carlo draws behind p5/p50/p95.",
-)
-@click.option("--legs", is_flag=True, help="Show the leg-by-leg breakdown.")
-@click.option(
-    "--geojson",
-    "geojson_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Also write the routes as GeoJSON to this file.",
-)
-@data_option
-@json_option
-@handle_errors
-def plan_command(
-    origin: str,
-    destination: str,
-    avoid_country: tuple[str, ...],
-    avoid_node: tuple[str, ...],
-    via: tuple[str, ...],
-    modes: str | None,
-    max_transshipments: int | None,
-    container: str,
-    cargo_tonnes: float | None,
-    value_of_time: float | None,
-    include_planned: bool,
-    max_routes: int,
-    compare: str,
-    show_variants: bool,
-    service: str,
-    depart: str | None,
-    through_disruption: tuple[str, ...],
-    seed: int,
-    legs: bool,
-    geojson_path: Path | None,
-    data: Path | None,
-    as_json: bool,
-) -> None:
-    """Plan container routes from ORIGIN to DESTINATION: time, cost, CO2e, borders.
-
-    Shows the Pareto-optimal routes over transit time, cost and CO2e, best corridor first by
-    generalized cost, with the best sea option for comparison. Exit code 4: unknown place;
-    5: no route satisfies the constraints (the message names the blocking constraint).
-    """
-    net = load_data(data)
-    if service == "all":
-        _plan_all_services(
-            net, origin, destination, as_json=as_json, depart=depart,
-            through_disruptions=_split(through_disruption), seed=seed,
-            avoid_countries=_split(avoid_country), avoid_nodes=_split(avoid_node),
-            via=_split(via), modes=None if modes is None else _split((modes,)),
-            max_transshipments=max_transshipments, container=container,
-            cargo_tonnes=cargo_tonnes, value_of_time=value_of_time,
-            include_planned=include_planned, max_routes=max_routes, compare=compare,
-        )  # fmt: skip
-        return
-    result = silkrail.plan(
-        net,
-        origin,
-        destination,
-        service=service,
-        depart=depart,
-        through_disruptions=_split(through_disruption),
-        seed=seed,
-        avoid_countries=_split(avoid_country),
-        avoid_nodes=_split(avoid_node),
-        via=_split(via),
-        modes=None if modes is None else _split((modes,)),
-        max_transshipments=max_transshipments,
-        container=container,
-        cargo_tonnes=cargo_tonnes,
-        value_of_time=value_of_time,
-        include_planned=include_planned,
-        max_routes=max_routes,
-        compare=compare,
-        variants=show_variants,
-    )
-    if geojson_path is not None:
-        _write_json_atomic(geojson_path, result.to_geojson())
-    if as_json:
-        _emit_json(result.to_dict(legs=True))
-        return
-    out = _stdout()
-    out.print(_plan_heading(result), highlight=False)
-    out.print(_routes_table(result, variants=show_variants))
-    out.print(
-        Text(
-            f"ranked by cost per FEU + {result.value_of_time:.2f} USD per FEU-hour x expected "
-            f"hours; CO2e well-to-wheel for {result.cargo_tonnes:g} t cargo per container; "
-            "detour = route km / great-circle km",
-            style="dim",
-        ),
-        highlight=False,
-    )
-    if legs:
-        for i, route in enumerate(result.routes, start=1):
-            out.print(_legs_table(i, route))
-    if geojson_path is not None:
-        out.print(f"wrote {len(result.routes)} routes to {geojson_path}", highlight=False)
-
-
-def _plan_heading(result: silkrail.RoutePlan) -> Text:
-    c = result.constraints
-    text = f"{c['service']} service, departing {c['depart']}"
-    if c.get("conditions"):
-        text += f"; conditions: {', '.join(c['conditions'])}"
-    return Text(text, style="dim")
-
-
-def _plan_all_services(
-    net: silkrail.CorridorNetwork, origin: str, destination: str, *, as_json: bool, **options: Any
-) -> None:
-    """Plan for every service class and compare their best routes side by side."""
-    plans = {
-        s: silkrail.plan(net, origin, destination, service=s, **options) for s in silkrail.SERVICES
-    }
-    if as_json:
-        first = plans[silkrail.SERVICES[0]].to_dict(legs=True)
-        first["routes"] = [r for p in plans.values() for r in p.to_dict(legs=True)["routes"]]
-        first["constraints"]["service"] = "all"
-        _emit_json(first)
-        return
-    out = _stdout()
-    block = plans[silkrail.DEFAULT_SERVICE]
-    title = f"{block.origin.name} → {block.destination.name}: service classes compared"
-    table = Table(title=title)
-    table.add_column("route")
-    for s in silkrail.SERVICES:
-        table.add_column(f"{s}\np5–p50–p95 d", justify="right")
-    labels = list(dict.fromkeys(r.label for p in plans.values() for r in p.routes))
-    for label in labels:
-        cells = []
-        for s in silkrail.SERVICES:
-            r = next((r for r in plans[s].routes if r.label == label), None)
-            cells.append(
-                "–" if r is None
-                else f"{r.transit_days_p5:.1f}–{r.transit_days_p50:.1f}–{r.transit_days_p95:.1f}"
-            )  # fmt: skip
-        table.add_row(label, *cells)
-    out.print(_plan_heading(plans[silkrail.DEFAULT_SERVICE]), highlight=False)
-    out.print(table)
+    # The one-line notice when an engine compiles on first use (see silkrail._numba_setup).
+    notice = logging.getLogger("silkrail.compile")
+    if not notice.handlers:
+        notice.addHandler(_StderrNotice())
+        notice.setLevel(logging.INFO)
 
 
 if __name__ == "__main__":

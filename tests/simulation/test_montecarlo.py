@@ -110,3 +110,23 @@ def test_mean_ci() -> None:
     m, lo, hi = mean_ci(np.array([4.0]))
     assert m == 4.0
     assert np.isnan(lo)
+
+
+def test_short_runs_stay_in_process_without_a_scheduler(monkeypatch: pytest.MonkeyPatch) -> None:
+    from silkrail.simulation import montecarlo
+
+    def no_cluster(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a short run started Dask")
+
+    monkeypatch.setattr(montecarlo, "_run_dask", no_cluster)
+    auto = replicate(MODEL, replications=3, days=20, seed=4)
+    _same(auto, replicate(MODEL, replications=3, days=20, seed=4, scheduler="serial"))
+
+
+def test_local_cluster_pays_only_for_long_runs_on_several_workers() -> None:
+    from silkrail.simulation.montecarlo import local_cluster_pays
+
+    assert not local_cluster_pays(100, 365.0, workers=1)
+    assert not local_cluster_pays(1, 1e6, workers=4)
+    assert not local_cluster_pays(2, 60.0, workers=2)
+    assert local_cluster_pays(100, 365.0, workers=2)

@@ -18,6 +18,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 from numba import njit, prange
+from numba.core import config as numba_config
+from numba.core import event as numba_event
+
+from silkrail._numba_setup import prepare
 
 if TYPE_CHECKING:
     from silkrail._typing import FloatArray, IntArray
@@ -39,6 +43,9 @@ __all__ = [
     "link_time_derivative",
     "skim_parallel",
 ]
+
+# Before the first @njit: the cache folder is chosen when a kernel is decorated.
+prepare(numba_config, numba_event, __file__)
 
 _INF = np.inf
 

@@ -25,7 +25,12 @@ def jit(name: str) -> Any:
     """Return the numba-compiled version of kernel `name` (compiled and cached on first use)."""
     if name not in _compiled:
         import numba
+        from numba.core import config as numba_config
+        from numba.core import event as numba_event
 
+        from silkrail._numba_setup import prepare
+
+        prepare(numba_config, numba_event, __file__)
         module = globals()
         for helper in _HELPERS:
             # Kernels call their helpers through module globals, which numba resolves when it

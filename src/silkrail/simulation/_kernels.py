@@ -18,6 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+from numba.core import config as numba_config
+from numba.core import event as numba_event
+
+from silkrail._numba_setup import prepare
 
 __all__ = [
     "EV_ARRIVE",
@@ -34,6 +38,9 @@ __all__ = [
     "fifo_multiserver",
     "run_events",
 ]
+
+# Before the first @njit: the cache folder is chosen when a kernel is decorated.
+prepare(numba_config, numba_event, __file__)
 
 KIND_SERVER = 0
 KIND_SECTION = 1

@@ -30,7 +30,13 @@ if TYPE_CHECKING:
     from silkrail._typing import FloatArray, IntArray
     from silkrail.simulation.model import Scenario, SimulationModel
 
-__all__ = ["MonteCarloResult", "ReplicationMetrics", "mean_ci", "replicate"]
+__all__ = ["MonteCarloResult", "ReplicationMetrics", "local_cluster_pays", "mean_ci", "replicate"]
+
+# Replication-days below which a local Dask cluster costs more than it saves. Starting two
+# worker processes (imports, loading the compiled engine) takes 3-5 s on 2 cores, and a
+# replication of 365 days of the 2024 demand about 0.4 s (docs/benchmarks.md): a job must take
+# about 10 s in one process before splitting it over two pays.
+LOCAL_CLUSTER_MIN_REPLICATION_DAYS = 25 * 365.0
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -363,6 +369,43 @@ class MonteCarloResult:
         return pd.DataFrame(data)
 
 
+def local_cluster_pays(
+    replications: int, days: float, workers: int | None = None, *, idle_cpus: float | None = None
+) -> bool:
+    """Whether a run is long enough that a local Dask cluster beats running in-process.
+
+    Parameters
+    ----------
+    replications, days
+        The size of the run.
+    workers
+        Worker processes the cluster would have (default: the CPU count).
+    idle_cpus
+        CPUs not busy with other work (the caller's estimate, e.g. from the load average);
+        ``None``: all of them. Workers beyond the idle CPUs only compete with each other:
+        on 2 CPUs shared with other jobs a 2-worker cluster ran slower than one process.
+
+    Returns
+    -------
+    bool
+        ``False`` with fewer than two usable workers (workers, CPUs and idle CPUs), or below
+        :data:`LOCAL_CLUSTER_MIN_REPLICATION_DAYS` replication-days.
+
+    Examples
+    --------
+    >>> local_cluster_pays(3, 30.0, workers=2)
+    False
+    >>> local_cluster_pays(100, 365.0, workers=2)
+    True
+    >>> local_cluster_pays(100, 365.0, workers=2, idle_cpus=0.5)
+    False
+    """
+    n = workers or os.cpu_count() or 1
+    if idle_cpus is not None:
+        n = min(n, int(idle_cpus))
+    return n > 1 and replications > 1 and replications * days >= LOCAL_CLUSTER_MIN_REPLICATION_DAYS
+
+
 def _root_seed(seed: int | np.random.Generator | None) -> np.random.SeedSequence:
     if isinstance(seed, np.random.Generator):
         return np.random.SeedSequence(int(seed.integers(2**63)))
@@ -403,9 +446,10 @@ def replicate(
     confidence
         Level of the confidence intervals.
     scheduler
-        ``None`` starts a local Dask cluster (``LocalCluster``) for the run; an address
-        (``"tcp://host:8786"``) uses an existing cluster; ``"serial"`` runs in this process
-        without Dask.
+        ``None`` starts a local Dask cluster (``LocalCluster``, no dashboard) for the run when
+        it is long enough to pay (:func:`local_cluster_pays`) and runs in this process
+        otherwise; an address (``"tcp://host:8786"``) uses an existing cluster; ``"serial"``
+        runs in this process without Dask.
     workers
         Worker processes of the local cluster (default: the CPU count).
     client
@@ -453,7 +497,10 @@ def replicate(
     }
     payload = (model, scenario, opts)
     out: list[ReplicationMetrics | None] = [None] * replications
-    if client is None and scheduler == "serial":
+    in_process = scheduler == "serial" or (
+        scheduler is None and not local_cluster_pays(replications, days, workers)
+    )
+    if client is None and in_process:
         for i, child in enumerate(children):
             out[i] = _one(payload, i, child, keep_first and i == 0)
             if progress is not None:

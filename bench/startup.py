@@ -1,0 +1,83 @@
+"""Start-up cost of silkrail processes: this checkout against another source tree, side by side.
+
+Each command runs as a fresh process (after one untimed run, so numba's cache is warm), a few
+times; the table gives the run with the least CPU time (wall time, CPU time, peak RSS), for
+``--before`` (e.g. the main checkout's ``src``) and this checkout, and the ratio. Both sides
+run with the same interpreter and a shared, temporary ``NUMBA_CACHE_DIR``.
+
+Usage::
+
+    python bench/startup.py --before /work/main/src --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parents[1]
+TNTP = HERE.parent / "shared" / "benchmarks" / "tntp" / "SiouxFalls"
+
+COMMANDS = {
+    "import silkrail": ["-c", "import silkrail"],
+    "silkrail --help": ["-m", "silkrail.cli", "--help"],
+    "assign SiouxFalls": [
+        "-m",
+        "silkrail.cli",
+        "assign",
+        "--net",
+        str(TNTP / "SiouxFalls_net.tntp"),
+        "--trips",
+        str(TNTP / "SiouxFalls_trips.tntp"),
+    ],
+    "plan Chongqing Duisburg": ["-m", "silkrail.cli", "plan", "Chongqing", "Duisburg"],
+}
+
+
+def _run(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MB) of one process."""
+    import time
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        msg = f"{args} failed"
+        raise RuntimeError(msg)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", type=Path, required=True, help="src folder to compare with")
+    parser.add_argument("--repeat", type=int, default=5)
+    opts = parser.parse_args()
+    cache = tempfile.mkdtemp(prefix="silkrail-bench-numba-")
+    sides = {"before": str(opts.before.resolve()), "after": str(HERE / "src")}
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print("| command | wall before (s) | wall after (s) | CPU before (s) | CPU after (s) |"
+          " CPU before/after | RSS before (MB) | RSS after (MB) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    for name, args in COMMANDS.items():
+        best: dict[str, tuple[float, float, float]] = {}
+        for side, src in sides.items():
+            env = {**os.environ, "PYTHONPATH": src, "NUMBA_CACHE_DIR": cache}
+            _run(args, env)  # warm numba's cache and the OS file cache
+            # Fastest run by CPU time: the machine may be shared, wall time is noisy.
+            best[side] = min((_run(args, env) for _ in range(opts.repeat)), key=lambda r: r[1])
+        b, a = best["before"], best["after"]
+        print(
+            f"| {name} | {b[0]:.2f} | {a[0]:.2f} | {b[1]:.2f} | {a[1]:.2f} |"
+            f" {b[1] / a[1]:.1f}× | {b[2]:.0f} | {a[2]:.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""What every ``_kernels.py`` module does right after importing numba.
+
+Two things, both about the first use of an engine in a fresh installation:
+
+* **A writable cache.** ``@njit(cache=True)`` stores compiled kernels next to the source
+  (``__pycache__``) or, when that is read-only, in the user's cache folder. When neither can be
+  written (a read-only install and a read-only ``$HOME``, as in some containers) numba refuses
+  to cache at all and every process compiles again; :func:`prepare` then points numba at a
+  folder under the system temporary directory instead.
+* **A one-line notice.** Compiling an engine takes seconds (docs/benchmarks.md has the
+  figures); :func:`prepare` logs one line (INFO, logger ``silkrail.compile``) the first time
+  a kernel of an engine really compiles (a load from the cache is silent). The CLI prints it
+  on stderr; ``silkrail warmup`` compiles everything ahead.
+
+numba itself is imported by the kernel modules, not here: the caller passes its ``config``
+and ``event`` modules.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+__all__ = ["prepare"]
+
+LOG = logging.getLogger("silkrail.compile")
+_ENGINE_OF_MODULE = {
+    "silkrail.assignment._kernels": "assignment",
+    "silkrail.routing._kernels": "routing",
+    "silkrail.simulation._kernels": "simulation",
+}
+_announced: set[str] = set()
+_listening: list[bool] = []
+
+
+def _writable(folder: Path) -> bool:
+    """Whether `folder` exists and is writable, or could be created."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return os.access(candidate, os.W_OK)
+    return False
+
+
+def fallback_cache_dir(kernel_file: str, environ: dict[str, str] | None = None) -> Path | None:
+    """Return a temporary cache folder when numba would find no writable one, else ``None``.
+
+    Parameters
+    ----------
+    kernel_file
+        Path of the kernel module (numba first tries ``__pycache__`` beside it).
+    environ
+        The environment to read (default ``os.environ``).
+
+    Returns
+    -------
+    Path or None
+        ``None`` when ``NUMBA_CACHE_DIR`` is set, or when the in-tree or the user cache folder
+        is writable (numba's own choices apply then).
+
+    Examples
+    --------
+    >>> fallback_cache_dir(__file__, {"NUMBA_CACHE_DIR": "/somewhere"}) is None
+    True
+    """
+    env = os.environ if environ is None else environ
+    if env.get("NUMBA_CACHE_DIR"):
+        return None
+    if _writable(Path(kernel_file).parent / "__pycache__"):
+        return None
+    xdg = env.get("XDG_CACHE_HOME")
+    user_cache = Path(xdg) if xdg else Path.home() / ".cache"
+    if _writable(user_cache / "numba"):
+        return None
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return Path(tempfile.gettempdir()) / f"silkrail-numba-cache-{uid}"
+
+
+def _announce(event: Any) -> None:
+    dispatcher = event.data.get("dispatcher")
+    module = getattr(getattr(dispatcher, "py_func", None), "__module__", "")
+    engine = _ENGINE_OF_MODULE.get(module)
+    if engine is None or engine in _announced:
+        return
+    _announced.add(engine)
+    LOG.info("compiling the %s engine (first use only; `silkrail warmup` does all)", engine)
+
+
+def prepare(config: Any, event: Any, kernel_file: str) -> None:
+    """Give numba a writable cache folder and announce first compiles (see the module doc).
+
+    Parameters
+    ----------
+    config
+        The ``numba.core.config`` module; its ``CACHE_DIR`` is set only when needed.
+    event
+        The ``numba.core.event`` module, to listen for real compiles.
+    kernel_file
+        ``__file__`` of the calling kernel module.
+    """
+    fallback = fallback_cache_dir(kernel_file)
+    if fallback is not None and not config.CACHE_DIR:
+        config.CACHE_DIR = str(fallback)
+    if not _listening:
+
+        class _CompileNotice(event.Listener):  # type: ignore[misc]
+            def on_start(self, ev: Any) -> None:
+                _announce(ev)
+
+            def on_end(self, ev: Any) -> None:
+                pass
+
+        event.register("numba:compile", _CompileNotice())
+        _listening.append(True)
