@@ -216,3 +216,26 @@ def test_simulate_panel_shows_the_limit(page: Page) -> None:
     page.wait_for_selector("#sim-status.error")
     assert "days" in page.inner_text("#sim-status")
     assert page.locator("#sim-results").is_hidden()
+
+
+def test_flows_panel_draws_flows_as_line_widths(page: Page) -> None:
+    page.click("#flows summary")
+    page.select_option("#flow-close", "BY-BREST")
+    page.click("#flow-btn")
+    page.wait_for_selector("#flow-status.ok, #flow-status.error", timeout=240_000)
+    status = page.inner_text("#flow-status")
+    assert "line width = TEU a year" in status, status
+    paths = page.locator("path.sr-flow")
+    assert paths.count() > 50
+    # Widths follow the TEU: the sea lanes and the busiest rail lines are wider than the rest.
+    widths = {
+        float(w) for w in paths.evaluate_all("els => els.map(e => e.getAttribute('stroke-width'))")
+    }
+    assert len(widths) > 10
+    assert max(widths) > 3 * min(widths)
+    rows = page.locator("#flow-table tbody tr")
+    assert rows.count() == 3
+    first = rows.first.locator("td")
+    base, scen = (float(first.nth(i).inner_text().rstrip(" %")) for i in (2, 3))
+    assert 2.0 < base < 4.0  # the calibrated 2024 rail share of China–Europe TEU
+    assert scen < base  # Brest closed: fewer containers go by rail

@@ -42,6 +42,8 @@ const state = {
   avoid: new Set(),
   routeLayers: [],
   plan: null,
+  linkGeo: new Map(), // link id -> GeoJSON geometry
+  flowLayer: null,
 };
 
 const regionNames = (() => {
@@ -173,6 +175,7 @@ function drawNetwork(gj) {
     style: (f) => linkStyle(f.properties),
     onEachFeature: (f, layer) => {
       const p = f.properties;
+      state.linkGeo.set(p.id, f.geometry);
       const from = state.nodes.get(p.from_id)?.name ?? p.from_id;
       const to = state.nodes.get(p.to_id)?.name ?? p.to_id;
       const gauge = p.mode === "rail" ? ` ${p.gauge_mm} mm` : "";
@@ -643,7 +646,10 @@ function fillFamilies(result) {
 
 // Crossings, yards and ports a user may close for a run, by name.
 function fillClosable() {
-  const select = $("#sim-close");
+  for (const id of ["#sim-close", "#flow-close"]) fillClosableInto($(id));
+}
+
+function fillClosableInto(select) {
   const nodes = [...state.nodes.values()]
     .filter((n) => ["border", "yard", "port"].includes(n.kind) && (!n.status || n.status === "open"))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -813,6 +819,99 @@ async function submitTrack(e) {
   }
 }
 
+// ---------------------------------------------------------------- corridor flows
+
+function setFlowStatus(html, kind = "") {
+  const el = $("#flow-status");
+  el.className = kind;
+  el.innerHTML = html;
+}
+
+// Line width = TEU a year on the link (both directions; square root, so that the rail lines
+// show beside the sea lanes); red: rail routes' links, blue: sea.
+function drawFlows(links) {
+  if (state.flowLayer) state.flowLayer.remove();
+  const layer = L.layerGroup().addTo(map);
+  const max = Math.max(1, ...links.map((l) => l.teu_per_year));
+  for (const l of links) {
+    const geom = state.linkGeo.get(l.link_id);
+    if (!geom || l.teu_per_year < 1) continue;
+    const rail = l.trains_per_week > 0;
+    const weight = 1 + 11 * Math.sqrt(l.teu_per_year / max);
+    L.geoJSON(geom, {
+      pane: "routes",
+      style: {
+        color: rail ? "#c0392b" : "#1f6fb2",
+        weight,
+        opacity: 0.7,
+        lineCap: "round",
+        className: "sr-flow",
+      },
+    })
+      .bindTooltip(
+        `${fmt(l.teu_per_year / 1000, 1)}k TEU a year` +
+          (rail ? ` · ${fmt(l.trains_per_week, 1)} trains a week` : ""),
+        { sticky: true },
+      )
+      .addTo(layer);
+  }
+  state.flowLayer = layer;
+}
+
+function fillFlowShares(result) {
+  const tbody = $("#flow-table tbody");
+  tbody.innerHTML = "";
+  const scen = new Map((result.scenario?.markets || []).map((m) => [m.market, m]));
+  for (const m of result.baseline.markets) {
+    const s = scen.get(m.market);
+    const tr = document.createElement("tr");
+    tr.innerHTML = `<td class="l">${esc(m.market)}</td><td>${fmt(m.teu_per_year / 1000)}k</td>
+      <td>${fmt(100 * m.rail_share, 2)} %</td><td>${s ? `${fmt(100 * s.rail_share, 2)} %` : "–"}</td>`;
+    tbody.appendChild(tr);
+  }
+  $("#flow-results").hidden = false;
+}
+
+async function submitFlows(e) {
+  e.preventDefault();
+  const body = {};
+  const closed = $("#flow-close").value;
+  const sea = Number($("#flow-sea").value);
+  if (closed || (sea && sea !== 1)) {
+    body.scenario = { name: "web" };
+    if (closed) body.scenario.closures = [{ target: closed, start: 0, end: 365 }];
+    if (sea && sea !== 1) body.scenario.flows = { sea_rate_factor: sea };
+  }
+  const btn = $("#flow-btn");
+  btn.disabled = true;
+  $("#flow-results").hidden = true;
+  setFlowStatus('<span class="spinner"></span> Solving the equilibrium…', "busy");
+  try {
+    let job = await getJSON(`${API}/flows`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    while (job.status === "queued" || job.status === "running") {
+      await sleep(700);
+      job = await getJSON(`${API}/flows/${encodeURIComponent(job.id)}`);
+    }
+    if (job.status !== "done") throw new Error(job.error || "the flows job failed");
+    const shown = job.result.scenario || job.result.baseline;
+    drawFlows(shown.links);
+    fillFlowShares(job.result);
+    const warn = shown.warnings.length ? ` · ${shown.warnings.length} station(s) above capacity` : "";
+    setFlowStatus(
+      `${job.result.scenario ? "Scenario" : "2024 base year"}: line width = TEU a year` + warn,
+      "ok",
+    );
+  } catch (err) {
+    setFlowStatus(`<strong>${esc(err.message)}</strong>`, "error");
+  } finally {
+    btn.disabled = false;
+  }
+}
+
 async function init() {
   autocomplete($("#origin"));
   autocomplete($("#destination"));
@@ -826,6 +925,7 @@ async function init() {
   });
   $("#plan-form").addEventListener("submit", submitPlan);
   $("#sim-form").addEventListener("submit", submitSimulation);
+  $("#flow-form").addEventListener("submit", submitFlows);
   $("#track-form").addEventListener("submit", submitTrack);
   window.addEventListener("resize", () => map.invalidateSize());
 
