@@ -27,6 +27,7 @@ from scipy import optimize
 
 from silkrail import load_network
 from silkrail.routing.choice import nested_logit
+from silkrail.simulation.congestion import mean_wait
 from silkrail.studies.flow_study import (
     BASE_DATE,
     _offsets,
@@ -40,7 +41,6 @@ from silkrail.studies.flows import (
     build_alternatives,
     equilibrium,
 )
-from silkrail.simulation.congestion import mean_wait
 
 TARGET = 1e-4
 
@@ -129,8 +129,10 @@ def main() -> None:
         f"{len(alts.stations.name)} stations, planned in {t_plan:.1f} s."
     )
     print()
-    print("| solver | seconds (best of %d) | response evaluations | relative gap | ratio |"
-          % args.repeat)  # fmt: skip
+    print(
+        f"| solver | seconds (best of {args.repeat}) | response evaluations | relative gap "
+        "| ratio |"
+    )
     print("|---|---|---|---|---|")
     base = results["silkrail"][0]
     for name, (s, n, g) in results.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from typing import ClassVar
 
 import click
@@ -82,8 +83,8 @@ class _StderrNotice(logging.Handler):
     """
 
     def emit(self, record: logging.LogRecord) -> None:
-        stream = click.get_text_stream("stderr")
-        if stream.isatty():
+        isatty = getattr(sys.stderr, "isatty", None)
+        if isatty is not None and isatty():
             click.echo(record.getMessage(), err=True)
 
 
