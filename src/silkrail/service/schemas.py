@@ -17,6 +17,7 @@ __all__ = [
     "MAX_AVOID_COUNTRIES",
     "MAX_AVOID_NODES",
     "MAX_NAME_CHARS",
+    "MAX_ROUTES",
     "MAX_SIM_DAYS",
     "MAX_SIM_REASSIGN",
     "MAX_SIM_REPLICATIONS",
@@ -54,8 +55,12 @@ MAX_NAME_CHARS = 100
 MAX_AVOID_COUNTRIES = 60
 #: Most nodes in ``avoid_nodes``.
 MAX_AVOID_NODES = 32
-#: Most nodes in ``via``: each one multiplies the search work.
+#: Most nodes in ``via`` any service may allow: each one multiplies the search work.
+#: :attr:`Settings.plan_max_via` sets the served limit (the OpenAPI schema shows it).
 MAX_VIA = 8
+#: Largest ``max_routes`` any service may allow; :attr:`Settings.plan_max_routes` sets the
+#: served limit.
+MAX_ROUTES = 50
 #: Largest ``days`` the schema admits; :attr:`Settings.sim_max_days` sets the served limit.
 MAX_SIM_DAYS = 3650
 #: Largest ``replications`` the schema admits; :attr:`Settings.sim_max_replications` sets the
@@ -90,6 +95,15 @@ class Settings(BaseSettings):
     plan_cache_size
         Plans kept in memory per network, keyed by the normalised request (0 turns the cache
         off). Plans are deterministic for a given network, so a hit returns the same answer.
+    plan_max_via
+        Most ``via`` places of a plan request (each one adds a stage to the search).
+    plan_max_routes
+        Largest ``max_routes`` of a plan request.
+    plan_max_labels
+        Search budget of one plan request, in labels over all its searches (see
+        :func:`silkrail.plan`'s ``max_labels``); a request that needs more gets 422
+        ``search_budget``. The default keeps every plan under a second of server time; the
+        packaged network's ordinary requests need under 50,000.
     sim_max_days
         Largest ``days`` of a simulation job.
     sim_max_replications
@@ -122,6 +136,9 @@ class Settings(BaseSettings):
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
     plan_cache_size: int = Field(default=1024, ge=0, le=1_000_000)
+    plan_max_via: int = Field(default=4, ge=0, le=MAX_VIA)
+    plan_max_routes: int = Field(default=20, ge=1, le=MAX_ROUTES)
+    plan_max_labels: int = Field(default=200_000, ge=1_000, le=1 << 24)
     sim_max_days: float = Field(default=730.0, ge=1.0, le=MAX_SIM_DAYS)
     sim_max_replications: int = Field(default=200, ge=1, le=MAX_SIM_REPLICATIONS)
     sim_max_trains: int = Field(default=100_000, ge=1, le=10_000_000)
@@ -152,8 +169,9 @@ class ErrorBody(_Model):
     code: str = Field(
         description=(
             "Machine-readable kind: validation_error, unknown_location, no_route, "
-            "invalid_option, invalid_scenario, too_many_jobs, body_too_large, not_found, "
-            "method_not_allowed, network_unavailable, bad_request, internal_error."
+            "invalid_option, search_budget, invalid_scenario, too_many_jobs, body_too_large, "
+            "not_found, method_not_allowed, misdirected_request, network_unavailable, "
+            "bad_request, internal_error."
         )
     )
     field: str | None = Field(default=None, description="The request field at fault, if one.")
@@ -165,6 +183,9 @@ class ErrorBody(_Model):
     )
     blocking: list[str] | None = Field(
         default=None, description="Constraints that block every route (no_route)."
+    )
+    limit: int | None = Field(
+        default=None, description="The budget that the request would exceed (search_budget)."
     )
 
 
@@ -258,7 +279,9 @@ class PlanRequest(_Model):
         default_factory=list, max_length=MAX_AVOID_NODES, description="Nodes no route may use."
     )
     via: list[PlaceName] = Field(
-        default_factory=list, max_length=MAX_VIA, description="Nodes every route must pass."
+        default_factory=list,
+        max_length=MAX_VIA,
+        description="Nodes every route must pass, in order (the service's limit applies).",
     )
     modes: list[Mode] | None = Field(
         default=None, min_length=1, max_length=4, description="Allowed modes (default: all)."
@@ -278,7 +301,12 @@ class PlanRequest(_Model):
         description="USD per FEU-hour used to rank routes (default: packaged parameter).",
     )
     include_planned: bool = Field(default=False, description="Allow planned links and nodes.")
-    max_routes: int = Field(default=8, ge=1, le=50, description="Most routes returned.")
+    max_routes: int = Field(
+        default=8,
+        ge=1,
+        le=MAX_ROUTES,
+        description="Most routes returned (the service's limit applies).",
+    )
     variants: bool = Field(
         default=False, description="List the routes folded into each row (`variants`)."
     )
