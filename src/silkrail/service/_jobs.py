@@ -188,7 +188,8 @@ def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings)
     ------
     ApiError
         422 ``validation_error`` for a value over a limit, ``invalid_scenario`` for a scenario
-        that breaks a rule (every problem in ``errors``) or does not fit the network.
+        that breaks a rule (every problem in ``errors``) or does not fit the network,
+        ``job_too_large`` for a job whose estimated work is over the budget.
     """
     if req.days > settings.sim_max_days:
         msg = f"days: {req.days:g} is over this service's limit of {settings.sim_max_days:g}"
@@ -253,6 +254,19 @@ def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings)
             "simulate fewer days or less demand"
         )
         raise ApiError(422, "validation_error", msg, field=where)
+    runs = req.replications * (2 if scenario is not None and req.baseline is not False else 1)
+    runs *= req.reassign + 1
+    if trains * runs > settings.sim_max_work:
+        msg = (
+            f"this job would simulate about {trains * runs:,.0f} trains ({trains:,.0f} a "
+            f"replication × {runs} replications, baseline and reassignment rounds included), "
+            f"over this service's budget of {settings.sim_max_work:,} "
+            "(SILKRAIL_SIM_MAX_WORK); ask for fewer days, replications or reassign rounds, or "
+            "less demand"
+        )
+        raise ApiError(
+            422, "job_too_large", msg, field="replications", extra={"limit": settings.sim_max_work}
+        )
     seed = req.seed
     if seed is None:
         # One root seed for the scenario and its baseline (common random numbers), reported;

@@ -10,7 +10,7 @@ from datetime import date, datetime  # noqa: TC003 - pydantic reads it at runtim
 from pathlib import Path  # noqa: TC003 - pydantic reads it at runtime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = [
@@ -111,6 +111,11 @@ class Settings(BaseSettings):
     sim_max_trains
         Most trains one replication may release (expected count: days × trains a week of the
         services, with the scenario's demand growth).
+    sim_max_work
+        Most trains a job may simulate in all: trains a replication × replications × runs
+        (two with a baseline) × (reassignment rounds + 1), estimated when it is submitted. The
+        default is about eight minutes of one core (~17,500 trains a second, docs/service.md),
+        inside :attr:`sim_timeout_s`; a job over it gets 422 ``job_too_large``.
     sim_max_services
         Most entries in a scenario's ``services`` (each one is routed by the planner when the
         job is accepted).
@@ -142,6 +147,7 @@ class Settings(BaseSettings):
     sim_max_days: float = Field(default=730.0, ge=1.0, le=MAX_SIM_DAYS)
     sim_max_replications: int = Field(default=200, ge=1, le=MAX_SIM_REPLICATIONS)
     sim_max_trains: int = Field(default=100_000, ge=1, le=10_000_000)
+    sim_max_work: int = Field(default=8_000_000, ge=1, le=10_000_000_000)
     sim_max_services: int = Field(default=50, ge=0, le=10_000)
     sim_max_running: int = Field(default=2, ge=1, le=64)
     sim_max_queued: int = Field(default=8, ge=0, le=10_000)
@@ -169,7 +175,8 @@ class ErrorBody(_Model):
     code: str = Field(
         description=(
             "Machine-readable kind: validation_error, unknown_location, no_route, "
-            "invalid_option, search_budget, invalid_scenario, too_many_jobs, body_too_large, "
+            "invalid_option, search_budget, invalid_scenario, job_too_large, too_many_jobs, "
+            "body_too_large, "
             "not_found, method_not_allowed, misdirected_request, network_unavailable, "
             "bad_request, internal_error."
         )
@@ -300,14 +307,14 @@ class PlanRequest(_Model):
         allow_inf_nan=False,
         description="USD per FEU-hour used to rank routes (default: packaged parameter).",
     )
-    include_planned: bool = Field(default=False, description="Allow planned links and nodes.")
+    include_planned: StrictBool = Field(default=False, description="Allow planned links and nodes.")
     max_routes: int = Field(
         default=8,
         ge=1,
         le=MAX_ROUTES,
         description="Most routes returned (the service's limit applies).",
     )
-    variants: bool = Field(
+    variants: StrictBool = Field(
         default=False, description="List the routes folded into each row (`variants`)."
     )
     compare: Literal["plausible", "all"] = Field(
@@ -445,7 +452,7 @@ class SimulationRequest(_Model):
         allow_inf_nan=False,
         description="Days excluded from the statistics at the start; less than `days`.",
     )
-    baseline: bool | None = Field(
+    baseline: StrictBool | None = Field(
         default=None,
         description="Also run without the scenario, same seed (default: on with a scenario).",
     )
@@ -460,7 +467,7 @@ class SimulationRequest(_Model):
             "round is one more Monte Carlo run."
         ),
     )
-    free_gateways: bool = Field(
+    free_gateways: StrictBool = Field(
         default=False,
         description="With `reassign`, let services change their border gateway too.",
     )
