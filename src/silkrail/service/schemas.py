@@ -294,13 +294,23 @@ class PlanRequest(_Model):
         default=None, min_length=1, max_length=4, description="Allowed modes (default: all)."
     )
     max_transshipments: int | None = Field(
-        default=None, ge=0, le=20, description="Most gauge changes plus rail–water transfers."
+        strict=True,
+        default=None,
+        ge=0,
+        le=20,
+        description="Most gauge changes plus rail–water transfers.",
     )
     container: Literal["20", "40"] = Field(default="40", description="Container size.")
     cargo_tonnes: float | None = Field(
-        default=None, ge=0, le=30, allow_inf_nan=False, description="Cargo mass per container."
+        strict=True,
+        default=None,
+        ge=0,
+        le=30,
+        allow_inf_nan=False,
+        description="Cargo mass per container.",
     )
     value_of_time: float | None = Field(
+        strict=True,
         default=None,
         ge=0,
         le=100_000,
@@ -309,6 +319,7 @@ class PlanRequest(_Model):
     )
     include_planned: StrictBool = Field(default=False, description="Allow planned links and nodes.")
     max_routes: int = Field(
+        strict=True,
         default=8,
         ge=1,
         le=MAX_ROUTES,
@@ -342,7 +353,9 @@ class PlanRequest(_Model):
             description="Disruptions to plan through anyway (routes through them are labelled).",
         )
     )
-    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Seed of the Monte Carlo draws.")
+    seed: int = Field(
+        strict=True, default=0, ge=0, le=2**31 - 1, description="Seed of the Monte Carlo draws."
+    )
 
 
 class LegOut(_Model):
@@ -427,6 +440,7 @@ class SimulationRequest(_Model):
     """A simulation job: the options of ``silkrail simulate``."""
 
     days: float = Field(
+        strict=True,
         default=365.0,
         ge=1,
         le=MAX_SIM_DAYS,
@@ -434,18 +448,21 @@ class SimulationRequest(_Model):
         description="Days of train releases per replication (the service's limit applies).",
     )
     replications: int = Field(
+        strict=True,
         default=20,
         ge=1,
         le=MAX_SIM_REPLICATIONS,
         description="Monte Carlo replications (the service's limit applies).",
     )
     seed: int | None = Field(
+        strict=True,
         default=None,
         ge=0,
         le=2**63 - 1,
         description="Root seed; the same seed gives the same result (default: fresh entropy).",
     )
     warmup_days: float = Field(
+        strict=True,
         default=0.0,
         ge=0,
         le=MAX_SIM_DAYS,
@@ -456,8 +473,9 @@ class SimulationRequest(_Model):
         default=None,
         description="Also run without the scenario, same seed (default: on with a scenario).",
     )
-    top: int = Field(default=10, ge=1, le=100, description="Bottlenecks to report.")
+    top: int = Field(strict=True, default=10, ge=1, le=100, description="Bottlenecks to report.")
     reassign: int = Field(
+        strict=True,
         default=0,
         ge=0,
         le=MAX_SIM_REASSIGN,
