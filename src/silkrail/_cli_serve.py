@@ -5,6 +5,7 @@ The lead registers it with ``main.add_command(serve)`` in :mod:`silkrail.cli`.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -60,7 +61,9 @@ def serve(host: str, port: int, workers: int, data: Path | None, jobs_dir: Path 
     """Serve the REST API under /api/v1 and the web map at / (works offline).
 
     Open http://HOST:PORT/ in a browser; the OpenAPI schema is at /api/v1/openapi.json.
-    Other settings come from SILKRAIL_* environment variables (see docs/service.md).
+    Other settings come from SILKRAIL_* environment variables (see docs/service.md); the
+    service answers only for the host names in SILKRAIL_ALLOWED_HOSTS (default: localhost and
+    the --host address), so set it when serving on 0.0.0.0.
     Exit code 3: the network is invalid.
     """
     try:
@@ -75,6 +78,12 @@ def serve(host: str, port: int, workers: int, data: Path | None, jobs_dir: Path 
         # Through the environment rather than create_app(settings): an app built from the
         # environment needs no dependency override, which FastAPI pays for on every request.
         os.environ["SILKRAIL_DATA"] = str(data.resolve())
+        get_settings.cache_clear()
+    if host not in ("0.0.0.0", "::") and not os.environ.get("SILKRAIL_ALLOWED_HOSTS"):
+        # Answer for the address listened on too (the default allow-list is localhost only);
+        # behind 0.0.0.0 the names clients use are unknown: SILKRAIL_ALLOWED_HOSTS lists them.
+        hosts = ["localhost", "127.0.0.1", "::1", host]
+        os.environ["SILKRAIL_ALLOWED_HOSTS"] = json.dumps(list(dict.fromkeys(hosts)))
         get_settings.cache_clear()
     temporary = None
     if jobs_dir is None and workers > 1 and not os.environ.get("SILKRAIL_SIM_JOBS_DIR"):

@@ -4,8 +4,9 @@ response (status, content type, body) is as documented.
 Requests go to a live server (uvicorn on a free loopback port, in a thread of this process), so
 the checks see what a client sees: real HTTP and the simulation jobs' processes. The cases are
 generated from the schema of an app with the same settings, built when the module is collected
-(a test checks that the live server publishes the same schema, served limits included). The server has simulation capacity to spare (a queue of 100),
-so schema-valid jobs are accepted (202) and run rather than refused with 429.
+(a test checks that the live server publishes the same schema, served limits included). The
+server has simulation capacity to spare (a queue of 100), so schema-valid jobs are accepted
+(202) and run rather than refused with 429.
 """
 
 from __future__ import annotations

@@ -14,7 +14,11 @@ from fastapi.staticfiles import StaticFiles
 import silkrail
 from silkrail.service._errors import ApiError, install_handlers
 from silkrail.service._jobs import JobManager
-from silkrail.service._middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from silkrail.service._middleware import (
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    TrustedHostMiddleware,
+)
 from silkrail.service._state import load_state
 from silkrail.service.deps import get_settings
 from silkrail.service.routers import (
@@ -164,4 +168,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
+    # Outermost: a request for another host gets no further (DNS rebinding).
+    app.add_middleware(TrustedHostMiddleware, allowed=settings.allowed_hosts)
     return app

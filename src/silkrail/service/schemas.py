@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     cors_origins
         Origins allowed to call the API from another site (``SILKRAIL_CORS_ORIGINS``, a JSON
         list); empty, the default, turns CORS off.
+    allowed_hosts
+        Host names the service answers for (``SILKRAIL_ALLOWED_HOSTS``, a JSON list); a
+        request whose ``Host`` header names another gets 400 ``invalid_host``, which defeats
+        DNS rebinding. ``*.example.org`` allows the subdomains, ``["*"]`` every host (only
+        behind a proxy that checks it). Default: localhost only.
     max_body_bytes
         Largest request body accepted; larger ones get 413.
     plan_cache_size
@@ -139,6 +144,7 @@ class Settings(BaseSettings):
 
     data: Path | None = None
     cors_origins: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "::1")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
     plan_cache_size: int = Field(default=1024, ge=0, le=1_000_000)
     plan_max_via: int = Field(default=4, ge=0, le=MAX_VIA)
@@ -177,7 +183,7 @@ class ErrorBody(_Model):
             "Machine-readable kind: validation_error, unknown_location, no_route, "
             "invalid_option, search_budget, invalid_scenario, job_too_large, too_many_jobs, "
             "body_too_large, "
-            "not_found, method_not_allowed, misdirected_request, network_unavailable, "
+            "not_found, method_not_allowed, invalid_host, network_unavailable, "
             "bad_request, internal_error."
         )
     )
