@@ -425,6 +425,7 @@ def test_a_job_left_running_by_a_dead_process_reads_as_failed(
     record.update(status="running", result=None, owner_pid=2**22 + 1)
     stale = "0" * 32
     (tmp_path / f"{stale}.json").write_text(json.dumps(record), encoding="utf-8")
+    os.utime(tmp_path / f"{stale}.json", (1_000_000, 1_000_000))  # no heartbeat for years
     client = TestClient(create_app(settings), raise_server_exceptions=False)
     view = client.get(f"{SIMS}/{stale}").json()
     SimulationJob.model_validate(view)
