@@ -110,6 +110,7 @@ def _run(host: str, port: int, workers: int) -> None:
 
     from silkrail.service import create_app, get_settings
     from silkrail.service._errors import ApiError
+    from silkrail.service._server import server_options
     from silkrail.service._state import load_state
 
     settings = get_settings()
@@ -127,8 +128,10 @@ def _run(host: str, port: int, workers: int) -> None:
     )
     if settings.sim_jobs_dir is not None:
         click.echo(f"simulation jobs are written to {settings.sim_jobs_dir}", err=True)
+    # Request read timeout, connection cap, keep-alive: see silkrail.service._server.
+    bounds = server_options(settings)
     if workers == 1:
-        uvicorn.run(create_app(), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(), host=host, port=port, log_level="info", **bounds)
     else:
         # Each worker process builds its app from the environment (hence SILKRAIL_DATA above).
         uvicorn.run(
@@ -138,4 +141,5 @@ def _run(host: str, port: int, workers: int) -> None:
             port=port,
             workers=workers,
             log_level="info",
+            **bounds,
         )

@@ -138,6 +138,14 @@ class Settings(BaseSettings):
         Folder where jobs are also written, one JSON file each (``SILKRAIL_SIM_JOBS_DIR``):
         then every server process answers for every job, and finished jobs outlive a restart.
         ``silkrail serve --workers N`` (N > 1) uses a temporary folder when this is unset.
+    server_read_timeout_s
+        ``silkrail serve``: seconds a client has to send a whole request (headers and body)
+        from its first byte; a slower one is disconnected.
+    server_keep_alive_s
+        ``silkrail serve``: seconds an idle kept-alive connection stays open.
+    server_max_connections
+        ``silkrail serve``: open connections per server process; beyond it the oldest one
+        still sending its request is closed, or the new one if none is.
     """
 
     model_config = SettingsConfigDict(env_prefix="SILKRAIL_", frozen=True, extra="ignore")
@@ -161,6 +169,9 @@ class Settings(BaseSettings):
     sim_timeout_s: float = Field(default=900.0, gt=0, le=7 * 86400)
     sim_memory_mb: int = Field(default=4096, ge=0, le=1 << 30)
     sim_jobs_dir: Path | None = None
+    server_read_timeout_s: float = Field(default=10.0, gt=0, le=3600)
+    server_keep_alive_s: float = Field(default=5.0, gt=0, le=3600)
+    server_max_connections: int = Field(default=1000, ge=1, le=1_000_000)
 
 
 class _Model(BaseModel):
