@@ -173,6 +173,9 @@ def handle_errors(func: F) -> F:
             fail(str(exc), EXIT_EXPORT, as_json=as_json)
         except (silkrail.DatasetError, silkrail.TNTPFormatError) as exc:
             fail(str(exc), EXIT_INVALID_DATA, as_json=as_json)
+        except silkrail.InsufficientMemoryError as exc:
+            # The options ask for more than a run may hold (checked before allocating).
+            fail(str(exc), EXIT_USAGE, as_json=as_json)
         except ValueError as exc:
             # Scenario problems and bad option values found by the engines (after click's
             # own checks).

@@ -146,8 +146,11 @@ _SHOWN_CHARS = 80
 def _shown(value: object) -> str:
     """Python's repr of a bad value, short enough for a message (and for huge integers)."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**20:
-        digits = int(abs(value).bit_length() * math.log10(2)) + 1
-        return f"an integer of about {digits} digits"
+        # str() refuses more than 4,300 digits; log10 rounds 99...9 up to a power of ten.
+        digits = int(math.log10(abs(value))) + 1
+        if 10 ** (digits - 1) > abs(value):
+            digits -= 1
+        return f"an integer of {digits} digits"
     text = repr(value)
     return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
 
@@ -652,6 +655,59 @@ def scenario_from_dict(data: object, *, source: str = "<dict>") -> ScenarioSpec:
     )
 
 
+#: Largest scenario text, in characters (the examples have about 2,000).
+MAX_SCENARIO_CHARS = 1_000_000
+#: Deepest nesting of lists and mappings (the format needs 4).
+MAX_YAML_DEPTH = 32
+#: Most values of the document once aliases are expanded: a 400-byte "billion laughs" file
+#: of nested aliases expands to 10**9 values, and reading it never ended.
+MAX_YAML_NODES = 100_000
+
+
+def _check_yaml_size(text: str, source: str, yaml: Any) -> None:
+    """Refuse YAML too long, too deep or expanding to too many values, before building it.
+
+    Walks the parser's events, which cost time in proportion to the text: the composer and
+    the constructor that ``safe_load`` runs recurse (RecursionError at ~1,000 levels) and
+    expand aliases.
+    """
+    if len(text) > MAX_SCENARIO_CHARS:
+        msg = f"scenario {source} has {len(text):,} characters, over the limit of "
+        raise ScenarioError(msg + f"{MAX_SCENARIO_CHARS:,}")
+    sizes: dict[str, int] = {}  # values under each anchor, aliases expanded
+    stack: list[tuple[int, str | None]] = [(0, None)]  # (values so far, anchor) per level
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            stack.append((1, event.anchor))
+            if len(stack) - 1 > MAX_YAML_DEPTH:
+                line = event.start_mark.line + 1
+                msg = (
+                    f"scenario {source} nests lists and mappings more than {MAX_YAML_DEPTH} "
+                    f"deep (line {line})"
+                )
+                raise ScenarioError(msg)
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            count, anchor = stack.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            count, anchor = 1, event.anchor
+        elif isinstance(event, yaml.AliasEvent):
+            count, anchor = sizes.get(event.anchor, 1), None
+        else:
+            continue
+        if anchor is not None:
+            sizes[anchor] = count
+        total, top = stack[-1]
+        stack[-1] = (total + count, top)
+        if stack[0][0] + sum(c for c, _ in stack[1:]) > MAX_YAML_NODES:
+            line = event.start_mark.line + 1
+            msg = (
+                f"scenario {source} expands to more than {MAX_YAML_NODES:,} values (aliases "
+                f"repeat their anchor's values; line {line})"
+            )
+            raise ScenarioError(msg)
+
+
 def scenario_from_yaml(text: str, *, source: str = "<string>") -> ScenarioSpec:
     r"""Parse and validate a YAML scenario.
 
@@ -670,7 +726,9 @@ def scenario_from_yaml(text: str, *, source: str = "<string>") -> ScenarioSpec:
     Raises
     ------
     silkrail.errors.ScenarioError
-        If the text is not YAML or breaks a rule (every problem listed).
+        If the text is not YAML, is longer than :data:`MAX_SCENARIO_CHARS`, nests deeper
+        than :data:`MAX_YAML_DEPTH` or expands (aliases) to more than :data:`MAX_YAML_NODES`
+        values, or breaks a rule (every problem listed).
     ModuleNotFoundError
         If PyYAML is not installed (``pip install 'silkrail[yaml]'``).
 
@@ -686,6 +744,7 @@ def scenario_from_yaml(text: str, *, source: str = "<string>") -> ScenarioSpec:
         msg = "reading scenario files needs PyYAML: pip install 'silkrail[yaml]'"
         raise ModuleNotFoundError(msg) from None
     try:
+        _check_yaml_size(text, source, yaml)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         where = ""
