@@ -90,3 +90,44 @@ def test_label_budget_in_the_library() -> None:
     assert [r.label for r in bounded.routes] == [r.label for r in free.routes]
     with pytest.raises(ValueError, match=">= 1"):
         silkrail.plan(net, "Chongqing", "Duisburg", max_labels=0)
+
+
+def test_plans_are_computed_at_most_plan_max_concurrent_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+    import threading
+    import time
+
+    import httpx
+
+    from silkrail.service.routers import plan as plan_router
+
+    running, most = [0], [0]
+    lock = threading.Lock()
+    real = plan_router._plan
+
+    def counted(*args: Any) -> Any:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        try:
+            return real(*args)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(plan_router, "_plan", counted)
+    app = create_app(Settings(plan_cache_size=0, plan_max_concurrent=2))
+
+    async def burst() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            trips = [{"origin": "Chongqing", "destination": d} for d in
+                     ("Duisburg", "Warsaw", "Minsk", "Moscow", "Almaty", "Tashkent")]  # fmt: skip
+            resps = await asyncio.gather(*[c.post(PLAN, json=t) for t in trips])
+            return [r.status_code for r in resps]
+
+    assert asyncio.run(burst()) == [200] * 6
+    assert most[0] == 2

@@ -109,6 +109,10 @@ class Settings(BaseSettings):
         :func:`silkrail.plan`'s ``max_labels``); a request that needs more gets 422
         ``search_budget``. The default keeps every plan under a second of server time; the
         packaged network's ordinary requests need under 50,000.
+    plan_max_concurrent
+        Plans computed at the same time in one server process; more wait their turn. The
+        planner holds the interpreter lock while it searches, so more threads than cores only
+        slow every request down, and the event loop (``/health``, cache hits) with them.
     sim_max_days
         Largest ``days`` of a simulation job.
     sim_max_replications
@@ -158,6 +162,7 @@ class Settings(BaseSettings):
     plan_max_via: int = Field(default=4, ge=0, le=MAX_VIA)
     plan_max_routes: int = Field(default=20, ge=1, le=MAX_ROUTES)
     plan_max_labels: int = Field(default=200_000, ge=1_000, le=1 << 24)
+    plan_max_concurrent: int = Field(default=2, ge=1, le=256)
     sim_max_days: float = Field(default=730.0, ge=1.0, le=MAX_SIM_DAYS)
     sim_max_replications: int = Field(default=200, ge=1, le=MAX_SIM_REPLICATIONS)
     sim_max_trains: int = Field(default=100_000, ge=1, le=10_000_000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import TYPE_CHECKING
 
@@ -151,6 +152,15 @@ def _plan(net: CorridorNetwork, req: PlanRequest, max_labels: int) -> Payload:
     return Payload.of(body.encode())
 
 
+def _slots(request: Request, size: int) -> asyncio.Semaphore:
+    """Return the app's semaphore of planner slots (made on first use, in the event loop)."""
+    slots = getattr(request.app.state, "plan_slots", None)
+    if not isinstance(slots, asyncio.Semaphore):
+        slots = asyncio.Semaphore(size)
+        request.app.state.plan_slots = slots
+    return slots
+
+
 @router.post(
     "",
     response_model=PlanResponse,
@@ -186,8 +196,10 @@ async def post_plan(
     key = req.model_dump_json()
     payload = state.plans.get(key)
     if payload is None:
-        # The planner is CPU work: off the event loop, so that cache hits keep flowing.
-        payload = await run_in_threadpool(_plan, state.net, req, settings.plan_max_labels)
+        # The planner is CPU work: off the event loop, so that cache hits keep flowing, and
+        # at most `plan_max_concurrent` at a time, so that the loop keeps its share of the CPU.
+        async with _slots(request, settings.plan_max_concurrent):
+            payload = await run_in_threadpool(_plan, state.net, req, settings.plan_max_labels)
         state.plans.put(key, payload)
     body, headers = payload.pick(request)
     return Response(body, media_type="application/json", headers=headers)
