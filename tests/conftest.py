@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 TOY = Path(__file__).parent / "data" / "toy"
+
+# Starlette's TestClient sends "Host: testserver"; the service answers only for the hosts in
+# SILKRAIL_ALLOWED_HOSTS (default: localhost), so the tests' apps allow that name too.
+os.environ.setdefault("SILKRAIL_ALLOWED_HOSTS", '["localhost", "127.0.0.1", "::1", "testserver"]')
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ __all__ = ["atomic_file"]
 
 
 @contextlib.contextmanager
-def atomic_file(target: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_file(target: str | os.PathLike[str], *, durable: bool = False) -> Iterator[Path]:
     """Yield a fresh path beside `target`; when the block succeeds, rename it onto `target`.
 
     The temporary name is reserved and then freed, so the writer creates the file itself: it
@@ -26,6 +26,9 @@ def atomic_file(target: str | os.PathLike[str]) -> Iterator[Path]:
     ----------
     target
         The file to write.
+    durable
+        Also flush the file and then its folder to disk (``fsync``) before and after the
+        rename, so that after a power loss `target` holds either the old or the new content.
 
     Yields
     ------
@@ -49,7 +52,28 @@ def atomic_file(target: str | os.PathLike[str]) -> Iterator[Path]:
     tmp.unlink()
     try:
         yield tmp
+        if durable:
+            _fsync(tmp)
         os.replace(tmp, path)
+        if durable:
+            _fsync(path.parent)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries, to disk (a folder only where the OS allows it)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # a folder cannot be opened on Windows: its entries need no flush there
+        if path.is_dir():
+            return
+        raise
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems refuse fsync on a folder
+        if not path.is_dir():
+            raise
+    finally:
+        os.close(fd)

@@ -20,7 +20,13 @@ from rich.markup import escape
 from rich.table import Table
 
 import silkrail
-from silkrail._cli_common import EXIT_EXPORT, EXIT_INVALID_DATA, EXIT_NO_ROUTE, EXIT_USAGE
+from silkrail._cli_common import (
+    EXIT_EXPORT,
+    EXIT_INVALID_DATA,
+    EXIT_NO_ROUTE,
+    EXIT_USAGE,
+    json_safe,
+)
 from silkrail._cli_common import fail as _fail
 
 if TYPE_CHECKING:
@@ -198,6 +204,6 @@ def assign(
             "flows_out": None if flows_out is None else str(flows_out),
             "skims_out": None if skims_out is None else str(skims_out),
         }
-        click.echo(json.dumps(payload, indent=2))
+        click.echo(json.dumps(json_safe(payload), indent=2, allow_nan=False))
         return
     Console(soft_wrap=True).print(_table(summary, net, float(demand.sum())))

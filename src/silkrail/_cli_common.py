@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -70,9 +71,30 @@ def stderr() -> Console:
     )
 
 
+def json_safe(obj: object) -> object:
+    """Return `obj` with every NaN or infinite float replaced by None (JSON ``null``).
+
+    ``json.dumps`` writes them as ``NaN`` and ``Infinity``, which no JSON parser but Python's
+    accepts; validation keeps them out of results, this keeps them out of the output anyway.
+
+    Examples
+    --------
+    >>> json_safe({"a": [1.0, float("nan")], "b": (float("inf"), "x")})
+    {'a': [1.0, None], 'b': [None, 'x']}
+    """
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [json_safe(v) for v in obj]
+    return obj
+
+
 def emit_json(obj: object) -> None:
-    """Print `obj` as indented JSON on stdout."""
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+    """Print `obj` as indented JSON on stdout (always valid JSON: no NaN or Infinity)."""
+    text = json.dumps(json_safe(obj), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+    click.echo(text)
 
 
 def fail(
@@ -93,13 +115,22 @@ def problems_payload(exc: silkrail.NetworkValidationError) -> list[dict[str, Any
     ]
 
 
+#: Problems shown in the table of an invalid network; ``--json`` lists them all. A table of
+#: 20,000 rows took rich 30 s to lay out, and nobody reads it.
+MAX_PROBLEMS_SHOWN = 200
+
+
 def print_problems(exc: silkrail.NetworkValidationError) -> None:
     table = Table(title=f"{len(exc.problems)} problem(s) in {exc.source}", show_lines=False)
     for col in ("file", "row", "column", "value", "rule"):
         table.add_column(col, overflow="fold")
-    for p in exc.problems:
-        table.add_row(p.file, "" if p.row is None else str(p.row), p.column or "", p.value, p.rule)
+    for p in exc.problems[:MAX_PROBLEMS_SHOWN]:
+        value = p.value if len(p.value) <= 80 else p.value[:77] + "..."
+        table.add_row(p.file, "" if p.row is None else str(p.row), p.column or "", value, p.rule)
     stderr().print(table)
+    more = len(exc.problems) - MAX_PROBLEMS_SHOWN
+    if more > 0:
+        stderr().print(f"... and {more} more problem(s); --json lists every one", highlight=False)
 
 
 def handle_errors(func: F) -> F:
@@ -142,6 +173,9 @@ def handle_errors(func: F) -> F:
             fail(str(exc), EXIT_EXPORT, as_json=as_json)
         except (silkrail.DatasetError, silkrail.TNTPFormatError) as exc:
             fail(str(exc), EXIT_INVALID_DATA, as_json=as_json)
+        except silkrail.InsufficientMemoryError as exc:
+            # The options ask for more than a run may hold (checked before allocating).
+            fail(str(exc), EXIT_USAGE, as_json=as_json)
         except ValueError as exc:
             # Scenario problems and bad option values found by the engines (after click's
             # own checks).

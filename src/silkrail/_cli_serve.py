@@ -5,6 +5,7 @@ The lead registers it with ``main.add_command(serve)`` in :mod:`silkrail.cli`.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -77,7 +78,9 @@ def serve(
     """Serve the REST API under /api/v1 and the web map at / (works offline).
 
     Open http://HOST:PORT/ in a browser; the OpenAPI schema is at /api/v1/openapi.json.
-    Other settings come from SILKRAIL_* environment variables (see docs/service.md).
+    Other settings come from SILKRAIL_* environment variables (see docs/service.md); the
+    service answers only for the host names in SILKRAIL_ALLOWED_HOSTS (default: localhost and
+    the --host address), so set it when serving on 0.0.0.0.
     Exit code 3: the network is invalid.
     """
     try:
@@ -98,6 +101,11 @@ def serve(
         get_settings.cache_clear()
     if private:
         os.environ["SILKRAIL_PRIVATE"] = "true"
+    if host not in ("0.0.0.0", "::") and not os.environ.get("SILKRAIL_ALLOWED_HOSTS"):
+        # Answer for the address listened on too (the default allow-list is localhost only);
+        # behind 0.0.0.0 the names clients use are unknown: SILKRAIL_ALLOWED_HOSTS lists them.
+        hosts = ["localhost", "127.0.0.1", "::1", host]
+        os.environ["SILKRAIL_ALLOWED_HOSTS"] = json.dumps(list(dict.fromkeys(hosts)))
         get_settings.cache_clear()
     temporary = None
     if jobs_dir is None and workers > 1 and not os.environ.get("SILKRAIL_SIM_JOBS_DIR"):
@@ -124,6 +132,7 @@ def _run(host: str, port: int, workers: int) -> None:
 
     from silkrail.service import create_app, get_settings
     from silkrail.service._errors import ApiError
+    from silkrail.service._server import server_options
     from silkrail.service._state import load_state
 
     settings = get_settings()
@@ -141,8 +150,10 @@ def _run(host: str, port: int, workers: int) -> None:
     )
     if settings.sim_jobs_dir is not None:
         click.echo(f"simulation jobs are written to {settings.sim_jobs_dir}", err=True)
+    # Request read timeout, connection cap, keep-alive: see silkrail.service._server.
+    bounds = server_options(settings)
     if workers == 1:
-        uvicorn.run(create_app(), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(), host=host, port=port, log_level="info", **bounds)
     else:
         # Each worker process builds its app from the environment (hence SILKRAIL_DATA above).
         uvicorn.run(
@@ -152,4 +163,5 @@ def _run(host: str, port: int, workers: int) -> None:
             port=port,
             workers=workers,
             log_level="info",
+            **bounds,
         )

@@ -60,11 +60,22 @@ if TYPE_CHECKING:
 
 __all__ = ["simulate"]
 
+#: Largest scenario file read, in bytes (the reader's own limit is in characters).
+MAX_SCENARIO_BYTES = 4_000_000
+
 
 def _load_spec(path: Path | None) -> ScenarioSpec | None:
     if path is None:
         return None
     try:
+        if path.exists() and not path.is_file():  # a folder, or a device such as /dev/zero
+            raise CommandError(f"scenario file {path} is not a regular file", EXIT_USAGE)
+        size = path.stat().st_size
+        if size > MAX_SCENARIO_BYTES:
+            msg = (
+                f"scenario file {path} has {size:,} bytes, over the limit of {MAX_SCENARIO_BYTES:,}"
+            )
+            raise CommandError(msg, EXIT_USAGE)
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"cannot read scenario file {path}: {exc}", EXIT_USAGE) from None

@@ -8,6 +8,7 @@ that fits it, so callers can catch either::
     ├── NetworkValidationError (ValueError)  a network's files break one or more rules
     ├── UnknownLocationError (KeyError)      a place name matches no node
     ├── NoRouteError (ValueError)            no route satisfies the constraints
+    ├── SearchBudgetError (ValueError)       a route search would exceed its label budget
     ├── TNTPFormatError (ValueError)         a malformed TNTP file
     ├── ScenarioError (ValueError)           a malformed scenario file
     ├── ExportError (ValueError)             an unsupported or failed export
@@ -32,6 +33,7 @@ __all__ = [
     "NoRouteError",
     "Problem",
     "ScenarioError",
+    "SearchBudgetError",
     "ShipmentDataError",
     "SilkrailError",
     "SilkrailWarning",
@@ -232,3 +234,19 @@ class UnknownShipmentError(KeyError, SilkrailError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class SearchBudgetError(ValueError, SilkrailError):
+    """A route search needed more labels than its budget allows (``max_labels``).
+
+    Parameters
+    ----------
+    message
+        What was asked and the budget.
+    limit
+        The budget, in labels.
+    """
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        self.limit = limit
+        super().__init__(message)

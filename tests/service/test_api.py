@@ -384,7 +384,9 @@ def test_openapi_is_published_with_limits(client: TestClient) -> None:
         "/api/v1/shipments/{shipment_id}/events",
     }
     req = spec["components"]["schemas"]["PlanRequest"]["properties"]
-    assert req["via"]["maxItems"] == MAX_VIA
+    # The served limits, not the widest the models allow.
+    assert req["via"]["maxItems"] == Settings().plan_max_via < MAX_VIA
+    assert req["max_routes"]["maximum"] == Settings().plan_max_routes
     assert req["cargo_tonnes"]["anyOf"][0]["maximum"] == 30
     assert "422" in spec["paths"]["/api/v1/plan"]["post"]["responses"]
     # The interactive docs need a CDN: off, so that nothing in the app reaches outside.

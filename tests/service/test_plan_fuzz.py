@@ -33,7 +33,7 @@ requests = st.fixed_dictionaries(
         "cargo_tonnes": st.floats(0, 30),
         "value_of_time": st.floats(0, 1000),
         "include_planned": st.booleans(),
-        "max_routes": st.integers(1, 50),
+        "max_routes": st.integers(1, Settings().plan_max_routes),
     },
 )
 

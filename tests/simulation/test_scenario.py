@@ -86,7 +86,7 @@ model: {ferry_policy: full, wings: 2}
         "key 'closures[2].start': is required",
         "key 'capacity[0]': needs factor or servers",
         "key 'capacity[1].factor': value -1: must be > 0",
-        "key 'capacity[1].servers': value 1.5: must be a whole number ≥ 1",
+        "key 'capacity[1].servers': value 1.5: must be a whole number from 1 to 1000",
         "key 'ferries[0].vessel_feu': value 'big': must be a number",
         "key 'ferries[0].policy': value 'sometimes': must be one of schedule, full",
         "key 'demand.growth': value -2: must be > -1",

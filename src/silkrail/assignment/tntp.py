@@ -9,6 +9,7 @@ A malformed file raises :class:`~silkrail.errors.TNTPFormatError` naming the fil
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,6 +43,16 @@ _NET_COLUMNS = (
 )
 
 
+#: Largest TNTP file read (bytes): the largest published problems are a few hundred MB.
+MAX_FILE_BYTES = 1 << 30
+#: Most nodes and links a network file may declare (Bar-Gera's largest has ~1 million links).
+MAX_NODES = 10_000_000
+MAX_LINKS = 50_000_000
+#: Most zones: the trip table is a dense zones × zones matrix of 8-byte numbers (40,000 zones
+#: take 12 GiB); the largest published problem (Austin) has 7,388.
+MAX_ZONES = 40_000
+
+
 def _fail(path: Path, lineno: int | None, msg: str) -> TNTPFormatError:
     where = f"{path}" if lineno is None else f"{path}, line {lineno}"
     return TNTPFormatError(f"{where}: {msg}")
@@ -49,6 +60,18 @@ def _fail(path: Path, lineno: int | None, msg: str) -> TNTPFormatError:
 
 def _read_lines(path: Path) -> list[str]:
     try:
+        info = path.stat()
+        if path.is_dir():
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            # /dev/zero, a pipe or a socket: no size to check, and possibly no end.
+            raise _fail(path, None, "not a regular file; give a TNTP file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise _fail(
+                path,
+                None,
+                f"the file has {info.st_size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
+            )
         return path.read_text(encoding="utf-8", errors="replace").splitlines()
     except FileNotFoundError:
         msg = f"no such file: {str(path)!r}"
@@ -80,7 +103,12 @@ def _metadata(path: Path, lines: list[str]) -> tuple[dict[str, tuple[str, int]],
 
 
 def _meta_int(
-    path: Path, meta: dict[str, tuple[str, int]], key: str, default: int | None = None
+    path: Path,
+    meta: dict[str, tuple[str, int]],
+    key: str,
+    default: int | None = None,
+    *,
+    high: int | None = None,
 ) -> int:
     if key not in meta:
         if default is not None:
@@ -88,11 +116,16 @@ def _meta_int(
         raise _fail(path, None, f"missing metadata '<{key}>'")
     text, lineno = meta[key]
     try:
-        value = int(float(text.split()[0]))
-    except (ValueError, IndexError):
-        raise _fail(path, lineno, f"<{key}> must be a whole number, got {text!r}") from None
+        number = float(text.split()[0])
+        value = int(number)
+    except (ValueError, IndexError, OverflowError):
+        raise _fail(path, lineno, f"<{key}> must be a whole number, got {text[:40]!r}") from None
+    if value != number:
+        raise _fail(path, lineno, f"<{key}> must be a whole number, got {text[:40]!r}")
     if value < 0:
         raise _fail(path, lineno, f"<{key}> must be >= 0, got {value}")
+    if high is not None and value > high:
+        raise _fail(path, lineno, f"<{key}> is {value:,}, over the limit of {high:,}")
     return value
 
 
@@ -139,7 +172,9 @@ def read_tntp_net(
     Raises
     ------
     TNTPFormatError
-        If the file is malformed; the message names the file and line.
+        If the file is malformed, is not a regular file, or is or declares more than the
+        limits (:data:`MAX_FILE_BYTES`, :data:`MAX_NODES`, :data:`MAX_LINKS`,
+        :data:`MAX_ZONES`); the message names the file and line.
     FileNotFoundError
         If the file does not exist.
 
@@ -163,9 +198,9 @@ def read_tntp_net(
     p = Path(path)
     lines = _read_lines(p)
     meta, start = _metadata(p, lines)
-    num_zones = _meta_int(p, meta, "NUMBER OF ZONES")
-    num_nodes = _meta_int(p, meta, "NUMBER OF NODES")
-    num_links = _meta_int(p, meta, "NUMBER OF LINKS")
+    num_zones = _meta_int(p, meta, "NUMBER OF ZONES", high=MAX_ZONES)
+    num_nodes = _meta_int(p, meta, "NUMBER OF NODES", high=MAX_NODES)
+    num_links = _meta_int(p, meta, "NUMBER OF LINKS", high=MAX_LINKS)
     first_thru = _meta_int(p, meta, "FIRST THRU NODE", default=1)
     tf = _meta_float(p, meta, "TOLL FACTOR") if toll_factor is None else toll_factor
     df = _meta_float(p, meta, "DISTANCE FACTOR") if distance_factor is None else distance_factor
@@ -260,8 +295,9 @@ def read_tntp_trips(path: str | os.PathLike[str]) -> FloatArray:
     Raises
     ------
     TNTPFormatError
-        If the file is malformed or ``<TOTAL OD FLOW>`` disagrees with the entries; the
-        message names the file and line.
+        If the file is malformed, ``<TOTAL OD FLOW>`` disagrees with the entries, or it is
+        over the limits (:data:`MAX_FILE_BYTES`, :data:`MAX_ZONES`); the message names the
+        file and line.
     FileNotFoundError
         If the file does not exist.
 
@@ -283,7 +319,7 @@ def read_tntp_trips(path: str | os.PathLike[str]) -> FloatArray:
     p = Path(path)
     lines = _read_lines(p)
     meta, start = _metadata(p, lines)
-    nz = _meta_int(p, meta, "NUMBER OF ZONES")
+    nz = _meta_int(p, meta, "NUMBER OF ZONES", high=MAX_ZONES)
     total = _meta_float(p, meta, "TOTAL OD FLOW")
     demand = np.zeros((nz, nz), dtype=np.float64)
     origin = -1

@@ -63,7 +63,18 @@ class Column:
     #: May be left out of a file altogether (read as empty): columns added after the format's
     #: first release, so that older networks stay valid.
     optional: bool = False
+    #: Plausible range ``(low, high)``, bounds included (docs/data.md, "Plausible ranges"):
+    #: wide enough for any real corridor, narrow enough that no value overflows a computation
+    #: (a speed of 1e-320 km/h made transit times infinite, a distance of 1e308 km overflowed).
+    bounds: tuple[float, float] | None = None
 
+
+# Shared plausible ranges: a month of dwell, a coefficient of variation of 10, USD 100,000 a
+# FEU (about ten times the dearest corridor tariff), years of the railway age.
+_HOURS = (0.0, 720.0)
+_CV = (0.0, 10.0)
+_USD = (0.0, 100_000.0)
+_YEAR = (1800.0, 2100.0)
 
 NODE_COLUMNS: tuple[Column, ...] = (
     Column("id", "str", required=True),
@@ -73,20 +84,20 @@ NODE_COLUMNS: tuple[Column, ...] = (
     Column("lat", "float", required=True),
     Column("lon", "float", required=True),
     Column("kind", "enum", required=True, choices=KINDS),
-    Column("gauge_change_hours", "float", positive=True),
-    Column("gauge_change_feu_per_day", "float", positive=True),
-    Column("gauge_change_usd_per_feu", "float", nonnegative=True),
-    Column("border_hours", "float", positive=True),
-    Column("border_servers", "int", positive=True),
-    Column("border_cv", "float", nonnegative=True),
-    Column("port_transfer_hours", "float", positive=True),
-    Column("port_usd_per_feu", "float", nonnegative=True),
+    Column("gauge_change_hours", "float", positive=True, bounds=_HOURS),
+    Column("gauge_change_feu_per_day", "float", positive=True, bounds=(0, 100_000)),
+    Column("gauge_change_usd_per_feu", "float", nonnegative=True, bounds=_USD),
+    Column("border_hours", "float", positive=True, bounds=_HOURS),
+    Column("border_servers", "int", positive=True, bounds=(1, 1_000)),
+    Column("border_cv", "float", nonnegative=True, bounds=_CV),
+    Column("port_transfer_hours", "float", positive=True, bounds=_HOURS),
+    Column("port_usd_per_feu", "float", nonnegative=True, bounds=_USD),
     Column("status", "enum", required=True, choices=STATUSES),
-    Column("opening_year", "int", positive=True),
+    Column("opening_year", "int", positive=True, bounds=_YEAR),
     Column("source_ids", "str", required=True),
     Column("note", "str"),
-    Column("road_transfer_hours", "float", positive=True, optional=True),
-    Column("road_usd_per_feu", "float", nonnegative=True, optional=True),
+    Column("road_transfer_hours", "float", positive=True, optional=True, bounds=_HOURS),
+    Column("road_usd_per_feu", "float", nonnegative=True, optional=True, bounds=_USD),
 )
 
 LINK_COLUMNS: tuple[Column, ...] = (
@@ -94,28 +105,28 @@ LINK_COLUMNS: tuple[Column, ...] = (
     Column("from_id", "str", required=True),
     Column("to_id", "str", required=True),
     Column("mode", "enum", required=True, choices=MODES),
-    Column("distance_km", "float", required=True, positive=True),
+    Column("distance_km", "float", required=True, positive=True, bounds=(0, 40_000)),
     Column("distance_basis", "enum", required=True, choices=("published", "derived", "searoute")),
     Column("gauge_mm", "int"),
-    Column("tracks", "int", positive=True),
+    Column("tracks", "int", positive=True, bounds=(1, 20)),
     Column("electrified", "bool"),
-    Column("speed_kmh", "float", positive=True),
-    Column("capacity_trains_per_day", "float", positive=True),
-    Column("sailings_per_week", "float", positive=True),
-    Column("tariff_usd_per_feu", "float", nonnegative=True),
-    Column("time_cv", "float", nonnegative=True),
+    Column("speed_kmh", "float", positive=True, bounds=(0.1, 1_000)),
+    Column("capacity_trains_per_day", "float", positive=True, bounds=(0, 10_000)),
+    Column("sailings_per_week", "float", positive=True, bounds=(0, 1_000)),
+    Column("tariff_usd_per_feu", "float", nonnegative=True, bounds=_USD),
+    Column("time_cv", "float", nonnegative=True, bounds=_CV),
     Column("status", "enum", required=True, choices=STATUSES),
-    Column("opening_year", "int", positive=True),
+    Column("opening_year", "int", positive=True, bounds=_YEAR),
     Column("source_ids", "str", required=True),
     Column("note", "str"),
-    Column("vessel_feu", "float", positive=True, optional=True),
+    Column("vessel_feu", "float", positive=True, optional=True, bounds=(0, 25_000)),
 )
 
 SOURCE_COLUMNS: tuple[Column, ...] = (
     Column("id", "str", required=True),
     Column("title", "str", required=True),
     Column("url", "str", required=True),
-    Column("year", "int", required=True, positive=True),
+    Column("year", "int", required=True, positive=True, bounds=_YEAR),
     Column("note", "str"),
 )
 

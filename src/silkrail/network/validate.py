@@ -136,6 +136,12 @@ def _parse_column(table: RawTable, spec: Column, text: np.ndarray, out: _Collect
         out.add_mask(table, ok & (numbers <= 0), spec.name, text, "must be > 0")
     if spec.nonnegative:
         out.add_mask(table, ok & (numbers < 0), spec.name, text, "must be >= 0")
+    if spec.bounds is not None:
+        low, high = spec.bounds
+        outside = ok & ((numbers < low) | (numbers > high))
+        rule = f"must be between {low:,g} and {high:,g} (the plausible range)"
+        out.add_mask(table, outside, spec.name, text, rule)
+        ok &= ~outside
     numbers[~ok] = np.nan
     return numbers
 
@@ -155,6 +161,8 @@ def _parse_table(table: RawTable, out: _Collector) -> Columns | None:
             out.add(table, None, str(name), name, f"unknown column; allowed columns are {names}")
     if missing:
         return None
+    if len(frame) == 0:
+        out.add(table, None, None, "", "the file has a header but no rows")
     empty = np.full(len(frame), "", dtype=object)
     return {
         s.name: _parse_column(
@@ -264,19 +272,21 @@ def _check_links(
             missing = on & (np.isnan(values) if values.dtype.kind == "f" else values == "")
             out.add_mask(table, missing, name, values, f"required on a {m} link")
 
-    if node_cols is not None:
+    if node_cols is not None and len(node_cols["lat"]) > 0:
         ok = (src >= 0) & (dst >= 0) & ~loop
         lat, lon = node_cols["lat"], node_cols["lon"]
         s, d = np.where(ok, src, 0), np.where(ok, dst, 0)
         gc = great_circle_km(lat[s], lon[s], lat[d], lon[d])
         dist = cols["distance_km"]
         short = ok & np.isfinite(gc) & (dist < gc * (1 - GREAT_CIRCLE_TOLERANCE))
+        # The cells as written, stripped once: per row, this was quadratic in the bad rows.
+        shown = _strip(table.frame, "distance_km") if table.frame is not None else dist
         for k in np.flatnonzero(short):
             out.add(
                 table,
                 int(k),
                 "distance_km",
-                _strip(table.frame, "distance_km")[k] if table.frame is not None else dist[k],
+                shown[k],
                 f"shorter than the great-circle distance {gc[k]:.1f} km between "
                 f"{cols['from_id'][k]} and {cols['to_id'][k]}",
             )

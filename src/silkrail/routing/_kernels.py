@@ -36,9 +36,10 @@ def jit(name: str) -> Any:
             # Kernels call their helpers through module globals, which numba resolves when it
             # compiles the caller: the helpers must be dispatchers by then.
             if helper not in _compiled:
-                _compiled[helper] = numba.njit(cache=True)(module[helper])
+                _compiled[helper] = numba.njit(cache=True, nogil=True)(module[helper])
                 module[helper] = _compiled[helper]
-        _compiled[name] = numba.njit(cache=True)(module[name])
+        # nogil: a server runs plans in threads, and its event loop must get the CPU too.
+        _compiled[name] = numba.njit(cache=True, nogil=True)(module[name])
     return _compiled[name]
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from silkrail.errors import SearchBudgetError
 from silkrail.routing._kernels import N_CRIT, jit, pareto_kernel
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from silkrail._typing import BoolArray, FloatArray, IntArray
     from silkrail.graph import CorridorGraph, CSRGraph
 
-__all__ = ["CRITERIA", "ParetoPath", "dijkstra_one_to_all", "pareto_paths"]
+__all__ = ["CRITERIA", "LabelBudget", "ParetoPath", "dijkstra_one_to_all", "pareto_paths"]
 
 # Criteria the Pareto search can minimise, by name -> CorridorGraph column.
 CRITERIA = {
@@ -94,6 +95,52 @@ def dijkstra_one_to_all(graph: CSRGraph, source: int) -> tuple[FloatArray, IntAr
     return dist, pred
 
 
+class LabelBudget:
+    """Labels that the searches of one request may still create, shared by all of them.
+
+    The Pareto search does work superlinear in its labels (each new label is compared with
+    the labels at its state), so a label count bounds a request's search time; unlike a
+    clock, it gives the same answer on a busy and an idle machine. A search run that fills
+    its arrays counts in full, since its work was done.
+
+    Parameters
+    ----------
+    limit
+        Labels allowed in total.
+
+    Examples
+    --------
+    >>> b = LabelBudget(100)
+    >>> b.spend(30)
+    >>> b.remaining
+    70
+    """
+
+    def __init__(self, limit: int) -> None:
+        if limit < 1:
+            msg = f"the label budget must be >= 1, got {limit}"
+            raise ValueError(msg)
+        self.limit = limit
+        self.used = 0
+
+    @property
+    def remaining(self) -> int:
+        """Labels still allowed."""
+        return max(self.limit - self.used, 0)
+
+    def spend(self, labels: int) -> None:
+        """Count `labels` as created."""
+        self.used += labels
+
+    def exceeded(self) -> SearchBudgetError:
+        """Return the error of a search that needed more labels than the budget allows."""
+        msg = (
+            f"the route search needs more than its budget of {self.limit:,} labels "
+            "(max_labels); ask for fewer via places or fewer routes, or add constraints"
+        )
+        return SearchBudgetError(msg, limit=self.limit)
+
+
 @dataclass(frozen=True)
 class ParetoPath:
     """One non-dominated path: its edges in order and its criteria sums."""
@@ -151,6 +198,7 @@ def pareto_paths(
     require: BoolArray | None = None,
     compile_above: int = COMPILE_ABOVE_EDGES,
     simple: bool = True,
+    budget: LabelBudget | None = None,
 ) -> list[ParetoPath]:
     """Every Pareto-optimal path between two nodes of a state-expanded graph.
 
@@ -187,6 +235,9 @@ def pareto_paths(
     compile_above
         Run the numba-compiled kernel when the search graph has more edges than this, the
         same kernel uncompiled otherwise (0: always compiled).
+    budget
+        Labels this search (every run of it) may create, shared with other searches of the
+        same request; default unbounded (up to 2**24 labels a run).
     simple
         Return only paths that visit no node twice (operations at a node, such as a gauge
         change, stay at that node and do not count as a second visit).
@@ -200,6 +251,8 @@ def pareto_paths(
     ------
     ValueError
         If a criterion is unknown or more than four are given.
+    SearchBudgetError
+        If the search needs more labels than `budget` has left.
 
     Examples
     --------
@@ -257,6 +310,10 @@ def pareto_paths(
         node_bit = np.ascontiguousarray(node_bit, dtype=np.int64)
         n_words = -(-len(tracked) // _BITS)
         cap = _INITIAL_LABELS
+        if budget is not None:
+            cap = min(cap, budget.remaining)
+            if cap < 1:
+                raise budget.exceeded()
         while True:
             lab_state = np.empty(cap, dtype=np.int64)
             lab_crit = np.empty((cap, N_CRIT), dtype=np.float64)
@@ -269,12 +326,20 @@ def pareto_paths(
                 limit, float(eps), node_word, node_bit, lab_state, lab_crit, lab_pred, lab_edge,
                 lab_alive, lab_vis,
             )  # fmt: skip
+            if budget is not None:
+                budget.spend(n if n >= 0 else cap)
             if n >= 0:
                 break
             if cap >= _MAX_LABELS:
                 msg = f"Pareto search exceeded {_MAX_LABELS} labels; raise eps or add constraints"
                 raise MemoryError(msg)
-            cap *= 4
+            if budget is not None:
+                # The next run must hold more labels than this one did to get further.
+                if budget.remaining <= cap:
+                    raise budget.exceeded()
+                cap = min(cap * 4, budget.remaining)
+            else:
+                cap *= 4
         return _front(n, len(cols), edge_ids, is_target, lab_state, lab_crit, lab_pred, lab_edge,
                       lab_alive)  # fmt: skip
 

@@ -14,9 +14,17 @@ Bounds: at most ``sim_max_running`` jobs run and ``sim_max_queued`` wait (more g
 last ``sim_keep_jobs`` finished jobs are kept; each job has a wall-clock and a memory limit.
 
 With a job folder (``sim_jobs_dir``), every change of a job is also written there as
-``<id>.json``, atomically: a server process that does not hold the job in memory (another
-worker of ``silkrail serve --workers N``, or the same service after a restart) answers from the
-file. A file left ``queued`` or ``running`` by a process that no longer exists reads as failed.
+``<id>.json``, atomically and durably (written beside, flushed to disk, renamed): a server
+process that does not hold the job in memory (another worker of ``silkrail serve --workers N``,
+or the same service after a restart) answers from the file.
+
+Lifecycle across processes: the process that owns a queued or running job touches its file
+every :data:`HEARTBEAT_S` seconds (the file's modification time is the heartbeat). A queued or
+running file whose heartbeat is older than :data:`STALE_S` belongs to a process that stopped
+(killed, crashed, restarted): whoever reads it first, or the next service to start, rewrites it
+as ``failed`` ("the service stopped") with ``finished_at`` set, so that the state on disk is
+final. Jobs are not resumed: a client submits a failed job again. Temporary files that a kill
+during a write left behind are removed when the service starts.
 """
 
 from __future__ import annotations
@@ -52,7 +60,7 @@ if TYPE_CHECKING:
     from silkrail.service._state import NetworkState
     from silkrail.service.schemas import Settings, SimulationRequest
 
-__all__ = ["JobLimits", "JobManager", "JobSpec", "prepare_job"]
+__all__ = ["HEARTBEAT_S", "STALE_S", "JobLimits", "JobManager", "JobSpec", "prepare_job"]
 
 logger = logging.getLogger("silkrail.service")
 
@@ -68,6 +76,10 @@ _POLL_S = 0.25
 _JOB_ID = re.compile(r"[0-9a-f]{32}")
 #: The message of a job whose process stopped before it finished.
 _STOPPED = "the service stopped"
+#: Seconds between two heartbeats (touches of a queued or running job's file).
+HEARTBEAT_S = 5.0
+#: A queued or running job whose file has had no heartbeat for this long has no live owner.
+STALE_S = 30.0
 
 
 # ------------------------------------------------------------------ validation
@@ -188,7 +200,8 @@ def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings)
     ------
     ApiError
         422 ``validation_error`` for a value over a limit, ``invalid_scenario`` for a scenario
-        that breaks a rule (every problem in ``errors``) or does not fit the network.
+        that breaks a rule (every problem in ``errors``) or does not fit the network,
+        ``job_too_large`` for a job whose estimated work is over the budget.
     """
     if req.days > settings.sim_max_days:
         msg = f"days: {req.days:g} is over this service's limit of {settings.sim_max_days:g}"
@@ -253,6 +266,19 @@ def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings)
             "simulate fewer days or less demand"
         )
         raise ApiError(422, "validation_error", msg, field=where)
+    runs = req.replications * (2 if scenario is not None and req.baseline is not False else 1)
+    runs *= req.reassign + 1
+    if trains * runs > settings.sim_max_work:
+        msg = (
+            f"this job would simulate about {trains * runs:,.0f} trains ({trains:,.0f} a "
+            f"replication × {runs} replications, baseline and reassignment rounds included), "
+            f"over this service's budget of {settings.sim_max_work:,} "
+            "(SILKRAIL_SIM_MAX_WORK); ask for fewer days, replications or reassign rounds, or "
+            "less demand"
+        )
+        raise ApiError(
+            422, "job_too_large", msg, field="replications", extra={"limit": settings.sim_max_work}
+        )
     seed = req.seed
     if seed is None:
         # One root seed for the scenario and its baseline (common random numbers), reported;
@@ -354,8 +380,10 @@ class JobManager:
         self._max_running = 1
         self._procs: dict[str, subprocess.Popen[bytes]] = {}
         self._store = store
+        self._beat: threading.Thread | None = None
         if store is not None:
             store.mkdir(parents=True, exist_ok=True)
+            self._recover()
             if keep is not None:
                 self._trim_store(keep)
 
@@ -423,6 +451,7 @@ class JobManager:
             self._save(job)
             self._start_ready()
             self._prune(limits.keep)
+            self._start_heartbeat()
             return job.view()
 
     def get(self, job_id: str) -> dict[str, Any] | None:
@@ -447,25 +476,48 @@ class JobManager:
         path = self._path(job.id)
         if path is None:
             return
-        record = {**job.view(), "owner_pid": os.getpid()}
-        try:
-            with atomic_file(path) as tmp:
-                tmp.write_text(json.dumps(record, default=_json_default), encoding="utf-8")
-        except OSError:  # a full or read-only folder must not stop the job itself
-            logger.exception("cannot write simulation job %s to %s", job.id, path)
+        _write(path, job.view())
 
     def _load(self, job_id: str) -> dict[str, Any] | None:
         path = self._path(job_id)
         if path is None:
             return None
-        try:
-            record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        owner = record.pop("owner_pid", None)
-        if record.get("status") in ("queued", "running") and not _alive(owner):
-            record.update(status="failed", error=_STOPPED, result=None)
-        return record
+        return _read_final(path)
+
+    def _recover(self) -> None:
+        """Finish the jobs of stopped processes on disk and remove stale temporary files."""
+        assert self._store is not None
+        now = time.time()
+        for path in self._store.glob(".*.json"):
+            # atomic_file's names, ".<id>.json.<random>.json": a write that a kill interrupted.
+            if _JOB_ID.fullmatch(path.name[1:33]) and path.name[33:39] == ".json.":
+                with contextlib.suppress(OSError):  # another worker may remove it first
+                    if now - path.stat().st_mtime > STALE_S:
+                        path.unlink()
+        for path in self._store.glob("*.json"):
+            if _JOB_ID.fullmatch(path.stem):
+                _read_final(path)
+
+    def _start_heartbeat(self) -> None:
+        if self._store is not None and (self._beat is None or not self._beat.is_alive()):
+            self._beat = threading.Thread(
+                target=self._heartbeat, name="silkrail-sim-heartbeat", daemon=True
+            )
+            self._beat.start()
+
+    def _heartbeat(self) -> None:
+        """Touch the files of this process's queued and running jobs while it has any."""
+        while True:
+            with self._lock:
+                active = [j.id for j in self._jobs.values() if j.status in ("queued", "running")]
+            if not active:
+                return
+            for job_id in active:
+                path = self._path(job_id)
+                if path is not None:
+                    with contextlib.suppress(OSError):  # finished and removed meanwhile
+                        os.utime(path)
+            time.sleep(HEARTBEAT_S)
 
     def _trim_store(self, keep: int) -> None:
         """Keep the newest `keep` job files left by earlier runs; the folder stays bounded."""
@@ -638,16 +690,25 @@ def _json_default(value: object) -> object:
     raise TypeError(msg)
 
 
-def _alive(pid: object) -> bool:
-    """Whether a process with this id exists on this machine."""
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    if sys.platform == "win32":  # os.kill there would end the process: assume it is alive
-        return True
+def _write(path: Path, record: dict[str, Any]) -> None:
+    """Write a job's record atomically and durably; log, but survive, a failed write."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, under another user
-        return True
-    return True
+        with atomic_file(path, durable=True) as tmp:
+            tmp.write_text(json.dumps(record, default=_json_default), encoding="utf-8")
+    except OSError:  # a full or read-only folder must not stop the job itself
+        logger.exception("cannot write simulation job %s", path)
+
+
+def _read_final(path: Path) -> dict[str, Any] | None:
+    """Read a job's file; a queued or running job without a heartbeat is failed, on disk too."""
+    try:
+        mtime = path.stat().st_mtime
+        record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    record.pop("owner_pid", None)  # written by earlier versions
+    if record.get("status") in ("queued", "running") and time.time() - mtime > STALE_S:
+        record.update(status="failed", error=_STOPPED, result=None, finished_at=_now().isoformat())
+        # Readers may race to do this: they write the same final state.
+        _write(path, record)
+    return record

@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: request body limit and security headers."""
+"""Pure ASGI middleware: trusted hosts, request body limit and security headers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from silkrail.service._errors import error_response
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BodyLimitMiddleware", "SecurityHeadersMiddleware"]
+__all__ = ["BodyLimitMiddleware", "SecurityHeadersMiddleware", "TrustedHostMiddleware"]
 
 # The page loads nothing from other hosts: this both hardens it and proves it works offline.
 _CSP = (
@@ -132,3 +132,69 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def host_name(value: str) -> str:
+    """Return the host of a ``Host`` header value: lower case, without the port.
+
+    Examples
+    --------
+    >>> host_name("LocalHost:8000"), host_name("[::1]:8000"), host_name("::1")
+    ('localhost', '::1', '::1')
+    """
+    value = value.strip().lower()
+    if value.startswith("["):  # [IPv6]:port
+        return value[1 : value.find("]")] if "]" in value else value
+    if value.count(":") == 1:  # name:port (a bare IPv6 address has several colons)
+        return value.split(":", 1)[0]
+    return value
+
+
+class TrustedHostMiddleware:
+    """Answer 400 to requests whose ``Host`` header names no allowed host.
+
+    A defence against DNS rebinding: a web page on another site can make the browser send
+    requests to a service on localhost under the page's own host name; they carry that name
+    in ``Host`` and are refused. ``*`` allows every host, ``*.example.org`` every subdomain.
+
+    Parameters
+    ----------
+    app
+        The wrapped application.
+    allowed
+        Host names and addresses (without ports).
+    """
+
+    def __init__(self, app: ASGIApp, *, allowed: tuple[str, ...]) -> None:
+        self.app = app
+        names = [host_name(a) for a in allowed]
+        self.any = "*" in names
+        self.exact = frozenset(n for n in names if not n.startswith("*."))
+        self.suffixes = tuple(n[1:] for n in names if n.startswith("*."))
+
+    def allows(self, host: str) -> bool:
+        """Whether a request with this ``Host`` header value may be served."""
+        if self.any:
+            return True
+        name = host_name(host)
+        return name in self.exact or (bool(name) and name.endswith(self.suffixes))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        host = ""
+        for name, value in scope.get("headers", ()):
+            if name == b"host":
+                host = value.decode("latin-1")
+                break
+        if self.allows(host):
+            await self.app(scope, receive, send)
+            return
+        shown = host[:100]
+        msg = (
+            f"invalid Host header {shown!r}: this service answers only for "
+            f"{', '.join(sorted(self.exact) + ['*' + s for s in self.suffixes])} "
+            "(SILKRAIL_ALLOWED_HOSTS)"
+        )
+        await error_response(400, "invalid_host", msg)(scope, receive, send)

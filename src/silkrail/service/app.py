@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -14,7 +14,11 @@ from fastapi.staticfiles import StaticFiles
 import silkrail
 from silkrail.service._errors import ApiError, install_handlers
 from silkrail.service._jobs import JobManager
-from silkrail.service._middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from silkrail.service._middleware import (
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    TrustedHostMiddleware,
+)
 from silkrail.service._state import load_state
 from silkrail.service.deps import get_settings
 from silkrail.service.routers import (
@@ -69,6 +73,28 @@ def _warm_up(settings: Settings) -> None:
         pass  # no route between two arbitrary nodes is fine: the kernels are compiled
 
 
+def _served_limits(schema: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """Write the limits this service applies into its OpenAPI schema.
+
+    The request models carry the widest limits any configuration allows; a client (or a
+    schema-driven test) must see the ones this server enforces, so that every request the
+    schema admits is one the server accepts or refuses for a documented reason.
+    """
+    models = schema.get("components", {}).get("schemas", {})
+    limits = {
+        ("PlanRequest", "via", "maxItems"): settings.plan_max_via,
+        ("PlanRequest", "max_routes", "maximum"): settings.plan_max_routes,
+        ("SimulationRequest", "days", "maximum"): settings.sim_max_days,
+        ("SimulationRequest", "warmup_days", "maximum"): settings.sim_max_days,
+        ("SimulationRequest", "replications", "maximum"): settings.sim_max_replications,
+    }
+    for (model, prop, key), value in limits.items():
+        field = models.get(model, {}).get("properties", {}).get(prop)
+        if field is not None:
+            field[key] = value
+    return schema
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the service.
 
@@ -121,6 +147,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # pay for on every request (it re-inspects every dependency once one exists).
         app.state.settings = given
     app.state.simulations = jobs
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _served_limits(FastAPI.openapi(app), settings)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     install_handlers(app)
     for module in (health, locations, countries, network, plan, simulations, flows, shipments):
         app.include_router(module.router, prefix=API_PREFIX)
@@ -139,4 +172,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
+    # Outermost: a request for another host gets no further (DNS rebinding).
+    app.add_middleware(TrustedHostMiddleware, allowed=settings.allowed_hosts)
     return app

@@ -10,13 +10,14 @@ from datetime import date, datetime  # noqa: TC003 - pydantic reads it at runtim
 from pathlib import Path  # noqa: TC003 - pydantic reads it at runtime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = [
     "MAX_AVOID_COUNTRIES",
     "MAX_AVOID_NODES",
     "MAX_NAME_CHARS",
+    "MAX_ROUTES",
     "MAX_SIM_DAYS",
     "MAX_SIM_REASSIGN",
     "MAX_SIM_REPLICATIONS",
@@ -61,8 +62,12 @@ MAX_NAME_CHARS = 100
 MAX_AVOID_COUNTRIES = 60
 #: Most nodes in ``avoid_nodes``.
 MAX_AVOID_NODES = 32
-#: Most nodes in ``via``: each one multiplies the search work.
+#: Most nodes in ``via`` any service may allow: each one multiplies the search work.
+#: :attr:`Settings.plan_max_via` sets the served limit (the OpenAPI schema shows it).
 MAX_VIA = 8
+#: Largest ``max_routes`` any service may allow; :attr:`Settings.plan_max_routes` sets the
+#: served limit.
+MAX_ROUTES = 50
 #: Largest ``days`` the schema admits; :attr:`Settings.sim_max_days` sets the served limit.
 MAX_SIM_DAYS = 3650
 #: Largest ``replications`` the schema admits; :attr:`Settings.sim_max_replications` sets the
@@ -92,11 +97,29 @@ class Settings(BaseSettings):
     cors_origins
         Origins allowed to call the API from another site (``SILKRAIL_CORS_ORIGINS``, a JSON
         list); empty, the default, turns CORS off.
+    allowed_hosts
+        Host names the service answers for (``SILKRAIL_ALLOWED_HOSTS``, a JSON list); a
+        request whose ``Host`` header names another gets 400 ``invalid_host``, which defeats
+        DNS rebinding. ``*.example.org`` allows the subdomains, ``["*"]`` every host (only
+        behind a proxy that checks it). Default: localhost only.
     max_body_bytes
         Largest request body accepted; larger ones get 413.
     plan_cache_size
         Plans kept in memory per network, keyed by the normalised request (0 turns the cache
         off). Plans are deterministic for a given network, so a hit returns the same answer.
+    plan_max_via
+        Most ``via`` places of a plan request (each one adds a stage to the search).
+    plan_max_routes
+        Largest ``max_routes`` of a plan request.
+    plan_max_labels
+        Search budget of one plan request, in labels over all its searches (see
+        :func:`silkrail.plan`'s ``max_labels``); a request that needs more gets 422
+        ``search_budget``. The default keeps every plan under a second of server time; the
+        packaged network's ordinary requests need under 50,000.
+    plan_max_concurrent
+        Plans computed at the same time in one server process; more wait their turn. The
+        planner holds the interpreter lock while it searches, so more threads than cores only
+        slow every request down, and the event loop (``/health``, cache hits) with them.
     sim_max_days
         Largest ``days`` of a simulation job.
     sim_max_replications
@@ -104,6 +127,11 @@ class Settings(BaseSettings):
     sim_max_trains
         Most trains one replication may release (expected count: days × trains a week of the
         services, with the scenario's demand growth).
+    sim_max_work
+        Most trains a job may simulate in all: trains a replication × replications × runs
+        (two with a baseline) × (reassignment rounds + 1), estimated when it is submitted. The
+        default is about eight minutes of one core (~17,500 trains a second, docs/service.md),
+        inside :attr:`sim_timeout_s`; a job over it gets 422 ``job_too_large``.
     sim_max_services
         Most entries in a scenario's ``services`` (each one is routed by the planner when the
         job is accepted).
@@ -128,17 +156,31 @@ class Settings(BaseSettings):
     private
         Whether reading shipments needs an API key with the ``read`` scope
         (``SILKRAIL_PRIVATE``, ``silkrail serve --private``); writes always need ``write``.
+    server_read_timeout_s
+        ``silkrail serve``: seconds a client has to send a whole request (headers and body)
+        from its first byte; a slower one is disconnected.
+    server_keep_alive_s
+        ``silkrail serve``: seconds an idle kept-alive connection stays open.
+    server_max_connections
+        ``silkrail serve``: open connections per server process; beyond it the oldest one
+        still sending its request is closed, or the new one if none is.
     """
 
     model_config = SettingsConfigDict(env_prefix="SILKRAIL_", frozen=True, extra="ignore")
 
     data: Path | None = None
     cors_origins: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "::1")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
     plan_cache_size: int = Field(default=1024, ge=0, le=1_000_000)
+    plan_max_via: int = Field(default=4, ge=0, le=MAX_VIA)
+    plan_max_routes: int = Field(default=20, ge=1, le=MAX_ROUTES)
+    plan_max_labels: int = Field(default=200_000, ge=1_000, le=1 << 24)
+    plan_max_concurrent: int = Field(default=2, ge=1, le=256)
     sim_max_days: float = Field(default=730.0, ge=1.0, le=MAX_SIM_DAYS)
     sim_max_replications: int = Field(default=200, ge=1, le=MAX_SIM_REPLICATIONS)
     sim_max_trains: int = Field(default=100_000, ge=1, le=10_000_000)
+    sim_max_work: int = Field(default=8_000_000, ge=1, le=10_000_000_000)
     sim_max_services: int = Field(default=50, ge=0, le=10_000)
     sim_max_running: int = Field(default=2, ge=1, le=64)
     sim_max_queued: int = Field(default=8, ge=0, le=10_000)
@@ -148,6 +190,9 @@ class Settings(BaseSettings):
     sim_jobs_dir: Path | None = None
     database: str | None = None
     private: bool = False
+    server_read_timeout_s: float = Field(default=10.0, gt=0, le=3600)
+    server_keep_alive_s: float = Field(default=5.0, gt=0, le=3600)
+    server_max_connections: int = Field(default=1000, ge=1, le=1_000_000)
 
 
 class _Model(BaseModel):
@@ -261,8 +306,10 @@ class ErrorBody(_Model):
     code: str = Field(
         description=(
             "Machine-readable kind: validation_error, unknown_location, no_route, "
-            "invalid_option, invalid_scenario, too_many_jobs, body_too_large, not_found, "
-            "method_not_allowed, network_unavailable, bad_request, internal_error."
+            "invalid_option, search_budget, invalid_scenario, job_too_large, too_many_jobs, "
+            "body_too_large, "
+            "not_found, method_not_allowed, invalid_host, network_unavailable, "
+            "bad_request, internal_error."
         )
     )
     field: str | None = Field(default=None, description="The request field at fault, if one.")
@@ -274,6 +321,9 @@ class ErrorBody(_Model):
     )
     blocking: list[str] | None = Field(
         default=None, description="Constraints that block every route (no_route)."
+    )
+    limit: int | None = Field(
+        default=None, description="The budget that the request would exceed (search_budget)."
     )
 
 
@@ -367,28 +417,46 @@ class PlanRequest(_Model):
         default_factory=list, max_length=MAX_AVOID_NODES, description="Nodes no route may use."
     )
     via: list[PlaceName] = Field(
-        default_factory=list, max_length=MAX_VIA, description="Nodes every route must pass."
+        default_factory=list,
+        max_length=MAX_VIA,
+        description="Nodes every route must pass, in order (the service's limit applies).",
     )
     modes: list[Mode] | None = Field(
         default=None, min_length=1, max_length=4, description="Allowed modes (default: all)."
     )
     max_transshipments: int | None = Field(
-        default=None, ge=0, le=20, description="Most gauge changes plus rail–water transfers."
+        strict=True,
+        default=None,
+        ge=0,
+        le=20,
+        description="Most gauge changes plus rail–water transfers.",
     )
     container: Literal["20", "40"] = Field(default="40", description="Container size.")
     cargo_tonnes: float | None = Field(
-        default=None, ge=0, le=30, allow_inf_nan=False, description="Cargo mass per container."
+        strict=True,
+        default=None,
+        ge=0,
+        le=30,
+        allow_inf_nan=False,
+        description="Cargo mass per container.",
     )
     value_of_time: float | None = Field(
+        strict=True,
         default=None,
         ge=0,
         le=100_000,
         allow_inf_nan=False,
         description="USD per FEU-hour used to rank routes (default: packaged parameter).",
     )
-    include_planned: bool = Field(default=False, description="Allow planned links and nodes.")
-    max_routes: int = Field(default=8, ge=1, le=50, description="Most routes returned.")
-    variants: bool = Field(
+    include_planned: StrictBool = Field(default=False, description="Allow planned links and nodes.")
+    max_routes: int = Field(
+        strict=True,
+        default=8,
+        ge=1,
+        le=MAX_ROUTES,
+        description="Most routes returned (the service's limit applies).",
+    )
+    variants: StrictBool = Field(
         default=False, description="List the routes folded into each row (`variants`)."
     )
     compare: Literal["plausible", "all"] = Field(
@@ -416,7 +484,9 @@ class PlanRequest(_Model):
             description="Disruptions to plan through anyway (routes through them are labelled).",
         )
     )
-    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Seed of the Monte Carlo draws.")
+    seed: int = Field(
+        strict=True, default=0, ge=0, le=2**31 - 1, description="Seed of the Monte Carlo draws."
+    )
 
 
 class LegOut(_Model):
@@ -501,6 +571,7 @@ class SimulationRequest(_Model):
     """A simulation job: the options of ``silkrail simulate``."""
 
     days: float = Field(
+        strict=True,
         default=365.0,
         ge=1,
         le=MAX_SIM_DAYS,
@@ -508,30 +579,34 @@ class SimulationRequest(_Model):
         description="Days of train releases per replication (the service's limit applies).",
     )
     replications: int = Field(
+        strict=True,
         default=20,
         ge=1,
         le=MAX_SIM_REPLICATIONS,
         description="Monte Carlo replications (the service's limit applies).",
     )
     seed: int | None = Field(
+        strict=True,
         default=None,
         ge=0,
         le=2**63 - 1,
         description="Root seed; the same seed gives the same result (default: fresh entropy).",
     )
     warmup_days: float = Field(
+        strict=True,
         default=0.0,
         ge=0,
         le=MAX_SIM_DAYS,
         allow_inf_nan=False,
         description="Days excluded from the statistics at the start; less than `days`.",
     )
-    baseline: bool | None = Field(
+    baseline: StrictBool | None = Field(
         default=None,
         description="Also run without the scenario, same seed (default: on with a scenario).",
     )
-    top: int = Field(default=10, ge=1, le=100, description="Bottlenecks to report.")
+    top: int = Field(strict=True, default=10, ge=1, le=100, description="Bottlenecks to report.")
     reassign: int = Field(
+        strict=True,
         default=0,
         ge=0,
         le=MAX_SIM_REASSIGN,
@@ -541,7 +616,7 @@ class SimulationRequest(_Model):
             "round is one more Monte Carlo run."
         ),
     )
-    free_gateways: bool = Field(
+    free_gateways: StrictBool = Field(
         default=False,
         description="With `reassign`, let services change their border gateway too.",
     )

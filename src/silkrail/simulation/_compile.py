@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import special
 
-from silkrail.errors import ScenarioError
+from silkrail.errors import InsufficientMemoryError, ScenarioError
 from silkrail.simulation._kernels import (
     INF_SERVERS,
     KIND_FERRY,
@@ -32,7 +32,16 @@ from silkrail.simulation.model import (
 if TYPE_CHECKING:
     from silkrail._typing import FloatArray, IntArray
 
-__all__ = ["Static", "Trial", "apply_ferry_changes", "compile_static", "draw_trial"]
+__all__ = [
+    "MAX_TRAINS",
+    "Static",
+    "Trial",
+    "apply_ferry_changes",
+    "check_trains",
+    "compile_static",
+    "draw_trial",
+    "expected_trains",
+]
 
 _DIST_CODE = {d: i for i, d in enumerate(DISTRIBUTIONS)}
 _LOGNORMAL, _EXPONENTIAL, _GAMMA, _DETERMINISTIC = (_DIST_CODE[d] for d in DISTRIBUTIONS)
@@ -213,6 +222,35 @@ class Trial:
     sail_ptr: IntArray
     heap_size: int
     t_cap: float
+
+
+#: Most trains one replication may release on average. Each train keeps a record per station of
+#: its route (about 1 KB in all), so 2 million trains need a few GB: growth 1e6 once asked for
+#: 23.7 GB before the process was killed.
+MAX_TRAINS = 2_000_000
+
+
+def expected_trains(static: Static, horizon: float) -> float:
+    """Trains one replication releases on average within `horizon` hours (as drawn below)."""
+    total = 0.0
+    for sv in static.model.services:
+        g = static.scenario.growth_of(sv.label)
+        span = max(horizon - sv.start_hours, 0.0)
+        per_week = sv.trains_per_week * (1.0 + g) + len(sv.departures) * (1.0 + max(g, 0.0))
+        total += per_week * span / 168.0
+    return total
+
+
+def check_trains(static: Static, horizon: float) -> None:
+    """Raise before drawing if a replication would release more than :data:`MAX_TRAINS`."""
+    n = expected_trains(static, horizon)
+    if not n <= MAX_TRAINS:  # also NaN
+        msg = (
+            f"a replication would release about {n:,.0f} trains, over the limit of "
+            f"{MAX_TRAINS:,} (each keeps a record per station); simulate fewer days or less "
+            "demand growth"
+        )
+        raise InsufficientMemoryError(msg)
 
 
 def _releases(

@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from silkrail.simulation import _kernels
-from silkrail.simulation._compile import apply_ferry_changes, compile_static, draw_trial
+from silkrail.simulation._compile import (
+    apply_ferry_changes,
+    check_trains,
+    compile_static,
+    draw_trial,
+)
 from silkrail.simulation.model import (
     Distribution,
     Route,
@@ -218,6 +223,9 @@ def simulate(
         If `days`, `warmup_days` or `drain_days` is out of range.
     silkrail.errors.ScenarioError
         If the scenario names a target the model does not have.
+    silkrail.errors.InsufficientMemoryError
+        If the replication would release more than ``MAX_TRAINS`` (2 million) trains on
+        average; checked before any is drawn.
 
     Examples
     --------
@@ -230,8 +238,10 @@ def simulate(
     """
     _check_days(days, warmup_days, drain_days)
     rng = normalize_seed(seed)
+    static = prepare(model, scenario)
+    check_trains(static, days * 24.0)
     return run_static(
-        prepare(model, scenario),
+        static,
         rng,
         days=days,
         warmup_days=warmup_days,

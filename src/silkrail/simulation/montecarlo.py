@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import stats
 
+from silkrail.simulation._compile import check_trains
 from silkrail.simulation.engine import _check_days, prepare, run_static
 from silkrail.simulation.results import (
     BORDER_METRICS,
@@ -468,6 +469,8 @@ def replicate(
     ------
     ValueError
         If `replications` < 1 or `confidence` is not in (0, 1), or as :func:`simulate`.
+    silkrail.errors.InsufficientMemoryError
+        As :func:`simulate`, before any worker starts.
     ModuleNotFoundError
         If Dask is needed but not installed (``pip install 'silkrail[dask]'``).
 
@@ -486,7 +489,8 @@ def replicate(
         msg = f"confidence must be in (0, 1), got {confidence}"
         raise ValueError(msg)
     _check_days(days, warmup_days, drain_days)
-    prepare(model, scenario)  # fail fast on a bad scenario, before any worker starts
+    # Fail fast on a bad scenario or too many trains, before any worker starts.
+    check_trains(prepare(model, scenario), days * 24.0)
     root = _root_seed(seed)
     children = root.spawn(replications)
     opts = {

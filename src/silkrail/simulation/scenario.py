@@ -82,24 +82,24 @@ _TOP = (
 #: Keys of the ``flows`` section (read by ``silkrail flows``; the simulator ignores them).
 FLOW_KEYS = ("sea_rate_factor", "rail_tariff_factor", "through_disruptions", "depart")
 _CORRIDOR_OPTIONS: dict[str, str] = {
-    "vessel_feu": "positive",
-    "sea_vessel_feu": "positive",
+    "vessel_feu": "vessel_feu",
+    "sea_vessel_feu": "vessel_feu",
     "ferry_policy": "policy",
-    "ferry_max_wait_hours": "nonnegative",
-    "yard_cv": "nonnegative",
-    "port_cv": "nonnegative",
+    "ferry_max_wait_hours": "hours",
+    "yard_cv": "cv",
+    "port_cv": "cv",
     "port_servers": "count0",
     "section_share": "share1",
     "router": "router",
     "include_planned": "bool",
 }
 _FERRY_FIELDS: dict[str, str] = {
-    "vessel_feu": "positive",
+    "vessel_feu": "vessel_feu",
     "policy": "policy",
-    "interval_hours": "nonnegative",
-    "max_wait_hours": "nonnegative",
-    "weather_closures_per_year": "nonnegative",
-    "weather_closure_days": "nonnegative",
+    "interval_hours": "hours",
+    "max_wait_hours": "hours",
+    "weather_closures_per_year": "per_year",
+    "weather_closure_days": "closure_days",
 }
 _SERVICE_FIELDS = (
     "origin",
@@ -112,16 +112,50 @@ _SERVICE_FIELDS = (
     "name",
     "both_directions",
 )
+#: Most servers (tracks, cranes, berths) of one station: no terminal of the corridors has more
+#: than a few dozen, and the engine allocates per server.
+MAX_SERVERS = 1000
+#: Plausible ranges of every number of a scenario file (docs/simulation.md, "Ranges"). They
+#: are wide, but bounded: a value outside them is a typo or an attack, and would make the
+#: engine allocate or loop without limit (1e6 weather closures a year, 2**70 servers).
 _RULES: dict[str, tuple[Callable[[float], bool], str]] = {
-    "positive": (lambda v: v > 0 and math.isfinite(v), "must be > 0"),
-    "nonnegative": (lambda v: v >= 0, "must be ≥ 0"),
-    "growth": (lambda v: v > -1 and math.isfinite(v), "must be > -1 (-0.3 = 30 % fewer)"),
+    "factor": (lambda v: 0 < v <= 100, "must be > 0 and at most 100"),
+    "vessel_feu": (lambda v: 0 < v <= 25_000, "must be > 0 and at most 25,000 FEU"),
+    "feu": (lambda v: 0 < v <= 1_000, "must be > 0 and at most 1,000 FEU a train"),
+    "trains_per_week": (lambda v: 0 <= v <= 1_000, "must be between 0 and 1,000"),
+    "hours": (lambda v: 0 <= v <= 8_760, "must be between 0 and 8,760 hours (a year)"),
+    "cv": (lambda v: 0 <= v <= 10, "must be between 0 and 10"),
+    "per_year": (lambda v: 0 <= v <= 365, "must be between 0 and 365 a year"),
+    "closure_days": (lambda v: 0 <= v <= 365, "must be between 0 and 365 days"),
+    "growth": (lambda v: -1 < v <= 100, "must be > -1 (-0.3 = 30 % fewer) and at most 100"),
     "share": (lambda v: 0 <= v <= 1, "must be in [0, 1]"),
     "share1": (lambda v: 0 < v <= 1, "must be in (0, 1]"),
-    "count": (lambda v: v >= 1 and v == int(v), "must be a whole number ≥ 1"),
-    "count0": (lambda v: v >= 0 and v == int(v), "must be a whole number ≥ 0"),
-    "any": (math.isfinite, "must be finite"),
+    "count": (
+        lambda v: 1 <= v <= MAX_SERVERS and v == int(v),
+        f"must be a whole number from 1 to {MAX_SERVERS}",
+    ),
+    "count0": (
+        lambda v: 0 <= v <= MAX_SERVERS and v == int(v),
+        f"must be a whole number from 0 to {MAX_SERVERS}",
+    ),
+    "day": (lambda v: -36_500 <= v <= 36_500, "must be a day number within 100 years"),
 }
+#: Longest text value (a name, a description, a place).
+_MAX_TEXT = 10_000
+#: Longest text value shown in a message.
+_SHOWN_CHARS = 80
+
+
+def _shown(value: object) -> str:
+    """Python's repr of a bad value, short enough for a message (and for huge integers)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**20:
+        # str() refuses more than 4,300 digits; log10 rounds 99...9 up to a power of ten.
+        digits = int(math.log10(abs(value))) + 1
+        if 10 ** (digits - 1) > abs(value):
+            digits -= 1
+        return f"an integer of {digits} digits"
+    text = repr(value)
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
 
 
 def _message(source: str, problems: list[Problem]) -> str:
@@ -260,7 +294,7 @@ class _Checker:
 
     def bad(self, key: str, value: object, rule: str) -> None:
         # `value` is shown as Python writes it ('text', 1.5); None means "no value given".
-        shown = "" if value is None else repr(value)
+        shown = "" if value is None else _shown(value)
         self.problems.append(Problem(self.source, None, key, shown, rule))
 
     def mapping(self, key: str, value: object, allowed: tuple[str, ...]) -> dict[str, Any] | None:
@@ -285,9 +319,12 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.bad(key, value, "must be a number")
             return None
-        x = float(value)
+        try:
+            x = float(value)
+        except OverflowError:  # an integer beyond the float range
+            x = math.inf
         ok, text = _RULES[rule]
-        if not ok(x):
+        if not math.isfinite(x) or not ok(x):
             self.bad(key, value, text)
             return None
         return x
@@ -295,6 +332,14 @@ class _Checker:
     def text(self, key: str, value: object) -> str | None:
         if not isinstance(value, str) or not value.strip():
             self.bad(key, value, "must be a non-empty text")
+            return None
+        if len(value) > _MAX_TEXT:
+            self.bad(key, value, f"must be at most {_MAX_TEXT} characters")
+            return None
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, from a JSON escape such as "\\ud800"
+            self.bad(key, value, "must be valid Unicode text (no lone surrogates)")
             return None
         return value.strip()
 
@@ -326,7 +371,7 @@ def _hours(chk: _Checker, key: str, value: object, start_date: dt.date | None) -
             chk.bad(key, value.isoformat(), "a date needs start_date at the top level of the file")
             return None
         return (value - start_date).days * 24.0
-    days = chk.number(key, value, "any")
+    days = chk.number(key, value, "day")
     return None if days is None else days * 24.0
 
 
@@ -394,7 +439,7 @@ def _capacity(
         if m is None:
             continue
         target = chk.text(f"{key}.target", m.get("target"))
-        factor = chk.number(f"{key}.factor", m["factor"], "positive") if "factor" in m else 1.0
+        factor = chk.number(f"{key}.factor", m["factor"], "factor") if "factor" in m else 1.0
         servers = chk.number(f"{key}.servers", m["servers"], "count") if "servers" in m else None
         if "factor" not in m and "servers" not in m:
             chk.bad(key, None, "needs factor or servers")
@@ -472,17 +517,17 @@ def _services(chk: _Checker, raw: object) -> tuple[list[CorridorService], list[s
             continue
         origin = chk.text(f"{key}.origin", m.get("origin"))
         dest = chk.text(f"{key}.destination", m.get("destination"))
-        tpw = chk.number(f"{key}.trains_per_week", m.get("trains_per_week"), "nonnegative")
-        feu = chk.number(f"{key}.feu", m.get("feu", 50.0), "positive")
+        tpw = chk.number(f"{key}.trains_per_week", m.get("trains_per_week"), "trains_per_week")
+        feu = chk.number(f"{key}.feu", m.get("feu", 50.0), "feu")
         share = chk.number(f"{key}.random_share", m.get("random_share", 0.5), "share")
-        jitter = chk.number(f"{key}.jitter_hours", m.get("jitter_hours", 6.0), "nonnegative")
+        jitter = chk.number(f"{key}.jitter_hours", m.get("jitter_hours", 6.0), "hours")
         via_raw = m.get("via", [])
         via_list = chk.seq(f"{key}.via", [via_raw] if isinstance(via_raw, str) else via_raw)
         via = [chk.text(f"{key}.via[{j}]", v) for j, v in enumerate(via_list)]
         both = m.get("both_directions", True)
         if not isinstance(both, bool):
             chk.bad(f"{key}.both_directions", both, "must be true or false")
-        label = str(m.get("name", "") or "")
+        label = (chk.text(f"{key}.name", m["name"]) or "") if m.get("name") else ""
         if (
             origin is None
             or dest is None
@@ -546,7 +591,7 @@ def _flows(chk: _Checker, raw: object) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "sea_rate_factor" in fm:
         out["sea_rate_factor"] = chk.number(
-            "flows.sea_rate_factor", fm["sea_rate_factor"], "positive"
+            "flows.sea_rate_factor", fm["sea_rate_factor"], "factor"
         )
     if "rail_tariff_factor" in fm:
         raw_rail = fm["rail_tariff_factor"]
@@ -561,7 +606,7 @@ def _flows(chk: _Checker, raw: object) -> dict[str, Any]:
             raw_rail = {}
         rail = {}
         for code, f in raw_rail.items():
-            v = chk.number(f"flows.rail_tariff_factor.{code}", f, "positive")
+            v = chk.number(f"flows.rail_tariff_factor.{code}", f, "factor")
             if v is not None:
                 rail[str(code).upper() if code != "*" else "*"] = v
         out["rail_tariff_factor"] = rail
@@ -617,7 +662,9 @@ def scenario_from_dict(data: object, *, source: str = "<dict>") -> ScenarioSpec:
     if top is None:
         raise ScenarioError(_message(source, chk.problems), problems=chk.problems)
     name = (chk.text("name", top["name"]) if "name" in top else None) or "scenario"
-    description = str(top.get("description", "") or "")
+    description = (
+        (chk.text("description", top["description"]) or "") if top.get("description") else ""
+    )
     start_date = _start_date(chk, top["start_date"]) if "start_date" in top else None
     targets: list[tuple[str, str]] = []
     closures = _closures(chk, top.get("closures"), start_date, targets)
@@ -655,6 +702,59 @@ def scenario_from_dict(data: object, *, source: str = "<dict>") -> ScenarioSpec:
     )
 
 
+#: Largest scenario text, in characters (the examples have about 2,000).
+MAX_SCENARIO_CHARS = 1_000_000
+#: Deepest nesting of lists and mappings (the format needs 4).
+MAX_YAML_DEPTH = 32
+#: Most values of the document once aliases are expanded: a 400-byte "billion laughs" file
+#: of nested aliases expands to 10**9 values, and reading it never ended.
+MAX_YAML_NODES = 100_000
+
+
+def _check_yaml_size(text: str, source: str, yaml: Any) -> None:
+    """Refuse YAML too long, too deep or expanding to too many values, before building it.
+
+    Walks the parser's events, which cost time in proportion to the text: the composer and
+    the constructor that ``safe_load`` runs recurse (RecursionError at ~1,000 levels) and
+    expand aliases.
+    """
+    if len(text) > MAX_SCENARIO_CHARS:
+        msg = f"scenario {source} has {len(text):,} characters, over the limit of "
+        raise ScenarioError(msg + f"{MAX_SCENARIO_CHARS:,}")
+    sizes: dict[str, int] = {}  # values under each anchor, aliases expanded
+    stack: list[tuple[int, str | None]] = [(0, None)]  # (values so far, anchor) per level
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            stack.append((1, event.anchor))
+            if len(stack) - 1 > MAX_YAML_DEPTH:
+                line = event.start_mark.line + 1
+                msg = (
+                    f"scenario {source} nests lists and mappings more than {MAX_YAML_DEPTH} "
+                    f"deep (line {line})"
+                )
+                raise ScenarioError(msg)
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            count, anchor = stack.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            count, anchor = 1, event.anchor
+        elif isinstance(event, yaml.AliasEvent):
+            count, anchor = sizes.get(event.anchor, 1), None
+        else:
+            continue
+        if anchor is not None:
+            sizes[anchor] = count
+        total, top = stack[-1]
+        stack[-1] = (total + count, top)
+        if stack[0][0] + sum(c for c, _ in stack[1:]) > MAX_YAML_NODES:
+            line = event.start_mark.line + 1
+            msg = (
+                f"scenario {source} expands to more than {MAX_YAML_NODES:,} values (aliases "
+                f"repeat their anchor's values; line {line})"
+            )
+            raise ScenarioError(msg)
+
+
 def scenario_from_yaml(text: str, *, source: str = "<string>") -> ScenarioSpec:
     r"""Parse and validate a YAML scenario.
 
@@ -673,7 +773,9 @@ def scenario_from_yaml(text: str, *, source: str = "<string>") -> ScenarioSpec:
     Raises
     ------
     silkrail.errors.ScenarioError
-        If the text is not YAML or breaks a rule (every problem listed).
+        If the text is not YAML, is longer than :data:`MAX_SCENARIO_CHARS`, nests deeper
+        than :data:`MAX_YAML_DEPTH` or expands (aliases) to more than :data:`MAX_YAML_NODES`
+        values, or breaks a rule (every problem listed).
     ModuleNotFoundError
         If PyYAML is not installed (``pip install 'silkrail[yaml]'``).
 
@@ -689,6 +791,7 @@ def scenario_from_yaml(text: str, *, source: str = "<string>") -> ScenarioSpec:
         msg = "reading scenario files needs PyYAML: pip install 'silkrail[yaml]'"
         raise ModuleNotFoundError(msg) from None
     try:
+        _check_yaml_size(text, source, yaml)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         where = ""

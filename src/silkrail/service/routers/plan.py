@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import TYPE_CHECKING
 
@@ -12,8 +13,11 @@ from fastapi.responses import Response
 import silkrail
 from silkrail.service._errors import ApiError
 from silkrail.service._payload import Payload
-from silkrail.service.deps import NetworkDep  # noqa: TC001 - FastAPI reads it at runtime
-from silkrail.service.schemas import ErrorBody, PlanRequest, PlanResponse
+from silkrail.service.deps import (  # noqa: TC001 - FastAPI reads them at runtime
+    NetworkDep,
+    SettingsDep,
+)
+from silkrail.service.schemas import ErrorBody, PlanRequest, PlanResponse, Settings
 
 if TYPE_CHECKING:
     from silkrail import CorridorNetwork
@@ -69,7 +73,36 @@ def _resolve(net: CorridorNetwork, name: str, field: str) -> str:
         ) from exc
 
 
-def _plan(net: CorridorNetwork, req: PlanRequest) -> Payload:
+def check_plan_limits(req: PlanRequest, settings: Settings) -> None:
+    """Raise a 422 naming the limit if `req` asks for more than this service allows.
+
+    Parameters
+    ----------
+    req
+        The request.
+    settings
+        The served limits.
+
+    Raises
+    ------
+    ApiError
+        422 ``validation_error`` naming ``via`` or ``max_routes``.
+    """
+    if len(req.via) > settings.plan_max_via:
+        msg = (
+            f"via: {len(req.via)} places is over this service's limit of "
+            f"{settings.plan_max_via} (each one adds a stage to the route search)"
+        )
+        raise ApiError(422, "validation_error", msg, field="via")
+    if req.max_routes > settings.plan_max_routes:
+        msg = (
+            f"max_routes: {req.max_routes} is over this service's limit of "
+            f"{settings.plan_max_routes}"
+        )
+        raise ApiError(422, "validation_error", msg, field="max_routes")
+
+
+def _plan(net: CorridorNetwork, req: PlanRequest, max_labels: int) -> Payload:
     origin = _resolve(net, req.origin, "origin")
     destination = _resolve(net, req.destination, "destination")
     avoid_nodes = [_resolve(net, n, f"avoid_nodes.{i}") for i, n in enumerate(req.avoid_nodes)]
@@ -97,7 +130,15 @@ def _plan(net: CorridorNetwork, req: PlanRequest) -> Payload:
             seed=req.seed,
             # A long-running server pays numba's start-up once; compiled plans take ~5 ms.
             compiled=True,
+            max_labels=max_labels,
         )
+    except silkrail.SearchBudgetError as exc:
+        msg = (
+            f"this request needs more route search than this service allows (a budget of "
+            f"{exc.limit:,} labels, SILKRAIL_PLAN_MAX_LABELS); ask for fewer via places or "
+            "fewer routes, or add constraints"
+        )
+        raise ApiError(422, "search_budget", msg, extra={"limit": exc.limit}) from exc
     except silkrail.NoRouteError as exc:
         message = _api_words(str(exc))
         raise ApiError(422, "no_route", message, extra={"blocking": list(exc.blocking)}) from exc
@@ -111,6 +152,15 @@ def _plan(net: CorridorNetwork, req: PlanRequest) -> Payload:
     return Payload.of(body.encode())
 
 
+def _slots(request: Request, size: int) -> asyncio.Semaphore:
+    """Return the app's semaphore of planner slots (made on first use, in the event loop)."""
+    slots = getattr(request.app.state, "plan_slots", None)
+    if not isinstance(slots, asyncio.Semaphore):
+        slots = asyncio.Semaphore(size)
+        request.app.state.plan_slots = slots
+    return slots
+
+
 @router.post(
     "",
     response_model=PlanResponse,
@@ -121,26 +171,35 @@ def _plan(net: CorridorNetwork, req: PlanRequest) -> Payload:
         422: {
             "model": ErrorBody,
             "description": (
-                "An invalid field, an unknown location (with `suggestions`) or no route "
-                "satisfying the constraints (`code` = `no_route`, with `blocking`)."
+                "An invalid field or a value over the service's limits, an unknown location "
+                "(with `suggestions`), no route satisfying the constraints (`code` = "
+                "`no_route`, with `blocking`), or a request whose route search would exceed "
+                "the service's budget (`code` = `search_budget`)."
             ),
         },
         503: {"model": ErrorBody, "description": "The network cannot be loaded."},
     },
 )
-async def post_plan(req: PlanRequest, state: NetworkDep, request: Request) -> Response:
+async def post_plan(
+    req: PlanRequest, state: NetworkDep, settings: SettingsDep, request: Request
+) -> Response:
     """Plan container routes: the Pareto set over transit time, cost and CO2e.
 
     Takes the arguments and options of ``silkrail plan`` and answers in its ``--json``
     layout (docs/cli.md): routes best first by generalized cost, each with transit days
     (p50, p95, mean), cost, CO2e, distance, borders, transshipments, countries, nodes and
     the leg-by-leg breakdown. Places are matched by id, name or alias in any script.
+    Each request has a search budget (``SILKRAIL_PLAN_MAX_*``, docs/service.md), so that no
+    plan takes more than about a second of server time.
     """
+    check_plan_limits(req, settings)
     key = req.model_dump_json()
     payload = state.plans.get(key)
     if payload is None:
-        # The planner is CPU work: off the event loop, so that cache hits keep flowing.
-        payload = await run_in_threadpool(_plan, state.net, req)
+        # The planner is CPU work: off the event loop, so that cache hits keep flowing, and
+        # at most `plan_max_concurrent` at a time, so that the loop keeps its share of the CPU.
+        async with _slots(request, settings.plan_max_concurrent):
+            payload = await run_in_threadpool(_plan, state.net, req, settings.plan_max_labels)
         state.plans.put(key, payload)
     body, headers = payload.pick(request)
     return Response(body, media_type="application/json", headers=headers)

@@ -39,7 +39,8 @@ _MAX_ID = 64
                 "An invalid field or a value over the service's limits (`validation_error`), "
                 "or a scenario that breaks a rule or does not fit the network "
                 "(`invalid_scenario`, every problem in `errors`, `field` like "
-                "`scenario.closures[0].end`)."
+                "`scenario.closures[0].end`), or a job whose estimated work (trains × "
+                "replications × runs) is over the service's budget (`job_too_large`)."
             ),
         },
         429: {

@@ -1,0 +1,133 @@
+"""Plan requests have a cost budget (issue 16): via places, max_routes and search labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+import silkrail
+from silkrail.network import load_network
+from silkrail.service import Settings, create_app
+from silkrail.service.schemas import MAX_ROUTES, MAX_VIA
+
+PLAN = "/api/v1/plan"
+# The review's request: ~300 bytes, 8 via places far apart, planned links, 50 routes. Without
+# a budget it searched for 50 s and more (docs/service.md, "Limits").
+EIGHT_VIA = {
+    "origin": "Chongqing",
+    "destination": "Duisburg",
+    "via": [
+        "GBLON",
+        "CN-MANZHOULI",
+        "TR-KUTAHYA",
+        "RU-KHABAROVSK",
+        "IR-YAZD",
+        "FI-LAHTI",
+        "CN-FOSHAN",
+        "AF-HAIRATAN",
+    ],
+    "include_planned": True,
+    "max_routes": 50,
+}
+
+
+def _client(**settings: Any) -> TestClient:
+    return TestClient(create_app(Settings(**settings)), raise_server_exceptions=False)
+
+
+def test_eight_via_request_is_refused_naming_the_via_limit() -> None:
+    resp = _client().post(PLAN, json=EIGHT_VIA)
+    assert resp.status_code == 422, resp.text
+    body = resp.json()
+    assert body["code"] == "validation_error"
+    assert body["field"] == "via"
+    assert "limit of 4" in body["error"]
+
+
+def test_max_routes_over_the_served_limit_is_422() -> None:
+    resp = _client().post(PLAN, json={"origin": "Chongqing", "destination": "Duisburg",
+                                      "max_routes": 21})  # fmt: skip
+    assert resp.status_code == 422
+    assert resp.json()["field"] == "max_routes"
+    assert "limit of 20" in resp.json()["error"]
+
+
+def test_eight_via_request_within_the_limits_hits_the_label_budget() -> None:
+    # A server that allows 8 via places and 50 routes still bounds the search.
+    client = _client(plan_max_via=MAX_VIA, plan_max_routes=MAX_ROUTES)
+    resp = client.post(PLAN, json=EIGHT_VIA)
+    assert resp.status_code == 422, resp.text
+    body = resp.json()
+    assert body["code"] == "search_budget"
+    assert body["limit"] == Settings().plan_max_labels
+    assert "200,000 labels" in body["error"]
+    assert "SILKRAIL_PLAN_MAX_LABELS" in body["error"]
+
+
+def test_ordinary_requests_fit_the_budget() -> None:
+    client = _client(plan_max_routes=MAX_ROUTES)
+    for body in (
+        {"origin": "Shanghai", "destination": "London", "max_routes": 50,
+         "include_planned": True, "modes": ["rail", "road", "sea", "ferry"]},
+        {"origin": "Xi'an", "destination": "Madrid", "via": ["Baku", "Istanbul"],
+         "include_planned": True},
+    ):  # fmt: skip
+        resp = client.post(PLAN, json=body)
+        assert resp.status_code == 200, resp.text
+
+
+def test_label_budget_in_the_library() -> None:
+    net = load_network()
+    with pytest.raises(silkrail.SearchBudgetError, match="budget of 1,000 labels") as info:
+        silkrail.plan(net, "Chongqing", "Duisburg", max_labels=1_000)
+    assert info.value.limit == 1_000
+    assert isinstance(info.value, ValueError)
+    # The same request under a budget it fits gives the same plan as without one.
+    free = silkrail.plan(net, "Chongqing", "Duisburg")
+    bounded = silkrail.plan(net, "Chongqing", "Duisburg", max_labels=200_000)
+    assert [r.label for r in bounded.routes] == [r.label for r in free.routes]
+    with pytest.raises(ValueError, match=">= 1"):
+        silkrail.plan(net, "Chongqing", "Duisburg", max_labels=0)
+
+
+def test_plans_are_computed_at_most_plan_max_concurrent_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+    import threading
+    import time
+
+    import httpx
+
+    from silkrail.service.routers import plan as plan_router
+
+    running, most = [0], [0]
+    lock = threading.Lock()
+    real = plan_router._plan
+
+    def counted(*args: Any) -> Any:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        try:
+            return real(*args)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(plan_router, "_plan", counted)
+    app = create_app(Settings(plan_cache_size=0, plan_max_concurrent=2))
+
+    async def burst() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            trips = [{"origin": "Chongqing", "destination": d} for d in
+                     ("Duisburg", "Warsaw", "Minsk", "Moscow", "Almaty", "Tashkent")]  # fmt: skip
+            resps = await asyncio.gather(*[c.post(PLAN, json=t) for t in trips])
+            return [r.status_code for r in resps]
+
+    assert asyncio.run(burst()) == [200] * 6
+    assert most[0] == 2

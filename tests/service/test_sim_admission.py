@@ -1,0 +1,108 @@
+"""Simulation jobs under abuse (issue 16): never a 500, admission by estimated cost, and the
+schema's limits are the server's."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from silkrail.service import Settings, create_app
+
+SIMS = "/api/v1/simulations"
+CLOSURE = [{"target": "KZ-AKTAU", "start": 60, "end": 74}]
+
+
+@pytest.fixture(scope="module")
+def corridor() -> TestClient:
+    # No job is started by these tests: each request is refused before it is queued.
+    return TestClient(create_app(Settings()), raise_server_exceptions=False)
+
+
+def _refused(client: TestClient, body: str | dict[str, Any], code: str) -> dict[str, Any]:
+    if isinstance(body, dict):
+        resp = client.post(SIMS, json=body)
+    else:
+        resp = client.post(SIMS, content=body, headers={"content-type": "application/json"})
+    assert resp.status_code == 422, resp.text
+    out: dict[str, Any] = resp.json()
+    assert out["code"] == code
+    assert "Traceback" not in resp.text
+    return out
+
+
+def test_lone_surrogate_in_the_scenario_name_is_422(corridor: TestClient) -> None:
+    # The review's body, as bytes: a JSON escape of a lone surrogate (not UTF-8 encodable).
+    raw = json.dumps({"days": 20, "scenario": {"name": "x", "closures": CLOSURE}})
+    raw = raw.replace('"x"', '"\\ud800"')
+    body = _refused(corridor, raw, "invalid_scenario")
+    assert body["field"] == "scenario.name"
+    assert "lone surrogate" in body["error"]
+
+
+@pytest.mark.parametrize("servers", [int("9" * 4000), 2**70, 1001, 1.5, 0])
+def test_servers_out_of_range_is_422(corridor: TestClient, servers: int | float) -> None:
+    scenario = {"capacity": [{"target": "KZ-DOSTYK", "servers": servers}]}
+    body = _refused(corridor, {"days": 20, "scenario": scenario}, "invalid_scenario")
+    assert body["field"] == "scenario.capacity[0].servers"
+    assert "whole number from 1 to 1000" in body["error"]
+    assert len(body["error"]) < 500  # a 4,000-digit value is not echoed back
+
+
+def test_a_million_weather_closures_a_year_is_422(corridor: TestClient) -> None:
+    scenario = {"ferries": [{"target": "AZBAK", "weather_closures_per_year": 1e6}]}
+    body = _refused(corridor, {"days": 20, "scenario": scenario}, "invalid_scenario")
+    assert body["field"] == "scenario.ferries[0].weather_closures_per_year"
+    assert "between 0 and 365" in body["error"]
+
+
+def test_job_that_cannot_finish_is_refused_by_cost(corridor: TestClient) -> None:
+    # The review's job: ~84 min of work, stopped at the 900 s limit after it was accepted.
+    job = {
+        "days": 730,
+        "replications": 200,
+        "reassign": 10,
+        "scenario": {"demand": {"growth": 0.5}},
+    }
+    body = _refused(corridor, job, "job_too_large")
+    assert "budget of 8,000,000" in body["error"]
+    assert "4400 replications" in body["error"]  # 200 × 2 (baseline) × 11 runs
+    assert body["limit"] == 8_000_000
+
+
+def test_the_largest_plain_job_fits_the_cost_budget() -> None:
+    # The per-field limits alone (730 days, 200 replications) make an admissible job.
+    from silkrail.service._jobs import _expected_trains
+    from silkrail.service._state import load_state
+
+    model = load_state(None, plan_cache_size=0).default_simulation_model()
+    settings = Settings()
+    trains = _expected_trains(model, None, settings.sim_max_days)
+    assert trains * settings.sim_max_replications <= settings.sim_max_work
+
+
+@pytest.mark.parametrize(
+    "change", [{"free_gateways": 0}, {"free_gateways": "false"}, {"baseline": 1}]
+)
+def test_booleans_are_strict_as_the_schema_says(
+    corridor: TestClient, change: dict[str, Any]
+) -> None:
+    body = _refused(corridor, {"days": 20, **change}, "validation_error")
+    assert body["field"] == next(iter(change))
+
+
+def test_schema_limits_are_the_served_limits() -> None:
+    settings = Settings(sim_max_days=100, sim_max_replications=7)
+    client = TestClient(create_app(settings), raise_server_exceptions=False)
+    spec = client.get("/api/v1/openapi.json").json()
+    props = spec["components"]["schemas"]["SimulationRequest"]["properties"]
+    assert props["days"]["maximum"] == 100
+    assert props["replications"]["maximum"] == 7
+    assert props["free_gateways"]["type"] == "boolean"
+    # Just over each published maximum: refused, naming the field and the limit.
+    for field, value in (("days", 101), ("replications", 8)):
+        body = _refused(client, {"days": 50, field: value}, "validation_error")
+        assert body["field"] == field
+        assert "limit of" in body["error"]
