@@ -94,6 +94,7 @@ if TYPE_CHECKING:
         simulate,
         simulation_summary,
     )
+    from silkrail.studies import StudyResult, run_study
 
 # The assignment and simulation engines (and their dependencies) load on first use, so that
 # `silkrail plan` starts fast; the names are public all the same.
@@ -128,6 +129,8 @@ _LAZY: dict[str, str] = {
     "Reassignment": "silkrail.simulation",
     "reassign": "silkrail.simulation",
     "route_table": "silkrail.simulation",
+    "StudyResult": "silkrail.studies",
+    "run_study": "silkrail.studies",
 }
 
 __version__ = "0.1.0"
@@ -167,6 +170,7 @@ __all__ = [
     "SilkrailError",
     "SimulationModel",
     "SimulationResult",
+    "StudyResult",
     "TNTPFlow",
     "TNTPFormatError",
     "TrafficNetwork",
@@ -194,6 +198,7 @@ __all__ = [
     "reassign",
     "replicate",
     "route_table",
+    "run_study",
     "scenario_from_dict",
     "scenario_from_yaml",
     "search_locations",

@@ -35,26 +35,23 @@ from silkrail._cli_common import (
 from silkrail._cli_common import load_data as _network
 from silkrail._cli_common import stderr as _stderr
 from silkrail._cli_common import stdout as _stdout
-from silkrail._cli_reassign import print_reassignment, reassignment_json, run_reassigned
+from silkrail._cli_reassign import print_reassignment
 from silkrail.simulation import (
     MonteCarloResult,
     ScenarioSpec,
     corridor_model,
     default_services,
-    replicate,
     route_table,
     scenario_from_yaml,
-    simulation_summary,
 )
 from silkrail.simulation.summary import column_total
+from silkrail.studies import run_study
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     import pandas as pd
 
-    from silkrail.simulation import SimulationModel
-    from silkrail.simulation.model import Scenario
     from silkrail.simulation.reassign import Reassignment
 
 __all__ = ["simulate"]
@@ -70,30 +67,12 @@ def _load_spec(path: Path | None) -> ScenarioSpec | None:
     return scenario_from_yaml(text, source=str(path))
 
 
-def _run(
-    model: SimulationModel,
-    scenario: Scenario | None,
-    *,
-    label: str,
-    days: float,
-    replications: int,
-    seed: int | None,
-    client: Any,
-    warmup_days: float,
-    show_progress: bool,
-) -> MonteCarloResult:
-    opts: dict[str, Any] = {
-        "replications": replications,
-        "days": days,
-        "seed": seed,
-        "scenario": scenario,
-        "warmup_days": warmup_days,
-        "client": client,
-        "scheduler": "serial" if client is None else None,
-        "keep_first": True,
-    }
-    if not show_progress:
-        return replicate(model, **opts)
+@contextlib.contextmanager
+def _progress_bars(show: bool, replications: int) -> Iterator[Any]:
+    """Yield a study progress callback that draws one bar per run (None when hidden)."""
+    if not show:
+        yield None
+        return
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -101,12 +80,15 @@ def _run(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
-        task = bar.add_task(escape(f"{label}: {replications} replications"), total=replications)
+        tasks: dict[str, Any] = {}
 
-        def tick(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def tick(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                text = escape(f"{label}: {replications} replications")
+                tasks[label] = bar.add_task(text, total=total)
+            bar.update(tasks[label], completed=done, total=total)
 
-        return replicate(model, progress=tick, **opts)
+        yield tick
 
 
 @contextlib.contextmanager
@@ -421,42 +403,29 @@ def simulate(
                 "running the replications in this process",
                 highlight=False,
             )
-    opts: dict[str, Any] = {
-        "days": days,
-        "replications": replications,
-        "seed": seed,
-        "warmup_days": warmup_days,
-        "show_progress": not as_json,
-    }
-    name = spec.scenario.name if spec is not None else "base"
     scenario = spec.scenario if spec is not None else None
-    ra = ra_base = None
-    with _dask_client(scheduler, workers) as client:
-
-        def run(m: SimulationModel, sc: Scenario | None, label: str) -> MonteCarloResult:
-            return _run(m, sc, label=label, client=client, **opts)
-
-        if rounds:
-
-            def rerouted(label: str, sc: Scenario | None) -> Reassignment:
-                return run_reassigned(
-                    net,
-                    spec,
-                    run,
-                    label=label,
-                    scenario=sc,
-                    rounds=rounds,
-                    free_gateways=free_gateways,
-                )
-
-            ra = rerouted(name, scenario)
-            ra_base = rerouted("baseline", None) if run_base else None
-            mc = ra.result
-            base = ra_base.result if ra_base is not None else None
-        else:
-            mc = run(model, scenario, name)
-            base = run(model, None, "baseline") if run_base else None
-    routes = route_table(mc, base)
+    with (
+        _dask_client(scheduler, workers) as client,
+        _progress_bars(not as_json, replications) as progress,
+    ):
+        study = run_study(
+            model,
+            scenario=scenario,
+            days=days,
+            replications=replications,
+            seed=seed,
+            warmup_days=warmup_days,
+            baseline=run_base,
+            rounds=rounds,
+            free_gateways=free_gateways,
+            net=net,
+            services=spec.services if spec is not None else None,
+            corridor_options=spec.corridor_options if spec is not None else None,
+            client=client,
+            progress=progress,
+        )
+    mc, base, routes = study.scenario, study.baseline, study.routes
+    ra, ra_base = study.reassignment, study.baseline_reassignment
     written: list[str] = []
     if out_dir is not None:
         try:
@@ -467,11 +436,7 @@ def simulate(
             raise CommandError(f"cannot write to {out_dir}: {exc}", EXIT_EXPORT) from None
     elapsed = time.perf_counter() - t0
     if as_json:
-        payload = simulation_summary(
-            mc, base=base, top=top, scenario=name, seed=seed, routes=routes
-        )
-        if ra is not None:
-            payload["reassignment"] = reassignment_json(ra, ra_base)
+        payload = study.summary(top=top)
         payload["files"] = written
         payload["elapsed_s"] = elapsed
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
