@@ -75,6 +75,7 @@ if TYPE_CHECKING:
         read_tntp_trips,
         write_omx,
     )
+    from silkrail.reports import ReportSection, study_report, write_study_report
     from silkrail.simulation import (
         CorridorService,
         MonteCarloResult,
@@ -130,6 +131,9 @@ _LAZY: dict[str, str] = {
     "reassign": "silkrail.simulation",
     "route_table": "silkrail.simulation",
     "StudyResult": "silkrail.studies",
+    "ReportSection": "silkrail.reports",
+    "study_report": "silkrail.reports",
+    "write_study_report": "silkrail.reports",
     "run_study": "silkrail.studies",
 }
 
@@ -162,6 +166,7 @@ __all__ = [
     "NodeKind",
     "Problem",
     "Reassignment",
+    "ReportSection",
     "Route",
     "RoutePlan",
     "Scenario",
@@ -205,9 +210,11 @@ __all__ = [
     "services_from_plan",
     "simulate",
     "simulation_summary",
+    "study_report",
     "summarize_network",
     "write_network",
     "write_omx",
+    "write_study_report",
 ]
 
 

@@ -52,12 +52,20 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from silkrail.simulation import SimulationModel
     from silkrail.simulation.reassign import Reassignment
 
-__all__ = ["simulate"]
+__all__ = [
+    "build_model",
+    "dask_client",
+    "load_spec",
+    "local_scheduler",
+    "progress_bars",
+    "simulate",
+]
 
 
-def _load_spec(path: Path | None) -> ScenarioSpec | None:
+def load_spec(path: Path | None) -> ScenarioSpec | None:
     if path is None:
         return None
     try:
@@ -67,8 +75,42 @@ def _load_spec(path: Path | None) -> ScenarioSpec | None:
     return scenario_from_yaml(text, source=str(path))
 
 
+def build_model(
+    spec: ScenarioSpec | None, net: silkrail.CorridorNetwork, data: Path | None
+) -> SimulationModel:
+    """Build the scenario's model, or the default 2024 services' (on the packaged network)."""
+    if spec is not None:
+        return spec.build_model(net)
+    try:
+        return corridor_model(net, default_services())
+    except (silkrail.UnknownLocationError, silkrail.NoRouteError, ValueError) as exc:
+        if data is None:
+            raise
+        # The default demand names places and links of the packaged corridor network.
+        msg = (
+            f"the default 2024 demand is defined on the packaged corridor network and does "
+            f"not fit {str(data)!r} ({exc}); give a --scenario with 'services' for this "
+            "network"
+        )
+        raise CommandError(msg, EXIT_USAGE) from exc
+
+
+def local_scheduler(scheduler: str | None, *, quiet: bool) -> str | None:
+    """Return 'serial' when Dask is not installed (saying so unless `quiet`), else `scheduler`."""
+    if scheduler is None and importlib.util.find_spec("distributed") is None:
+        # A base install has no Dask: run in this process rather than fail.
+        if not quiet:
+            _stderr().print(
+                "note: dask.distributed is not installed (pip install 'silkrail[dask]'); "
+                "running the replications in this process",
+                highlight=False,
+            )
+        return "serial"
+    return scheduler
+
+
 @contextlib.contextmanager
-def _progress_bars(show: bool, replications: int) -> Iterator[Any]:
+def progress_bars(show: bool, replications: int) -> Iterator[Any]:
     """Yield a study progress callback that draws one bar per run (None when hidden)."""
     if not show:
         yield None
@@ -92,7 +134,7 @@ def _progress_bars(show: bool, replications: int) -> Iterator[Any]:
 
 
 @contextlib.contextmanager
-def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
+def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
     """Yield one Dask client for all runs of the command (``None``: run in-process)."""
     if scheduler == "serial":
         yield None
@@ -373,40 +415,18 @@ def simulate(
             f"--warmup-days ({warmup_days:g}) must be less than --days ({days:g})", EXIT_USAGE
         )
     t0 = time.perf_counter()
-    spec = _load_spec(scenario_path)
+    spec = load_spec(scenario_path)
     net = _network(data)
-    if spec is not None:
-        model = spec.build_model(net)
-    else:
-        try:
-            model = corridor_model(net, default_services())
-        except (silkrail.UnknownLocationError, silkrail.NoRouteError, ValueError) as exc:
-            if data is None:
-                raise
-            # The default demand names places and links of the packaged corridor network.
-            msg = (
-                f"the default 2024 demand is defined on the packaged corridor network and does "
-                f"not fit {str(data)!r} ({exc}); give a --scenario with 'services' for this "
-                "network"
-            )
-            raise CommandError(msg, EXIT_USAGE) from exc
+    model = build_model(spec, net, data)
     if seed is None:
         # One root seed for the scenario and its baseline (common random numbers).
         seed = int(np.random.default_rng().integers(2**62))
     run_base = spec is not None and baseline is not False
-    if scheduler is None and importlib.util.find_spec("distributed") is None:
-        # A base install has no Dask: run in this process rather than fail.
-        scheduler = "serial"
-        if not as_json:
-            _stderr().print(
-                "note: dask.distributed is not installed (pip install 'silkrail[dask]'); "
-                "running the replications in this process",
-                highlight=False,
-            )
+    scheduler = local_scheduler(scheduler, quiet=as_json)
     scenario = spec.scenario if spec is not None else None
     with (
-        _dask_client(scheduler, workers) as client,
-        _progress_bars(not as_json, replications) as progress,
+        dask_client(scheduler, workers) as client,
+        progress_bars(not as_json, replications) as progress,
     ):
         study = run_study(
             model,

@@ -40,6 +40,7 @@ class _LazyGroup(click.Group):
     lazy: ClassVar[dict[str, str]] = {
         "assign": "silkrail._cli_assign:assign",
         "simulate": "silkrail._cli_simulate:simulate",
+        "report": "silkrail._cli_report:report",
         "serve": "silkrail._cli_serve:serve",
     }
 

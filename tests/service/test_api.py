@@ -377,6 +377,7 @@ def test_openapi_is_published_with_limits(client: TestClient) -> None:
         "/api/v1/plan",
         "/api/v1/simulations",
         "/api/v1/simulations/{job_id}",
+        "/api/v1/simulations/{job_id}/report",
     }
     req = spec["components"]["schemas"]["PlanRequest"]["properties"]
     assert req["via"]["maxItems"] == MAX_VIA

@@ -16,6 +16,7 @@ past that) and stops between replications once its parent is gone.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import pickle
@@ -75,7 +76,27 @@ def _execute(spec: JobSpec, conn: Connection) -> dict[str, Any]:
             row.setdefault("base_p50_days", None)
             row.setdefault("base_p95_days", None)
     out["elapsed_s"] = time.perf_counter() - t0
+    out["report_html"] = _report(spec, study)
     return out
+
+
+def _report(spec: JobSpec, study: silkrail.StudyResult) -> str | None:
+    """Render the study report; a job whose report fails still has its results."""
+    if spec.net is None:
+        return None
+    run = json.dumps(spec.run_info(), ensure_ascii=False)
+    try:
+        return silkrail.study_report(
+            study,
+            spec.net,
+            command=f"POST /api/v1/simulations with the options {run}",
+            scenario_text=spec.scenario_text,
+            dataset="the network this service serves",
+            version=silkrail.__version__,
+        )
+    except Exception:
+        logger.exception("the study report of a simulation job failed")
+        return None
 
 
 def _limit(memory_mb: int, cpu_s: int) -> None:
