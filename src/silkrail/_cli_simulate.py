@@ -30,7 +30,9 @@ from silkrail._cli_common import (
     EXIT_EXPORT,
     EXIT_USAGE,
     CommandError,
+    emit_table,
     handle_errors,
+    wide_option,
 )
 from silkrail._cli_common import load_data as _network
 from silkrail._cli_common import stderr as _stderr
@@ -44,6 +46,7 @@ from silkrail.simulation import (
     route_table,
     scenario_from_yaml,
 )
+from silkrail.simulation.names import node_title, route_title, station_title
 from silkrail.simulation.summary import column_total
 from silkrail.studies import run_study
 
@@ -164,15 +167,29 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
             yield client
 
 
+def _named(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Return `frame` with a readable ``name`` column first; the ids stay in the index."""
+    out = frame.copy()
+    out.insert(0, "name", names)
+    return out
+
+
 def _write(
-    out: Path, mc: MonteCarloResult, table: pd.DataFrame, ra: Reassignment | None
+    out: Path,
+    mc: MonteCarloResult,
+    table: pd.DataFrame,
+    ra: Reassignment | None,
+    net: silkrail.CorridorNetwork,
 ) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
+    stations = mc.station_summary()
+    borders = mc.border_summary()
+    bottlenecks = mc.bottlenecks(top=25)
     frames: dict[str, pd.DataFrame] = {
-        "routes": table,
-        "stations": mc.station_summary(),
-        "borders": mc.border_summary(),
-        "bottlenecks": mc.bottlenecks(top=25),
+        "routes": _named(table, [route_title(net, str(r)) for r in table.index]),
+        "stations": _named(stations, [station_title(net, str(s)) for s in stations.index]),
+        "borders": _named(borders, [node_title(net, str(n)) for n in borders.index]),
+        "bottlenecks": _named(bottlenecks, [station_title(net, str(s)) for s in bottlenecks.index]),
         "summary": mc.to_frame(),
         "replications_routes": mc.replications_frame("route"),
         "replications_stations": mc.replications_frame("station"),
@@ -190,7 +207,7 @@ def _write(
         path = out / f"{name}.parquet"
         frame.to_parquet(path)
         written.append(str(path))
-    table.to_csv(out / "routes.csv")
+    frames["routes"].to_csv(out / "routes.csv")
     written.append(str(out / "routes.csv"))
     return written
 
@@ -200,9 +217,11 @@ def _print(
     base: MonteCarloResult | None,
     routes: pd.DataFrame,
     *,
+    net: silkrail.CorridorNetwork,
     top: int,
     n_routes: int,
     elapsed: float,
+    wide: bool,
 ) -> None:
     console = _stdout()
     co2e = column_total(routes, "co2e_t_wtw")  # before the table keeps only some routes
@@ -228,7 +247,7 @@ def _print(
         t.add_column("base p95", justify="right")
     for name, r in routes.iterrows():
         row = [
-            str(name),
+            route_title(net, str(name)),
             f"{r.p50_days:.1f} ± {r.p50_days_ci:.1f}",
             f"{r.p95_days:.1f} ± {r.p95_days_ci:.1f}",
             f"{r.swod_kmh:.0f}",
@@ -238,7 +257,7 @@ def _print(
         if base is not None:
             row += [f"{r.base_p50_days:.1f}", f"{r.base_p95_days:.1f}"]
         t.add_row(*row)
-    console.print(t)
+    emit_table(console, t, wide=wide)
 
     b = Table(title=f"Top {top} bottlenecks (train-hours waiting per day)")
     for col in (
@@ -253,7 +272,7 @@ def _print(
         b.add_column(col, justify="left" if col in ("station", "kind") else "right")
     for name, r in mc.bottlenecks(top=top).iterrows():
         b.add_row(
-            str(name),
+            station_title(net, str(name)),
             str(r.category),
             f"{r.wait_train_hours_per_day:.1f} ± {r.wait_train_hours_per_day_ci:.1f}",
             "-" if math.isnan(r.utilization) else f"{r.utilization:.0%}",
@@ -261,32 +280,35 @@ def _print(
             f"{r.p95_wait_h:.1f}",
             f"{r.p_wait_over:.1%}",
         )
-    console.print(b)
+    emit_table(console, b, wide=wide)
 
     borders = mc.border_summary()
     if len(borders):
         c = Table(title="Border crossing points (CAREC CPMM: time to clear, hours)")
-        for col in ("node", "crossings/yr", "mean h", "p95 h", "USD/FEU"):
-            c.add_column(col, justify="left" if col == "node" else "right")
+        for col in ("crossing point", "crossings/yr", "mean h", "p95 h", "USD/FEU"):
+            c.add_column(col, justify="left" if col == "crossing point" else "right")
         for name, r in borders.sort_values("mean_clear_h", ascending=False).iterrows():
             c.add_row(
-                str(name),
+                node_title(net, str(name)),
                 f"{r.crossings * 365.0 / mc.days:.0f}",
                 f"{r.mean_clear_h:.1f} ± {r.mean_clear_h_ci:.1f}",
                 f"{r.p95_clear_h:.1f}",
                 f"{r.usd_per_feu:.0f}",
             )
-        console.print(c)
+        emit_table(console, c, wide=wide)
     if co2e is not None:
         line = f"CO2e well-to-wheel of the finished trains: {co2e:,.0f} t per replication"
         if base_co2e is not None:
             line += f" (baseline {base_co2e:,.0f} t)"
-        console.print(line + " (ISO 14083 / GLEC; hubs not included)", highlight=False)
+        console.print(
+            line + " (ISO 14083 / GLEC; hubs not included)", highlight=False, soft_wrap=wide
+        )
     trains = mc.n_trains.mean()
     console.print(
         f"{trains:.0f} trains per replication; engine {mc.n_events.sum() / mc.elapsed_s.sum():,.0f}"
         f" events/s; wall time {elapsed:.1f} s; seed {mc.seed_entropy}",
         highlight=False,
+        soft_wrap=wide,
     )
 
 
@@ -380,6 +402,7 @@ def _print(
     is_flag=True,
     help="With --reassign, let services change their border gateway too.",
 )
+@wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
 @handle_errors
 def simulate(
@@ -397,6 +420,7 @@ def simulate(
     out_dir: Path | None,
     rounds: int,
     free_gateways: bool,
+    wide: bool,
     as_json: bool,
 ) -> None:
     """Simulate trains through the corridor: transit-time percentiles and bottlenecks.
@@ -449,9 +473,10 @@ def simulate(
     written: list[str] = []
     if out_dir is not None:
         try:
-            written = _write(out_dir, mc, routes, ra)
+            written = _write(out_dir, mc, routes, ra, net)
             if base is not None:
-                written += _write(out_dir / "baseline", base, route_table(base, None), ra_base)
+                base_routes = route_table(base, None)
+                written += _write(out_dir / "baseline", base, base_routes, ra_base, net)
         except OSError as exc:
             raise CommandError(f"cannot write to {out_dir}: {exc}", EXIT_EXPORT) from None
     elapsed = time.perf_counter() - t0
@@ -461,7 +486,7 @@ def simulate(
         payload["elapsed_s"] = elapsed
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return
-    _print(mc, base, routes, top=top, n_routes=n_routes, elapsed=elapsed)
+    _print(mc, base, routes, net=net, top=top, n_routes=n_routes, elapsed=elapsed, wide=wide)
     if ra is not None:
         print_reassignment(ra, ra_base)
     if written:

@@ -23,9 +23,11 @@ from silkrail._cli_common import (
     EXIT_UNKNOWN_LOCATION,
     atomic_file,
     data_option,
+    emit_table,
     handle_errors,
     json_option,
     load_data,
+    wide_option,
 )
 from silkrail._cli_common import emit_json as _emit_json
 from silkrail._cli_common import fail as _fail
@@ -380,6 +382,7 @@ def _legs_table(index: int, route: silkrail.Route) -> Table:
     help="Also write the routes as GeoJSON to this file.",
 )
 @data_option
+@wide_option
 @json_option
 @handle_errors
 def plan_command(
@@ -404,6 +407,7 @@ def plan_command(
     legs: bool,
     geojson_path: Path | None,
     data: Path | None,
+    wide: bool,
     as_json: bool,
 ) -> None:
     """Plan container routes from ORIGIN to DESTINATION: time, cost, CO2e, borders.
@@ -451,8 +455,9 @@ def plan_command(
         _emit_json(result.to_dict(legs=True))
         return
     out = _stdout()
-    out.print(_plan_heading(result), highlight=False)
-    out.print(_routes_table(result, variants=show_variants))
+    # Free text wraps between words at the console's width (the tables fit it, or --wide).
+    out.print(_plan_heading(result), highlight=False, soft_wrap=wide)
+    emit_table(out, _routes_table(result, variants=show_variants), wide=wide, key_columns=2)
     out.print(
         Text(
             f"ranked by cost per FEU + {result.value_of_time:.2f} USD per FEU-hour x expected "
@@ -461,10 +466,11 @@ def plan_command(
             style="dim",
         ),
         highlight=False,
+        soft_wrap=wide,
     )
     if legs:
         for i, route in enumerate(result.routes, start=1):
-            out.print(_legs_table(i, route))
+            emit_table(out, _legs_table(i, route), wide=wide)
     if geojson_path is not None:
         out.print(f"wrote {len(result.routes)} routes to {geojson_path}", highlight=False)
 

@@ -121,6 +121,8 @@ def test_report_in_chromium_offline(report: Path, tmp_path: Path) -> None:
             page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
             assert (tmp_path / "report.png").stat().st_size > 50_000
             if DOCS:
+                # The summary, the map and the first charts.
+                page.set_viewport_size({"width": 1100, "height": 1700})
                 page.screenshot(path=str(ROOT / "docs" / "img" / "report-aktau-closure.png"))
         finally:
             browser.close()

@@ -160,9 +160,9 @@ def network_map(
     # Legend: widths and colours.
     lx, ly = 14, height - 96
     parts.append(
-        f'<rect x="{lx - 6}" y="{ly - 18}" width="250" height="106" fill="#fff" '
+        f'<rect x="{lx - 6}" y="{ly - 18}" width="270" height="106" fill="#fff" '
         'fill-opacity="0.9" stroke="#bbb"/>'
-        f'<text x="{lx}" y="{ly - 4}" font-weight="600">trains a week (width)</text>'
+        f'<text x="{lx}" y="{ly - 4}" font-weight="600">trains/week</text>'
     )
     for k, frac in enumerate((0.1, 0.4, 1.0)):
         y = ly + 12 + 14 * k
@@ -174,11 +174,11 @@ def network_map(
     for k, (u, label) in enumerate(((0.3, "< 50 %"), (0.8, "80 %"), (1.0, "≥ 100 %"))):
         y = ly + 12 + 14 * k
         parts.append(
-            f'<rect x="{lx + 110}" y="{y - 5}" width="24" height="10" '
-            f'fill="{utilisation_colour(u)}"/><text x="{lx + 140}" y="{y + 4}">{label}</text>'
+            f'<rect x="{lx + 130}" y="{y - 5}" width="24" height="10" '
+            f'fill="{utilisation_colour(u)}"/><text x="{lx + 160}" y="{y + 4}">{label}</text>'
         )
     parts.append(
-        f'<text x="{lx + 110}" y="{ly - 4}" font-weight="600">utilisation</text>'
+        f'<text x="{lx + 130}" y="{ly - 4}" font-weight="600">utilisation</text>'
         f'<circle cx="{lx + 8}" cy="{ly + 66}" r="7" fill="#fff" stroke="#c62828" '
         f'stroke-width="2"/><text x="{lx + 22}" y="{ly + 70}">bottleneck (see the table)</text>'
     )

@@ -17,7 +17,7 @@ from silkrail.routing.labels import short_name
 if TYPE_CHECKING:
     from silkrail.network import CorridorNetwork
 
-__all__ = ["route_title", "station_title"]
+__all__ = ["node_title", "route_title", "station_title"]
 
 _ROUTE = re.compile(r"^(?P<o>[^>]+)>(?P<d>[^ ]+?)(?: via (?P<v>.+))?$")
 _LINK = re.compile(r"^(?P<mode>[a-z]+):[^:]+:(?P<a>[^>]+)>(?P<b>.+)$")
@@ -118,3 +118,18 @@ def station_title(net: CorridorNetwork, station: str) -> str:
         return station
     kind = " ferry" if m["mode"] == "ferry" else ""
     return f"{a}–{b}{kind}, {_bound(net, m['a'], m['b'])}"
+
+
+def node_title(net: CorridorNetwork, node_id: str) -> str:
+    """Name a node by its full name (a border crossing point's row), or return the id.
+
+    Examples
+    --------
+    >>> from silkrail import load_network
+    >>> node_title(load_network(), "BY-BREST")
+    'Brest'
+    """
+    try:
+        return str(net.node_name[net.index_of(node_id)])
+    except KeyError:
+        return node_id

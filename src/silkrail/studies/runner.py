@@ -51,6 +51,8 @@ class StudyResult:
         With re-route rounds, what moved in the scenario and in the baseline.
     elapsed_s
         Wall time of the study.
+    net
+        The network, when given: routes and stations are then named by their places.
     """
 
     label: str
@@ -61,6 +63,7 @@ class StudyResult:
     reassignment: Reassignment | None = None
     baseline_reassignment: Reassignment | None = None
     elapsed_s: float = 0.0
+    net: CorridorNetwork | None = None
 
     def summary(self, *, top: int = 10, flows: bool = True) -> dict[str, Any]:
         """Return the study as JSON-ready data: the ``silkrail simulate --json`` layout.
@@ -85,6 +88,7 @@ class StudyResult:
             scenario=self.label,
             seed=self.seed,
             routes=self.routes,
+            net=self.net,
         )
         if self.reassignment is not None:
             out["reassignment"] = self.reassignment.to_dict(flows=flows)
@@ -130,7 +134,8 @@ def run_study(
     free_gateways
         With `rounds`, let services change their border gateway.
     net, services, corridor_options
-        For `rounds`: the network, the services (default the packaged 2024 ones) and the
+        The network (for readable names in the summary, and needed for `rounds`); for
+        `rounds` also the services (default the packaged 2024 ones) and the
         :func:`~silkrail.simulation.corridor_model` options.
     client
         A Dask client to run the replications on; ``None`` runs them in this process.
@@ -219,4 +224,5 @@ def run_study(
         reassignment=ra,
         baseline_reassignment=ra_base,
         elapsed_s=time.perf_counter() - t0,
+        net=net,
     )
