@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "build_model",
+    "check_out_dir",
     "dask_client",
     "load_spec",
     "local_scheduler",
@@ -76,6 +77,16 @@ def load_spec(path: Path | None) -> ScenarioSpec | None:
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"cannot read scenario file {path}: {exc}", EXIT_USAGE) from None
     return scenario_from_yaml(text, source=str(path))
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Make the output folder now, so that a bad --out fails before the run, not after it."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CommandError(f"cannot write to {out_dir}: {exc}", EXIT_EXPORT) from None
+    if not os.access(out_dir, os.W_OK):
+        raise CommandError(f"cannot write to {out_dir}: the folder is not writable", EXIT_EXPORT)
 
 
 def build_model(
@@ -438,6 +449,8 @@ def simulate(
         raise CommandError(
             f"--warmup-days ({warmup_days:g}) must be less than --days ({days:g})", EXIT_USAGE
         )
+    if out_dir is not None:
+        check_out_dir(out_dir)
     t0 = time.perf_counter()
     spec = load_spec(scenario_path)
     net = _network(data)

@@ -19,6 +19,7 @@ from rich.text import Text
 
 import silkrail
 from silkrail._cli_common import (
+    EXIT_EXPORT,
     EXIT_INVALID_DATA,
     EXIT_UNKNOWN_LOCATION,
     atomic_file,
@@ -416,6 +417,13 @@ def plan_command(
     generalized cost, with the best sea option for comparison. Exit code 4: unknown place;
     5: no route satisfies the constraints (the message names the blocking constraint).
     """
+    if geojson_path is not None and not geojson_path.parent.is_dir():
+        # A typo in the folder should not quietly create a new tree of folders.
+        _fail(
+            f"cannot write {geojson_path}: the folder {geojson_path.parent} does not exist",
+            EXIT_EXPORT,
+            as_json=as_json,
+        )
     net = load_data(data)
     if service == "all":
         _plan_all_services(
