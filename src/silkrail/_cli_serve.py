@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import click
 
 import silkrail
-from silkrail._cli_common import EXIT_INVALID_DATA
+from silkrail._cli_common import EXIT_INVALID_DATA, EXIT_USAGE
 
 __all__ = ["serve"]
 
@@ -61,7 +62,7 @@ def serve(host: str, port: int, workers: int, data: Path | None, jobs_dir: Path 
 
     Open http://HOST:PORT/ in a browser; the OpenAPI schema is at /api/v1/openapi.json.
     Other settings come from SILKRAIL_* environment variables (see docs/service.md).
-    Exit code 3: the network is invalid.
+    Exit code 2: a bad option, or the port is taken; 3: the network is invalid.
     """
     try:
         import uvicorn  # noqa: F401  (checked here; used by _run)
@@ -96,6 +97,25 @@ def serve(host: str, port: int, workers: int, data: Path | None, jobs_dir: Path 
             shutil.rmtree(temporary, ignore_errors=True)
 
 
+def check_port(host: str, port: int) -> None:
+    """Exit with a usage error (2) now if nothing can listen on `host`:`port`."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as sock:
+            # As uvicorn binds: a port in TIME_WAIT from an earlier run is free.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(address)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        msg = (
+            f"error: cannot listen on {host}:{port}: {reason}; is another server using the "
+            "port? Choose another with --port"
+        )
+        click.echo(msg, err=True)
+        sys.exit(EXIT_USAGE)
+
+
 def _run(host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -103,6 +123,7 @@ def _run(host: str, port: int, workers: int) -> None:
     from silkrail.service._errors import ApiError
     from silkrail.service._state import load_state
 
+    check_port(host, port)
     settings = get_settings()
     # Load (and validate) the network before listening, so a bad network fails here, not on
     # the first request.
