@@ -67,3 +67,13 @@ def test_assign_warning_names_the_flags(tmp_path: Path) -> None:
     assert "--algorithm algb" in result.output
     assert "max_iter" not in result.output
     assert "method=" not in result.output
+
+
+def test_suggestions_are_names_not_ids() -> None:
+    result = CliRunner().invoke(main, ["plan", "Termes", "Duisburg"])
+    assert result.exit_code == 4
+    assert "'Termez'" in result.output
+    assert "TRMER" not in result.output  # Mersin port's id
+    result = CliRunner().invoke(main, ["plan", "EG-SUE", "Duisburg"])
+    assert "Suez" in result.output
+    assert "'EG-SUEZ'" not in result.output
