@@ -131,7 +131,7 @@ def line_chart(
     height: int = 300,
 ) -> str:
     """Lines over a shared x axis: ``(label, x, y, colour, dashed)`` a series."""
-    left, right, top_m, bottom = 56, 230, 28, 40
+    left, right, top_m, bottom = 56, 250, 28, 40
     xs = [x for _, xv, _, _, _ in series for x in xv]
     ys = [y for _, _, yv, _, _ in series for y in yv if math.isfinite(y)]
     x_max = max(xs, default=1.0) or 1.0

@@ -322,7 +322,7 @@ def _queue_chart(study: StudyResult, net: CorridorNetwork, top: Sequence[str]) -
             if name not in q.stations:
                 continue
             i = q.stations.index(name)
-            label = station_title(net, name) + (" (baseline)" if k else "")
+            label = station_title(net, name) + (", base" if k else "")
             series.append((label, list(q.bin_start_h / 24.0), list(q.mean[i]), palette[j], dashed))
     return line_chart(
         series,
