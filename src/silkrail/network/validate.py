@@ -226,6 +226,10 @@ def _check_links(
 ) -> tuple[IntArray, IntArray]:
     n = len(cols["id"])
     ends = {}
+    # With problems in nodes.csv already, unknown ids are most likely their consequence (a
+    # broken row, a bad header): report them once, counted, under the cause.
+    nodes_broken = any(p.file.endswith("nodes.csv") for p in out.problems)
+    unknown: list[tuple[int, str]] = []
     for end in ("from_id", "to_id"):
         idx = np.full(n, -1, dtype=np.int64)
         for i, key in enumerate(cols[end]):
@@ -233,9 +237,21 @@ def _check_links(
                 continue
             if key in node_ids:
                 idx[i] = node_ids[key]
+            elif nodes_broken:
+                unknown.append((i, key))
             else:
                 out.add(table, i, end, key, "unknown node id; not in nodes.csv")
         ends[end] = idx
+    if unknown:
+        ids = list(dict.fromkeys(key for _, key in unknown))
+        shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        rule = (
+            f"{len(unknown)} link ends in {len({i for i, _ in unknown})} rows name "
+            f"{len(ids)} node id{'s' if len(ids) != 1 else ''} not loaded from nodes.csv "
+            f"({shown}); most likely a "
+            "consequence of the nodes.csv problems above: fix those first"
+        )
+        out.add(table, unknown[0][0], "from_id/to_id", unknown[0][1], rule)
     src, dst = ends["from_id"], ends["to_id"]
     loop = (src >= 0) & (src == dst)
     out.add_mask(table, loop, "to_id", cols["to_id"], "a link must join two different nodes")
