@@ -72,6 +72,8 @@ def serve(host: str, port: int, workers: int, data: Path | None, jobs_dir: Path 
         msg = f"silkrail serve needs the service extra: pip install 'silkrail[service]' ({exc})"
         raise click.ClickException(msg) from exc
 
+    # Before anything else (the environment, the network): a taken port is a usage error.
+    check_port(host, port)
     if data is not None:
         # Through the environment rather than create_app(settings): an app built from the
         # environment needs no dependency override, which FastAPI pays for on every request.
@@ -123,7 +125,6 @@ def _run(host: str, port: int, workers: int) -> None:
     from silkrail.service._errors import ApiError
     from silkrail.service._state import load_state
 
-    check_port(host, port)
     settings = get_settings()
     # Load (and validate) the network before listening, so a bad network fails here, not on
     # the first request.

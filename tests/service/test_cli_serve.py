@@ -140,14 +140,15 @@ def test_unusable_jobs_dir_is_a_usage_error(
     assert calls == []
 
 
-def test_busy_port_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, toy_dir: Path) -> None:
+def test_busy_port_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     ran: list[object] = []
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: ran.append(a))
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = CliRunner().invoke(serve, ["--port", str(port), "--data", str(toy_dir)])
+        # No --data: serve would put it in the environment (the `calls` fixture restores that).
+        result = CliRunner().invoke(serve, ["--port", str(port)])
     assert result.exit_code == 2, result.output
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
     assert "--port" in result.output
