@@ -44,6 +44,7 @@ import silkrail
 from silkrail._atomic import atomic_file
 from silkrail.datasets.parameters import calibrated_parameters
 from silkrail.routing.conditions import conditions_on
+from silkrail.routing.families import CorridorFamily, family_of_label
 from silkrail.routing.service_classes import service_class
 from silkrail.routing.uncertainty import DelayParameters, combine_draws, route_parts
 from silkrail.studies import Observation, cross_validate, fit_delays, inside_range
@@ -227,9 +228,9 @@ def _matches(family: str, route: silkrail.Route) -> bool:
     return {
         "sea-cape": label.startswith("Sea via the Cape"),
         "sea-suez": label.startswith("Sea via Suez"),
-        "middle": label.startswith("Middle Corridor"),
-        "northern": label.startswith("Northern"),
-        "southern": label.startswith("Southern"),
+        "middle": family_of_label(label) == CorridorFamily.MIDDLE,
+        "northern": family_of_label(label) == CorridorFamily.NORTHERN,
+        "southern": family_of_label(label) == CorridorFamily.SOUTHERN,
         "any": True,
     }[family]
 

@@ -68,6 +68,7 @@ if TYPE_CHECKING:
         summarize_network,
         write_network,
     )
+    from silkrail.reports import ReportSection, study_report, write_study_report
     from silkrail.routing import (
         DEFAULT_SERVICE,
         SERVICES,
@@ -105,6 +106,7 @@ if TYPE_CHECKING:
         simulate,
         simulation_summary,
     )
+    from silkrail.studies import StudyResult, run_study
 
 # Everything but the errors loads on first use: pandas, numba and scipy cost about a second and
 # 100 MB per process, and `silkrail assign` or a script using one engine should not pay for the
@@ -174,6 +176,11 @@ _LAZY: dict[str, str] = {
     "forecast_shipment": "silkrail.shipments",
     "plan_shipment": "silkrail.shipments",
     "read_events_csv": "silkrail.shipments",
+    "StudyResult": "silkrail.studies",
+    "ReportSection": "silkrail.reports",
+    "study_report": "silkrail.reports",
+    "write_study_report": "silkrail.reports",
+    "run_study": "silkrail.studies",
 }
 
 __version__ = "0.1.0"
@@ -205,6 +212,7 @@ __all__ = [
     "NodeKind",
     "Problem",
     "Reassignment",
+    "ReportSection",
     "Route",
     "RoutePlan",
     "Scenario",
@@ -218,6 +226,7 @@ __all__ = [
     "SilkrailError",
     "SimulationModel",
     "SimulationResult",
+    "StudyResult",
     "TNTPFlow",
     "TNTPFormatError",
     "TrafficNetwork",
@@ -249,15 +258,18 @@ __all__ = [
     "reassign",
     "replicate",
     "route_table",
+    "run_study",
     "scenario_from_dict",
     "scenario_from_yaml",
     "search_locations",
     "services_from_plan",
     "simulate",
     "simulation_summary",
+    "study_report",
     "summarize_network",
     "write_network",
     "write_omx",
+    "write_study_report",
 ]
 
 

@@ -9,6 +9,7 @@ no path; 6 an output file could not be written.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,28 @@ def _read_trips(path: Path, matrix: str | None) -> FloatArray:
         mats = silkrail.read_omx(path, None if matrix is None else [matrix])
         return next(iter(mats.values()))
     return silkrail.read_tntp_trips(path)
+
+
+# The library's messages name its parameters; a command-line user knows the flags.
+_FLAGS = (
+    (re.compile(r"\bmethod='(\w+)'"), r"--algorithm \1"),
+    (re.compile(r"\bmax_iter\b"), "--max-iter"),
+    (re.compile(r"\brgap\b(?= *=)"), "--rgap"),
+    (re.compile(r"\bcores\b(?= *=)"), "--cores"),
+)
+
+
+def cli_words(message: str) -> str:
+    """Say a library message with the command's flags instead of Python parameters.
+
+    Examples
+    --------
+    >>> cli_words("raise max_iter or use method='algb'")
+    'raise --max-iter or use --algorithm algb'
+    """
+    for pattern, flag in _FLAGS:
+        message = pattern.sub(flag, message)
+    return message
 
 
 def _write_flows(path: Path, result: silkrail.AssignmentResult) -> None:
@@ -177,7 +200,7 @@ def assign(
     for w in caught:
         if not as_json:
             Console(stderr=True, soft_wrap=True).print(
-                f"[yellow]warning:[/] {escape(str(w.message))}", highlight=False
+                f"[yellow]warning:[/] {escape(cli_words(str(w.message)))}", highlight=False
             )
 
     try:

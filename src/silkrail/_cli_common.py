@@ -11,11 +11,13 @@ import json
 import math
 import os
 import sys
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -38,6 +40,7 @@ __all__ = [
     "atomic_file",
     "data_option",
     "emit_json",
+    "emit_table",
     "fail",
     "handle_errors",
     "json_option",
@@ -46,6 +49,7 @@ __all__ = [
     "problems_payload",
     "stderr",
     "stdout",
+    "wide_option",
 ]
 
 EXIT_INTERNAL = 1
@@ -56,18 +60,85 @@ EXIT_NO_ROUTE = 5
 EXIT_EXPORT = 6
 
 
+def _width(tty: bool) -> int | None:
+    """Console width: the terminal's; when piped, $COLUMNS if set, else 200."""
+    if tty:
+        return None
+    # Piped output is read by people in logs and by scripts: do not wrap tables at 80 columns
+    # unless asked to (COLUMNS=80 silkrail plan ... | less).
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) >= 40 else 200
+
+
 def stdout() -> Console:
     """Return a console on stdout."""
-    # Piped output is read by people in logs and by scripts: do not wrap tables at 80 columns.
     # markup=False: names and values from data files are printed as they are, never parsed
     # as rich markup (a value like "[low]" must not vanish); styles go through rich.text.Text.
-    return Console(soft_wrap=True, markup=False, width=None if sys.stdout.isatty() else 200)
+    return Console(soft_wrap=True, markup=False, width=_width(sys.stdout.isatty()))
 
 
 def stderr() -> Console:
     """Return a console on stderr."""
-    return Console(
-        stderr=True, soft_wrap=True, markup=False, width=None if sys.stderr.isatty() else 200
+    return Console(stderr=True, soft_wrap=True, markup=False, width=_width(sys.stderr.isatty()))
+
+
+wide_option = click.option(
+    "--wide",
+    is_flag=True,
+    help="Print tables at full width, however wide the terminal (default: fit it).",
+)
+
+
+def _plain(cell: object) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)
+
+
+def emit_table(console: Console, table: Table, *, wide: bool = False, key_columns: int = 1) -> None:
+    """Print a table that fits the console, else each row as a wrapped block.
+
+    A row block starts with its first `key_columns` cells (the route or station, named in
+    full), then lists the other columns as "header value" pairs; lines break between words
+    only, so no place name is cut. `wide` prints the table at its natural width.
+    """
+    width = console.width
+
+    def wrapped(text: str, first: str, then: str) -> None:
+        # Only between words: no place name is cut, however narrow the console.
+        for line in textwrap.wrap(
+            text,
+            width=width,
+            initial_indent=first,
+            subsequent_indent=then,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ):
+            console.print(line, highlight=False)
+
+    # Measured without the console's limit: the width the table wants.
+    need = Measurement.get(console, console.options.update_width(100_000), table).maximum
+    if wide:
+        console.width = max(need, console.width)
+        console.print(table)
+        return
+    if table.title:
+        # A title wider than the table is wrapped on its own (rich would let it run on).
+        wrapped(_plain(table.title), "", "")
+        table.title = None
+    if need <= width:
+        console.print(table)
+        return
+    rows = len(table.columns[0]._cells) if table.columns else 0
+    heads = [_plain(c.header) for c in table.columns]
+    for i in range(rows):
+        cells = [_plain(c._cells[i]).strip() for c in table.columns]
+        key = " ".join(c for c in cells[:key_columns] if c)
+        # A no-break space holds each "header value" pair on one line.
+        pairs = zip(heads[key_columns:], cells[key_columns:], strict=True)
+        rest = "; ".join(f"{h} {v}".replace(" ", "\u00a0") for h, v in pairs if v)
+        wrapped(key, "", "  ")
+        wrapped(rest, "    ", "    ")
+    console.print(
+        f"({rows} rows as blocks to fit {width} columns; --wide prints the table)", highlight=False
     )
 
 

@@ -16,14 +16,18 @@ from rich.text import Text
 
 import silkrail
 from silkrail._cli_common import (
+    EXIT_EXPORT,
     EXIT_UNKNOWN_LOCATION,
     atomic_file,
     data_option,
+    emit_table,
     handle_errors,
     json_option,
     load_data,
+    wide_option,
 )
 from silkrail._cli_common import emit_json as _emit_json
+from silkrail._cli_common import fail as _fail
 from silkrail._cli_common import stdout as _stdout
 
 __all__ = ["locate_command", "plan_command"]
@@ -239,6 +243,7 @@ def _legs_table(index: int, route: silkrail.Route) -> Table:
     help="Also write the routes as GeoJSON to this file.",
 )
 @data_option
+@wide_option
 @json_option
 @handle_errors
 def plan_command(
@@ -263,6 +268,7 @@ def plan_command(
     legs: bool,
     geojson_path: Path | None,
     data: Path | None,
+    wide: bool,
     as_json: bool,
 ) -> None:
     """Plan container routes from ORIGIN to DESTINATION: time, cost, CO2e, borders.
@@ -271,6 +277,13 @@ def plan_command(
     generalized cost, with the best sea option for comparison. Exit code 4: unknown place;
     5: no route satisfies the constraints (the message names the blocking constraint).
     """
+    if geojson_path is not None and not geojson_path.parent.is_dir():
+        # A typo in the folder should not quietly create a new tree of folders.
+        _fail(
+            f"cannot write {geojson_path}: the folder {geojson_path.parent} does not exist",
+            EXIT_EXPORT,
+            as_json=as_json,
+        )
     net = load_data(data)
     if service == "all":
         _plan_all_services(
@@ -310,8 +323,9 @@ def plan_command(
         _emit_json(result.to_dict(legs=True))
         return
     out = _stdout()
-    out.print(_plan_heading(result), highlight=False)
-    out.print(_routes_table(result, variants=show_variants))
+    # Free text wraps between words at the console's width (the tables fit it, or --wide).
+    out.print(_plan_heading(result), highlight=False, soft_wrap=wide)
+    emit_table(out, _routes_table(result, variants=show_variants), wide=wide, key_columns=2)
     out.print(
         Text(
             f"ranked by cost per FEU + {result.value_of_time:.2f} USD per FEU-hour x expected "
@@ -320,10 +334,11 @@ def plan_command(
             style="dim",
         ),
         highlight=False,
+        soft_wrap=wide,
     )
     if legs:
         for i, route in enumerate(result.routes, start=1):
-            out.print(_legs_table(i, route))
+            emit_table(out, _legs_table(i, route), wide=wide)
     if geojson_path is not None:
         out.print(f"wrote {len(result.routes)} routes to {geojson_path}", highlight=False)
 

@@ -1,62 +1,22 @@
 """``silkrail simulate --reassign N``: route choice with simulated delays fed back.
 
-Helpers of :mod:`silkrail._cli_simulate`: run :func:`silkrail.simulation.reassign` for the
-scenario (and its baseline), and show or serialize what moved.
+Helpers of :mod:`silkrail._cli_simulate`: show what moved (the study runner,
+:func:`silkrail.studies.run_study`, runs the rounds).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
 from silkrail._cli_common import stdout as _stdout
-from silkrail.simulation import Reassignment, default_services, reassign
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from silkrail.simulation import Reassignment
 
-    from silkrail.network import CorridorNetwork
-    from silkrail.simulation import MonteCarloResult, ScenarioSpec, SimulationModel
-    from silkrail.simulation.model import Scenario
-
-__all__ = ["print_reassignment", "reassignment_json", "run_reassigned"]
-
-
-def run_reassigned(
-    net: CorridorNetwork,
-    spec: ScenarioSpec | None,
-    run: Callable[[SimulationModel, Scenario | None, str], MonteCarloResult],
-    *,
-    label: str,
-    scenario: Scenario | None,
-    rounds: int,
-    free_gateways: bool,
-) -> Reassignment:
-    """Reassign the scenario's (or the default) services over `rounds` rounds.
-
-    `run(model, scenario, label)` simulates one round; rounds are labelled ``"<label> round
-    k"`` and the final run ``"<label>"``.
-    """
-    services = spec.services if spec is not None and spec.services is not None else None
-    options: dict[str, Any] = dict(spec.corridor_options) if spec is not None else {}
-    counter = itertools.count(1)
-
-    def one_round(model: SimulationModel, sc: Scenario | None) -> MonteCarloResult:
-        k = next(counter)
-        return run(model, sc, f"{label} round {k}" if k <= rounds else label)
-
-    return reassign(
-        net,
-        services if services is not None else default_services(),
-        one_round,
-        scenario=scenario,
-        iterations=rounds,
-        keep_via=not free_gateways,
-        **options,
-    )
+__all__ = ["print_reassignment"]
 
 
 def print_reassignment(ra: Reassignment, base: Reassignment | None) -> None:
@@ -97,11 +57,3 @@ def print_reassignment(ra: Reassignment, base: Reassignment | None) -> None:
             "-" if math.isnan(it.mean_days) else f"{it.mean_days:.1f}",
         )
     console.print(r)
-
-
-def reassignment_json(ra: Reassignment, base: Reassignment | None) -> dict[str, Any]:
-    """Return the ``"reassignment"`` member of ``silkrail simulate --json``."""
-    out = ra.to_dict()
-    if base is not None:
-        out["baseline"] = base.to_dict()
-    return out

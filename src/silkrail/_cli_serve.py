@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import click
 
 import silkrail
-from silkrail._cli_common import EXIT_INVALID_DATA
+from silkrail._cli_common import EXIT_INVALID_DATA, EXIT_USAGE
 
 __all__ = ["serve"]
 
@@ -81,7 +82,7 @@ def serve(
     Other settings come from SILKRAIL_* environment variables (see docs/service.md); the
     service answers only for the host names in SILKRAIL_ALLOWED_HOSTS (default: localhost and
     the --host address), so set it when serving on 0.0.0.0.
-    Exit code 3: the network is invalid.
+    Exit code 2: a bad option, or the port is taken; 3: the network is invalid.
     """
     try:
         import uvicorn  # noqa: F401  (checked here; used by _run)
@@ -91,6 +92,8 @@ def serve(
         msg = f"silkrail serve needs the service extra: pip install 'silkrail[service]' ({exc})"
         raise click.ClickException(msg) from exc
 
+    # Before anything else (the environment, the network): a taken port is a usage error.
+    check_port(host, port)
     if data is not None:
         # Through the environment rather than create_app(settings): an app built from the
         # environment needs no dependency override, which FastAPI pays for on every request.
@@ -125,6 +128,25 @@ def serve(
     finally:
         if temporary is not None:
             shutil.rmtree(temporary, ignore_errors=True)
+
+
+def check_port(host: str, port: int) -> None:
+    """Exit with a usage error (2) now if nothing can listen on `host`:`port`."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as sock:
+            # As uvicorn binds: a port in TIME_WAIT from an earlier run is free.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(address)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        msg = (
+            f"error: cannot listen on {host}:{port}: {reason}; is another server using the "
+            "port? Choose another with --port"
+        )
+        click.echo(msg, err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _run(host: str, port: int, workers: int) -> None:

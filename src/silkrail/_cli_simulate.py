@@ -30,24 +30,26 @@ from silkrail._cli_common import (
     EXIT_EXPORT,
     EXIT_USAGE,
     CommandError,
+    emit_table,
     handle_errors,
+    wide_option,
 )
 from silkrail._cli_common import load_data as _network
 from silkrail._cli_common import stderr as _stderr
 from silkrail._cli_common import stdout as _stdout
-from silkrail._cli_reassign import print_reassignment, reassignment_json, run_reassigned
+from silkrail._cli_reassign import print_reassignment
 from silkrail.simulation import (
     MonteCarloResult,
     ScenarioSpec,
     corridor_model,
     default_services,
-    replicate,
     route_table,
     scenario_from_yaml,
-    simulation_summary,
 )
 from silkrail.simulation.montecarlo import local_cluster_pays
+from silkrail.simulation.names import node_title, route_title, station_title
 from silkrail.simulation.summary import column_total
+from silkrail.studies import run_study
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -55,16 +57,23 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from silkrail.simulation import SimulationModel
-    from silkrail.simulation.model import Scenario
     from silkrail.simulation.reassign import Reassignment
 
-__all__ = ["simulate"]
+__all__ = [
+    "build_model",
+    "check_out_dir",
+    "dask_client",
+    "load_spec",
+    "local_scheduler",
+    "progress_bars",
+    "simulate",
+]
 
 #: Largest scenario file read, in bytes (the reader's own limit is in characters).
 MAX_SCENARIO_BYTES = 4_000_000
 
 
-def _load_spec(path: Path | None) -> ScenarioSpec | None:
+def load_spec(path: Path | None) -> ScenarioSpec | None:
     if path is None:
         return None
     try:
@@ -82,30 +91,56 @@ def _load_spec(path: Path | None) -> ScenarioSpec | None:
     return scenario_from_yaml(text, source=str(path))
 
 
-def _run(
-    model: SimulationModel,
-    scenario: Scenario | None,
-    *,
-    label: str,
-    days: float,
-    replications: int,
-    seed: int | None,
-    client: Any,
-    warmup_days: float,
-    show_progress: bool,
-) -> MonteCarloResult:
-    opts: dict[str, Any] = {
-        "replications": replications,
-        "days": days,
-        "seed": seed,
-        "scenario": scenario,
-        "warmup_days": warmup_days,
-        "client": client,
-        "scheduler": "serial" if client is None else None,
-        "keep_first": True,
-    }
-    if not show_progress:
-        return replicate(model, **opts)
+def check_out_dir(out_dir: Path) -> None:
+    """Make the output folder now, so that a bad --out fails before the run, not after it."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CommandError(f"cannot write to {out_dir}: {exc}", EXIT_EXPORT) from None
+    if not os.access(out_dir, os.W_OK):
+        raise CommandError(f"cannot write to {out_dir}: the folder is not writable", EXIT_EXPORT)
+
+
+def build_model(
+    spec: ScenarioSpec | None, net: silkrail.CorridorNetwork, data: Path | None
+) -> SimulationModel:
+    """Build the scenario's model, or the default 2024 services' (on the packaged network)."""
+    if spec is not None:
+        return spec.build_model(net)
+    try:
+        return corridor_model(net, default_services())
+    except (silkrail.UnknownLocationError, silkrail.NoRouteError, ValueError) as exc:
+        if data is None:
+            raise
+        # The default demand names places and links of the packaged corridor network.
+        msg = (
+            f"the default 2024 demand is defined on the packaged corridor network and does "
+            f"not fit {str(data)!r} ({exc}); give a --scenario with 'services' for this "
+            "network"
+        )
+        raise CommandError(msg, EXIT_USAGE) from exc
+
+
+def local_scheduler(scheduler: str | None, *, quiet: bool) -> str | None:
+    """Return 'serial' when Dask is not installed (saying so unless `quiet`), else `scheduler`."""
+    if scheduler is None and importlib.util.find_spec("distributed") is None:
+        # A base install has no Dask: run in this process rather than fail.
+        if not quiet:
+            _stderr().print(
+                "note: dask.distributed is not installed (pip install 'silkrail[dask]'); "
+                "running the replications in this process",
+                highlight=False,
+            )
+        return "serial"
+    return scheduler
+
+
+@contextlib.contextmanager
+def progress_bars(show: bool, replications: int) -> Iterator[Any]:
+    """Yield a study progress callback that draws one bar per run (None when hidden)."""
+    if not show:
+        yield None
+        return
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -113,12 +148,15 @@ def _run(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
-        task = bar.add_task(escape(f"{label}: {replications} replications"), total=replications)
+        tasks: dict[str, Any] = {}
 
-        def tick(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def tick(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                text = escape(f"{label}: {replications} replications")
+                tasks[label] = bar.add_task(text, total=total)
+            bar.update(tasks[label], completed=done, total=total)
 
-        return replicate(model, progress=tick, **opts)
+        yield tick
 
 
 def _idle_cpus() -> float | None:
@@ -131,7 +169,7 @@ def _idle_cpus() -> float | None:
 
 
 @contextlib.contextmanager
-def _dask_client(
+def dask_client(
     scheduler: str | None, workers: int | None, *, replications: int, days: float
 ) -> Iterator[Any]:
     """Yield one Dask client for all runs of the command (``None``: run in-process).
@@ -171,15 +209,29 @@ def _dask_client(
             yield client
 
 
+def _named(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Return `frame` with a readable ``name`` column first; the ids stay in the index."""
+    out = frame.copy()
+    out.insert(0, "name", names)
+    return out
+
+
 def _write(
-    out: Path, mc: MonteCarloResult, table: pd.DataFrame, ra: Reassignment | None
+    out: Path,
+    mc: MonteCarloResult,
+    table: pd.DataFrame,
+    ra: Reassignment | None,
+    net: silkrail.CorridorNetwork,
 ) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
+    stations = mc.station_summary()
+    borders = mc.border_summary()
+    bottlenecks = mc.bottlenecks(top=25)
     frames: dict[str, pd.DataFrame] = {
-        "routes": table,
-        "stations": mc.station_summary(),
-        "borders": mc.border_summary(),
-        "bottlenecks": mc.bottlenecks(top=25),
+        "routes": _named(table, [route_title(net, str(r)) for r in table.index]),
+        "stations": _named(stations, [station_title(net, str(s)) for s in stations.index]),
+        "borders": _named(borders, [node_title(net, str(n)) for n in borders.index]),
+        "bottlenecks": _named(bottlenecks, [station_title(net, str(s)) for s in bottlenecks.index]),
         "summary": mc.to_frame(),
         "replications_routes": mc.replications_frame("route"),
         "replications_stations": mc.replications_frame("station"),
@@ -197,7 +249,7 @@ def _write(
         path = out / f"{name}.parquet"
         frame.to_parquet(path)
         written.append(str(path))
-    table.to_csv(out / "routes.csv")
+    frames["routes"].to_csv(out / "routes.csv")
     written.append(str(out / "routes.csv"))
     return written
 
@@ -207,9 +259,11 @@ def _print(
     base: MonteCarloResult | None,
     routes: pd.DataFrame,
     *,
+    net: silkrail.CorridorNetwork,
     top: int,
     n_routes: int,
     elapsed: float,
+    wide: bool,
 ) -> None:
     console = _stdout()
     co2e = column_total(routes, "co2e_t_wtw")  # before the table keeps only some routes
@@ -235,7 +289,7 @@ def _print(
         t.add_column("base p95", justify="right")
     for name, r in routes.iterrows():
         row = [
-            str(name),
+            route_title(net, str(name)),
             f"{r.p50_days:.1f} ± {r.p50_days_ci:.1f}",
             f"{r.p95_days:.1f} ± {r.p95_days_ci:.1f}",
             f"{r.swod_kmh:.0f}",
@@ -245,7 +299,7 @@ def _print(
         if base is not None:
             row += [f"{r.base_p50_days:.1f}", f"{r.base_p95_days:.1f}"]
         t.add_row(*row)
-    console.print(t)
+    emit_table(console, t, wide=wide)
 
     b = Table(title=f"Top {top} bottlenecks (train-hours waiting per day)")
     for col in (
@@ -260,7 +314,7 @@ def _print(
         b.add_column(col, justify="left" if col in ("station", "kind") else "right")
     for name, r in mc.bottlenecks(top=top).iterrows():
         b.add_row(
-            str(name),
+            station_title(net, str(name)),
             str(r.category),
             f"{r.wait_train_hours_per_day:.1f} ± {r.wait_train_hours_per_day_ci:.1f}",
             "-" if math.isnan(r.utilization) else f"{r.utilization:.0%}",
@@ -268,32 +322,35 @@ def _print(
             f"{r.p95_wait_h:.1f}",
             f"{r.p_wait_over:.1%}",
         )
-    console.print(b)
+    emit_table(console, b, wide=wide)
 
     borders = mc.border_summary()
     if len(borders):
         c = Table(title="Border crossing points (CAREC CPMM: time to clear, hours)")
-        for col in ("node", "crossings/yr", "mean h", "p95 h", "USD/FEU"):
-            c.add_column(col, justify="left" if col == "node" else "right")
+        for col in ("crossing point", "crossings/yr", "mean h", "p95 h", "USD/FEU"):
+            c.add_column(col, justify="left" if col == "crossing point" else "right")
         for name, r in borders.sort_values("mean_clear_h", ascending=False).iterrows():
             c.add_row(
-                str(name),
+                node_title(net, str(name)),
                 f"{r.crossings * 365.0 / mc.days:.0f}",
                 f"{r.mean_clear_h:.1f} ± {r.mean_clear_h_ci:.1f}",
                 f"{r.p95_clear_h:.1f}",
                 f"{r.usd_per_feu:.0f}",
             )
-        console.print(c)
+        emit_table(console, c, wide=wide)
     if co2e is not None:
         line = f"CO2e well-to-wheel of the finished trains: {co2e:,.0f} t per replication"
         if base_co2e is not None:
             line += f" (baseline {base_co2e:,.0f} t)"
-        console.print(line + " (ISO 14083 / GLEC; hubs not included)", highlight=False)
+        console.print(
+            line + " (ISO 14083 / GLEC; hubs not included)", highlight=False, soft_wrap=wide
+        )
     trains = mc.n_trains.mean()
     console.print(
         f"{trains:.0f} trains per replication; engine {mc.n_events.sum() / mc.elapsed_s.sum():,.0f}"
         f" events/s; wall time {elapsed:.1f} s; seed {mc.seed_entropy}",
         highlight=False,
+        soft_wrap=wide,
     )
 
 
@@ -388,6 +445,7 @@ def _print(
     is_flag=True,
     help="With --reassign, let services change their border gateway too.",
 )
+@wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
 @handle_errors
 def simulate(
@@ -405,6 +463,7 @@ def simulate(
     out_dir: Path | None,
     rounds: int,
     free_gateways: bool,
+    wide: bool,
     as_json: bool,
 ) -> None:
     """Simulate trains through the corridor: transit-time percentiles and bottlenecks.
@@ -422,93 +481,57 @@ def simulate(
         raise CommandError(
             f"--warmup-days ({warmup_days:g}) must be less than --days ({days:g})", EXIT_USAGE
         )
+    if out_dir is not None:
+        check_out_dir(out_dir)
     t0 = time.perf_counter()
-    spec = _load_spec(scenario_path)
+    spec = load_spec(scenario_path)
     net = _network(data)
-    if spec is not None:
-        model = spec.build_model(net)
-    else:
-        try:
-            model = corridor_model(net, default_services())
-        except (silkrail.UnknownLocationError, silkrail.NoRouteError, ValueError) as exc:
-            if data is None:
-                raise
-            # The default demand names places and links of the packaged corridor network.
-            msg = (
-                f"the default 2024 demand is defined on the packaged corridor network and does "
-                f"not fit {str(data)!r} ({exc}); give a --scenario with 'services' for this "
-                "network"
-            )
-            raise CommandError(msg, EXIT_USAGE) from exc
+    model = build_model(spec, net, data)
     if seed is None:
         # One root seed for the scenario and its baseline (common random numbers).
         seed = int(np.random.default_rng().integers(2**62))
     run_base = spec is not None and baseline is not False
-    if scheduler is None and importlib.util.find_spec("distributed") is None:
-        # A base install has no Dask: run in this process rather than fail.
-        scheduler = "serial"
-        if not as_json:
-            _stderr().print(
-                "note: dask.distributed is not installed (pip install 'silkrail[dask]'); "
-                "running the replications in this process",
-                highlight=False,
-            )
-    opts: dict[str, Any] = {
-        "days": days,
-        "replications": replications,
-        "seed": seed,
-        "warmup_days": warmup_days,
-        "show_progress": not as_json,
-    }
-    name = spec.scenario.name if spec is not None else "base"
+    scheduler = local_scheduler(scheduler, quiet=as_json)
     scenario = spec.scenario if spec is not None else None
-    ra = ra_base = None
-    with _dask_client(scheduler, workers, replications=replications, days=days) as client:
-
-        def run(m: SimulationModel, sc: Scenario | None, label: str) -> MonteCarloResult:
-            return _run(m, sc, label=label, client=client, **opts)
-
-        if rounds:
-
-            def rerouted(label: str, sc: Scenario | None) -> Reassignment:
-                return run_reassigned(
-                    net,
-                    spec,
-                    run,
-                    label=label,
-                    scenario=sc,
-                    rounds=rounds,
-                    free_gateways=free_gateways,
-                )
-
-            ra = rerouted(name, scenario)
-            ra_base = rerouted("baseline", None) if run_base else None
-            mc = ra.result
-            base = ra_base.result if ra_base is not None else None
-        else:
-            mc = run(model, scenario, name)
-            base = run(model, None, "baseline") if run_base else None
-    routes = route_table(mc, base)
+    with (
+        dask_client(scheduler, workers, replications=replications, days=days) as client,
+        progress_bars(not as_json, replications) as progress,
+    ):
+        study = run_study(
+            model,
+            scenario=scenario,
+            days=days,
+            replications=replications,
+            seed=seed,
+            warmup_days=warmup_days,
+            baseline=run_base,
+            rounds=rounds,
+            free_gateways=free_gateways,
+            net=net,
+            services=spec.services if spec is not None else None,
+            corridor_options=spec.corridor_options if spec is not None else None,
+            client=client,
+            progress=progress,
+        )
+    mc, base, routes = study.scenario, study.baseline, study.routes
+    ra, ra_base = study.reassignment, study.baseline_reassignment
     written: list[str] = []
     if out_dir is not None:
         try:
-            written = _write(out_dir, mc, routes, ra)
+            written = _write(out_dir, mc, routes, ra, net)
             if base is not None:
-                written += _write(out_dir / "baseline", base, route_table(base, None), ra_base)
+                base_routes = route_table(base, None)
+                written += _write(out_dir / "baseline", base, base_routes, ra_base, net)
         except OSError as exc:
             raise CommandError(f"cannot write to {out_dir}: {exc}", EXIT_EXPORT) from None
     elapsed = time.perf_counter() - t0
     if as_json:
-        payload = simulation_summary(
-            mc, base=base, top=top, scenario=name, seed=seed, routes=routes
-        )
-        if ra is not None:
-            payload["reassignment"] = reassignment_json(ra, ra_base)
+        payload = study.summary(top=top)
         payload["files"] = written
         payload["elapsed_s"] = elapsed
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return
-    _print(mc, base, routes, top=top, n_routes=n_routes, elapsed=elapsed)
+    _print(mc, base, routes, net=net, top=top, n_routes=n_routes, elapsed=elapsed, wide=wide)
     if ra is not None:
         print_reassignment(ra, ra_base)
     if written:

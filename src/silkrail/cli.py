@@ -33,6 +33,7 @@ class _LazyGroup(click.Group):
         "locate": "silkrail._cli_plan:locate_command",
         "network": "silkrail._cli_network:network",
         "plan": "silkrail._cli_plan:plan_command",
+        "report": "silkrail._cli_report:report",
         "serve": "silkrail._cli_serve:serve",
         "simulate": "silkrail._cli_simulate:simulate",
         "track": "silkrail._cli_track:track",
@@ -45,6 +46,7 @@ class _LazyGroup(click.Group):
         "locate": "Find a node by id, name or alias (any case, accents or script).",
         "network": "Inspect, validate and export corridor networks.",
         "plan": "Plan container routes from ORIGIN to DESTINATION: time, cost, CO2e, borders.",
+        "report": "Write a corridor study as one self-contained HTML file (no network requests).",
         "serve": "Serve the REST API under /api/v1 and the web map at / (works offline).",
         "simulate": "Simulate trains through the corridor: transit-time percentiles and "
         "bottlenecks.",

@@ -319,3 +319,24 @@ def test_valid_toy_network_loads(toy_dir: Path) -> None:
     assert net.offers_gauge_change.tolist() == [False, False, True, False, False]
     with pytest.raises(ValueError, match="read-only"):
         net.distance_km[0] = 1.0
+
+
+def test_unknown_ids_after_a_broken_nodes_file_are_counted_not_listed(toy_dir: Path) -> None:
+    # A node row without its id: the cause, once; the links that name that node follow from it.
+    nodes = toy_dir / "nodes.csv"
+    nodes.write_text(nodes.read_text(encoding="utf-8").replace("\nCN-BETA,", "\n,"), "utf-8")
+    exc = _problems(toy_dir)
+    links = [p for p in exc.problems if p.file == "links.csv"]
+    assert any(p.file == "nodes.csv" and p.column == "id" for p in exc.problems)
+    assert len(links) == 1
+    assert "CN-BETA" in links[0].rule
+    assert "consequence of the nodes.csv problems above" in links[0].rule
+
+
+def test_unknown_ids_with_a_clean_nodes_file_are_listed_by_row(toy_dir: Path) -> None:
+    links = toy_dir / "links.csv"
+    text = links.read_text(encoding="utf-8")
+    links.write_text(text.replace(",CN-BETA,", ",CN-BETTA,", 1), "utf-8")
+    exc = _problems(toy_dir)
+    unknown = [p for p in exc.problems if p.rule == "unknown node id; not in nodes.csv"]
+    assert [p.value for p in unknown] == ["CN-BETTA"]

@@ -382,6 +382,7 @@ def test_openapi_is_published_with_limits(client: TestClient) -> None:
         "/api/v1/shipments",
         "/api/v1/shipments/{shipment_id}",
         "/api/v1/shipments/{shipment_id}/events",
+        "/api/v1/simulations/{job_id}/report",
     }
     req = spec["components"]["schemas"]["PlanRequest"]["properties"]
     # The served limits, not the widest the models allow.

@@ -190,6 +190,16 @@ def test_simulate_panel_shows_progress_and_bottlenecks(page: Page) -> None:
     assert page.locator("#sim-families-wrap").is_hidden()
     # Border stations are on the map: clicking one centres the map on its node.
     page.locator("#sim-table tbody tr.on-map").first.click()
+    # The study report of the same job is one click away.
+    link = page.locator("#sim-report")
+    assert link.is_visible()
+    href = link.get_attribute("href")
+    assert href is not None
+    assert href.startswith("/api/v1/simulations/")
+    assert href.endswith("/report")
+    report = page.request.get(link.evaluate("a => a.href"))  # the absolute URL
+    assert report.status == 200
+    assert 'id="map"' in report.text()
 
 
 def test_simulate_panel_closes_a_crossing_and_reroutes(page: Page) -> None:

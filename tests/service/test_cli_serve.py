@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -9,6 +10,7 @@ import uvicorn
 from click.testing import CliRunner
 from fastapi import FastAPI
 
+import silkrail._cli_serve
 from silkrail._cli_serve import serve
 from silkrail.service import get_settings
 
@@ -33,6 +35,8 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
         seen[-1]["jobs_dir_exists"] = jobs_dir is not None and jobs_dir.is_dir()
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
+    # The real ports may be taken on a shared machine; test_busy_port_is_a_usage_error binds.
+    monkeypatch.setattr(silkrail._cli_serve, "check_port", lambda host, port: None)
     yield seen
     get_settings.cache_clear()
 
@@ -134,3 +138,19 @@ def test_unusable_jobs_dir_is_a_usage_error(
     assert "--jobs-dir: cannot create" in result.output
     assert "Traceback" not in result.output
     assert calls == []
+
+
+def test_busy_port_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    ran: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: ran.append(a))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        # No --data: serve would put it in the environment (the `calls` fixture restores that).
+        result = CliRunner().invoke(serve, ["--port", str(port)])
+    assert result.exit_code == 2, result.output
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert "--port" in result.output
+    assert "serving" not in result.output  # it never said it was serving
+    assert not ran

@@ -684,6 +684,7 @@ async function submitSimulation(e) {
   bar.value = 0;
   $("#sim-results").hidden = true;
   $("#sim-families-wrap").hidden = true;
+  $("#sim-report").hidden = true;
   setSimStatus('<span class="spinner"></span> Starting…', "busy");
   try {
     let job = await getJSON(`${API}/simulations`, {
@@ -706,6 +707,10 @@ async function submitSimulation(e) {
     bar.value = 1;
     fillBottlenecks(job.result);
     fillFamilies(job.result);
+    // The study report of the same job: the page `silkrail report` writes.
+    const report = $("#sim-report");
+    report.href = `${API}/simulations/${encodeURIComponent(job.id)}/report`;
+    report.hidden = false;
     const r = job.result;
     const what = closed ? `${esc(nodeName(closed))} closed; ` : "";
     const co2e = r.co2e_t_wtw === null || r.co2e_t_wtw === undefined

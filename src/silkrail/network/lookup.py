@@ -139,11 +139,16 @@ def _suggest(net: CorridorNetwork, key: str) -> list[str]:
     texts = net._search_texts
     names: list[str] = []
     seen: set[int] = set()
+    ids = {str(i).casefold() for i in net.node_id}
     for match_key, _, _ in matches:
-        # Show the spelling that matched (e.g. the alias 'Duisburg'), once per node.
+        # Show the spelling that matched (e.g. the alias 'Duisburg'), once per node; a node id
+        # ('TRMER') means nothing to a reader, so show the node's name then.
         if seen.isdisjoint(keys[match_key]):
             seen.update(keys[match_key])
-            names.append(texts[match_key])
+            text = texts[match_key]
+            if text.casefold() in ids:
+                text = str(net.node_name[keys[match_key][0]])
+            names.append(text)
     return names[:_MAX_SUGGESTIONS]
 
 

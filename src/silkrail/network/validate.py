@@ -234,6 +234,10 @@ def _check_links(
 ) -> tuple[IntArray, IntArray]:
     n = len(cols["id"])
     ends = {}
+    # With problems in nodes.csv already, unknown ids are most likely their consequence (a
+    # broken row, a bad header): report them once, counted, under the cause.
+    nodes_broken = any(p.file.endswith("nodes.csv") for p in out.problems)
+    unknown: list[tuple[int, str]] = []
     for end in ("from_id", "to_id"):
         idx = np.full(n, -1, dtype=np.int64)
         for i, key in enumerate(cols[end]):
@@ -241,9 +245,21 @@ def _check_links(
                 continue
             if key in node_ids:
                 idx[i] = node_ids[key]
+            elif nodes_broken:
+                unknown.append((i, key))
             else:
                 out.add(table, i, end, key, "unknown node id; not in nodes.csv")
         ends[end] = idx
+    if unknown:
+        ids = list(dict.fromkeys(key for _, key in unknown))
+        shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        rule = (
+            f"{len(unknown)} link ends in {len({i for i, _ in unknown})} rows name "
+            f"{len(ids)} node id{'s' if len(ids) != 1 else ''} not loaded from nodes.csv "
+            f"({shown}); most likely a "
+            "consequence of the nodes.csv problems above: fix those first"
+        )
+        out.add(table, unknown[0][0], "from_id/to_id", unknown[0][1], rule)
     src, dst = ends["from_id"], ends["to_id"]
     loop = (src >= 0) & (src == dst)
     out.add_mask(table, loop, "to_id", cols["to_id"], "a link must join two different nodes")
@@ -280,13 +296,13 @@ def _check_links(
         dist = cols["distance_km"]
         short = ok & np.isfinite(gc) & (dist < gc * (1 - GREAT_CIRCLE_TOLERANCE))
         # The cells as written, stripped once: per row, this was quadratic in the bad rows.
-        shown = _strip(table.frame, "distance_km") if table.frame is not None else dist
+        cells = _strip(table.frame, "distance_km") if table.frame is not None else dist
         for k in np.flatnonzero(short):
             out.add(
                 table,
                 int(k),
                 "distance_km",
-                shown[k],
+                cells[k],
                 f"shorter than the great-circle distance {gc[k]:.1f} km between "
                 f"{cols['from_id'][k]} and {cols['to_id'][k]}",
             )

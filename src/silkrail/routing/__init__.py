@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from silkrail.routing.conditions import conditions_on
+from silkrail.routing.families import CorridorFamily, family_of_label, land_family
 from silkrail.routing.plan import CONTAINERS, plan
 from silkrail.routing.results import Leg, Route, RoutePlan, lognormal_quantile
 from silkrail.routing.search import CRITERIA, ParetoPath, dijkstra_one_to_all, pareto_paths
@@ -13,12 +14,15 @@ __all__ = [
     "CRITERIA",
     "DEFAULT_SERVICE",
     "SERVICES",
+    "CorridorFamily",
     "Leg",
     "ParetoPath",
     "Route",
     "RoutePlan",
     "conditions_on",
     "dijkstra_one_to_all",
+    "family_of_label",
+    "land_family",
     "lognormal_quantile",
     "pareto_paths",
     "plan",

@@ -11,11 +11,10 @@ if TYPE_CHECKING:
     from silkrail.routing.results import Leg
 
 from silkrail.routing._cache import CASPIAN_STATES
+from silkrail.routing.families import land_family
 
-__all__ = ["CASPIAN_STATES", "corridor_label", "land_family", "short_name"]
+__all__ = ["CASPIAN_STATES", "corridor_label", "short_name"]
 
-NORTHERN_STATES = frozenset({"RU", "BY"})
-SOUTHERN_STATES = frozenset({"IR", "TM", "UZ", "KG", "AF"})
 _PAREN = re.compile(r"\s*[(/].*$")
 _PARTICLES = frozenset(
     {"Le", "La", "Los", "Las", "El", "Al", "Saint", "St", "San", "Santa", "Bandar"}
@@ -38,25 +37,6 @@ def short_name(name: str) -> str:
     if len(words) > 1 and words[0].rstrip(".") in _PARTICLES:
         return " ".join(words[:2])
     return words[0]
-
-
-def land_family(countries: set[str] | frozenset[str], *, caspian_ferry: bool) -> str:
-    """Name a land route's corridor family from its countries and whether it crosses the Caspian.
-
-    Examples
-    --------
-    >>> land_family({"CN", "KZ", "RU", "BY", "PL"}, caspian_ferry=False)
-    'Northern'
-    >>> land_family({"CN", "KZ", "AZ", "GE"}, caspian_ferry=True)
-    'Middle Corridor'
-    """
-    if caspian_ferry:
-        return "Middle Corridor"
-    if countries & NORTHERN_STATES:
-        return "Northern"
-    if countries & SOUTHERN_STATES:
-        return "Southern"
-    return "Rail"
 
 
 def _dedupe(names: list[str]) -> list[str]:
@@ -139,7 +119,7 @@ def _label(legs: Sequence[Leg], node_country: dict[str, str], vias: Sequence[str
         for leg in travel
     )
     road = bool(travel) and all(leg.mode == "road" for leg in travel)
-    family = "Road" if road else land_family(countries, caspian_ferry=caspian)
+    family = land_family(countries, caspian_ferry=caspian, road=road)
     # (leg index, place): sorted by leg, so the stops read in route order.
     found: list[tuple[int, str]] = []
     for k, leg in enumerate(legs):

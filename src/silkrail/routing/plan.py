@@ -16,7 +16,8 @@ from silkrail.network._schema import MODES, LinkMode
 from silkrail.network.lookup import Location, locate
 from silkrail.routing._cache import caspian_ferry_links, link_index, network_cache
 from silkrail.routing.conditions import conditions_on
-from silkrail.routing.labels import NORTHERN_STATES, corridor_label
+from silkrail.routing.families import NORTHERN_STATES, CorridorFamily, family_of_label
+from silkrail.routing.labels import corridor_label
 from silkrail.routing.percentiles import timed_network, with_percentiles
 from silkrail.routing.results import (
     _Z95,
@@ -757,15 +758,8 @@ def _compiled(
     return graph
 
 
-def _family(route: Route) -> str:
-    """Return the corridor family of a route: sea, middle, northern or other."""
-    if route.label.startswith("Sea "):
-        return "sea"
-    if route.label.startswith("Middle Corridor"):
-        return "middle"
-    if route.label.startswith("Northern"):
-        return "northern"
-    return "other"
+def _family(route: Route) -> CorridorFamily:
+    return family_of_label(route.label)
 
 
 def _option(
@@ -778,7 +772,7 @@ def _option(
     *,
     require: BoolArray,
     exclude: BoolArray,
-    family: str,
+    family: CorridorFamily,
 ) -> Route | None:
     """Find the best route of one corridor family (one that visits no node twice)."""
     if not (ok & require).any():
@@ -827,7 +821,8 @@ def _sea_option(
     broad_or_ferry = travel & ((mode == LinkMode.FERRY) | (net.link_gauge_mm[link] == 1520))
     return _option(
         net, graph, req, ok, vot, eps,
-        require=travel & (mode == LinkMode.SEA), exclude=broad_or_ferry, family="sea",
+        require=travel & (mode == LinkMode.SEA), exclude=broad_or_ferry,
+        family=CorridorFamily.SEA,
     )  # fmt: skip
 
 
@@ -850,7 +845,8 @@ def _middle_option(
     north[[req.origin.index, req.destination.index]] = False
     exclude = travel & ((mode == LinkMode.SEA) | north[tail] | north[head])
     return _option(
-        net, graph, req, ok, vot, eps, require=require, exclude=exclude, family="middle",
+        net, graph, req, ok, vot, eps, require=require, exclude=exclude,
+        family=CorridorFamily.MIDDLE,
     )  # fmt: skip
 
 
@@ -868,13 +864,18 @@ def _northern_option(
     touches = north[graph.state_node[graph.edge_tail]] | north[graph.state_node[graph.edge_head]]
     return _option(
         net, graph, req, ok, vot, eps,
-        require=travel & touches, exclude=travel & (mode != LinkMode.RAIL), family="northern",
+        require=travel & touches, exclude=travel & (mode != LinkMode.RAIL),
+        family=CorridorFamily.NORTHERN,
     )  # fmt: skip
 
 
 # The corridor families a forwarder compares; the best of each is shown even when dominated
 # where it is a plausible choice (see _plausible).
-_FAMILIES = {"northern": _northern_option, "middle": _middle_option, "sea": _sea_option}
+_FAMILIES = {
+    CorridorFamily.NORTHERN: _northern_option,
+    CorridorFamily.MIDDLE: _middle_option,
+    CorridorFamily.SEA: _sea_option,
+}
 
 
 def _plausible(option: Route, best: Route) -> bool:

@@ -104,6 +104,8 @@ class JobSpec:
     net: CorridorNetwork | None = None
     services: tuple[CorridorService, ...] | None = None
     corridor_options: dict[str, Any] = field(default_factory=dict)
+    # For the study report: the scenario as posted (JSON text).
+    scenario_text: str | None = None
 
     @property
     def total(self) -> int:
@@ -296,9 +298,14 @@ def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings)
         baseline=scenario is not None and req.baseline is not False,
         reassign=req.reassign,
         free_gateways=req.free_gateways,
-        net=state.net if req.reassign else None,
+        net=state.net,  # the report's names, map and sources; and reassignment
         services=spec.services if spec is not None and req.reassign else None,
         corridor_options=dict(spec.corridor_options) if spec is not None else {},
+        scenario_text=(
+            json.dumps(req.scenario, indent=2, ensure_ascii=False)
+            if req.scenario is not None
+            else None
+        ),
     )
 
 
@@ -345,6 +352,7 @@ class _Job:
     done: int = 0
     error: str | None = None
     result: dict[str, Any] | None = None
+    report: str | None = None
     stop: threading.Event = field(default_factory=threading.Event)
 
     def view(self) -> dict[str, Any]:
@@ -465,12 +473,32 @@ class JobManager:
                 return job.view()
         return self._load(job_id)
 
+    def report(self, job_id: str) -> tuple[str, str | None] | None:
+        """Return a job's status and its HTML study report (None until it is done).
+
+        None if the job is unknown or was forgotten; a job this process does not hold is
+        read from the job folder, if there is one.
+        """
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None:
+                return job.status, job.report
+        record = self._load(job_id)
+        if record is None:
+            return None
+        html = None
+        path = self._path(job_id, ".html")
+        if path is not None and record.get("status") == "done":
+            with contextlib.suppress(OSError):
+                html = path.read_text(encoding="utf-8")
+        return str(record.get("status")), html
+
     # The job folder.
 
-    def _path(self, job_id: str) -> Path | None:
+    def _path(self, job_id: str, suffix: str = ".json") -> Path | None:
         if self._store is None or not _JOB_ID.fullmatch(job_id):
             return None
-        return self._store / f"{job_id}.json"
+        return self._store / f"{job_id}{suffix}"
 
     def _save(self, job: _Job) -> None:
         path = self._path(job.id)
@@ -528,14 +556,14 @@ class JobManager:
                 with contextlib.suppress(OSError):  # another worker may remove it first
                     files.append((path.stat().st_mtime, path))
         for _, path in sorted(files, reverse=True)[keep:]:
-            with contextlib.suppress(OSError):
-                path.unlink()
+            self._forget(path.stem)
 
     def _forget(self, job_id: str) -> None:
-        path = self._path(job_id)
-        if path is not None:
-            with contextlib.suppress(OSError):
-                path.unlink()
+        for suffix in (".json", ".html"):
+            path = self._path(job_id, suffix)
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
     def shutdown(self) -> None:
         """Fail the queued jobs and stop the running ones (at the app's shutdown).
@@ -572,6 +600,16 @@ class JobManager:
             self._forget(job_id)
 
     def _close(self, job: _Job, status: str, error: str | None, result: Any) -> None:
+        if isinstance(result, dict):
+            # The worker sends the study report with the results; it is served on its own.
+            job.report = result.pop("report_html", None)
+            path = self._path(job.id, ".html")
+            if path is not None and job.report is not None:
+                try:
+                    with atomic_file(path) as tmp:
+                        tmp.write_text(job.report, encoding="utf-8")
+                except OSError:  # the report stays in memory
+                    logger.exception("cannot write the report of job %s to %s", job.id, path)
         job.status = status
         job.error = error
         job.result = result

@@ -16,6 +16,7 @@ past that) and stops between replications once its parent is gone.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import pickle
@@ -27,9 +28,6 @@ from typing import TYPE_CHECKING, Any
 import silkrail
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from silkrail import MonteCarloResult, Reassignment, Scenario, SimulationModel
     from silkrail.service._jobs import JobSpec
 
 __all__ = ["child_main", "main"]
@@ -44,73 +42,61 @@ class _OrphanedError(Exception):
 def _execute(spec: JobSpec, conn: Connection) -> dict[str, Any]:
     t0 = time.perf_counter()
     parent = os.getppid()
+    # Progress counts every replication of the job: the runs finished before this one too.
+    before, current, current_total = 0, "", 0
 
-    finished = 0
+    def tick(label: str, done: int, total: int) -> None:
+        nonlocal before, current, current_total
+        if os.getppid() != parent:
+            raise _OrphanedError
+        if label != current:
+            before += current_total
+            current, current_total = label, total
+        conn.send(("progress", before + done))
 
-    def runs(model: SimulationModel, scenario: Scenario | None) -> MonteCarloResult:
-        nonlocal finished
-        offset = finished
-
-        def tick(done: int, total: int) -> None:
-            if os.getppid() != parent:
-                raise _OrphanedError
-            conn.send(("progress", offset + done))
-
-        mc = silkrail.replicate(
-            model,
-            replications=spec.replications,
-            days=spec.days,
-            seed=spec.seed,
-            scenario=scenario,
-            warmup_days=spec.warmup_days,
-            scheduler="serial",
-            progress=tick,
-        )
-        finished += spec.replications
-        return mc
-
-    ra = ra_base = None
-    if spec.reassign:
-        ra = _reassigned(spec, spec.scenario, runs)
-        ra_base = _reassigned(spec, None, runs) if spec.baseline else None
-        mc = ra.result
-        base = ra_base.result if ra_base is not None else None
-    else:
-        mc = runs(spec.model, spec.scenario)
-        base = runs(spec.model, None) if spec.baseline else None
-    routes = silkrail.route_table(mc, base)
-    out = silkrail.simulation_summary(
-        mc, base=base, top=spec.top, scenario=spec.label, seed=spec.seed, routes=routes
+    study = silkrail.run_study(
+        spec.model,
+        scenario=spec.scenario,
+        days=spec.days,
+        replications=spec.replications,
+        seed=spec.seed,
+        warmup_days=spec.warmup_days,
+        baseline=spec.baseline,
+        rounds=spec.reassign,
+        free_gateways=spec.free_gateways,
+        net=spec.net,
+        services=spec.services,
+        corridor_options=spec.corridor_options,
+        progress=tick,
     )
-    if ra is not None:
-        out["reassignment"] = ra.to_dict(flows=False)
-        if ra_base is not None:
-            out["reassignment"]["baseline"] = ra_base.to_dict(flows=False)
-    if base is None:
+    out = study.summary(top=spec.top, flows=False)
+    if study.baseline is None:
         # The service's layout always has the baseline columns (null without a baseline).
         for row in out["routes"]:
             row.setdefault("base_p50_days", None)
             row.setdefault("base_p95_days", None)
     out["elapsed_s"] = time.perf_counter() - t0
+    out["report_html"] = _report(spec, study)
     return out
 
 
-def _reassigned(
-    spec: JobSpec,
-    scenario: Scenario | None,
-    runs: Callable[[SimulationModel, Scenario | None], MonteCarloResult],
-) -> Reassignment:
-    assert spec.net is not None
-    services = spec.services if spec.services is not None else silkrail.default_services()
-    return silkrail.reassign(
-        spec.net,
-        services,
-        runs,
-        scenario=scenario,
-        iterations=spec.reassign,
-        keep_via=not spec.free_gateways,
-        **spec.corridor_options,
-    )
+def _report(spec: JobSpec, study: silkrail.StudyResult) -> str | None:
+    """Render the study report; a job whose report fails still has its results."""
+    if spec.net is None:
+        return None
+    run = json.dumps(spec.run_info(), ensure_ascii=False)
+    try:
+        return silkrail.study_report(
+            study,
+            spec.net,
+            command=f"POST /api/v1/simulations with the options {run}",
+            scenario_text=spec.scenario_text,
+            dataset="the network this service serves",
+            version=silkrail.__version__,
+        )
+    except Exception:
+        logger.exception("the study report of a simulation job failed")
+        return None
 
 
 def _limit(memory_mb: int, cpu_s: int) -> None:

@@ -668,6 +668,9 @@ class SimRouteOut(_Record):
     """One route: transit-time percentiles with CI half-widths (means over replications)."""
 
     route: str
+    name: str | None = Field(
+        default=None, description='Named by its places, e.g. "Moscow → Ürümqi via Khorgos".'
+    )
     origin: str
     destination: str
     finished: float | None = Field(description="Trains finished per replication.")
@@ -694,6 +697,9 @@ class BottleneckOut(_Record):
     """A station where trains lose time waiting."""
 
     station: str
+    name: str | None = Field(
+        default=None, description='Named by its places, e.g. "Manzhouli–Zabaikalsk, westbound".'
+    )
     category: str
     wait_train_hours_per_day: float | None
     wait_train_hours_per_day_ci: float | None
@@ -709,6 +715,7 @@ class BorderOut(_Record):
     """CAREC CPMM indicators of one border crossing point: time and cost to clear."""
 
     node: str
+    name: str | None = Field(default=None, description="The node's name.")
     crossings: float | None
     crossings_ci: float | None
     mean_clear_h: float | None

@@ -37,7 +37,8 @@ from silkrail.errors import NoRouteError
 from silkrail.graph.compile import HOURS_PER_WEEK
 from silkrail.network import LinkMode
 from silkrail.routing import plan
-from silkrail.routing.labels import CASPIAN_STATES, land_family
+from silkrail.routing.families import CorridorFamily, land_family
+from silkrail.routing.labels import CASPIAN_STATES
 from silkrail.simulation._demand import DEMAND_DATE
 from silkrail.simulation.corridor import (
     PLANNER_MODES,
@@ -161,7 +162,7 @@ class Reassignment:
         return out
 
 
-def route_family(net: CorridorNetwork, route: CorridorRoute) -> str:
+def route_family(net: CorridorNetwork, route: CorridorRoute) -> CorridorFamily:
     """Name the corridor family of a route as the planner's labels do.
 
     Examples
@@ -170,7 +171,7 @@ def route_family(net: CorridorNetwork, route: CorridorRoute) -> str:
     >>> from silkrail.simulation import planner_route
     >>> net = load_network()
     >>> route_family(net, planner_route(net, "Xi'an", "Duisburg"))
-    'Northern'
+    <CorridorFamily.NORTHERN: 'Northern'>
     """
     country = net.country_of
     countries = {country[n] for n in route.node_ids}

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
+    from silkrail.network import CorridorNetwork
     from silkrail.simulation.montecarlo import MonteCarloResult
 
 __all__ = ["column_total", "route_table", "simulation_summary"]
@@ -130,6 +131,7 @@ def simulation_summary(
     scenario: str | None = None,
     seed: int | None = None,
     routes: pd.DataFrame | None = None,
+    net: CorridorNetwork | None = None,
 ) -> dict[str, Any]:
     """Return a run's results as a JSON-ready dict (the ``silkrail simulate --json`` layout).
 
@@ -148,6 +150,10 @@ def simulation_summary(
         The root seed the run was started with.
     routes
         The route table to report (default :func:`route_table` of `mc` and `base`).
+    net
+        The network of the model: with it, routes, bottlenecks and borders get a readable
+        ``name`` from the node names ("Moscow → Ürümqi via Khorgos", "Dostyk gauge change",
+        "Brest") next to their ids.
 
     Returns
     -------
@@ -174,4 +180,14 @@ def simulation_summary(
     }
     if base is not None:
         out["baseline_bottlenecks"] = _records(base.bottlenecks(top=top))
+    if net is not None:
+        from silkrail.simulation.names import node_title, route_title, station_title
+
+        for rec in out["routes"]:
+            rec["name"] = route_title(net, str(rec["route"]))
+        for key in ("bottlenecks", "baseline_bottlenecks"):
+            for rec in out.get(key, []):
+                rec["name"] = station_title(net, str(rec["station"]))
+        for rec in out["borders"]:
+            rec["name"] = node_title(net, str(rec["node"]))
     return out

@@ -1,4 +1,4 @@
-"""Studies built on the engines: calibration of the parameters no source gives."""
+"""Studies built on the engines: scenario against baseline, and calibration."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ from silkrail.studies.calibration import (
     inside_range,
     model_p50,
 )
+from silkrail.studies.runner import StudyResult, run_study
 
 __all__ = [
     "CalibrationResult",
     "FoldResult",
     "Observation",
+    "StudyResult",
     "cross_validate",
     "fit_delays",
     "inside_range",
     "model_p50",
+    "run_study",
 ]

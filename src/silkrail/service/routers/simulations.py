@@ -1,4 +1,4 @@
-"""``POST /simulations`` and ``GET /simulations/{id}``: Monte Carlo simulation jobs."""
+"""``POST /simulations``, ``GET /simulations/{id}`` and its ``/report``: simulation jobs."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
 
 from silkrail.service._errors import ApiError
 from silkrail.service._jobs import JobLimits, prepare_job
@@ -103,3 +104,53 @@ async def get_simulation(
         )
         raise ApiError(404, "not_found", msg, field="job_id")
     return view
+
+
+@router.get(
+    "/{job_id}/report",
+    response_model=None,
+    summary="The study report of a finished simulation job",
+    responses={
+        200: {
+            "content": {"text/html": {"schema": {"type": "string"}}},
+            "description": "One self-contained HTML file.",
+        },
+        404: {"model": ErrorBody, "description": "No such job, or it has no report."},
+        409: {
+            "model": ErrorBody,
+            "description": "The job is still queued or running (`not_ready`), or it failed "
+            "(`job_failed`).",
+        },
+    },
+)
+async def get_simulation_report(
+    jobs: JobsDep,
+    settings: SettingsDep,
+    job_id: str = Path(description="The job's `id`, from `POST /simulations`."),
+) -> HTMLResponse:
+    """Return the job's study report, the page ``silkrail report`` writes.
+
+    A summary of what the scenario changes against its baseline, the network map, the charts,
+    the route, border and bottleneck tables, the assumptions and a reproducibility block; it
+    loads nothing from the network, so it can be saved and sent on.
+    """
+    found = jobs.report(job_id) if len(job_id) <= _MAX_ID else None
+    if found is None:
+        shown = job_id if len(job_id) <= _MAX_ID else job_id[:_MAX_ID] + "..."
+        msg = (
+            f"no simulation job {shown!r}: the id is unknown, or the job finished long ago "
+            f"(this service keeps the last {settings.sim_keep_jobs} finished jobs)"
+        )
+        raise ApiError(404, "not_found", msg, field="job_id")
+    status, html = found
+    if status in ("queued", "running"):
+        msg = f"job {job_id!r} is {status}; its report is ready once the job is done"
+        raise ApiError(409, "not_ready", msg, field="job_id", headers={"Retry-After": "5"})
+    if status == "failed":
+        msg = f"job {job_id!r} failed, so it has no report; see the job's error"
+        raise ApiError(409, "job_failed", msg, field="job_id")
+    if html is None:
+        msg = f"job {job_id!r} has no report (it could not be made; the service logged why)"
+        raise ApiError(404, "not_found", msg, field="job_id")
+    name = f"silkrail-study-{job_id[:8]}.html"
+    return HTMLResponse(html, headers={"Content-Disposition": f'inline; filename="{name}"'})
