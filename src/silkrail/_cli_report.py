@@ -111,6 +111,12 @@ def _command(
     required=True,
     help="The HTML file to write.",
 )
+@click.option(
+    "--flows",
+    "with_flows",
+    is_flag=True,
+    help="Add the corridor flows at equilibrium (silkrail flows) for the same scenario.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @handle_errors
 def report(
@@ -122,6 +128,7 @@ def report(
     workers: int | None,
     data: Path | None,
     out: Path,
+    with_flows: bool,
     as_json: bool,
 ) -> None:
     """Write a corridor study as one self-contained HTML file (no network requests).
@@ -157,15 +164,29 @@ def report(
             client=client,
             progress=progress,
         )
+    sections = []
+    if with_flows:
+        from silkrail.studies.flow_study import run_flow_study
+        from silkrail.studies.flow_tables import flows_report_html
+
+        flows = run_flow_study(net, spec)
+        names = dict(zip(net.node_id.tolist(), net.node_name.tolist(), strict=True))
+        sections.append(
+            silkrail.ReportSection("flows", "Corridor flows", flows_report_html(flows, names))
+        )
+    command = _command(scenario_path, replications, days, seed, out, data)
+    if with_flows:
+        command += " --flows"
     try:
         silkrail.write_study_report(
             study,
             net,
             out,
-            command=_command(scenario_path, replications, days, seed, out, data),
+            command=command,
             scenario_text=scenario_text,
             dataset="the packaged corridors dataset" if data is None else str(data),
             version=silkrail.__version__,
+            sections=sections,
         )
     except OSError as exc:
         raise CommandError(f"cannot write the report to {out}: {exc}", EXIT_EXPORT) from None

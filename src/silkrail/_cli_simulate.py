@@ -254,6 +254,30 @@ def _write(
     return written
 
 
+def saturation_warnings(
+    mc: MonteCarloResult, net: silkrail.CorridorNetwork, *, days: float
+) -> list[str]:
+    """Return one line per station whose mean or p95 wait exceeds the run's horizon.
+
+    A wait longer than the days simulated is not a steady state: the station is loaded above
+    its capacity, its queue grows for as long as the run lasts, and the figure says more about
+    the horizon than about the station (``silkrail flows`` prices such loads and defers what
+    exceeds capacity; docs/flows.md).
+    """
+    horizon = days * 24.0
+    out = []
+    stations = mc.station_summary()
+    for name, r in stations.iterrows():
+        worst = max(float(r.get("mean_wait_h", 0.0) or 0.0), float(r.get("p95_wait_h", 0.0) or 0.0))
+        if worst > horizon:
+            out.append(
+                f"{station_title(net, str(name))}: waits up to {worst:,.0f} h, longer "
+                f"than the {days:g} days simulated: the station is saturated and its queue "
+                "grows through the run"
+            )
+    return out
+
+
 def _print(
     mc: MonteCarloResult,
     base: MonteCarloResult | None,
@@ -525,14 +549,18 @@ def simulate(
         except OSError as exc:
             raise CommandError(f"cannot write to {out_dir}: {exc}", EXIT_EXPORT) from None
     elapsed = time.perf_counter() - t0
+    warnings_ = saturation_warnings(mc, net, days=days)
     if as_json:
         payload = study.summary(top=top)
         payload["files"] = written
         payload["elapsed_s"] = elapsed
+        payload["warnings"] = warnings_
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return
     _print(mc, base, routes, net=net, top=top, n_routes=n_routes, elapsed=elapsed, wide=wide)
     if ra is not None:
         print_reassignment(ra, ra_base)
+    for w in warnings_:
+        _stderr().print(f"warning: {w}", highlight=False)
     if written:
         Console(soft_wrap=True).print(f"wrote {len(written)} files to {out_dir}", highlight=False)

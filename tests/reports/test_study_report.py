@@ -127,3 +127,19 @@ def test_report_in_chromium_offline(report: Path, tmp_path: Path) -> None:
         finally:
             browser.close()
     assert blocked == []
+
+
+def test_report_with_flows_has_the_flows_section(tmp_path: Path) -> None:
+    out = tmp_path / "flows.html"
+    args = ["report", "--scenario", str(ROOT / "examples" / "scenarios" / "brest-closed.yaml")]
+    args += ["--days", "20", "--replications", "1", "--seed", "1", "--scheduler", "serial"]
+    args += ["--flows", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    section = page[page.index('id="flows"') :]
+    assert "Corridor flows" in page
+    assert "rail share, base year" in section
+    assert "rail share, scenario" in section
+    assert "China-Europe" in section
+    assert "--flows" in page  # the reproducibility block names the option

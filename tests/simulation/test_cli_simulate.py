@@ -160,3 +160,26 @@ def test_reassign_text_output_and_free_gateways_needs_reassign(tmp_path: Path) -
     code, _, err = run(*FAST, "--free-gateways")
     assert code == 2
     assert "--free-gateways needs --reassign" in err
+
+
+def test_waits_longer_than_the_run_come_with_a_saturation_warning(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from silkrail.cli import main as _main
+
+    scenario = tmp_path / "choked.yaml"
+    scenario.write_text(
+        "name: choked\ncapacity:\n  - {target: KZ-DOSTYK, factor: 0.02}\n", encoding="utf-8"
+    )
+    args = ["simulate", "--scenario", str(scenario), "--days", "10", "--replications", "1"]
+    args += ["--seed", "1", "--scheduler", "serial", "--baseline", "--json"]
+    result = CliRunner().invoke(_main, args)
+    assert result.exit_code == 0, result.output
+    warnings = _json.loads(result.stdout)["warnings"]
+    assert any(w.startswith("Dostyk") and "saturated" in w for w in warnings), warnings
+    # Without the choke nothing waits that long, and nothing is said.
+    args = ["simulate", "--days", "10", "--replications", "1", "--seed", "1"]
+    result = CliRunner().invoke(_main, [*args, "--scheduler", "serial", "--json"])
+    assert _json.loads(result.stdout)["warnings"] == []

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "corridor_table",
+    "flows_report_html",
     "link_table",
     "market_table",
     "station_label",
@@ -201,3 +202,77 @@ def study_json(study: FlowStudy, names: dict[str, str]) -> dict[str, object]:
     if study.scenario is not None:
         out["scenario"] = {"name": study.scenario_name, **one(study.scenario)}
     return out
+
+
+def flows_report_html(study: FlowStudy, names: dict[str, str], *, top: int = 12) -> str:
+    """Render a flows study as HTML tables for the study report (``silkrail report --flows``).
+
+    Rail share by market, TEU a year by market and corridor (with the scenario beside the base
+    year when there is one), the busiest crossings, and the saturation warnings.
+    """
+    from html import escape
+
+    def table(head: list[str], rows: list[list[str]]) -> str:
+        th = "".join(f"<th>{escape(h)}</th>" for h in head)
+        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+        return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+    final = study.scenario if study.scenario is not None else study.baseline
+    base_m = market_table(study.baseline).set_index("market")["rail_share"].to_dict()
+    scen_m = market_table(final).set_index("market")["rail_share"].to_dict()
+    markets = [[str(m), f"{base_m[m]:.2%}", f"{scen_m.get(m, 0.0):.2%}"] for m in base_m]
+    corr_b = corridor_table(study.baseline)
+    corr_s = corridor_table(final)
+    keys = list(
+        dict.fromkeys(zip(corr_b["market"], corr_b["corridor"], strict=True))
+        | dict.fromkeys(zip(corr_s["market"], corr_s["corridor"], strict=True))
+    )
+    b_teu: dict[tuple[str, str], float] = {
+        (str(m), str(c)): float(t)
+        for m, c, t in zip(
+            corr_b["market"], corr_b["corridor"], corr_b["teu_per_year"], strict=True
+        )
+    }
+    s_teu = {(r.market, r.corridor): r for r in corr_s.itertuples()}
+    corridors = []
+    for k in keys:
+        s = s_teu.get(k)
+        corridors.append(
+            [
+                str(k[0]),
+                str(k[1]),
+                f"{b_teu.get(k, 0.0):,.0f}",
+                f"{s.teu_per_year:,.0f}" if s is not None else "0",
+                f"{s.p50_days:.1f}" if s is not None else "–",
+                f"{s.co2e_kt:,.0f}" if s is not None else "–",
+            ]
+        )
+    st = station_table(final, names, top=top)
+    stations = [
+        [str(r["station"]), f"{float(r['trains_per_week']):.0f}",
+         f"{float(r['utilization']):.0%}", f"{float(r['wait_hours']):,.0f}"]
+        for r in st.to_dict(orient="records")
+    ]  # fmt: skip
+    warnings = "".join(f"<li>{escape(w)}</li>" for w in saturated(final, names))
+    label = "scenario" if study.scenario is not None else "base year"
+    parts = [
+        "<p>Container flows at equilibrium on the packaged 2024 demand (sea or rail, corridor "
+        "and route by a nested logit; waits from queueing cost functions; docs/flows.md). "
+        f"Relative gap {final.gap[-1]:.1e} after {final.gap.size} iterations.</p>",
+        table(["market", "rail share, base year", f"rail share, {label}"], markets),
+        table(
+            [
+                "market",
+                "corridor",
+                "TEU a year, base",
+                f"TEU a year, {label}",
+                "p50 days",
+                "kt CO2e",
+            ],
+            corridors,
+        ),
+        table(["station", "trains a week", "utilisation", "wait h"], stations),
+    ]
+    if warnings:
+        parts.append(f"<ul>{warnings}</ul>")
+    return "\n".join(parts)
