@@ -294,14 +294,17 @@ def calibrate_constants(
         p = min(max(p, 1e-9), 1 - 1e-9)
         return math.log(p / (1 - p))
 
-    res = equilibrium(
-        alts,
-        inputs.demand,
-        inputs.classes,
-        inputs.params,
-        teu_per_train=ppt,
-        offset=_offsets(alts, inputs, const),
-    )
+    def solve() -> FlowResult:
+        return equilibrium(
+            alts,
+            inputs.demand,
+            inputs.classes,
+            inputs.params,
+            teu_per_train=ppt,
+            offset=_offsets(alts, inputs, const),
+        )
+
+    res = solve()
     for _ in range(rounds):
         worst = 0.0
         for name, (row, k) in plan.items():
@@ -312,14 +315,7 @@ def calibrate_constants(
             const[name] += err / beta
         if worst <= tol:
             break
-        res = equilibrium(
-            alts,
-            inputs.demand,
-            inputs.classes,
-            inputs.params,
-            teu_per_train=ppt,
-            offset=_offsets(alts, inputs, const),
-        )
+        res = solve()
     return const, res
 
 
