@@ -287,7 +287,7 @@ def plan_command(
     net = load_data(data)
     if service == "all":
         _plan_all_services(
-            net, origin, destination, as_json=as_json, depart=depart,
+            net, origin, destination, as_json=as_json, wide=wide, depart=depart,
             through_disruptions=_split(through_disruption), seed=seed,
             avoid_countries=_split(avoid_country), avoid_nodes=_split(avoid_node),
             via=_split(via), modes=None if modes is None else _split((modes,)),
@@ -352,7 +352,13 @@ def _plan_heading(result: silkrail.RoutePlan) -> Text:
 
 
 def _plan_all_services(
-    net: silkrail.CorridorNetwork, origin: str, destination: str, *, as_json: bool, **options: Any
+    net: silkrail.CorridorNetwork,
+    origin: str,
+    destination: str,
+    *,
+    as_json: bool,
+    wide: bool = False,
+    **options: Any,
 ) -> None:
     """Plan for every service class and compare their best routes side by side."""
     plans = {
@@ -381,5 +387,6 @@ def _plan_all_services(
                 else f"{r.transit_days_p5:.1f}–{r.transit_days_p50:.1f}–{r.transit_days_p95:.1f}"
             )  # fmt: skip
         table.add_row(label, *cells)
-    out.print(_plan_heading(plans[silkrail.DEFAULT_SERVICE]), highlight=False)
-    out.print(table)
+    out.print(_plan_heading(plans[silkrail.DEFAULT_SERVICE]), highlight=False, soft_wrap=wide)
+    # At 80 columns the rows become blocks rather than cut route names (--wide: the table).
+    emit_table(out, table, wide=wide)
