@@ -44,6 +44,16 @@ def test_plan_fits_80_columns_with_whole_place_names() -> None:
             assert set(leg["from_name"].split()) <= words
 
 
+def test_plan_all_services_fits_80_columns_with_whole_route_names() -> None:
+    args = ["plan", "Chongqing", "Duisburg", "--service", "all"]
+    text = _run(args)
+    _fits(text)
+    plan = json.loads(_run([*args, "--json"], columns=None))
+    words = _words(text)
+    for route in plan["routes"]:
+        assert set(route["label"].split()) <= words, route["label"]
+
+
 def test_plan_wide_prints_the_table() -> None:
     text = _run(["plan", "Chongqing", "Duisburg", "--wide"])
     assert "┃ route" in text
