@@ -605,6 +605,16 @@ def main() -> None:
     calib.attrs["path"] = str(args.calibration)
     outcomes, text = run(calib, write=args.write_calibration and not args.check)
     existing = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+    # The held-out figures' table inside the notes is written by scripts/validate_held_out.py;
+    # keep it as it is.
+    held = re.search(r"<!-- held-out -->\n(.*?)<!-- /held-out -->", existing, flags=re.S)
+    if held is not None:
+        text = re.sub(
+            r"(<!-- held-out -->\n)(.*?)(<!-- /held-out -->)",
+            lambda m: m.group(1) + held.group(1) + m.group(3),
+            text,
+            flags=re.S,
+        )
     marker = "\n## Assignment"
     tail = existing[existing.index(marker) :] if marker in existing else ""
     updated = text.rstrip() + "\n" + tail
