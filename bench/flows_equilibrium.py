@@ -33,12 +33,12 @@ from silkrail.studies.flow_study import (
     _offsets,
     flow_scenario,
     load_flow_inputs,
+    study_alternatives,
     teu_per_train,
 )
 from silkrail.studies.flows import (
     HOURS_PER_YEAR,
     _generalized_cost,
-    build_alternatives,
     equilibrium,
 )
 
@@ -52,12 +52,11 @@ def main() -> None:
     net = load_network()
     inputs = load_flow_inputs()
     t0 = time.perf_counter()
-    alts = build_alternatives(
+    alts = study_alternatives(
         net,
-        inputs.demand,
+        inputs,
         scenario=flow_scenario(None, base_sea_rate_factor=inputs.base_sea_rate_factor),
         depart=BASE_DATE,
-        rail_only=inputs.rail_only,
     )
     t_plan = time.perf_counter() - t0
     ppt = teu_per_train()

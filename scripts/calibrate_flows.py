@@ -46,9 +46,10 @@ from silkrail.studies.flow_study import (
     load_flow_inputs,
     run_flow_study,
     simulate_flows,
+    study_alternatives,
     teu_per_train,
 )
-from silkrail.studies.flows import build_alternatives, equilibrium
+from silkrail.studies.flows import FlowScenario, equilibrium
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS = ROOT / "src" / "silkrail" / "datasets" / "demand" / "choice_parameters.csv"
@@ -84,15 +85,12 @@ def write_constants(constants: dict[str, float]) -> None:
 
 
 def _alternatives(net, inputs, depart: str, sea_factor: float):  # type: ignore[no-untyped-def]
-    spec = scenario_from_yaml(
-        f"name: conditions-{depart}\n"
-        f"flows: {{depart: {depart}, sea_rate_factor: {sea_factor:.4f}}}",
-        source=depart,
+    """Route sets under another year's conditions: its date and its sea-rate level."""
+    sc = FlowScenario(
+        name=f"conditions-{depart}",
+        sea_rate_factor=inputs.base_sea_rate_factor * sea_factor,
     )
-    sc = flow_scenario(spec, base_sea_rate_factor=inputs.base_sea_rate_factor)
-    return build_alternatives(
-        net, inputs.demand, scenario=sc, depart=depart, rail_only=inputs.rail_only
-    )
+    return study_alternatives(net, inputs, scenario=sc, depart=depart)
 
 
 def fit_beta(alts, alts23, inputs, *, target: float):  # type: ignore[no-untyped-def]
@@ -148,9 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     inputs = load_flow_inputs()
     ppt = teu_per_train()
     base_sc = flow_scenario(None, base_sea_rate_factor=inputs.base_sea_rate_factor)
-    alts = build_alternatives(
-        net, inputs.demand, scenario=base_sc, depart=BASE_DATE, rail_only=inputs.rail_only
-    )
+    alts = study_alternatives(net, inputs, scenario=base_sc, depart=BASE_DATE)
     alts23 = _alternatives(net, inputs, "2023-07-01", SEA_RATE_2023)
     alts25 = _alternatives(net, inputs, "2025-04-10", 1.0 / inputs.base_sea_rate_factor)
     pub23 = ERAI_WEST[0] / (ERAI_WEST[0] + SEA_WEST[0])

@@ -12,11 +12,12 @@ from click.testing import CliRunner
 from silkrail import load_network
 from silkrail.cli import main
 from silkrail.routing.choice import ChoiceParameters
-from silkrail.simulation import scenario_from_yaml
-from silkrail.simulation.congestion import StationCapacity
+from silkrail.simulation import corridor_model, scenario_from_yaml
+from silkrail.simulation.congestion import StationCapacity, utilization
 from silkrail.studies.flow_study import (
     _shares,
     flow_scenario,
+    flow_services,
     load_flow_inputs,
     run_flow_study,
     teu_per_train,
@@ -79,6 +80,48 @@ def test_congestion_pushes_traffic_off_the_border() -> None:
     assert tight.station_trains_per_week[0] == pytest.approx(trains * 168.0)
 
 
+def series() -> Alternatives:
+    """Route 0 passes a border (1 server, 2 h) then a yard (1 server, 1 h); route 1 the yard."""
+    cap = StationCapacity.from_arrays(
+        name=["border", "yard"],
+        kind=[0, 0],
+        servers=[1, 1],
+        service_hours=[2.0, 1.0],
+        service_cv=[0.5, 0.5],
+    )
+    return Alternatives(
+        od=np.array([0, 1]),
+        label=("via border", "yard only"),
+        mode=np.array([1, 1]),
+        corridor=np.array([1, 1]),
+        tariff=np.zeros(2),
+        hours_free=np.zeros(2),
+        spread_hours=np.zeros(2),
+        baseline_wait=np.zeros(2),
+        co2e_kg=np.zeros(2),
+        station_ptr=np.array([0, 2, 3]),
+        station_idx=np.array([0, 1, 1]),
+        stations=cap,
+        station_node=("B", "Y"),
+        station_category=("border", "gauge"),
+    )
+
+
+def test_dispatched_share_holds_back_only_what_the_bottleneck_cannot_take() -> None:
+    # Route 0 offers 1 train/h: the border (2 h a train) can take 0.95 / 2 of it.
+    share = series().dispatched_share(np.array([1.0, 0.0]))
+    assert share[0] == pytest.approx(0.95 / 2.0, rel=1e-6)
+    # The yard then sees 0.475 trains/h (utilisation 0.475): it holds nothing back more.
+    assert share[1] == 1.0
+    # Both routes load the yard: 0.4 + 0.8 trains/h against 1 an hour; nothing above 0.95.
+    share = series().dispatched_share(np.array([0.4, 0.8]))
+    lam_yard = 0.4 * share[0] + 0.8 * share[1]
+    assert lam_yard == pytest.approx(0.95, rel=1e-6)
+    assert 0.4 * share[0] * 2.0 <= 0.95 + 1e-9
+    # Below capacity everything runs.
+    np.testing.assert_array_equal(series().dispatched_share(np.array([0.1, 0.1])), [1.0, 1.0])
+
+
 def test_shares_must_sum_to_one() -> None:
     with pytest.raises(ValueError, match="sum to 1"):
         equilibrium(toy(), DEMAND, [CargoClass("x", 0.5, 1.0, 1.0)], PARAMS, teu_per_train=1.0)
@@ -103,6 +146,29 @@ def test_base_year_reproduces_its_targets_within_five_percent(study) -> None:  #
         assert share == pytest.approx(target_share, rel=0.05)
         if not math.isnan(target_middle):
             assert middle == pytest.approx(target_middle, rel=0.05)
+
+
+def test_flow_services_run_the_trains_the_stations_were_sized_for(study) -> None:  # type: ignore[no-untyped-def]
+    res = study.baseline
+    services = flow_services(res)
+    assert services
+    assert {sv.feu for sv in services} == {teu_per_train() / 2.0}
+    # The simulator's stations, built for these trains, have the cost functions' capacities.
+    alts = res.alternatives
+    model = corridor_model(load_network(), services)
+    sim_cap = StationCapacity.from_stations(
+        [st for st in model.stations if st.name in alts.stations.name], train_feu=services[0].feu
+    )
+    ours = dict(zip(alts.stations.name, alts.stations.service_hours, strict=True))
+    for name, hours in zip(sim_cap.name, sim_cap.service_hours, strict=True):
+        assert hours == pytest.approx(ours[name])
+    # The dispatched trains load no station above its practical capacity.
+    rate = np.zeros(alts.n)
+    for sv in services:
+        rate[int(sv.name.rsplit("#", 1)[1])] = sv.trains_per_week / 168.0
+    lam, _ = alts.network_state(rate)
+    assert utilization(alts.stations, lam).max() <= 0.95 + 1e-6
+    assert res.station_utilization.max() > 1.0  # the offered traffic does exceed it
 
 
 def test_brest_closure_conserves_teu_and_moves_rail_off_brest(study) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,9 @@ import pandas as pd
 from silkrail.datasets import get_path
 from silkrail.errors import DatasetError
 from silkrail.routing.choice import CORRIDORS, MODES, ChoiceParameters
+from silkrail.simulation.congestion import DELAY, mean_wait, utilization
 from silkrail.studies.flows import (
+    HOURS_PER_YEAR,
     Alternatives,
     CargoClass,
     FlowDemand,
@@ -46,9 +48,11 @@ __all__ = [
     "FlowStudy",
     "calibrate_constants",
     "flow_scenario",
+    "flow_services",
     "load_flow_inputs",
     "run_flow_study",
     "simulate_flows",
+    "study_alternatives",
     "teu_per_train",
 ]
 
@@ -329,6 +333,36 @@ class FlowStudy:
     scenario_name: str
 
 
+def study_alternatives(
+    net: CorridorNetwork, inputs: FlowInputs, *, scenario: FlowScenario, depart: str
+) -> Alternatives:
+    """Plan the route sets of the packaged demand (:func:`.flows.build_alternatives`).
+
+    The stations are sized for the study's trains (:func:`teu_per_train` TEU, as
+    :func:`flow_services` runs them in the simulator), and the rail-only markets get no sea
+    route.
+
+    Parameters
+    ----------
+    net
+        The corridor network.
+    inputs
+        The packaged inputs (:func:`load_flow_inputs`).
+    scenario
+        Closures, capacity, tariffs and disruptions.
+    depart
+        Date of the planner's conditions.
+    """
+    return build_alternatives(
+        net,
+        inputs.demand,
+        scenario=scenario,
+        depart=depart,
+        rail_only=inputs.rail_only,
+        train_feu=teu_per_train() / 2.0,
+    )
+
+
 def run_flow_study(
     net: CorridorNetwork, spec: ScenarioSpec | None = None, *, depart: str | None = None
 ) -> FlowStudy:
@@ -346,12 +380,11 @@ def run_flow_study(
     """
     inputs = load_flow_inputs()
     ppt = teu_per_train()
-    base_alts = build_alternatives(
+    base_alts = study_alternatives(
         net,
-        inputs.demand,
+        inputs,
         scenario=flow_scenario(None, base_sea_rate_factor=inputs.base_sea_rate_factor),
         depart=depart or BASE_DATE,
-        rail_only=inputs.rail_only,
     )
     _check_pairs(base_alts, inputs)
     base = equilibrium(
@@ -365,12 +398,8 @@ def run_flow_study(
     if spec is None:
         return FlowStudy(inputs, base, None, "")
     sc = flow_scenario(spec, base_sea_rate_factor=inputs.base_sea_rate_factor)
-    alts = build_alternatives(
-        net,
-        inputs.demand,
-        scenario=sc,
-        depart=spec.flows.get("depart") or depart or BASE_DATE,
-        rail_only=inputs.rail_only,
+    alts = study_alternatives(
+        net, inputs, scenario=sc, depart=spec.flows.get("depart") or depart or BASE_DATE
     )
     _check_pairs(alts, inputs)
     demand = inputs.demand.scaled(1.0 + sc.demand_growth)
@@ -399,6 +428,47 @@ def _check_pairs(alts: Alternatives, inputs: FlowInputs) -> None:
         raise NoRouteError(msg)
 
 
+def flow_services(result: FlowResult, *, min_trains_per_week: float = 0.05) -> list[Any]:
+    """Turn the equilibrium's rail trains into simulator services, as they can run in the year.
+
+    Every rail alternative with at least `min_trains_per_week` dispatched becomes a
+    :class:`~silkrail.simulation.CorridorService` on its route: trains a week = TEU a year ÷
+    TEU per train ÷ 52.14, times the share its stations can take
+    (:meth:`~silkrail.studies.flows.Alternatives.dispatched_share`: traffic above a station's
+    practical capacity is held at its origin, not queued without bound). Trains run half at
+    random, half timetabled, as the packaged services.
+
+    Parameters
+    ----------
+    result
+        An equilibrium.
+    min_trains_per_week
+        Smallest service kept.
+
+    Returns
+    -------
+    list of CorridorService
+        Named ``"<origin> → <destination> #k"`` by the alternative's index ``k``.
+    """
+    from silkrail.simulation import CorridorService
+
+    alts = result.alternatives
+    offered = result.teu_by_alternative / result.teu_per_train / (HOURS_PER_YEAR / 168.0)
+    per_week = offered * alts.dispatched_share(offered / 168.0)
+    keep = np.flatnonzero((alts.mode == _RAIL) & (per_week >= min_trains_per_week))
+    return [
+        CorridorService(
+            alts.routes[k].origin,
+            alts.routes[k].destination,
+            trains_per_week=float(per_week[k]),
+            feu=result.teu_per_train / 2.0,
+            route=alts.routes[k],
+            name=f"{alts.routes[k].origin} → {alts.routes[k].destination} #{k}",
+        )
+        for k in keep
+    ]
+
+
 def simulate_flows(
     net: CorridorNetwork,
     result: FlowResult,
@@ -406,52 +476,59 @@ def simulate_flows(
     days: float = 365.0,
     replications: int = 5,
     seed: int = 2024,
+    warmup_days: float = 30.0,
     min_trains_per_week: float = 0.05,
 ) -> pd.DataFrame:
     """Run the equilibrium's rail trains through the simulator; compare the waits.
 
-    Every rail alternative with at least `min_trains_per_week` becomes a train service on its
-    route (trains a week = TEU a year ÷ TEU per train ÷ 52.14, half random, half timetabled as
-    the packaged services); the simulator's mean wait per station is compared with the cost
-    function's.
+    The trains are those that can run within the year (:func:`flow_services`); the cost
+    functions are evaluated at the same traffic, so that both sides see the same trains.
+    At a station the equilibrium loads above capacity the table therefore shows the queue
+    of the trains it serves; the offered traffic's wait for a slot (the equilibrium's cost)
+    is in the flows tables. The simulator's first `warmup_days` are not counted: it starts
+    empty, while the cost functions give steady-state waits.
 
     Returns
     -------
     pandas.DataFrame
-        One row per loaded station: ``station``, ``category``, ``utilization``,
-        ``trains_per_week``, ``cost_function_wait_h``, ``simulated_wait_h``, ``difference``
-        (relative), sorted by utilisation.
+        One row per loaded station: ``station``, ``category``, ``utilization`` (of the
+        dispatched trains), ``offered_utilization``, ``trains_per_week``,
+        ``cost_function_wait_h``, ``simulated_wait_h``, ``difference`` (relative), sorted
+        by utilisation.
     """
-    from silkrail.simulation import CorridorService, corridor_model, replicate
+    from silkrail.simulation import corridor_model, replicate
 
     alts = result.alternatives
-    per_week = result.teu_by_alternative / result.teu_per_train / (365.0 / 7.0)
-    keep = np.flatnonzero((alts.mode == _RAIL) & (per_week >= min_trains_per_week))
-    services = [
-        CorridorService(
-            alts.routes[k].origin,
-            alts.routes[k].destination,
-            trains_per_week=float(per_week[k]),
-            feu=result.teu_per_train / 2.0,
-            route=alts.routes[k],
-            name=f"alt{k}",
-        )
-        for k in keep
-    ]
+    services = flow_services(result, min_trains_per_week=min_trains_per_week)
+    index = [int(sv.name.rsplit("#", 1)[1]) for sv in services]
+    rate = np.zeros(alts.n)
+    rate[index] = [sv.trains_per_week / 168.0 for sv in services]
+    lam, ca2 = alts.network_state(rate)
+    wait = mean_wait(alts.stations, lam, ca2=ca2)
+    rho = utilization(alts.stations, lam)
     model = corridor_model(net, services)
-    mc = replicate(model, days=days, replications=replications, seed=seed, scheduler="serial")
+    # The simulator starts empty; the cost functions are steady-state waits.
+    mc = replicate(
+        model,
+        days=days,
+        replications=replications,
+        seed=seed,
+        warmup_days=warmup_days,
+        scheduler="serial",
+    )
     sim = mc.station_summary()["mean_wait_h"].to_dict()
     rows = []
     for j, name in enumerate(alts.stations.name):
-        if result.station_trains_per_week[j] <= 0 or name not in sim:
+        if lam[j] <= 0 or name not in sim or alts.stations.kind[j] == DELAY:
             continue
-        cf, sw = float(result.station_wait_hours[j]), float(sim[name])
+        cf, sw = float(wait[j]), float(sim[name])
         rows.append(
             {
                 "station": name,
                 "category": alts.station_category[j],
-                "utilization": float(result.station_utilization[j]),
-                "trains_per_week": float(result.station_trains_per_week[j]),
+                "utilization": float(rho[j]),
+                "offered_utilization": float(result.station_utilization[j]),
+                "trains_per_week": float(lam[j] * 168.0),
                 "cost_function_wait_h": cf,
                 "simulated_wait_h": sw,
                 "difference": (cf - sw) / sw if sw > 0 else math.nan,
