@@ -28,6 +28,7 @@ from silkrail._cli_common import stdout as _stdout
 if TYPE_CHECKING:
     import pandas as pd
 
+    from silkrail.network.model import CorridorNetwork
     from silkrail.studies.flow_study import FlowStudy
 
 __all__ = ["flows"]
@@ -102,12 +103,12 @@ def _share_table(study: FlowStudy) -> Table:
     return t
 
 
-def _station_table(study: FlowStudy, names: dict[str, str], top: int) -> Table:
+def _station_table(study: FlowStudy, net: CorridorNetwork, top: int) -> Table:
     from silkrail.studies.flow_tables import station_table
 
     res = study.scenario if study.scenario is not None else study.baseline
-    df = station_table(res, names, top=top)
-    base = station_table(study.baseline, names).set_index("station_id")
+    df = station_table(res, net, top=top)
+    base = station_table(study.baseline, net).set_index("station_id")
     which = "scenario" if study.scenario is not None else "base year"
     t = Table(
         title=f"Busiest crossings, gauge changes, ports and ferries ({which})",
@@ -133,7 +134,7 @@ def _station_table(study: FlowStudy, names: dict[str, str], top: int) -> Table:
     return t
 
 
-def _write_tables(out: Path, study: FlowStudy, names: dict[str, str]) -> list[Path]:
+def _write_tables(out: Path, study: FlowStudy, net: CorridorNetwork) -> list[Path]:
     """Write every table as CSV into `out`, all or nothing."""
     from silkrail.studies.flow_tables import corridor_table, market_table, station_table
 
@@ -144,7 +145,7 @@ def _write_tables(out: Path, study: FlowStudy, names: dict[str, str]) -> list[Pa
     for label, res in runs:
         frames[f"{label}_markets.csv"] = market_table(res)
         frames[f"{label}_corridors.csv"] = corridor_table(res)
-        frames[f"{label}_stations.csv"] = station_table(res, names)
+        frames[f"{label}_stations.csv"] = station_table(res, net)
     out.mkdir(parents=False, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out) as tmp:
         for name, df in frames.items():
@@ -191,6 +192,7 @@ def flows(
     """
     from silkrail import load_network
     from silkrail.simulation import scenario_from_yaml
+    from silkrail.simulation.names import station_title
     from silkrail.studies.flow_study import run_flow_study, simulate_flows
     from silkrail.studies.flow_tables import saturated, study_json
 
@@ -206,16 +208,15 @@ def flows(
             ) from None
         spec = scenario_from_yaml(text, source=str(scenario_path))
     net = load_network()
-    names = dict(zip(net.node_id.tolist(), net.node_name.tolist(), strict=True))
     study = run_flow_study(net, spec)
     check = None
     if simulate:
         res = study.scenario if study.scenario is not None else study.baseline
         check = simulate_flows(net, res, replications=replications, seed=seed)
     if out is not None:
-        _write_tables(out, study, names)
+        _write_tables(out, study, net)
     if as_json:
-        payload = study_json(study, names)
+        payload = study_json(study, net)
         if check is not None:
             payload["simulator_check"] = check.to_dict(orient="records")
         emit_json(payload)
@@ -223,13 +224,13 @@ def flows(
     con = _stdout()
     con.print(_share_table(study))
     con.print(_market_table(study))
-    con.print(_station_table(study, names, top))
+    con.print(_station_table(study, net, top))
     final = study.scenario if study.scenario is not None else study.baseline
     con.print(
         f"Equilibrium: relative gap {final.gap[-1]:.1e} after {final.gap.size} iterations.",
         highlight=False,
     )
-    for w in saturated(final, names):
+    for w in saturated(final, net):
         _stderr().print(f"warning: {w}", highlight=False)
     if check is not None:
         t = Table(title="Simulator check (stations above 50 % utilisation)", title_justify="left")
@@ -237,11 +238,9 @@ def flows(
         t.add_column("util.", justify="right")
         t.add_column("model h", justify="right")
         t.add_column("sim. h", justify="right")
-        from silkrail.studies.flow_tables import station_label
-
         for r in check[check["utilization"] > 0.5].itertuples(index=False):
             t.add_row(
-                station_label(str(r.station), names),
+                station_title(net, str(r.station)),
                 f"{r.utilization:.0%}",
                 f"{r.cost_function_wait_h:,.1f}",
                 f"{r.simulated_wait_h:,.1f}",

@@ -1,59 +1,36 @@
-"""``silkrail simulate --reassign N``: route choice with simulated delays fed back.
+"""``silkrail simulate --reassign``: the corridor equilibrium's trains, by corridor.
 
-Helpers of :mod:`silkrail._cli_simulate`: show what moved (the study runner,
-:func:`silkrail.studies.run_study`, runs the rounds).
+A helper of :mod:`silkrail._cli_simulate` (the study runner,
+:func:`silkrail.studies.run_study`, computes the equilibrium and runs its trains).
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from rich.table import Table
 
+from silkrail._cli_common import emit_table
 from silkrail._cli_common import stdout as _stdout
 
 if TYPE_CHECKING:
-    from silkrail.simulation import Reassignment
+    from silkrail.studies import Rerouting
 
-__all__ = ["print_reassignment"]
+__all__ = ["print_rerouting"]
 
 
-def print_reassignment(ra: Reassignment, base: Reassignment | None) -> None:
-    """Print trains a week by corridor family and the report of each round."""
-    console = _stdout()
-    fam = ra.family_shares()
-    t = Table(title=f"Trains a week by corridor after {len(ra.iterations)} reassignment rounds")
-    for col in ("corridor", "planned routes", "reassigned"):
+def print_rerouting(rr: Rerouting, *, wide: bool = False) -> None:
+    """Print rail trains a week by corridor: baseline, this run and held back."""
+    final = rr.flows.scenario if rr.flows.scenario is not None else rr.flows.baseline
+    t = Table(
+        title="Rail trains a week by corridor at the corridor equilibrium "
+        f"(relative gap {final.gap[-1]:.1e}); held back: above capacity, kept at the origin",
+        title_justify="left",
+    )
+    for col in ("corridor", "baseline", "this run", "held back"):
         t.add_column(col, justify="left" if col == "corridor" else "right")
-    base_fam = base.family_shares() if base is not None else None
-    if base_fam is not None:
-        t.add_column("baseline reassigned", justify="right")
-    names = list(fam.index) + [
-        n for n in (base_fam.index if base_fam is not None else []) if n not in fam.index
-    ]
-    for name in names:
-        row = [str(name)]
-        if name in fam.index:
-            row += [
-                f"{fam.loc[name, 'initial_trains_per_week']:.1f}",
-                f"{fam.loc[name, 'trains_per_week']:.1f}",
-            ]
-        else:
-            row += ["0.0", "0.0"]
-        if base_fam is not None:
-            value = base_fam["trains_per_week"].get(name, 0.0)
-            row.append(f"{value:.1f}")
-        t.add_row(*row)
-    console.print(t)
-    r = Table(title="Reassignment rounds (share of trains moved; mean simulated days before it)")
-    for col in ("round", "moved", "routes in use", "mean days"):
-        r.add_column(col, justify="right")
-    for it in ra.iterations:
-        r.add_row(
-            str(it.iteration),
-            f"{it.moved_share:.1%}",
-            str(it.routes),
-            "-" if math.isnan(it.mean_days) else f"{it.mean_days:.1f}",
+    for name, row in rr.corridors.iterrows():
+        t.add_row(
+            str(name), f"{row['baseline']:.1f}", f"{row['scenario']:.1f}", f"{row['held_back']:.1f}"
         )
-    console.print(r)
+    emit_table(_stdout(), t, wide=wide)

@@ -159,8 +159,6 @@ def report(
             replications=replications,
             seed=seed,
             net=net,
-            services=spec.services if spec is not None else None,
-            corridor_options=spec.corridor_options if spec is not None else None,
             client=client,
             progress=progress,
         )
@@ -170,9 +168,8 @@ def report(
         from silkrail.studies.flow_tables import flows_report_html
 
         flows = run_flow_study(net, spec)
-        names = dict(zip(net.node_id.tolist(), net.node_name.tolist(), strict=True))
         sections.append(
-            silkrail.ReportSection("flows", "Corridor flows", flows_report_html(flows, names))
+            silkrail.ReportSection("flows", "Corridor flows", flows_report_html(flows, net))
         )
     command = _command(scenario_path, replications, days, seed, out, data)
     if with_flows:

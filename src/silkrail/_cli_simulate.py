@@ -37,7 +37,7 @@ from silkrail._cli_common import (
 from silkrail._cli_common import load_data as _network
 from silkrail._cli_common import stderr as _stderr
 from silkrail._cli_common import stdout as _stdout
-from silkrail._cli_reassign import print_reassignment
+from silkrail._cli_reassign import print_rerouting
 from silkrail.simulation import (
     MonteCarloResult,
     ScenarioSpec,
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from silkrail.simulation import SimulationModel
-    from silkrail.simulation.reassign import Reassignment
+    from silkrail.studies import Rerouting
 
 __all__ = [
     "build_model",
@@ -220,7 +220,7 @@ def _write(
     out: Path,
     mc: MonteCarloResult,
     table: pd.DataFrame,
-    ra: Reassignment | None,
+    rr: Rerouting | None,
     net: silkrail.CorridorNetwork,
 ) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
@@ -242,8 +242,8 @@ def _write(
         frames["timeline"] = mc.first.timeline_frame()
         frames["queues"] = mc.first.queue_lengths(step_hours=24.0).to_frame()
         frames["sailings"] = mc.first.sailings_frame()
-    if ra is not None:
-        frames["flows"] = ra.flows
+    if rr is not None:
+        frames["corridors"] = rr.corridors
     written = []
     for name, frame in frames.items():
         path = out / f"{name}.parquet"
@@ -457,17 +457,11 @@ def _print(
 )
 @click.option(
     "--reassign",
-    "rounds",
-    type=click.IntRange(min=0, max=50),
-    default=0,
-    show_default=True,
-    help="Re-route services by their simulated delays for N rounds before the final run "
-    "(assign → simulate → update → reassign); the baseline gets the same.",
-)
-@click.option(
-    "--free-gateways",
+    "reroute",
     is_flag=True,
-    help="With --reassign, let services change their border gateway too.",
+    help="Run the trains of the corridor equilibrium instead of the packaged ones: the "
+    "demand chooses mode and route under the scenario (and the baseline under the base "
+    "year), as `silkrail flows` computes it.",
 )
 @wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
@@ -485,8 +479,7 @@ def simulate(
     n_routes: int,
     data: Path | None,
     out_dir: Path | None,
-    rounds: int,
-    free_gateways: bool,
+    reroute: bool,
     wide: bool,
     as_json: bool,
 ) -> None:
@@ -496,11 +489,11 @@ def simulate(
     services (the packaged, sourced demand table, on the planner's routes; or the
     scenario's) on Dask, and reports per-route p50/p95 transit days with
     confidence intervals, the top bottlenecks and the CAREC border-crossing indicators.
-    With --reassign N, services first move to other routes by the delays the simulation
-    finds (a closure, a saturated crossing), and the trains a week by corridor are shown.
+    With --reassign, the trains are those of the corridor equilibrium (docs/flows.md):
+    the demand avoids a closure or a saturated crossing by choosing other routes, corridors
+    or the sea, traffic above capacity waits at its origin, and the trains a week by
+    corridor are shown.
     """
-    if free_gateways and not rounds:
-        raise CommandError("--free-gateways needs --reassign N", EXIT_USAGE)
     if warmup_days >= days:
         raise CommandError(
             f"--warmup-days ({warmup_days:g}) must be less than --days ({days:g})", EXIT_USAGE
@@ -529,23 +522,22 @@ def simulate(
             seed=seed,
             warmup_days=warmup_days,
             baseline=run_base,
-            rounds=rounds,
-            free_gateways=free_gateways,
+            reroute=reroute,
+            flows_options=spec.flows if spec is not None else None,
             net=net,
-            services=spec.services if spec is not None else None,
             corridor_options=spec.corridor_options if spec is not None else None,
             client=client,
             progress=progress,
         )
     mc, base, routes = study.scenario, study.baseline, study.routes
-    ra, ra_base = study.reassignment, study.baseline_reassignment
+    rr = study.rerouting
     written: list[str] = []
     if out_dir is not None:
         try:
-            written = _write(out_dir, mc, routes, ra, net)
+            written = _write(out_dir, mc, routes, rr, net)
             if base is not None:
                 base_routes = route_table(base, None)
-                written += _write(out_dir / "baseline", base, base_routes, ra_base, net)
+                written += _write(out_dir / "baseline", base, base_routes, None, net)
         except OSError as exc:
             raise CommandError(f"cannot write to {out_dir}: {exc}", EXIT_EXPORT) from None
     elapsed = time.perf_counter() - t0
@@ -558,8 +550,8 @@ def simulate(
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return
     _print(mc, base, routes, net=net, top=top, n_routes=n_routes, elapsed=elapsed, wide=wide)
-    if ra is not None:
-        print_reassignment(ra, ra_base)
+    if rr is not None:
+        print_rerouting(rr, wide=wide)
     for w in warnings_:
         _stderr().print(f"warning: {w}", highlight=False)
     if written:

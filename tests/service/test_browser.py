@@ -162,7 +162,7 @@ def test_avoid_countries_and_typo_suggestion(page: Page) -> None:
 
 
 def _run_simulation(
-    page: Page, *, days: int, replications: int, close: str = "", rounds: int = 0
+    page: Page, *, days: int, replications: int, close: str = "", reroute: bool = False
 ) -> str:
     """Fill the simulate panel (seed 7), run it, and return the status line."""
     page.click("#simulate summary")
@@ -171,9 +171,9 @@ def _run_simulation(
     page.fill("#sim-seed", "7")
     if close:
         page.select_option("#sim-close", close)
-    page.fill("#sim-reassign", str(rounds))
+    page.set_checked("#sim-reassign", reroute)
     page.click("#sim-btn")
-    page.wait_for_selector("#sim-status.ok, #sim-status.error", timeout=120_000)
+    page.wait_for_selector("#sim-status.ok, #sim-status.error", timeout=240_000)
     return page.inner_text("#sim-status")
 
 
@@ -186,7 +186,7 @@ def test_simulate_panel_shows_progress_and_bottlenecks(page: Page) -> None:
     rows = page.locator("#sim-table tbody tr")
     assert rows.count() == 10
     assert "Dostyk" in page.inner_text("#sim-table tbody")
-    # Without re-route rounds there is no corridor table.
+    # Without re-routing there is no corridor table.
     assert page.locator("#sim-families-wrap").is_hidden()
     # Border stations are on the map: clicking one centres the map on its node.
     page.locator("#sim-table tbody tr.on-map").first.click()
@@ -204,19 +204,22 @@ def test_simulate_panel_shows_progress_and_bottlenecks(page: Page) -> None:
 
 def test_simulate_panel_closes_a_crossing_and_reroutes(page: Page) -> None:
     assert page.locator("#sim-families-wrap").is_hidden()
-    status = _run_simulation(page, days=10, replications=1, close="BY-BREST", rounds=1)
+    status = _run_simulation(page, days=10, replications=1, close="BY-BREST", reroute=True)
     assert "Brest" in status, status
     assert "closed" in status
-    families = page.inner_text("#sim-families tbody")
-    assert "Northern" in families
     rows = page.locator("#sim-families tbody tr")
-    # Planned, re-routed and baseline trains a week for each corridor family.
-    cells = rows.first.locator("td")
-    assert cells.count() == 4
-    planned, rerouted, baseline = (float(cells.nth(i).inner_text()) for i in (1, 2, 3))
-    assert planned > 0
-    assert baseline == planned  # nothing closed in the baseline: nothing moves
-    assert rerouted <= planned
+    corridors = {}
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td")
+        # Baseline, this run and held-back trains a week for each rail corridor.
+        assert cells.count() == 4
+        corridors[cells.nth(0).inner_text()] = [float(cells.nth(k).inner_text()) for k in (1, 2, 3)]
+    assert {"Northern", "Middle Corridor"} <= set(corridors)
+    base, run, held = corridors["Northern"]
+    assert base > 0
+    # Brest carries a large part of the Northern trains: the closure moves some elsewhere.
+    assert run != base
+    assert held >= 0
 
 
 def test_simulate_panel_shows_the_limit(page: Page) -> None:

@@ -60,16 +60,15 @@ def test_a_million_weather_closures_a_year_is_422(corridor: TestClient) -> None:
 
 def test_job_that_cannot_finish_is_refused_by_cost(corridor: TestClient) -> None:
     # The review's job: ~84 min of work, stopped at the 900 s limit after it was accepted.
-    job = {
-        "days": 730,
-        "replications": 200,
-        "reassign": 10,
-        "scenario": {"demand": {"growth": 0.5}},
-    }
+    # (Its 10 re-route rounds are gone: `reassign` now runs the equilibrium's trains once.)
+    job = {"days": 730, "replications": 200, "scenario": {"demand": {"growth": 0.5}}}
     body = _refused(corridor, job, "job_too_large")
     assert "budget of 8,000,000" in body["error"]
-    assert "4400 replications" in body["error"]  # 200 × 2 (baseline) × 11 runs
+    assert "400 replications" in body["error"]  # 200 × 2 (baseline)
     assert body["limit"] == 8_000_000
+    # With `reassign` the trains are bounded by the base year's rail demand (doubled).
+    body = _refused(corridor, {"days": 365, "replications": 200, "reassign": True}, "job_too_large")
+    assert "200 replications" in body["error"]
 
 
 def test_the_largest_plain_job_fits_the_cost_budget() -> None:
@@ -83,9 +82,7 @@ def test_the_largest_plain_job_fits_the_cost_budget() -> None:
     assert trains * settings.sim_max_replications <= settings.sim_max_work
 
 
-@pytest.mark.parametrize(
-    "change", [{"free_gateways": 0}, {"free_gateways": "false"}, {"baseline": 1}]
-)
+@pytest.mark.parametrize("change", [{"reassign": 0}, {"reassign": "false"}, {"baseline": 1}])
 def test_booleans_are_strict_as_the_schema_says(
     corridor: TestClient, change: dict[str, Any]
 ) -> None:
@@ -100,7 +97,7 @@ def test_schema_limits_are_the_served_limits() -> None:
     props = spec["components"]["schemas"]["SimulationRequest"]["properties"]
     assert props["days"]["maximum"] == 100
     assert props["replications"]["maximum"] == 7
-    assert props["free_gateways"]["type"] == "boolean"
+    assert props["reassign"]["type"] == "boolean"
     # Just over each published maximum: refused, naming the field and the limit.
     for field, value in (("days", 101), ("replications", 8)):
         body = _refused(client, {"days": 50, field: value}, "validation_error")

@@ -89,8 +89,7 @@ def small_jobs(corridor: TestClient) -> tuple[dict[str, Any], dict[str, Any]]:
         "warmup_days": 0.0,
         "baseline": False,
         "top": 10,
-        "reassign": 0,
-        "free_gateways": False,
+        "reassign": False,
         "scenario": "base",
     }
     return _wait(corridor, first["id"]), _wait(corridor, second["id"])
@@ -178,27 +177,25 @@ def test_scenario_job_with_baseline(toy: TestClient) -> None:
     assert without["result"]["routes"][0]["p50_days"] == res["routes"][0]["p50_days"]
 
 
-def test_reassign_job_moves_trains_off_a_closed_crossing(corridor: TestClient) -> None:
+def test_reassign_job_runs_the_equilibrium_trains(corridor: TestClient) -> None:
     scenario = {
         "name": "brest-closed",
-        "services": [{"origin": "Xi'an", "destination": "Duisburg", "trains_per_week": 8}],
-        "closures": [{"target": "BY-BREST", "start": 0, "end": 30}],
+        "closures": [{"target": "BY-BREST", "start": 0, "end": 20}],
+        "flows": {"sea_rate_factor": 1.5},
     }
-    job = _start(corridor, {**SMALL, "scenario": scenario, "reassign": 2})
-    # Two replications for each of three runs (two rounds and the final), and the baseline's.
-    assert job["progress"]["total"] == 12
-    assert job["run"]["reassign"] == 2
+    job = _start(corridor, {**SMALL, "scenario": scenario, "reassign": True})
+    assert job["progress"]["total"] == 4  # two replications, and the baseline's
+    assert job["run"]["reassign"] is True
     job = _wait(corridor, job["id"])
     assert job["status"] == "done", job["error"]
-    ra = job["result"]["reassignment"]
-    assert ra["rounds"] == 2
-    assert [it["iteration"] for it in ra["iterations"]] == [1, 2]
-    assert ra["iterations"][0]["moved_share"] > 0.5
-    total = sum(f["trains_per_week"] for f in ra["families"])
-    assert total == pytest.approx(16.0)  # both directions, moved and not lost
-    assert ra["baseline"]["iterations"][0]["moved_share"] == 0.0
-    names = [r["route"] for r in job["result"]["routes"]]
-    assert any(" — " in n for n in names)
+    rr = job["result"]["rerouting"]
+    rows = {c["corridor"]: c for c in rr["corridors"]}
+    assert rr["relative_gap"] <= 1e-4
+    # Dearer sea freight moves containers to rail: more rail trains than in the base year.
+    run = sum(c["trains_per_week"] + c["held_back_trains_per_week"] for c in rows.values())
+    base = sum(c["baseline_trains_per_week"] for c in rows.values())
+    assert run > base
+    assert job["result"]["trains_per_replication"] > 100
 
 
 def test_seed_is_drawn_and_reported(toy: TestClient) -> None:
@@ -222,8 +219,8 @@ def test_seed_is_drawn_and_reported(toy: TestClient) -> None:
         ({"warmup_days": 20}, "warmup_days", "less than days"),
         ({"seed": -1}, "seed", "greater than or equal to 0"),
         ({"top": 0}, "top", "greater than or equal to 1"),
-        ({"reassign": 11}, "reassign", "less than or equal to 10"),
-        ({"free_gateways": True}, "free_gateways", "needs reassign"),
+        ({"reassign": 2}, "reassign", "boolean"),
+        ({"free_gateways": True}, "free_gateways", "Extra inputs"),
         ({"scenario": "aktau"}, "scenario", "dictionary"),
         ({"speed": 3}, "speed", "Extra inputs"),
     ],

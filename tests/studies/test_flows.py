@@ -15,9 +15,9 @@ from silkrail.routing.choice import ChoiceParameters
 from silkrail.simulation import corridor_model, scenario_from_yaml
 from silkrail.simulation.congestion import StationCapacity, utilization
 from silkrail.studies.flow_study import (
+    _flow_services,
     _shares,
     flow_scenario,
-    flow_services,
     load_flow_inputs,
     run_flow_study,
     teu_per_train,
@@ -150,12 +150,13 @@ def test_base_year_reproduces_its_targets_within_five_percent(study) -> None:  #
 
 def test_flow_services_run_the_trains_the_stations_were_sized_for(study) -> None:  # type: ignore[no-untyped-def]
     res = study.baseline
-    services = flow_services(res)
+    net = load_network()
+    services, index = _flow_services(net, res, min_trains_per_week=0.05)
     assert services
     assert {sv.feu for sv in services} == {teu_per_train() / 2.0}
     # The simulator's stations, built for these trains, have the cost functions' capacities.
     alts = res.alternatives
-    model = corridor_model(load_network(), services)
+    model = corridor_model(net, services)
     sim_cap = StationCapacity.from_stations(
         [st for st in model.stations if st.name in alts.stations.name], train_feu=services[0].feu
     )
@@ -164,8 +165,11 @@ def test_flow_services_run_the_trains_the_stations_were_sized_for(study) -> None
         assert hours == pytest.approx(ours[name])
     # The dispatched trains load no station above its practical capacity.
     rate = np.zeros(alts.n)
-    for sv in services:
-        rate[int(sv.name.rsplit("#", 1)[1])] = sv.trains_per_week / 168.0
+    for sv, k in zip(services, index, strict=True):
+        rate[k] = sv.trains_per_week / 168.0
+    # Named by places and the planner's label, the same in any equilibrium.
+    assert "Almaty → Chongqing (Tuanjiecun): Rail via Altynkol" in {sv.name for sv in services}
+    assert len({sv.name for sv in services}) == len(services)
     lam, _ = alts.network_state(rate)
     assert utilization(alts.stations, lam).max() <= 0.95 + 1e-6
     assert res.station_utilization.max() > 1.0  # the offered traffic does exceed it

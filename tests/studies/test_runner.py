@@ -66,6 +66,28 @@ def test_no_scenario_runs_no_baseline(model: silkrail.SimulationModel) -> None:
     assert skipped.baseline is None
 
 
-def test_rounds_need_the_network(model: silkrail.SimulationModel) -> None:
+def test_reroute_needs_the_network(model: silkrail.SimulationModel) -> None:
     with pytest.raises(ValueError, match="needs the network"):
-        run_study(model, days=20, replications=1, seed=3, rounds=1)
+        run_study(model, days=20, replications=1, seed=3, reroute=True)
+
+
+def test_reroute_runs_the_equilibrium_trains_under_the_scenario() -> None:
+    net = silkrail.load_network()
+    model = corridor_model(net, default_services()[:2])
+    # A year-long closure of a place the equilibrium's routes then avoid, and growth that the
+    # equilibrium applies to the demand (not again to its trains).
+    sc = Scenario(
+        "grown",
+        closures=(Closure("BY-BREST", start_hours=0.0, end_hours=24.0 * 400),),
+        demand_growth=0.5,
+    )
+    study = run_study(model, scenario=sc, days=10, replications=1, seed=3, net=net, reroute=True)
+    assert study.rerouting is not None
+    rr = study.rerouting.to_dict()
+    run = sum(c["trains_per_week"] + c["held_back_trains_per_week"] for c in rr["corridors"])
+    base = sum(c["baseline_trains_per_week"] for c in rr["corridors"])
+    assert run > 1.3 * base  # the demand grew by half; some of it went to sea
+    # The simulator ran the equilibrium's trains, not the two services of `model`.
+    assert float(study.scenario.n_trains.mean()) > 100
+    assert study.baseline is not None
+    assert study.summary()["rerouting"]["relative_gap"] <= 1e-4

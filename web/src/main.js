@@ -623,22 +623,20 @@ function fillBottlenecks(result) {
   $("#sim-results").hidden = false;
 }
 
-// Trains a week by corridor family when the job re-routed its services.
+// Rail trains a week by corridor when the job ran the corridor equilibrium's trains.
 function fillFamilies(result) {
   const wrap = $("#sim-families-wrap");
-  const ra = result.reassignment;
-  if (!ra) {
+  const rr = result.rerouting;
+  if (!rr) {
     wrap.hidden = true;
     return;
   }
-  const base = new Map((ra.baseline?.families || []).map((f) => [f.family, f.trains_per_week]));
   const tbody = $("#sim-families tbody");
   tbody.innerHTML = "";
-  for (const f of ra.families) {
+  for (const c of rr.corridors) {
     const tr = document.createElement("tr");
-    const b = base.has(f.family) ? fmt(base.get(f.family), 1) : "–";
-    tr.innerHTML = `<td class="l">${esc(f.family)}</td><td>${fmt(f.initial_trains_per_week, 1)}</td>
-      <td>${fmt(f.trains_per_week, 1)}</td><td>${b}</td>`;
+    tr.innerHTML = `<td class="l">${esc(c.corridor)}</td><td>${fmt(c.baseline_trains_per_week, 1)}</td>
+      <td>${fmt(c.trains_per_week, 1)}</td><td>${fmt(c.held_back_trains_per_week, 1)}</td>`;
     tbody.appendChild(tr);
   }
   wrap.hidden = false;
@@ -675,8 +673,7 @@ async function submitSimulation(e) {
   if (closed) {
     body.scenario = { name: `${closed} closed`, closures: [{ target: closed, start: 0, end: days }] };
   }
-  const rounds = Number($("#sim-reassign").value);
-  if (rounds > 0) body.reassign = rounds;
+  if ($("#sim-reassign").checked) body.reassign = true;
   const btn = $("#sim-btn");
   const bar = $("#sim-progress");
   btn.disabled = true;

@@ -1,6 +1,6 @@
 """Corridor families: the one home of Northern, Middle Corridor, Southern and Sea.
 
-The planner's labels, its comparison options, the simulator's reassignment and the study
+The planner's labels, its comparison options, the corridor flows and the study
 report all classify routes here, so a route has one family wherever it is shown.
 """
 

@@ -56,7 +56,7 @@ from silkrail.service._errors import ApiError
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from silkrail import CorridorNetwork, CorridorService, Scenario, SimulationModel
+    from silkrail import CorridorNetwork, Scenario, SimulationModel
     from silkrail.service._state import NetworkState
     from silkrail.service.schemas import Settings, SimulationRequest
 
@@ -98,19 +98,19 @@ class JobSpec:
     warmup_days: float
     top: int
     baseline: bool
-    reassign: int = 0
-    free_gateways: bool = False
-    # For reassignment only: the network, the services and the corridor_model options.
+    reassign: bool = False
+    # The network (names, the report's map; the equilibrium with `reassign`), and for
+    # `reassign` the scenario's flows section and corridor_model options.
     net: CorridorNetwork | None = None
-    services: tuple[CorridorService, ...] | None = None
+    flows_options: dict[str, Any] = field(default_factory=dict)
     corridor_options: dict[str, Any] = field(default_factory=dict)
     # For the study report: the scenario as posted (JSON text).
     scenario_text: str | None = None
 
     @property
     def total(self) -> int:
-        """Replications to run, the baseline's and every reassignment round's included."""
-        return self.replications * (2 if self.baseline else 1) * (self.reassign + 1)
+        """Replications to run, the baseline's included."""
+        return self.replications * (2 if self.baseline else 1)
 
     def run_info(self) -> dict[str, Any]:
         """Return the options as run (a :class:`~silkrail.service.schemas.SimulationRun`)."""
@@ -122,7 +122,6 @@ class JobSpec:
             "baseline": self.baseline,
             "top": self.top,
             "reassign": self.reassign,
-            "free_gateways": self.free_gateways,
             "scenario": self.label,
         }
 
@@ -179,6 +178,24 @@ def _expected_trains(model: SimulationModel, scenario: Scenario | None, days: fl
     return per_week * days / 7.0
 
 
+def _equilibrium_trains(scenario: Scenario | None, days: float) -> float:
+    """Bound the trains a rerouted replication releases (before the equilibrium runs).
+
+    The base year's rail TEU of the packaged demand, grown as the scenario says, doubled as
+    room for a scenario that moves cargo from sea to rail (the Red Sea crisis of 2024
+    doubled China–EU rail, docs/flows.md).
+    """
+    from silkrail.studies.flow_study import load_flow_inputs, teu_per_train
+
+    inputs = load_flow_inputs()
+    rail = sum(
+        inputs.demand.teu_per_year[k] * inputs.targets[row][0]
+        for k, row in enumerate(inputs.market_of_row)
+    )
+    growth = scenario.demand_growth if scenario is not None else 0.0
+    return float(2.0 * rail * (1.0 + growth) / teu_per_train() * days / 365.0)
+
+
 def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings) -> JobSpec:
     """Check a request against the limits, read its scenario and build the model.
 
@@ -214,9 +231,6 @@ def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings)
             f"{settings.sim_max_replications}"
         )
         raise ApiError(422, "validation_error", msg, field="replications")
-    if req.free_gateways and not req.reassign:
-        msg = "free_gateways: needs reassign > 0"
-        raise ApiError(422, "validation_error", msg, field="free_gateways")
     if req.warmup_days >= req.days:
         msg = f"warmup_days: {req.warmup_days:g} must be less than days ({req.days:g})"
         raise ApiError(422, "validation_error", msg, field="warmup_days")
@@ -252,6 +266,8 @@ def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings)
         raise ApiError(422, "invalid_scenario", msg, field="scenario") from exc
     scenario = spec.scenario if spec is not None else None
     trains = _expected_trains(model, scenario, req.days)
+    if req.reassign:
+        trains = max(trains, _equilibrium_trains(scenario, req.days))
     if trains < 1:
         where = "days" if scenario is None else "scenario"
         msg = (
@@ -269,13 +285,12 @@ def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings)
         )
         raise ApiError(422, "validation_error", msg, field=where)
     runs = req.replications * (2 if scenario is not None and req.baseline is not False else 1)
-    runs *= req.reassign + 1
     if trains * runs > settings.sim_max_work:
         msg = (
             f"this job would simulate about {trains * runs:,.0f} trains ({trains:,.0f} a "
-            f"replication × {runs} replications, baseline and reassignment rounds included), "
+            f"replication × {runs} replications, the baseline included), "
             f"over this service's budget of {settings.sim_max_work:,} "
-            "(SILKRAIL_SIM_MAX_WORK); ask for fewer days, replications or reassign rounds, or "
+            "(SILKRAIL_SIM_MAX_WORK); ask for fewer days or replications, or "
             "less demand"
         )
         raise ApiError(
@@ -297,9 +312,8 @@ def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings)
         top=req.top,
         baseline=scenario is not None and req.baseline is not False,
         reassign=req.reassign,
-        free_gateways=req.free_gateways,
-        net=state.net,  # the report's names, map and sources; and reassignment
-        services=spec.services if spec is not None and req.reassign else None,
+        net=state.net,
+        flows_options=dict(spec.flows) if spec is not None else {},
         corridor_options=dict(spec.corridor_options) if spec is not None else {},
         scenario_text=(
             json.dumps(req.scenario, indent=2, ensure_ascii=False)

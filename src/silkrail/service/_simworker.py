@@ -62,14 +62,13 @@ def _execute(spec: JobSpec, conn: Connection) -> dict[str, Any]:
         seed=spec.seed,
         warmup_days=spec.warmup_days,
         baseline=spec.baseline,
-        rounds=spec.reassign,
-        free_gateways=spec.free_gateways,
+        reroute=spec.reassign,
+        flows_options=spec.flows_options,
         net=spec.net,
-        services=spec.services,
         corridor_options=spec.corridor_options,
         progress=tick,
     )
-    out = study.summary(top=spec.top, flows=False)
+    out = study.summary(top=spec.top)
     if study.baseline is None:
         # The service's layout always has the baseline columns (null without a baseline).
         for row in out["routes"]:

@@ -19,7 +19,6 @@ __all__ = [
     "MAX_NAME_CHARS",
     "MAX_ROUTES",
     "MAX_SIM_DAYS",
-    "MAX_SIM_REASSIGN",
     "MAX_SIM_REPLICATIONS",
     "MAX_VIA",
     "BorderOut",
@@ -42,7 +41,7 @@ __all__ = [
     "PlanConstraints",
     "PlanRequest",
     "PlanResponse",
-    "ReassignmentOut",
+    "ReroutingOut",
     "RouteOut",
     "Settings",
     "ShipmentCreate",
@@ -73,9 +72,6 @@ MAX_SIM_DAYS = 3650
 #: Largest ``replications`` the schema admits; :attr:`Settings.sim_max_replications` sets the
 #: served limit.
 MAX_SIM_REPLICATIONS = 10_000
-#: Most reassignment rounds a job may ask for; each round is one more Monte Carlo run.
-MAX_SIM_REASSIGN = 10
-
 # A place must contain a visible character; ids, names and aliases in any script are accepted.
 PlaceName = Annotated[
     str,
@@ -129,7 +125,7 @@ class Settings(BaseSettings):
         services, with the scenario's demand growth).
     sim_max_work
         Most trains a job may simulate in all: trains a replication × replications × runs
-        (two with a baseline) × (reassignment rounds + 1), estimated when it is submitted. The
+        (two with a baseline), estimated when it is submitted. The
         default is about eight minutes of one core (~17,500 trains a second, docs/service.md),
         inside :attr:`sim_timeout_s`; a job over it gets 422 ``job_too_large``.
     sim_max_services
@@ -605,27 +601,22 @@ class SimulationRequest(_Model):
         description="Also run without the scenario, same seed (default: on with a scenario).",
     )
     top: int = Field(strict=True, default=10, ge=1, le=100, description="Bottlenecks to report.")
-    reassign: int = Field(
-        strict=True,
-        default=0,
-        ge=0,
-        le=MAX_SIM_REASSIGN,
-        description=(
-            "Rounds of route choice by simulated delays before the final run (`silkrail "
-            "simulate --reassign`; docs/simulation.md); the baseline gets the same. Each "
-            "round is one more Monte Carlo run."
-        ),
-    )
-    free_gateways: StrictBool = Field(
+    reassign: StrictBool = Field(
         default=False,
-        description="With `reassign`, let services change their border gateway too.",
+        description=(
+            "Run the trains of the corridor equilibrium instead of the packaged ones (`silkrail "
+            "simulate --reassign`; docs/flows.md): the demand chooses mode and route under the "
+            "scenario, the baseline under the base year, and traffic above capacity waits at "
+            "its origin. Adds the equilibrium's route planning (about 10-30 s) to the job."
+        ),
     )
     scenario: dict[str, Any] | None = Field(
         default=None,
         description=(
             "A scenario in the JSON form of a YAML scenario file (docs/simulation.md): "
             "`name`, `description`, `start_date`, `closures`, `capacity`, `ferries`, "
-            "`demand`, `services`, `model`. Default: the packaged 2024 services as they are."
+            "`demand`, `services`, `model`, `flows` (used with `reassign`). Default: the "
+            "packaged 2024 services as they are."
         ),
         examples=[
             {
@@ -654,8 +645,7 @@ class SimulationRun(_Model):
     warmup_days: float
     baseline: bool
     top: int
-    reassign: int = 0
-    free_gateways: bool = False
+    reassign: bool = False
     scenario: str = Field(description="Scenario name; `base` without a scenario.")
 
 
@@ -728,35 +718,23 @@ class BorderOut(_Record):
     usd_per_feu_ci: float | None
 
 
-class FamilyOut(_Model):
-    """Trains a week on one corridor family, on the planned routes and after reassignment."""
+class CorridorTrainsOut(_Model):
+    """Rail trains a week on one corridor at the corridor equilibrium."""
 
-    family: str
-    initial_trains_per_week: float
-    trains_per_week: float
-
-
-class RoundOut(_Model):
-    """One reassignment round."""
-
-    iteration: int
-    moved_share: float = Field(description="Share of all trains that changed route, 0-1.")
-    routes: int = Field(description="Service routes in use after the round.")
-    mean_days: float | None = Field(description="Mean simulated transit days before it.")
+    corridor: str
+    baseline_trains_per_week: float = Field(description="The base year's, as dispatched.")
+    trains_per_week: float = Field(description="This run's, as dispatched (simulated).")
+    held_back_trains_per_week: float = Field(
+        description="This run's trains above a station's capacity, kept at their origin."
+    )
 
 
-class ReassignmentBaseOut(_Model):
-    """The baseline's reassignment: trains a week by family and the rounds."""
+class ReroutingOut(_Model):
+    """The equilibrium trains a `reassign` job ran, by corridor."""
 
-    rounds: int
-    families: list[FamilyOut]
-    iterations: list[RoundOut]
-
-
-class ReassignmentOut(ReassignmentBaseOut):
-    """Route choice by simulated delays (`reassign` > 0): what moved, and by round."""
-
-    baseline: ReassignmentBaseOut | None = None
+    corridors: list[CorridorTrainsOut]
+    relative_gap: float = Field(description="Relative gap of this run's equilibrium.")
+    baseline_relative_gap: float = Field(description="Relative gap of the base year's.")
 
 
 class SimulationOutcome(_Model):
@@ -777,8 +755,8 @@ class SimulationOutcome(_Model):
     bottlenecks: list[BottleneckOut]
     borders: list[BorderOut]
     baseline_bottlenecks: list[BottleneckOut] | None = None
-    reassignment: ReassignmentOut | None = Field(
-        default=None, description="Set when the job asked for `reassign` rounds."
+    rerouting: ReroutingOut | None = Field(
+        default=None, description="Set when the job asked for `reassign`."
     )
     elapsed_s: float = Field(description="Wall time of the runs in the job's process.")
 

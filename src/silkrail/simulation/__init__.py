@@ -11,7 +11,6 @@ queueing theory and with a SimPy reference model (see the tests) and runs far fa
 * :func:`corridor_model` builds the model of train services on the corridor network, on the
   route planner's routes; :func:`default_services` are the packaged, sourced 2024 demand;
 * :func:`scenario_from_yaml` reads a scenario file (closures, capacity, ferries, demand);
-* :func:`reassign` re-routes services by their simulated delays (DESIGN §5's loop).
 
 Examples
 --------
@@ -60,7 +59,6 @@ from silkrail.simulation.model import (
     TrainService,
 )
 from silkrail.simulation.montecarlo import MonteCarloResult, mean_ci, replicate
-from silkrail.simulation.reassign import ReassignIteration, Reassignment, reassign
 from silkrail.simulation.results import (
     BORDER_METRICS,
     ROUTE_METRICS,
@@ -91,8 +89,6 @@ __all__ = [
     "MetricTable",
     "MonteCarloResult",
     "QueueSeries",
-    "ReassignIteration",
-    "Reassignment",
     "Route",
     "Router",
     "Scenario",
@@ -110,7 +106,6 @@ __all__ = [
     "normalize_seed",
     "planner_route",
     "queue_model",
-    "reassign",
     "replicate",
     "route_from_plan",
     "route_table",

@@ -11,12 +11,13 @@ from silkrail.studies.calibration import (
     inside_range,
     model_p50,
 )
-from silkrail.studies.runner import StudyResult, run_study
+from silkrail.studies.runner import Rerouting, StudyResult, run_study
 
 __all__ = [
     "CalibrationResult",
     "FoldResult",
     "Observation",
+    "Rerouting",
     "StudyResult",
     "cross_validate",
     "fit_delays",

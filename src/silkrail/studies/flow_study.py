@@ -364,7 +364,11 @@ def study_alternatives(
 
 
 def run_flow_study(
-    net: CorridorNetwork, spec: ScenarioSpec | None = None, *, depart: str | None = None
+    net: CorridorNetwork,
+    spec: ScenarioSpec | None = None,
+    *,
+    depart: str | None = None,
+    days: float = 365.0,
 ) -> FlowStudy:
     """Solve the baseline and the scenario with the packaged inputs.
 
@@ -377,6 +381,10 @@ def run_flow_study(
     depart
         Date of the planner's conditions (default 2024-07-01 for the baseline; a scenario's
         ``flows.depart`` for the scenario).
+    days
+        The period the scenario's closures and capacity changes are read over (a closure
+        of the whole period closes the place; :func:`flow_scenario`); the demand stays
+        annual.
     """
     inputs = load_flow_inputs()
     ppt = teu_per_train()
@@ -397,7 +405,7 @@ def run_flow_study(
     )
     if spec is None:
         return FlowStudy(inputs, base, None, "")
-    sc = flow_scenario(spec, base_sea_rate_factor=inputs.base_sea_rate_factor)
+    sc = flow_scenario(spec, days=days, base_sea_rate_factor=inputs.base_sea_rate_factor)
     alts = study_alternatives(
         net, inputs, scenario=sc, depart=spec.flows.get("depart") or depart or BASE_DATE
     )
@@ -428,7 +436,9 @@ def _check_pairs(alts: Alternatives, inputs: FlowInputs) -> None:
         raise NoRouteError(msg)
 
 
-def flow_services(result: FlowResult, *, min_trains_per_week: float = 0.05) -> list[Any]:
+def flow_services(
+    net: CorridorNetwork, result: FlowResult, *, min_trains_per_week: float = 0.05
+) -> list[Any]:
     """Turn the equilibrium's rail trains into simulator services, as they can run in the year.
 
     Every rail alternative with at least `min_trains_per_week` dispatched becomes a
@@ -440,6 +450,8 @@ def flow_services(result: FlowResult, *, min_trains_per_week: float = 0.05) -> l
 
     Parameters
     ----------
+    net
+        The corridor network (for the services' names).
     result
         An equilibrium.
     min_trains_per_week
@@ -448,25 +460,37 @@ def flow_services(result: FlowResult, *, min_trains_per_week: float = 0.05) -> l
     Returns
     -------
     list of CorridorService
-        Named ``"<origin> → <destination> #k"`` by the alternative's index ``k``.
+        Named ``"<origin> → <destination>: <planner label>"`` by place names, so that the
+        same route has the same name in a scenario's and its baseline's equilibrium.
     """
+    return _flow_services(net, result, min_trains_per_week=min_trains_per_week)[0]
+
+
+def _flow_services(
+    net: CorridorNetwork, result: FlowResult, *, min_trains_per_week: float
+) -> tuple[list[Any], list[int]]:
     from silkrail.simulation import CorridorService
 
     alts = result.alternatives
     offered = result.teu_by_alternative / result.teu_per_train / (HOURS_PER_YEAR / 168.0)
     per_week = offered * alts.dispatched_share(offered / 168.0)
     keep = np.flatnonzero((alts.mode == _RAIL) & (per_week >= min_trains_per_week))
-    return [
-        CorridorService(
-            alts.routes[k].origin,
-            alts.routes[k].destination,
-            trains_per_week=float(per_week[k]),
-            feu=result.teu_per_train / 2.0,
-            route=alts.routes[k],
-            name=f"{alts.routes[k].origin} → {alts.routes[k].destination} #{k}",
+    name = dict(zip(net.node_id.tolist(), net.node_name.tolist(), strict=True))
+    services = []
+    for k in keep:
+        r = alts.routes[k]
+        services.append(
+            CorridorService(
+                r.origin,
+                r.destination,
+                trains_per_week=float(per_week[k]),
+                feu=result.teu_per_train / 2.0,
+                route=r,
+                name=f"{name.get(r.origin, r.origin)} → "
+                f"{name.get(r.destination, r.destination)}: {alts.label[k]}",
+            )
         )
-        for k in keep
-    ]
+    return services, [int(k) for k in keep]
 
 
 def simulate_flows(
@@ -499,8 +523,7 @@ def simulate_flows(
     from silkrail.simulation import corridor_model, replicate
 
     alts = result.alternatives
-    services = flow_services(result, min_trains_per_week=min_trains_per_week)
-    index = [int(sv.name.rsplit("#", 1)[1]) for sv in services]
+    services, index = _flow_services(net, result, min_trains_per_week=min_trains_per_week)
     rate = np.zeros(alts.n)
     rate[index] = [sv.trains_per_week / 168.0 for sv in services]
     lam, ca2 = alts.network_state(rate)

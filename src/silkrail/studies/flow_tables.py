@@ -1,11 +1,7 @@
 """Tables of a flows study, with readable names: what ``silkrail flows`` prints and writes.
 
-Examples
---------
->>> station_label("KZ-DOSTYK:border", {"KZ-DOSTYK": "Dostyk"})
-'Dostyk (border)'
->>> station_label("rail:KZ-A~KZ-B:KZ-A>KZ-B", {"KZ-A": "Aktogay", "KZ-B": "Balkhash"})
-'Aktogay → Balkhash (line)'
+Stations are named by :func:`~silkrail.simulation.names.station_title`, as everywhere else
+(``"Dostyk gauge change"``, ``"Zabaikalsk–Manzhouli, eastbound"``).
 """
 
 from __future__ import annotations
@@ -17,8 +13,10 @@ import pandas as pd
 
 from silkrail.routing.choice import CORRIDORS, MODES
 from silkrail.simulation.congestion import DELAY
+from silkrail.simulation.names import station_title
 
 if TYPE_CHECKING:
+    from silkrail.network.model import CorridorNetwork
     from silkrail.studies.flow_study import FlowStudy
     from silkrail.studies.flows import FlowResult
 
@@ -27,29 +25,12 @@ __all__ = [
     "flows_report_html",
     "link_table",
     "market_table",
-    "station_label",
     "station_table",
     "study_json",
 ]
 
-_KINDS = {"border": "border", "gauge": "gauge change", "port": "port", "lift": "truck lift"}
 #: Stations shown in the crossing table: borders, gauge changes, ports and ferries.
 CROSSINGS = ("border", "gauge", "port", "ferry")
-
-
-def station_label(name: str, names: dict[str, str]) -> str:
-    """Name a station readably: its node names and what the station is."""
-    if ":" in name and "~" not in name:
-        node, _, kind = name.rpartition(":")
-        return f"{names.get(node, node)} ({_KINDS.get(kind, kind)})"
-    parts = name.split(":")
-    if len(parts) >= 3 and ">" in parts[-1]:
-        a, _, b = parts[-1].partition(">")
-        what = {"rail": "line", "ferry": "ferry", "sea": "sea", "road": "road"}.get(
-            parts[0], "link"
-        )
-        return f"{names.get(a, a)} → {names.get(b, b)} ({what})"
-    return name
 
 
 def _corridor_name(code: int) -> str:
@@ -101,9 +82,7 @@ def market_table(res: FlowResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def station_table(
-    res: FlowResult, names: dict[str, str], *, top: int | None = None
-) -> pd.DataFrame:
+def station_table(res: FlowResult, net: CorridorNetwork, *, top: int | None = None) -> pd.DataFrame:
     """Border crossings, gauge changes, ports and ferries with traffic, busiest first."""
     alts = res.alternatives
     rows = []
@@ -114,7 +93,7 @@ def station_table(
             continue
         rows.append(
             {
-                "station": station_label(st, names),
+                "station": station_title(net, st),
                 "station_id": st,
                 "trains_per_week": float(res.station_trains_per_week[j]),
                 "utilization": float(res.station_utilization[j]),
@@ -171,11 +150,11 @@ def link_table(res: FlowResult) -> pd.DataFrame:
     )
 
 
-def saturated(res: FlowResult, names: dict[str, str]) -> list[str]:
+def saturated(res: FlowResult, net: CorridorNetwork) -> list[str]:
     """One warning per station loaded above its capacity."""
     out = []
     for j in np.flatnonzero(res.station_deferred_share > 0):
-        label = station_label(res.alternatives.stations.name[j], names)
+        label = station_title(net, res.alternatives.stations.name[j])
         out.append(
             f"{label} is loaded to {res.station_utilization[j]:.0%} of its capacity: "
             f"{res.station_deferred_share[j]:.0%} of its trains would be deferred beyond the "
@@ -184,18 +163,18 @@ def saturated(res: FlowResult, names: dict[str, str]) -> list[str]:
     return out
 
 
-def study_json(study: FlowStudy, names: dict[str, str]) -> dict[str, object]:
+def study_json(study: FlowStudy, net: CorridorNetwork) -> dict[str, object]:
     """Return the study as JSON-ready data: markets, corridors, stations, gap, warnings."""
 
     def one(res: FlowResult) -> dict[str, object]:
         return {
             "markets": market_table(res).to_dict(orient="records"),
             "corridors": corridor_table(res).to_dict(orient="records"),
-            "stations": station_table(res, names).to_dict(orient="records"),
+            "stations": station_table(res, net).to_dict(orient="records"),
             "links": link_table(res).round(3).to_dict(orient="records"),
             "relative_gap": [float(g) for g in res.gap],
             "converged": res.converged,
-            "warnings": saturated(res, names),
+            "warnings": saturated(res, net),
         }
 
     out: dict[str, object] = {"baseline": one(study.baseline)}
@@ -204,7 +183,7 @@ def study_json(study: FlowStudy, names: dict[str, str]) -> dict[str, object]:
     return out
 
 
-def flows_report_html(study: FlowStudy, names: dict[str, str], *, top: int = 12) -> str:
+def flows_report_html(study: FlowStudy, net: CorridorNetwork, *, top: int = 12) -> str:
     """Render a flows study as HTML tables for the study report (``silkrail report --flows``).
 
     Rail share by market, TEU a year by market and corridor (with the scenario beside the base
@@ -247,13 +226,13 @@ def flows_report_html(study: FlowStudy, names: dict[str, str], *, top: int = 12)
                 f"{s.co2e_kt:,.0f}" if s is not None else "–",
             ]
         )
-    st = station_table(final, names, top=top)
+    st = station_table(final, net, top=top)
     stations = [
         [str(r["station"]), f"{float(r['trains_per_week']):.0f}",
          f"{float(r['utilization']):.0%}", f"{float(r['wait_hours']):,.0f}"]
         for r in st.to_dict(orient="records")
     ]  # fmt: skip
-    warnings = "".join(f"<li>{escape(w)}</li>" for w in saturated(final, names))
+    warnings = "".join(f"<li>{escape(w)}</li>" for w in saturated(final, net))
     label = "scenario" if study.scenario is not None else "base year"
     parts = [
         "<p>Container flows at equilibrium on the packaged 2024 demand (sea or rail, corridor "

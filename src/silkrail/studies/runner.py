@@ -2,33 +2,96 @@
 
 ``silkrail simulate``, the service's simulation jobs and ``silkrail report`` all call
 :func:`run_study`; they differ only in how they show progress and where the replications run.
+With ``reroute``, the trains are not the model's services but the corridor equilibrium's
+(:mod:`silkrail.studies.flows`): the scenario's demand chooses its routes under the scenario,
+the baseline's under the base year, and the simulator runs both.
 """
 
 from __future__ import annotations
 
-import itertools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from silkrail.simulation import default_services, reassign, replicate, route_table
+import numpy as np
+
+from silkrail.simulation import corridor_model, replicate, route_table
 from silkrail.simulation.summary import simulation_summary
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Mapping
 
     import pandas as pd
 
     from silkrail.network import CorridorNetwork
-    from silkrail.simulation import (
-        CorridorService,
-        MonteCarloResult,
-        Reassignment,
-        Scenario,
-        SimulationModel,
-    )
+    from silkrail.simulation import MonteCarloResult, Scenario, SimulationModel
+    from silkrail.studies.flow_study import FlowStudy
+    from silkrail.studies.flows import FlowResult
 
-__all__ = ["StudyResult", "run_study"]
+__all__ = ["Rerouting", "StudyResult", "run_study"]
+
+
+@dataclass(frozen=True)
+class Rerouting:
+    """The trains a rerouted study ran: the corridor equilibrium's, by corridor.
+
+    Attributes
+    ----------
+    flows
+        The equilibrium of the base year and of the scenario
+        (:func:`~silkrail.studies.flow_study.run_flow_study`).
+    corridors
+        Rail trains a week by corridor (Northern, Middle Corridor, Southern, other rail):
+        ``baseline`` and ``scenario`` as dispatched (what the simulator ran), and the
+        ``held_back`` scenario trains that no station could take within the year.
+    """
+
+    flows: FlowStudy
+    corridors: pd.DataFrame
+
+    @classmethod
+    def from_flows(cls, flows: FlowStudy) -> Rerouting:
+        """Tabulate the dispatched trains of a flows study by corridor."""
+        import pandas as pd
+
+        from silkrail.routing.choice import CORRIDORS
+
+        def by_corridor(res: FlowResult) -> tuple[np.ndarray, np.ndarray]:
+            alts = res.alternatives
+            offered = res.teu_by_alternative / res.teu_per_train / (8760.0 / 168.0)
+            rail = alts.mode == 1
+            sent = offered * alts.dispatched_share(offered / 168.0)
+            n = len(CORRIDORS)
+            run = np.bincount(alts.corridor[rail], weights=sent[rail], minlength=n)
+            held = np.bincount(alts.corridor[rail], weights=(offered - sent)[rail], minlength=n)
+            return run, held
+
+        base, _ = by_corridor(flows.baseline)
+        final = flows.scenario if flows.scenario is not None else flows.baseline
+        run, held = by_corridor(final)
+        rows = [k for k, c in enumerate(CORRIDORS) if c != "sea"]
+        frame = pd.DataFrame(
+            {"baseline": base[rows], "scenario": run[rows], "held_back": held[rows]},
+            index=pd.Index([CORRIDORS[k] for k in rows], name="corridor"),
+        )
+        return cls(flows=flows, corridors=frame)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return trains a week by corridor and the equilibria's relative gaps (JSON-ready)."""
+        final = self.flows.scenario if self.flows.scenario is not None else self.flows.baseline
+        return {
+            "corridors": [
+                {
+                    "corridor": str(name),
+                    "baseline_trains_per_week": float(row["baseline"]),
+                    "trains_per_week": float(row["scenario"]),
+                    "held_back_trains_per_week": float(row["held_back"]),
+                }
+                for name, row in self.corridors.iterrows()
+            ],
+            "relative_gap": float(final.gap[-1]),
+            "baseline_relative_gap": float(self.flows.baseline.gap[-1]),
+        }
 
 
 @dataclass(frozen=True)
@@ -47,8 +110,8 @@ class StudyResult:
         The comparison: :func:`~silkrail.simulation.route_table` of both.
     seed
         The root seed both runs were started with (common random numbers).
-    reassignment, baseline_reassignment
-        With re-route rounds, what moved in the scenario and in the baseline.
+    rerouting
+        With ``reroute``, the equilibrium trains both runs ran.
     elapsed_s
         Wall time of the study.
     net
@@ -60,26 +123,23 @@ class StudyResult:
     baseline: MonteCarloResult | None
     routes: pd.DataFrame
     seed: int
-    reassignment: Reassignment | None = None
-    baseline_reassignment: Reassignment | None = None
+    rerouting: Rerouting | None = None
     elapsed_s: float = 0.0
     net: CorridorNetwork | None = None
 
-    def summary(self, *, top: int = 10, flows: bool = True) -> dict[str, Any]:
+    def summary(self, *, top: int = 10) -> dict[str, Any]:
         """Return the study as JSON-ready data: the ``silkrail simulate --json`` layout.
 
         Parameters
         ----------
         top
             Bottlenecks to list.
-        flows
-            Whether the reassignment lists every route's trains (it always lists families).
 
         Returns
         -------
         dict
-            :func:`~silkrail.simulation.simulation_summary` of the runs, plus
-            ``reassignment`` (with its ``baseline``) after re-route rounds.
+            :func:`~silkrail.simulation.simulation_summary` of the runs, plus ``rerouting``
+            (:meth:`Rerouting.to_dict`) for a rerouted study.
         """
         out = simulation_summary(
             self.scenario,
@@ -90,11 +150,30 @@ class StudyResult:
             routes=self.routes,
             net=self.net,
         )
-        if self.reassignment is not None:
-            out["reassignment"] = self.reassignment.to_dict(flows=flows)
-            if self.baseline_reassignment is not None:
-                out["reassignment"]["baseline"] = self.baseline_reassignment.to_dict(flows=flows)
+        if self.rerouting is not None:
+            out["rerouting"] = self.rerouting.to_dict()
         return out
+
+
+def _for_equilibrium_trains(scenario: Scenario, model: SimulationModel) -> Scenario:
+    """Return the scenario as it applies to the equilibrium's trains.
+
+    The equilibrium already scaled the demand, so its trains are the grown ones (and a growth
+    per packaged service names services it does not run); its routes already avoid what is
+    closed all year, so changes to places no train passes are left out.
+    """
+
+    def used(target: str | None) -> bool:
+        return target is None or bool(model.targets(target))
+
+    return replace(
+        scenario,
+        demand_growth=0.0,
+        service_growth=(),
+        closures=tuple(c for c in scenario.closures if used(c.target)),
+        capacity=tuple(c for c in scenario.capacity if used(c.target)),
+        ferries=tuple(f for f in scenario.ferries if used(f.target)),
+    )
 
 
 def run_study(
@@ -106,10 +185,9 @@ def run_study(
     seed: int,
     warmup_days: float = 0.0,
     baseline: bool = True,
-    rounds: int = 0,
-    free_gateways: bool = False,
+    reroute: bool = False,
+    flows_options: Mapping[str, Any] | None = None,
     net: CorridorNetwork | None = None,
-    services: Sequence[CorridorService] | None = None,
     corridor_options: Mapping[str, Any] | None = None,
     client: Any = None,
     progress: Callable[[str, int, int], None] | None = None,
@@ -128,15 +206,18 @@ def run_study(
         Root seed of both runs: the scenario and its baseline see the same random numbers.
     baseline
         Whether to run the baseline too (only with a scenario).
-    rounds
-        Re-route rounds before the final run (:func:`~silkrail.simulation.reassign`); the
-        baseline gets the same. Needs `net`.
-    free_gateways
-        With `rounds`, let services change their border gateway.
-    net, services, corridor_options
-        The network (for readable names in the summary, and needed for `rounds`); for
-        `rounds` also the services (default the packaged 2024 ones) and the
-        :func:`~silkrail.simulation.corridor_model` options.
+    reroute
+        Run the corridor equilibrium's trains instead of the model's services
+        (:func:`~silkrail.studies.flow_study.run_flow_study`): the scenario's demand routed
+        under the scenario, the baseline's under the base year. Traffic above a station's
+        practical capacity is held at its origin, so no queue grows without bound. Needs
+        `net`; the scenario's demand growth then acts on the demand, not again on the trains.
+    flows_options
+        With `reroute`: the scenario file's ``flows`` section (sea rates, tariffs, date).
+    net
+        The network: routes and stations are named by their places; needed for `reroute`.
+    corridor_options
+        With `reroute`: :func:`~silkrail.simulation.corridor_model` options for the trains.
     client
         A Dask client to run the replications on; ``None`` runs them in this process.
     progress
@@ -151,7 +232,7 @@ def run_study(
     Raises
     ------
     ValueError
-        If `rounds` is set without `net`.
+        If `reroute` is set without `net`.
 
     Examples
     --------
@@ -163,8 +244,8 @@ def run_study(
     >>> study.baseline is not None and "base_p95_days" in study.routes
     True
     """
-    if rounds and net is None:
-        msg = f"rounds={rounds} needs the network (net) to re-route services on"
+    if reroute and net is None:
+        msg = "reroute needs the network (net) to route the demand on"
         raise ValueError(msg)
     t0 = time.perf_counter()
     label = scenario.name if scenario is not None else "base"
@@ -188,41 +269,36 @@ def run_study(
             progress=tick,
         )
 
-    def rerouted(name: str, sc: Scenario | None) -> Reassignment:
+    rerouting = None
+    base_model = model
+    sim_scenario = scenario
+    if reroute:
         assert net is not None
-        counter = itertools.count(1)
+        from silkrail.simulation import ScenarioSpec
+        from silkrail.studies.flow_study import flow_services, run_flow_study
 
-        def one_round(m: SimulationModel, s: Scenario | None) -> MonteCarloResult:
-            k = next(counter)
-            return run(m, s, f"{name} round {k}" if k <= rounds else name)
-
-        return reassign(
-            net,
-            services if services is not None else default_services(),
-            one_round,
-            scenario=sc,
-            iterations=rounds,
-            keep_via=not free_gateways,
-            **dict(corridor_options or {}),
+        spec = (
+            ScenarioSpec(scenario=scenario, flows=dict(flows_options or {}))
+            if scenario is not None
+            else None
         )
-
-    ra = ra_base = None
-    if rounds:
-        ra = rerouted(label, scenario)
-        ra_base = rerouted("baseline", None) if run_base else None
-        mc = ra.result
-        base = ra_base.result if ra_base is not None else None
-    else:
-        mc = run(model, scenario, label)
-        base = run(model, None, "baseline") if run_base else None
+        flows = run_flow_study(net, spec, days=days)
+        rerouting = Rerouting.from_flows(flows)
+        final = flows.scenario if flows.scenario is not None else flows.baseline
+        opts = dict(corridor_options or {})
+        model = corridor_model(net, flow_services(net, final), **opts)
+        base_model = corridor_model(net, flow_services(net, flows.baseline), **opts)
+        if scenario is not None:
+            sim_scenario = _for_equilibrium_trains(scenario, model)
+    mc = run(model, sim_scenario, label)
+    base = run(base_model, None, "baseline") if run_base else None
     return StudyResult(
         label=label,
         scenario=mc,
         baseline=base,
         routes=route_table(mc, base),
         seed=seed,
-        reassignment=ra,
-        baseline_reassignment=ra_base,
+        rerouting=rerouting,
         elapsed_s=time.perf_counter() - t0,
         net=net,
     )

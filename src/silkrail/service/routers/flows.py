@@ -96,8 +96,7 @@ def _run(job_id: str, net: silkrail.CorridorNetwork, spec: Any) -> None:
         reg.jobs[job_id]["status"] = "running"
     try:
         study = run_flow_study(net, spec)
-        names = dict(zip(net.node_id.tolist(), net.node_name.tolist(), strict=True))
-        result, status, error = study_json(study, names), "done", None
+        result, status, error = study_json(study, net), "done", None
     except silkrail.SilkrailError as exc:
         result, status, error = None, "failed", str(exc)
     except Exception as exc:  # a bug: the job fails with a one-line reason, the server lives
