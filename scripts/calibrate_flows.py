@@ -37,6 +37,7 @@ import numpy as np
 from silkrail import load_network
 from silkrail.routing.choice import CORRIDORS, MODES
 from silkrail.simulation import scenario_from_yaml
+from silkrail.simulation.names import station_title
 from silkrail.studies.flow_study import (
     BASE_DATE,
     _offsets,
@@ -217,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for j in top:
         brest_rows.append(
-            f"| {sres.alternatives.stations.name[j]} | {sres.station_utilization[j]:.2f} | "
+            f"| {station_title(net, sres.alternatives.stations.name[j])} | "
+            f"{sres.station_utilization[j]:.2f} | "
             f"{sres.station_wait_hours[j]:,.0f} | {sres.station_deferred_share[j]:.0%} |"
         )
     rail_share = [
@@ -226,21 +228,59 @@ def main(argv: list[str] | None = None) -> int:
         for c in range(len(CORRIDORS))
     ]
     brest_rows += ["", "| corridor | TEU a year with Brest closed |", "|---|---|", *rail_share]
-    # Simulator check at the calibrated baseline.
+    # The World Bank's (2023) Middle Corridor programme: travel times halved, trade +30 %.
+    wb = scenario_from_yaml(
+        (ROOT / "examples" / "scenarios" / "middle-corridor-halved.yaml").read_text(
+            encoding="utf-8"
+        ),
+        source="middle-corridor-halved.yaml",
+    )
+    wres = run_flow_study(net, wb).scenario
+    assert wres is not None
+    mc = CORRIDORS.index("Middle Corridor")
+
+    def middle_teu(res):  # type: ignore[no-untyped-def]
+        alts = res.alternatives
+        return float(res.teu_by_alternative[(alts.mode == 1) & (alts.corridor == mc)].sum())
+
+    mc_base, mc_wb = (
+        _shares(base, inputs, "china-europe")[1],
+        _shares(wres, inputs, "china-europe")[1],
+    )
+    wb_rows = [
+        "| figure | World Bank (2023), by 2030 | model, 2024 | model, halved times and +30 % |",
+        "|---|---|---|---|",
+        f"| Middle Corridor share of China → Europe rail TEU | up to 16 % | {mc_base:.1%} | "
+        f"{mc_wb:.1%} |",
+        f"| Middle Corridor container volume, all markets | more than 1.5 × | "
+        f"{middle_teu(base):,.0f} TEU | {middle_teu(wres) / middle_teu(base):.2f} × |",
+        "| Caspian cargo of all kinds | 3 × (11 Mt) | – | not modelled (containers only) |",
+    ]
+    # Simulator check at the calibrated baseline: the trains that can run within the year.
     check = simulate_flows(net, base, replications=args.replications)
-    busy = check[(check["utilization"] > 0.5) & (check["utilization"] < 1.0)]
+    busy = check[check["utilization"] > 0.5]
     within = int((busy["difference"].abs() <= 0.25).sum())
+    close = int(
+        (
+            (busy["difference"].abs() <= 0.25)
+            | ((busy["cost_function_wait_h"] - busy["simulated_wait_h"]).abs() <= 1.0)
+        ).sum()
+    )
+    held = int((check["offered_utilization"] > 0.95).sum())
     sim_rows = [
-        f"Stations between 50 % and 100 % utilisation: {within} of {len(busy)} within ±25 % "
-        f"({args.replications} replications of 365 days). Stations above capacity are listed "
-        "with their deferred share; their simulated queue grows through the year.",
+        f"Stations above 50 % utilisation: {within} of {len(busy)} within ±25 % of the "
+        f"simulator, {close} of {len(busy)} within ±25 % or 1 h ({args.replications} "
+        f"replications of 365 days after 30 days of warm-up). The equilibrium offers {held} "
+        "stations more than 95 % of their capacity; the traffic above it is held at its "
+        "origin, so the simulator and the cost functions both see the trains that run.",
         "",
-        "| station | utilisation | cost function (h) | simulator (h) | difference |",
+        "| station | utilisation (offered) | cost function (h) | simulator (h) | difference |",
         "|---|---|---|---|---|",
     ]
-    for r in check[check["utilization"] > 0.5].itertuples(index=False):
+    for r in busy.itertuples(index=False):
         sim_rows.append(
-            f"| {r.station} | {r.utilization:.2f} | {r.cost_function_wait_h:,.1f} | "
+            f"| {station_title(net, str(r.station))} | {r.utilization:.2f} "
+            f"({r.offered_utilization:.2f}) | {r.cost_function_wait_h:,.1f} | "
             f"{r.simulated_wait_h:,.1f} | {r.difference:+.0%} |"
         )
     took = time.perf_counter() - t0
@@ -248,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         "flows-fit": "\n".join(fit),
         "flows-red-sea": "\n".join(red),
         "flows-brest": "\n".join(brest_rows),
+        "flows-world-bank": "\n".join(wb_rows),
         "flows-simulator": "\n".join(sim_rows),
     }
     for k, v in text.items():
@@ -269,7 +310,11 @@ def main(argv: list[str] | None = None) -> int:
             + text["flows-red-sea"]
             + "\n\nThe cost sensitivity is fitted to the 2023 → 2024 change, so that column is "
             "in-sample; 2025 is held out (the published figure is the change of UTLC ERA's "
-            "volume, the model's that of the rail share).\n\n### Cost functions against the "
+            "volume, the model's that of the rail share).\n\n### The World Bank's Middle "
+            "Corridor projection\n\n" + text["flows-world-bank"] + "\n\nThe scenario is "
+            "`examples/scenarios/middle-corridor-halved.yaml`: the Middle Corridor's transit "
+            "times halved and all demand 30 % larger (the Bank's China–EU trade growth to "
+            "2030).\n\n### Cost functions against the "
             "simulator\n\n" + text["flows-simulator"] + "\n"
         )
         val = VALIDATION.read_text(encoding="utf-8")

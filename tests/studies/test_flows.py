@@ -196,7 +196,7 @@ def test_flow_scenario_reads_partial_closures_and_the_flows_section() -> None:
         "start_date: 2025-01-01\n"
         "closures: [{target: KZ-AKTAU, start: 2025-03-01, end: 2025-03-15}]\n"
         "flows: {sea_rate_factor: 3, rail_tariff_factor: {kz: 1.1}, "
-        "through_disruptions: [red-sea]}\n",
+        "transit_time_factor: {Middle Corridor: 0.5}, through_disruptions: [red-sea]}\n",
         source="test",
     )
     sc = flow_scenario(spec, base_sea_rate_factor=2.0)
@@ -205,17 +205,32 @@ def test_flow_scenario_reads_partial_closures_and_the_flows_section() -> None:
     assert sc.rail_tariff_factor == {"KZ": 1.1}
     assert sc.through_disruptions == ("red-sea",)
     assert sc.closed_nodes == ()
+    assert sc.transit_time_factor == {"Middle Corridor": 0.5}
 
 
 def test_flows_section_errors_are_collected() -> None:
     from silkrail.errors import ScenarioError
 
     with pytest.raises(ScenarioError) as exc:
-        scenario_from_yaml("flows: {sea_rate_factor: -1, depart: soon, speed: 3}", source="f.yaml")
+        scenario_from_yaml(
+            "flows: {sea_rate_factor: -1, depart: soon, speed: 3, "
+            "transit_time_factor: {Middle: 0.5, Northern: 0}}",
+            source="f.yaml",
+        )
     text = str(exc.value)
-    assert "3 problem(s)" in text
+    assert "5 problem(s)" in text
     assert "flows.sea_rate_factor" in text
     assert "flows.depart" in text
+    assert "flows.transit_time_factor.Middle" in text
+    assert "corridors are sea, Northern, Middle Corridor" in text
+    assert "flows.transit_time_factor.Northern" in text
+
+
+def test_the_scenario_names_the_choice_corridors() -> None:
+    from silkrail.routing.choice import CORRIDORS
+    from silkrail.simulation.scenario import FLOW_CORRIDORS
+
+    assert FLOW_CORRIDORS == CORRIDORS
 
 
 def test_teu_per_train_is_the_sourced_average() -> None:

@@ -80,7 +80,15 @@ _TOP = (
     "flows",
 )
 #: Keys of the ``flows`` section (read by ``silkrail flows``; the simulator ignores them).
-FLOW_KEYS = ("sea_rate_factor", "rail_tariff_factor", "through_disruptions", "depart")
+FLOW_KEYS = (
+    "sea_rate_factor",
+    "rail_tariff_factor",
+    "transit_time_factor",
+    "through_disruptions",
+    "depart",
+)
+#: Corridors a ``flows.transit_time_factor`` may name (``silkrail.routing.choice.CORRIDORS``).
+FLOW_CORRIDORS = ("sea", "Northern", "Middle Corridor", "Southern", "other rail")
 _CORRIDOR_OPTIONS: dict[str, str] = {
     "vessel_feu": "vessel_feu",
     "sea_vessel_feu": "vessel_feu",
@@ -610,6 +618,28 @@ def _flows(chk: _Checker, raw: object) -> dict[str, Any]:
             if v is not None:
                 rail[str(code).upper() if code != "*" else "*"] = v
         out["rail_tariff_factor"] = rail
+    if "transit_time_factor" in fm:
+        raw_t = fm["transit_time_factor"]
+        if not isinstance(raw_t, dict):
+            chk.bad(
+                "flows.transit_time_factor",
+                raw_t,
+                f"must map corridors ({', '.join(FLOW_CORRIDORS)}) to factors",
+            )
+            raw_t = {}
+        times = {}
+        for corridor, f in raw_t.items():
+            if corridor not in FLOW_CORRIDORS:
+                chk.bad(
+                    f"flows.transit_time_factor.{corridor}",
+                    corridor,
+                    f"is not a corridor; corridors are {', '.join(FLOW_CORRIDORS)}",
+                )
+                continue
+            v = chk.number(f"flows.transit_time_factor.{corridor}", f, "factor")
+            if v is not None:
+                times[str(corridor)] = v
+        out["transit_time_factor"] = times
     if "through_disruptions" in fm:
         items = chk.seq("flows.through_disruptions", fm["through_disruptions"])
         out["through_disruptions"] = tuple(

@@ -243,6 +243,7 @@ def flow_scenario(
         name=sc.name,
         sea_rate_factor=base_sea_rate_factor * float(fl.get("sea_rate_factor") or 1.0),
         rail_tariff_factor=dict(fl.get("rail_tariff_factor") or {}),
+        transit_time_factor=dict(fl.get("transit_time_factor") or {}),
         through_disruptions=tuple(fl.get("through_disruptions") or ()),
         closed_nodes=tuple(closed),
         capacity_factor=factors,

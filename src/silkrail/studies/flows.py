@@ -143,6 +143,10 @@ class FlowScenario:
         Multiplies the tariff of sea legs (e.g. 3 for the 2024 Red Sea rate rise).
     rail_tariff_factor
         Multiplies the tariff of rail legs per country code (``"*"``: every country).
+    transit_time_factor
+        Multiplies the transit time of every route of a corridor (name → factor; e.g.
+        ``{"Middle Corridor": 0.5}`` for the World Bank's halved travel time): its p50 and
+        p95 outside the modelled queues, whose waits still come from the cost functions.
     through_disruptions
         Conditions the planner may route through (``"red-sea"``: Suez stays open).
     closed_nodes
@@ -156,6 +160,7 @@ class FlowScenario:
     name: str = "baseline"
     sea_rate_factor: float = 1.0
     rail_tariff_factor: dict[str, float] = field(default_factory=dict)
+    transit_time_factor: dict[str, float] = field(default_factory=dict)
     through_disruptions: tuple[str, ...] = ()
     closed_nodes: tuple[str, ...] = ()
     capacity_factor: dict[str, float] = field(default_factory=dict)
@@ -536,6 +541,7 @@ def build_alternatives(
             sum(waits.get(alts_name, 0.0) for alts_name in (congestible[k].name for k in ks))
         )
     base_arr = np.asarray(base)
+    time_factor = np.asarray([sc.transit_time_factor.get(CORRIDORS[c], 1.0) for c in corr])
     node_of = [getattr(st, "node", "") or getattr(st, "link", "") or st.name for st in congestible]
     return Alternatives(
         od=np.asarray(od, dtype=np.int64),
@@ -543,8 +549,8 @@ def build_alternatives(
         mode=np.asarray(mode, dtype=np.int64),
         corridor=np.asarray(corr, dtype=np.int64),
         tariff=np.asarray(tariff),
-        hours_free=np.asarray(p50) - base_arr,
-        spread_hours=np.asarray(spread),
+        hours_free=(np.asarray(p50) - base_arr) * time_factor,
+        spread_hours=np.asarray(spread) * time_factor,
         baseline_wait=base_arr,
         co2e_kg=np.asarray(co2),
         station_ptr=np.asarray(ptr, dtype=np.int64),
