@@ -375,9 +375,14 @@ class Alternatives:
         rho = utilization(self.stations, lam)
         # Then the variability: QNA's equations are linear in the arrival CV²s (a border
         # serves both directions, so the streams form cycles).
-        # All trains from one station to the next are one stream, a thinned departure process
-        # (c2 = p cd2 + 1 - p, p its share of the upstream station's departures); each route's
-        # trains leaving their origin are their own stream.
+        # All trains from one station to the next are one stream: the share p of the upstream
+        # station's departures that goes there. Its routing is deterministic (a train's next
+        # station is fixed by its route), not a random thinning, so the stream keeps part of its
+        # own arrival variability: c2 = p cd2 + (1 - p) ca2, the separation form of Bitran and
+        # Tirupati (1988) for deterministic routing, with the station's arrival CV² standing for
+        # the stream's own. (QNA's random thinning, p cd2 + 1 - p, made a border serving both
+        # directions send each direction on as if half random: the waits behind it came out
+        # 1.5-2 × the simulator's.) Each route's trains leaving their origin are their own stream.
         stream_rate = np.bincount(stream, weights=rate, minlength=n_streams)
         with np.errstate(invalid="ignore", divide="ignore"):
             up_rate = np.where(stream_from_origin, 1.0, lam[stream_up])
@@ -387,14 +392,14 @@ class Alternatives:
             w = 1.0 / (1.0 + 4.0 * (1.0 - np.minimum(rho, 1.0)) ** 2 * (1.0 / share2 - 1.0))
             weight = np.where(lam[stream_at] > 0, w[stream_at] * stream_rate / lam[stream_at], 0.0)
         a, b = departure_affine(self.stations, rho, lam)
-        const = np.where(stream_from_origin, origin_cv2, p * a[stream_up] + 1.0 - p)
+        const = np.where(stream_from_origin, origin_cv2, p * a[stream_up])
         loaded = lam > 0
         v = np.bincount(stream_at, weights=weight * const, minlength=n_st)
         v = np.where(loaded, v + 1.0 - np.where(loaded, w, 0.0), origin_cv2)
         inner = ~stream_from_origin
+        coef = p[inner] * b[stream_up[inner]] + 1.0 - p[inner]
         m = sparse.csr_matrix(
-            (weight[inner] * p[inner] * b[stream_up[inner]], (stream_at[inner], stream_up[inner])),
-            shape=(n_st, n_st),
+            (weight[inner] * coef, (stream_at[inner], stream_up[inner])), shape=(n_st, n_st)
         )
         # Fixed-point iteration of the linear map: exact after as many steps as the longest
         # route along chains, geometric through the cycles a shared border makes. (A direct
