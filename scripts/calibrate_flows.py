@@ -26,13 +26,13 @@ import csv
 import hashlib
 import io
 import math
-import re
 import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from _doc_blocks import replace_block
 
 from silkrail import load_network
 from silkrail.routing.choice import CORRIDORS, MODES
@@ -62,14 +62,6 @@ ERAI_WEST = (143_290.0, 330_704.0)
 SEA_WEST = (12_500_000.0, 13_475_000.0)
 #: WCI composite average, 2023 over 2024 (1,674 / 3,958 USD/FEU).
 SEA_RATE_2023 = 1674.0 / 3958.0
-
-
-def replace_between(text: str, marker: str, body: str) -> str:
-    pattern = rf"(<!-- {marker} -->\n)(.*?)(<!-- /{marker} -->)"
-    if not re.search(pattern, text, flags=re.S):
-        msg = f"docs/flows.md has no {marker} markers"
-        raise SystemExit(msg)
-    return re.sub(pattern, lambda m: m.group(1) + body + "\n" + m.group(3), text, flags=re.S)
 
 
 def write_constants(constants: dict[str, float]) -> None:
@@ -299,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         refresh_checksums()
         doc = FLOWS_DOC.read_text(encoding="utf-8")
         for k, v in text.items():
-            doc = replace_between(doc, k, v)
+            doc = replace_block(doc, k, v, where=str(FLOWS_DOC))
         FLOWS_DOC.write_text(doc, encoding="utf-8")
         section = (
             "## Corridor flows\n\n"

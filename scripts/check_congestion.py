@@ -17,11 +17,11 @@ docs/img/congestion-check.svg.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 import numpy as np
+from _doc_blocks import replace_block
 
 from silkrail.simulation import Ferry, Route, Section, ServerStation, SimulationModel, TrainService
 from silkrail.simulation.congestion import StationCapacity, mean_wait, utilization
@@ -140,12 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         PLOT.write_text(plot(data), encoding="utf-8")
         doc = DOC.read_text(encoding="utf-8")
-        new = re.sub(
-            r"(<!-- congestion-check -->\n)(.*?)(<!-- /congestion-check -->)",
-            lambda m: m.group(1) + text + "\n" + m.group(3),
-            doc,
-            flags=re.S,
-        )
+        new = replace_block(doc, "congestion-check", text, where=str(DOC))
         DOC.write_text(new, encoding="utf-8")
     return 0
 
