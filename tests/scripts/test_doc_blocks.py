@@ -22,6 +22,6 @@ def test_replace_block_replaces_only_its_block() -> None:
 
 
 def test_a_missing_block_is_an_error_naming_it() -> None:
-    with pytest.raises(SystemExit, match="docs/x.md has no <!-- held-out -->"):
+    with pytest.raises(SystemExit, match=r"docs/x\.md has no <!-- held-out -->"):
         blocks.replace_block(DOC, "held-out", "x", where="docs/x.md")
     assert blocks.block(DOC, "held-out") is None
