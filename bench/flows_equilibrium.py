@@ -26,8 +26,6 @@ import numpy as np
 from scipy import optimize
 
 from silkrail import load_network
-from silkrail.routing.choice import nested_logit
-from silkrail.simulation.congestion import mean_wait
 from silkrail.studies.flow_study import (
     BASE_DATE,
     _offsets,
@@ -36,11 +34,7 @@ from silkrail.studies.flow_study import (
     study_alternatives,
     teu_per_train,
 )
-from silkrail.studies.flows import (
-    HOURS_PER_YEAR,
-    _generalized_cost,
-    equilibrium,
-)
+from silkrail.studies.flows import equilibrium, equilibrium_response
 
 TARGET = 1e-4
 
@@ -61,23 +55,16 @@ def main() -> None:
     t_plan = time.perf_counter() - t0
     ppt = teu_per_train()
     offset = _offsets(alts, inputs, inputs.constants)
-    shares = np.asarray([c.share for c in inputs.classes])
     dem = inputs.demand.teu_per_year[alts.od]
     calls = [0]
+    # The same map the equilibrium iterates (one function in silkrail.studies.flows).
+    respond = equilibrium_response(
+        alts, inputs.demand, inputs.classes, inputs.params, teu_per_train=ppt, offset=offset
+    )
 
     def response(flat: np.ndarray) -> np.ndarray:
         calls[0] += 1
-        x = flat.reshape(len(inputs.classes), alts.n)
-        lam, ca2 = alts.network_state(x.sum(axis=0) / (ppt * HOURS_PER_YEAR))
-        wr = alts.station_sum(mean_wait(alts.stations, lam, ca2=ca2))
-        y = np.empty_like(x)
-        for k, cls in enumerate(inputs.classes):
-            gc = _generalized_cost(alts, wr, cls)[0] + offset
-            p = nested_logit(
-                gc, mode=alts.mode, corridor=alts.corridor, params=inputs.params, group=alts.od
-            )
-            y[k] = shares[k] * dem * p
-        return y.ravel()
+        return respond(flat.reshape(len(inputs.classes), alts.n))[0].ravel()
 
     def gap(flat: np.ndarray) -> float:
         return float(np.abs(response(flat) - flat).sum() / flat.sum())

@@ -47,7 +47,7 @@ from silkrail.simulation.congestion import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from silkrail._typing import FloatArray, IntArray
     from silkrail.network.model import CorridorNetwork
@@ -64,6 +64,7 @@ __all__ = [
     "build_alternatives",
     "corridor_of",
     "equilibrium",
+    "equilibrium_response",
 ]
 
 HOURS_PER_YEAR = 8760.0
@@ -680,6 +681,59 @@ def _generalized_cost(
     return gc, p50, p50 + spread
 
 
+def equilibrium_response(
+    alts: Alternatives,
+    demand: FlowDemand,
+    classes: Sequence[CargoClass],
+    params: ChoiceParameters,
+    *,
+    teu_per_train: float,
+    offset: FloatArray | None = None,
+) -> Callable[[FloatArray], tuple[FloatArray, FloatArray, FloatArray, FloatArray]]:
+    """Return the map whose fixed point is the equilibrium: TEU in, the demand's choice out.
+
+    ``response(x)`` loads the stations with the TEU ``x`` (shape (classes, alternatives)),
+    prices every alternative at the cost functions' waits, and returns the TEU the nested
+    logit then sends each way, with the stations' arrival rates and waits and the
+    alternatives' p50 and p95 hours (stacked). :func:`equilibrium` solves ``response(x) = x``;
+    ``bench/flows_equilibrium.py`` gives the same map to SciPy's solvers.
+
+    Parameters
+    ----------
+    alts, demand, classes, params, teu_per_train, offset
+        As for :func:`equilibrium`.
+
+    Raises
+    ------
+    ValueError
+        If the class shares do not sum to 1.
+    """
+    shares = np.asarray([c.share for c in classes])
+    if not math.isclose(float(shares.sum()), 1.0, rel_tol=1e-6):
+        msg = f"cargo class shares must sum to 1, got {shares.sum():.6f}"
+        raise ValueError(msg)
+    dem = demand.teu_per_year[alts.od]
+    add = np.zeros(alts.n) if offset is None else np.asarray(offset, dtype=float)
+    trains_per_hour_per_teu = 1.0 / (teu_per_train * HOURS_PER_YEAR)
+
+    def response(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        # Trains a station defers do not reach the stations after it within the year.
+        lam, ca2 = alts.network_state(x.sum(axis=0) * trains_per_hour_per_teu)
+        w = mean_wait(alts.stations, lam, ca2=ca2)
+        wr = alts.station_sum(w)
+        y = np.empty_like(x)
+        p50 = p95 = wr
+        for k, cls in enumerate(classes):
+            gc, p50, p95 = _generalized_cost(alts, wr, cls)
+            prob = nested_logit(
+                gc + add, mode=alts.mode, corridor=alts.corridor, params=params, group=alts.od
+            )
+            y[k] = shares[k] * dem * prob
+        return y, lam, w, np.vstack([p50, p95])
+
+    return response
+
+
 def equilibrium(
     alts: Alternatives,
     demand: FlowDemand,
@@ -738,28 +792,9 @@ def equilibrium(
     >>> bool(res.converged), round(float(res.teu.sum()))
     (True, 200000)
     """
-    shares = np.asarray([c.share for c in classes])
-    if not math.isclose(float(shares.sum()), 1.0, rel_tol=1e-6):
-        msg = f"cargo class shares must sum to 1, got {shares.sum():.6f}"
-        raise ValueError(msg)
-    dem = demand.teu_per_year[alts.od]
-    add = np.zeros(alts.n) if offset is None else np.asarray(offset, dtype=float)
-    trains_per_hour_per_teu = 1.0 / (teu_per_train * HOURS_PER_YEAR)
-
-    def response(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-        # Trains a station defers do not reach the stations after it within the year.
-        lam, ca2 = alts.network_state(x.sum(axis=0) * trains_per_hour_per_teu)
-        w = mean_wait(alts.stations, lam, ca2=ca2)
-        wr = alts.station_sum(w)
-        y = np.empty_like(x)
-        for k, cls in enumerate(classes):
-            gc, p50, p95 = _generalized_cost(alts, wr, cls)
-            prob = nested_logit(
-                gc + add, mode=alts.mode, corridor=alts.corridor, params=params, group=alts.od
-            )
-            y[k] = shares[k] * dem * prob
-        return y, lam, w, np.vstack([p50, p95])
-
+    response = equilibrium_response(
+        alts, demand, classes, params, teu_per_train=teu_per_train, offset=offset
+    )
     x = response(np.zeros((len(classes), alts.n)))[0]
     gaps: list[float] = []
     eta, prev = 1.0, math.inf
