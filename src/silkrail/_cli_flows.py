@@ -233,7 +233,10 @@ def flows(
     for w in saturated(final, net):
         _stderr().print(f"warning: {w}", highlight=False)
     if check is not None:
-        t = Table(title="Simulator check (stations above 50 % utilisation)", title_justify="left")
+        t = Table(
+            title="Simulator check on the trains that run (above capacity: held at the origin)",
+            title_justify="left",
+        )
         t.add_column("station", overflow="fold")
         t.add_column("util.", justify="right")
         t.add_column("model h", justify="right")
