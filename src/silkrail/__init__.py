@@ -104,7 +104,7 @@ if TYPE_CHECKING:
         simulate,
         simulation_summary,
     )
-    from silkrail.studies import StudyResult, run_study
+    from silkrail.studies import StudyResult, rerouted_trains_bound, run_study
 
 # Everything but the errors loads on first use: pandas, numba and scipy cost about a second and
 # 100 MB per process, and `silkrail assign` or a script using one engine should not pay for the
@@ -177,6 +177,7 @@ _LAZY: dict[str, str] = {
     "study_report": "silkrail.reports",
     "write_study_report": "silkrail.reports",
     "run_study": "silkrail.studies",
+    "rerouted_trains_bound": "silkrail.studies",
 }
 
 __version__ = "0.1.0"
@@ -251,6 +252,7 @@ __all__ = [
     "read_tntp_net",
     "read_tntp_trips",
     "replicate",
+    "rerouted_trains_bound",
     "route_table",
     "run_study",
     "scenario_from_dict",

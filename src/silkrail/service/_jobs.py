@@ -178,24 +178,6 @@ def _expected_trains(model: SimulationModel, scenario: Scenario | None, days: fl
     return per_week * days / 7.0
 
 
-def _equilibrium_trains(scenario: Scenario | None, days: float) -> float:
-    """Bound the trains a rerouted replication releases (before the equilibrium runs).
-
-    The base year's rail TEU of the packaged demand, grown as the scenario says, doubled as
-    room for a scenario that moves cargo from sea to rail (the Red Sea crisis of 2024
-    doubled China–EU rail, docs/flows.md).
-    """
-    from silkrail.studies.flow_study import load_flow_inputs, teu_per_train
-
-    inputs = load_flow_inputs()
-    rail = sum(
-        inputs.demand.teu_per_year[k] * inputs.targets[row][0]
-        for k, row in enumerate(inputs.market_of_row)
-    )
-    growth = scenario.demand_growth if scenario is not None else 0.0
-    return float(2.0 * rail * (1.0 + growth) / teu_per_train() * days / 365.0)
-
-
 def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings) -> JobSpec:
     """Check a request against the limits, read its scenario and build the model.
 
@@ -267,7 +249,8 @@ def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings)
     scenario = spec.scenario if spec is not None else None
     trains = _expected_trains(model, scenario, req.days)
     if req.reassign:
-        trains = max(trains, _equilibrium_trains(scenario, req.days))
+        growth = scenario.demand_growth if scenario is not None else 0.0
+        trains = max(trains, silkrail.rerouted_trains_bound(days=req.days, demand_growth=growth))
     if trains < 1:
         where = "days" if scenario is None else "scenario"
         msg = (

@@ -11,7 +11,7 @@ from silkrail.studies.calibration import (
     inside_range,
     model_p50,
 )
-from silkrail.studies.runner import Rerouting, StudyResult, run_study
+from silkrail.studies.runner import Rerouting, StudyResult, rerouted_trains_bound, run_study
 
 __all__ = [
     "CalibrationResult",
@@ -23,5 +23,6 @@ __all__ = [
     "fit_delays",
     "inside_range",
     "model_p50",
+    "rerouted_trains_bound",
     "run_study",
 ]

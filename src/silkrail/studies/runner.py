@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from silkrail.studies.flow_study import FlowStudy
     from silkrail.studies.flows import FlowResult
 
-__all__ = ["Rerouting", "StudyResult", "run_study"]
+__all__ = ["Rerouting", "StudyResult", "rerouted_trains_bound", "run_study"]
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,29 @@ class StudyResult:
         if self.rerouting is not None:
             out["rerouting"] = self.rerouting.to_dict()
         return out
+
+
+def rerouted_trains_bound(*, days: float, demand_growth: float = 0.0) -> float:
+    """Bound the trains a rerouted replication releases, before the equilibrium runs.
+
+    The base year's rail TEU of the packaged demand, grown by `demand_growth`, doubled as room
+    for a scenario that moves cargo from sea to rail (the Red Sea crisis of 2024 doubled
+    China–EU rail, docs/flows.md), in trains of :func:`~silkrail.studies.flow_study.teu_per_train`
+    TEU over `days`. The service admits ``reassign`` jobs by it.
+
+    Examples
+    --------
+    >>> 30_000 < rerouted_trains_bound(days=365) < 60_000
+    True
+    """
+    from silkrail.studies.flow_study import load_flow_inputs, teu_per_train
+
+    inputs = load_flow_inputs()
+    rail = sum(
+        inputs.demand.teu_per_year[k] * inputs.targets[row][0]
+        for k, row in enumerate(inputs.market_of_row)
+    )
+    return float(2.0 * rail * (1.0 + demand_growth) / teu_per_train() * days / 365.0)
 
 
 def _for_equilibrium_trains(scenario: Scenario, model: SimulationModel) -> Scenario:
