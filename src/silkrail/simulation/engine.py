@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from silkrail.errors import InsufficientMemoryError
 from silkrail.simulation import _kernels
 from silkrail.simulation._compile import (
     apply_ferry_changes,
@@ -92,6 +93,10 @@ def run_static(
     n_rec = trial.rec_station.shape[0]
     n_sail = int(trial.sail_ptr[-1])
     n_st = static.kind.shape[0]
+    if max(n_rec, trial.seg_time.shape[0], n_st) >= 1 << _kernels.REF_BITS:
+        # An event key holds a record, segment or station number in REF_BITS bits.
+        msg = f"a replication of {n_rec:,} train records is over the engine's limit"
+        raise InsufficientMemoryError(msg)
     t_arr = np.full(n_rec, np.nan)
     t_start = np.full(n_rec, np.nan)
     t_dep = np.full(n_rec, np.nan)

@@ -2,7 +2,9 @@
 
 Replication ``i`` draws from ``numpy.random.default_rng(SeedSequence(seed).spawn(n)[i])``, so
 its output depends only on the seed and ``i``: results are identical whatever the number of
-workers, and in-process (``scheduler="serial"``) runs give the same numbers as a cluster.
+workers or threads, and in-process (``scheduler="serial"``) runs give the same numbers as a
+cluster. In-process runs use one thread per core: the event kernel and the statistics'
+sorting kernels release the GIL, so replications run in parallel without worker processes.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -429,6 +432,7 @@ def replicate(
     client: Any = None,
     progress: ProgressCallback | None = None,
     keep_first: bool = False,
+    cores: int | None = None,
 ) -> MonteCarloResult:
     """Run independent replications of a model, on Dask or in-process.
 
@@ -450,7 +454,7 @@ def replicate(
         ``None`` starts a local Dask cluster (``LocalCluster``, no dashboard) for the run when
         it is long enough to pay (:func:`local_cluster_pays`) and runs in this process
         otherwise; an address (``"tcp://host:8786"``) uses an existing cluster; ``"serial"``
-        runs in this process without Dask.
+        runs in this process without Dask (on `cores` threads).
     workers
         Worker processes of the local cluster (default: the CPU count).
     client
@@ -459,6 +463,9 @@ def replicate(
         Called as ``progress(done, total)`` after each replication.
     keep_first
         Keep replication 0's full :class:`~silkrail.simulation.SimulationResult`.
+    cores
+        Threads of an in-process run (default: the CPU count); the output does not depend
+        on it.
 
     Returns
     -------
@@ -468,7 +475,8 @@ def replicate(
     Raises
     ------
     ValueError
-        If `replications` < 1 or `confidence` is not in (0, 1), or as :func:`simulate`.
+        If `replications` < 1, `cores` < 1 or `confidence` is not in (0, 1), or as
+        :func:`simulate`.
     silkrail.errors.InsufficientMemoryError
         As :func:`simulate`, before any worker starts.
     ModuleNotFoundError
@@ -488,6 +496,9 @@ def replicate(
     if not 0 < confidence < 1:
         msg = f"confidence must be in (0, 1), got {confidence}"
         raise ValueError(msg)
+    if cores is not None and cores < 1:
+        msg = f"cores must be ≥ 1, got {cores}"
+        raise ValueError(msg)
     _check_days(days, warmup_days, drain_days)
     # Fail fast on a bad scenario or too many trains, before any worker starts.
     check_trains(prepare(model, scenario), days * 24.0)
@@ -505,10 +516,7 @@ def replicate(
         scheduler is None and not local_cluster_pays(replications, days, workers)
     )
     if client is None and in_process:
-        for i, child in enumerate(children):
-            out[i] = _one(payload, i, child, keep_first and i == 0)
-            if progress is not None:
-                progress(i + 1, replications)
+        _run_threads(payload, children, out, cores or os.cpu_count() or 1, progress, keep_first)
     else:
         _run_dask(payload, children, out, scheduler, workers, client, progress, keep_first)
     done = [r for r in out if r is not None]
@@ -533,6 +541,37 @@ def replicate(
         confidence=confidence,
         first=first.first,
     )
+
+
+def _run_threads(
+    payload: tuple[SimulationModel, Scenario | None, dict[str, float]],
+    children: list[np.random.SeedSequence],
+    out: list[ReplicationMetrics | None],
+    cores: int,
+    progress: ProgressCallback | None,
+    keep_first: bool,
+) -> None:
+    total = len(children)
+    if min(cores, total) <= 1:
+        for i, child in enumerate(children):
+            out[i] = _one(payload, i, child, keep_first and i == 0)
+            if progress is not None:
+                progress(i + 1, total)
+        return
+    pool = ThreadPoolExecutor(max_workers=min(cores, total), thread_name_prefix="replicate")
+    try:
+        futures = [
+            pool.submit(_one, payload, i, child, keep_first and i == 0)
+            for i, child in enumerate(children)
+        ]
+        for k, fut in enumerate(as_completed(futures), start=1):
+            res = fut.result()
+            out[res.index] = res
+            if progress is not None:
+                progress(k, total)
+    finally:
+        # On an error (or Ctrl-C) the replications not yet started are dropped.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_dask(

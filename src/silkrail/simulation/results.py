@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from silkrail.simulation import _kernels
 from silkrail.simulation._kernels import KIND_FERRY, KIND_SECTION, KIND_SERVER
 from silkrail.simulation.model import Ferry, Section, ServerStation
 
@@ -204,22 +205,19 @@ def _sorted_within_groups(
 ) -> tuple[FloatArray, IntArray]:
     """Return ``values[np.lexsort((values, group))]`` and the group sizes.
 
-    Only the non-zero values are sorted (most trains wait zero hours at most stations, so
-    this halves the time); the zeros are placed between the negative and positive ones.
+    A compiled kernel (:func:`~silkrail.simulation._kernels.sorted_within_groups`): it buckets
+    the values by group and sorts only the non-zero ones (most trains wait zero hours at most
+    stations); zeros come out as ``+0.0``. It releases the GIL, so replications on threads
+    compute their statistics in parallel.
     """
     count = np.bincount(group, minlength=n_groups)
-    nonzero = values != 0.0
-    nz_values, nz_group = values[nonzero], group[nonzero]
-    order = _group_order(nz_values, nz_group, n_groups)
-    nz_values, nz_group = nz_values[order], nz_group[order]
-    nz_count = np.bincount(nz_group, minlength=n_groups)
-    start = np.concatenate(([0], np.cumsum(count)[:-1]))
-    nz_start = np.concatenate(([0], np.cumsum(nz_count)[:-1]))
-    negative = np.bincount(nz_group[nz_values < 0.0], minlength=n_groups)
-    rank = np.arange(nz_values.shape[0]) - nz_start[nz_group]
-    zeros_before = np.where(rank >= negative[nz_group], (count - nz_count)[nz_group], 0)
-    out: FloatArray = np.zeros(values.shape[0])
-    out[start[nz_group] + rank + zeros_before] = nz_values
+    out: FloatArray = np.empty(values.shape[0])
+    _kernels.sorted_within_groups(
+        np.ascontiguousarray(values, dtype=np.float64),
+        np.ascontiguousarray(group, dtype=np.int64),
+        count,
+        out,
+    )
     return out, count
 
 
@@ -256,29 +254,20 @@ def _window_overlap(a: FloatArray, b: FloatArray, lo: float, hi: float) -> Float
 def _sweep_max(
     station: IntArray, t_in: FloatArray, t_out: FloatArray, n_st: int, lo: float, hi: float
 ) -> FloatArray:
-    """Largest number of intervals ``[t_in, t_out)`` open at once within ``[lo, hi)``."""
+    """Largest number of intervals ``[t_in, t_out)`` open at once within ``[lo, hi)``.
+
+    Back-to-back intervals do not overlap. A compiled kernel
+    (:func:`~silkrail.simulation._kernels.sweep_max`) that releases the GIL.
+    """
     out = np.zeros(n_st)
-    if station.shape[0] == 0:
-        return out
-    keep = (t_in < hi) & (t_out > lo) & (t_out > t_in)
-    if not keep.any():
-        # Nobody waited inside the window: csum below would be empty.
-        return out
-    st = station[keep]
-    a = np.maximum(t_in[keep], lo)
-    b = np.minimum(t_out[keep], hi)
-    times = np.concatenate([b, a])
-    delta = np.concatenate([-np.ones(b.shape[0]), np.ones(a.shape[0])])
-    sts = np.concatenate([st, st])
-    # Ends sort before starts at equal times, so back-to-back intervals do not overlap: they
-    # come first in the arrays and the sort is stable.
-    order = _group_order(times, sts, n_st)
-    sts, delta = sts[order], delta[order]
-    csum = np.cumsum(delta)
-    first = np.searchsorted(sts, np.arange(n_st), side="left")
-    before = np.where(first > 0, csum[np.maximum(first - 1, 0)], 0.0)
-    within = csum - before[sts]
-    np.maximum.at(out, sts, within)
+    _kernels.sweep_max(
+        np.ascontiguousarray(station, dtype=np.int64),
+        np.ascontiguousarray(t_in, dtype=np.float64),
+        np.ascontiguousarray(t_out, dtype=np.float64),
+        float(lo),
+        float(hi),
+        out,
+    )
     return out
 
 
