@@ -97,7 +97,8 @@ def test_identical_results_whatever_the_number_of_threads() -> None:
     )
     _same(one, three)
     assert [d for d, _ in seen] == list(range(1, 8))
-    assert three.first is not None and three.first.n_trains == three.n_trains[0]
+    assert three.first is not None
+    assert three.first.n_trains == three.n_trains[0]
     with pytest.raises(ValueError, match="cores must be"):
         replicate(MODEL, replications=2, days=5, seed=1, scheduler="serial", cores=0)
 

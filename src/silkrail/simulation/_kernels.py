@@ -39,6 +39,7 @@ __all__ = [
     "fifo_multiserver",
     "run_events",
     "sorted_within_groups",
+    "station_sums",
     "sweep_max",
 ]
 
@@ -528,3 +529,56 @@ def sweep_max(
                 i += 1
                 best = max(best, cur)
         out[s] = max(out[s], float(best))
+
+
+@njit(cache=True, inline="always")
+def _overlap(a: float, b: float, lo: float, hi: float) -> float:
+    """``np.clip(np.minimum(b, hi) - np.maximum(a, lo), 0.0, None)``, NaN in, NaN out."""
+    end = hi if b > hi else b
+    begin = lo if a < lo else a
+    d = end - begin
+    return 0.0 if d < 0.0 else d
+
+
+@njit(cache=True, nogil=True)
+def station_sums(
+    rec_station: np.ndarray,
+    arrive: np.ndarray,
+    start: np.ndarray,
+    depart: np.ndarray,
+    free: np.ndarray,
+    lo: float,
+    hi: float,
+    wait_over: float,
+    out: np.ndarray,
+) -> None:
+    """Per-station counts and sums of the records, in one pass, for the window ``[lo, hi)``.
+
+    Columns of ``out`` (``n_st x 8``, zeroed by the caller): arrivals in the window, departures
+    in it, of the arrivals those that started and those that waited over `wait_over` hours,
+    arrivals with a departure and their summed time at the station, the waiting hours inside
+    the window (from arrival to start, or on to the end when never started) and the busy
+    hours inside it (start to server release). Sums add in record order, as ``np.bincount``
+    with weights does, so the results are the same bits.
+    """
+    for r in range(rec_station.shape[0]):
+        s = rec_station[r]
+        t_a = arrive[r]
+        t_s = start[r]
+        arrived = t_a >= lo and t_a < hi
+        if arrived:
+            out[s, 0] += 1.0
+            if not np.isnan(t_s):
+                out[s, 2] += 1.0
+                if t_s - t_a > wait_over:
+                    out[s, 3] += 1.0
+            soj = depart[r] - t_a
+            if not np.isnan(soj):
+                out[s, 4] += 1.0
+                out[s, 5] += soj
+        if depart[r] >= lo and depart[r] < hi:
+            out[s, 1] += 1.0
+        if not np.isnan(t_a):
+            out[s, 6] += _overlap(t_a, np.inf if np.isnan(t_s) else t_s, lo, hi)
+        if not np.isnan(t_s):
+            out[s, 7] += _overlap(t_s, free[r], lo, hi)
