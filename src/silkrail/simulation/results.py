@@ -271,6 +271,26 @@ def _sweep_max(
     return out
 
 
+#: Route lengths of the last models seen, by ``id`` (the model is kept, so the id stays its own):
+#: every replication of a Monte Carlo run asks for the same model's.
+_ROUTE_KM: dict[int, tuple[SimulationModel, list[float]]] = {}
+
+
+def _route_km(model: SimulationModel) -> list[float]:
+    """Length of each route of `model`: its sections' and ferries' km, summed in order."""
+    hit = _ROUTE_KM.get(id(model))
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    dist = np.array(
+        [s.distance_km if isinstance(s, Section | Ferry) else 0.0 for s in model.stations]
+    )
+    km = [float(sum(dist[model.station_index[n]] for n in r.stations)) for r in model.routes]
+    if len(_ROUTE_KM) >= 8:
+        _ROUTE_KM.clear()
+    _ROUTE_KM[id(model)] = (model, km)
+    return km
+
+
 def _unlimited(st: ServerStation | Section | Ferry) -> bool:
     """Whether a station has no capacity limit (no utilization)."""
     if isinstance(st, ServerStation):
@@ -634,9 +654,7 @@ class SimulationResult:
         out = np.full((n_r, len(ROUTE_METRICS)), np.nan)
         col = {m: j for j, m in enumerate(ROUTE_METRICS)}
         kinds = self._kinds()
-        dist = np.array(
-            [s.distance_km if isinstance(s, Section | Ferry) else 0.0 for s in model.stations]
-        )
+        route_km = _route_km(model)
         moving_kind = (kinds == KIND_SECTION) | (kinds == KIND_FERRY)
         rec_train = self.rec_train
         # Moving time per record: running time on sections, crossing time at ferries.
@@ -662,8 +680,8 @@ class SimulationResult:
         out[:, col["p95_days"]] = _group_percentile(days_sorted, start, count, 95)
         moved = move_train[by_route]
         hours = transit[by_route]
-        for r, route in enumerate(model.routes):
-            d_km = float(sum(dist[model.station_index[n]] for n in route.stations))
+        for r in range(n_r):
+            d_km = route_km[r]
             out[r, col["distance_km"]] = d_km
             n = int(count[r])
             if n:
