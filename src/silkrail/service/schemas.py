@@ -463,7 +463,7 @@ class PlanRequest(_Model):
         default=True,
         description=(
             "Include each route's leg-by-leg breakdown (`legs`); `false` answers with empty "
-            "`legs` lists, about a fifth of the bytes and less server time."
+            "`legs` lists, about a tenth of the bytes."
         ),
     )
     compare: Literal["plausible", "all"] = Field(

@@ -154,10 +154,7 @@ def run_events(
     rec_mult: np.ndarray,
     t_cap: float,
     heap_size: int,
-    t_arr: np.ndarray,
-    t_start: np.ndarray,
-    t_dep: np.ndarray,
-    t_free: np.ndarray,
+    rec_t: np.ndarray,
     tr_finish: np.ndarray,
     sail_ptr: np.ndarray,
     sail_time: np.ndarray,
@@ -276,7 +273,7 @@ def run_events(
                 done += 1
                 continue
             s = rec_station[r]
-            t_arr[r] = t
+            rec_t[r, 0] = t
             if q_tail[s] < 0:
                 q_head[s] = r
             else:
@@ -331,18 +328,18 @@ def run_events(
                     q_tail[s] = -1
                 busy[s] += 1
                 i = rec_train[r]
-                t_start[r] = t
+                rec_t[r, 1] = t
                 if st_kind[s] == KIND_SERVER:
                     dur = (st_base[s] + st_per_feu[s] * tr_feu[i]) * cur_scale[s] * rec_mult[r]
-                    t_free[r] = t + dur
-                    t_dep[r] = t + dur
+                    rec_t[r, 3] = t + dur
+                    rec_t[r, 2] = t + dur
                     hn = _push(ht, hkey, hn, t + dur, seq, EV_END, r)
                     seq += 1
                 else:
                     occ = st_base[s] * cur_scale[s]
                     run = st_run[s] * rec_mult[r]
-                    t_free[r] = t + occ
-                    t_dep[r] = t + run
+                    rec_t[r, 3] = t + occ
+                    rec_t[r, 2] = t + run
                     hn = _push(ht, hkey, hn, t + occ, seq, EV_FREE, s)
                     seq += 1
                     hn = _push(ht, hkey, hn, t + run, seq, EV_ARRIVE, r)
@@ -383,9 +380,9 @@ def run_events(
                         q_head[s] = q_next[r]
                         if q_head[s] < 0:
                             q_tail[s] = -1
-                        t_start[r] = t
-                        t_free[r] = t
-                        t_dep[r] = land
+                        rec_t[r, 1] = t
+                        rec_t[r, 3] = t
+                        rec_t[r, 2] = land
                         hn = _push(ht, hkey, hn, land, seq, EV_ARRIVE, r)
                         seq += 1
                     else:
