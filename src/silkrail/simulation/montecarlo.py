@@ -38,8 +38,10 @@ __all__ = ["MonteCarloResult", "ReplicationMetrics", "local_cluster_pays", "mean
 
 # Replication-days below which a local Dask cluster costs more than it saves. Starting two
 # worker processes (imports, loading the compiled engine) takes 3-5 s on 2 cores, and a
-# replication of 365 days of the 2024 demand about 0.4 s (docs/benchmarks.md): a job must take
-# about 10 s in one process before splitting it over two pays.
+# replication of 365 days of the 2024 demand took about 0.4 s when this was set
+# (docs/benchmarks.md): a job had to take about 10 s in one process before splitting it over
+# two paid. In-process runs now use a thread per core and a replication about 0.23 s of CPU;
+# the threshold was not measured again (no idle cores to measure on), see benchmarks.md.
 LOCAL_CLUSTER_MIN_REPLICATION_DAYS = 25 * 365.0
 
 ProgressCallback = Callable[[int, int], None]
