@@ -108,7 +108,9 @@ def _wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 60.0)
     raise SystemExit("the server did not become ready in time")
 
 
-def _bodies(base: str, *, data: Path | None, seed: int = 7) -> list[dict[str, Any]]:
+def _bodies(
+    base: str, *, data: Path | None, legs: bool = True, seed: int = 7
+) -> list[dict[str, Any]]:
     """Plan bodies that the network answers with 200 (checked once, which also warms up)."""
     if data is None:
         pairs = PAIRS
@@ -124,6 +126,8 @@ def _bodies(base: str, *, data: Path | None, seed: int = 7) -> list[dict[str, An
         rng = random.Random(seed)
         pairs = [(a, b) for a, b in (rng.sample(ids, 2) for _ in range(10))]
     candidates = [{"origin": o, "destination": d, **v} for o, d in pairs for v in VARIANTS]
+    if not legs:
+        candidates = [{**c, "legs": False} for c in candidates]
     ok = []
     with httpx.Client(base_url=base, timeout=60) as client:
         for body in candidates:
@@ -215,13 +219,14 @@ def run(
     duration: float,
     data: Path | None,
     workers: int = 1,
+    legs: bool = True,
 ) -> Result:
     port = _free_port()
     base = f"http://{HOST}:{port}"
     proc = _start_server(port, cache=scenario == "cached", data=data, workers=workers)
     try:
         _wait_ready(base, proc)
-        bodies = _bodies(base, data=data)
+        bodies = _bodies(base, data=data, legs=legs)
         lat, statuses, errors, seconds = asyncio.run(
             _drive(port, bodies, clients=clients, requests=requests, duration=duration)
         )
@@ -265,6 +270,9 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=1, help="server processes, as `silkrail serve --workers` (1)"
     )
+    parser.add_argument(
+        "--no-legs", action="store_true", help='ask for answers without legs ("legs": false)'
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
     if not 1 <= args.clients <= 500:
@@ -287,6 +295,7 @@ def main() -> None:
                 duration=args.duration,
                 data=args.data,
                 workers=args.workers,
+                legs=not args.no_legs,
             )
         )
     if args.json:
@@ -295,7 +304,7 @@ def main() -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"POST /api/v1/plan, {args.clients} concurrent clients on loopback, "
-        f"{args.workers} server process(es)"
+        f"{args.workers} server process(es)" + (", answers without legs" if args.no_legs else "")
     )
     print(f"{os.cpu_count()} CPUs; load average after the run: {load}")
     head = f"{'scenario':<10}{'requests':>9}{'errors':>7}{'req/s':>8}"

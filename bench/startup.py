@@ -7,7 +7,7 @@ run with the same interpreter and a shared, temporary ``NUMBA_CACHE_DIR``.
 
 Usage::
 
-    python bench/startup.py --before /work/main/src --repeat 5
+    python bench/startup.py --before $BEFORE/src --repeat 5
 """
 
 from __future__ import annotations

@@ -410,8 +410,9 @@ def _print(
     "--scheduler",
     default=None,
     metavar="ADDRESS",
-    help="Dask scheduler address; 'serial' runs in-process; default: a local cluster "
-    "(no dashboard) when the run is long and two CPUs are idle, else in-process.",
+    help="Dask scheduler address; 'serial' runs in-process (one thread per CPU); default: "
+    "a local cluster (no dashboard) when the run is long and two CPUs are idle, else "
+    "in-process.",
 )
 @click.option(
     "--workers",

@@ -50,3 +50,41 @@ def test_sorted_within_groups_is_a_lexsort() -> None:
     got, count = _sorted_within_groups(values, group, 7)
     np.testing.assert_array_equal(got, values[np.lexsort((values, group))])
     np.testing.assert_array_equal(count, np.bincount(group, minlength=7))
+
+
+def test_a_corridor_year_is_unchanged_by_the_faster_engine() -> None:
+    # Golden file: replication 0 of a 365-day run (seed 7, warm-up 30 days) made at commit
+    # 7a4b488, before the statistics' kernels, the packed event heap and the threads.
+    from pathlib import Path
+
+    import silkrail
+
+    golden = np.load(Path(__file__).parents[1] / "data" / "montecarlo_365_golden.npz")
+    model = silkrail.corridor_model(silkrail.load_network(), silkrail.default_services())
+    mc = silkrail.replicate(
+        model, replications=1, days=365, seed=7, scheduler="serial", warmup_days=30
+    )
+    for name in ("stations", "routes", "borders", "n_events"):
+        np.testing.assert_array_equal(getattr(mc, name), golden[name], err_msg=name)
+
+
+def test_sweep_max_counts_overlaps_like_a_brute_force_count() -> None:
+    from silkrail.simulation.results import _sweep_max
+
+    rng = np.random.default_rng(8)
+    n = 300
+    station = rng.integers(0, 5, n)
+    t_in = np.round(rng.uniform(0.0, 50.0, n))  # whole hours: many ties
+    t_out = t_in + np.round(rng.exponential(4.0, n))
+    t_out[:20] = np.inf  # never started
+    lo, hi = 5.0, 40.0
+    got = _sweep_max(station, t_in, t_out, 6, lo, hi)
+    expected = np.zeros(6)
+    for s in range(6):
+        a = np.maximum(t_in[station == s], lo)
+        b = np.minimum(t_out[station == s], hi)
+        for t in np.unique(np.concatenate([a, b])):
+            # Open at t: started at or before t, ending after t (back-to-back do not overlap).
+            expected[s] = max(expected[s], np.sum((a <= t) & (b > t) & (a < b)))
+    np.testing.assert_array_equal(got, expected)
+    assert got[5] == 0.0

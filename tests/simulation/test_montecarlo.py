@@ -82,6 +82,42 @@ def test_identical_results_whatever_the_number_of_workers() -> None:
         assert seen[-1] == (6, 6)
 
 
+def test_identical_results_whatever_the_number_of_threads() -> None:
+    one = replicate(MODEL, replications=7, days=30, seed=13, scheduler="serial", cores=1)
+    seen: list[tuple[int, int]] = []
+    three = replicate(
+        MODEL,
+        replications=7,
+        days=30,
+        seed=13,
+        scheduler="serial",
+        cores=3,
+        keep_first=True,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    _same(one, three)
+    assert [d for d, _ in seen] == list(range(1, 8))
+    assert three.first is not None
+    assert three.first.n_trains == three.n_trains[0]
+    with pytest.raises(ValueError, match="cores must be"):
+        replicate(MODEL, replications=2, days=5, seed=1, scheduler="serial", cores=0)
+
+
+def test_a_failing_replication_raises_from_the_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    from silkrail.simulation import montecarlo
+
+    real = montecarlo._one
+
+    def fail_third(payload, index, seed, keep):  # type: ignore[no-untyped-def]
+        if index == 2:
+            raise RuntimeError("replication 2 failed")
+        return real(payload, index, seed, keep)
+
+    monkeypatch.setattr(montecarlo, "_one", fail_third)
+    with pytest.raises(RuntimeError, match="replication 2 failed"):
+        replicate(MODEL, replications=6, days=5, seed=1, scheduler="serial", cores=2)
+
+
 @pytest.mark.slow
 def test_default_local_cluster_with_worker_processes() -> None:
     pytest.importorskip("distributed")

@@ -116,6 +116,10 @@ def locate(net: CorridorNetwork, name: str) -> Location:
     silkrail.errors.UnknownLocationError: unknown location 'Duisberg'; did you mean 'Duisburg'?
     """
     query = name.strip()
+    exact = net._node_index.get(query)
+    if exact is not None:
+        # An exact id (what the planner and the service pass on): no per-call index to build.
+        return _location(net, exact)
     by_id = {str(k).casefold(): i for i, k in enumerate(net.node_id)}
     if query.casefold() in by_id:
         return _location(net, by_id[query.casefold()])

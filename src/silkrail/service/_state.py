@@ -72,6 +72,8 @@ class NetworkState:
     def __init__(self, net: CorridorNetwork, *, plan_cache_size: int) -> None:
         self.net = net
         self.plans = LRUCache(plan_cache_size)
+        # Place names already resolved to node ids (a plan request names two or more).
+        self.places: dict[str, str] = {}
         # The network's name is where it was read from; clients get the last part only, not
         # the server's directory layout.
         self.name = Path(str(net.name)).name or str(net.name)

@@ -455,6 +455,13 @@ class PlanRequest(_Model):
     variants: StrictBool = Field(
         default=False, description="List the routes folded into each row (`variants`)."
     )
+    legs: StrictBool = Field(
+        default=True,
+        description=(
+            "Include each route's leg-by-leg breakdown (`legs`); `false` answers with empty "
+            "`legs` lists, about a tenth of the bytes."
+        ),
+    )
     compare: Literal["plausible", "all"] = Field(
         default="plausible",
         description=(

@@ -317,6 +317,20 @@ def multipliers(z: FloatArray, dist: IntArray, cv: FloatArray) -> FloatArray:
     return out
 
 
+def station_multipliers(z: FloatArray, station: IntArray, static: Static) -> FloatArray:
+    """``multipliers(z, static.dist[station], static.cv[station])``, the same bits, faster.
+
+    When every station is lognormal (the corridor model), the distribution parameters are
+    computed once per station and gathered, instead of once per train and station.
+    """
+    if not np.all(static.dist == _LOGNORMAL):
+        return multipliers(z, static.dist[station], static.cv[station])
+    s2 = np.log1p(static.cv**2)
+    # cv = 0 gives exp(±0.0) = 1.0 exactly, as the general path's untouched ones.
+    out: FloatArray = np.exp(np.sqrt(s2)[station] * z - (0.5 * s2)[station])
+    return out
+
+
 def _segments(
     static: Static, weather: list[list[tuple[float, float]]]
 ) -> tuple[IntArray, FloatArray, IntArray, FloatArray]:
@@ -388,7 +402,7 @@ def draw_trial(static: Static, rng: np.random.Generator, *, horizon: float, t_ca
     offset = np.arange(n_rec, dtype=np.int64) - rec_ptr[rec_train]
     rec_station = static.route_station[static.route_ptr[route][rec_train] + offset]
     z = rng_svc.standard_normal(n_rec)
-    rec_mult = multipliers(z, static.dist[rec_station], static.cv[rec_station])
+    rec_mult = station_multipliers(z, rec_station, static)
 
     # Weather closures of ferries.
     n_st = static.kind.shape[0]
@@ -425,7 +439,7 @@ def draw_trial(static: Static, rng: np.random.Generator, *, horizon: float, t_ca
     cross_ptr = np.concatenate([[0], np.cumsum(pool)]).astype(np.int64)
     pool_station = np.repeat(np.arange(n_st, dtype=np.int64), pool)
     zc = rng_cross.standard_normal(int(cross_ptr[-1]))
-    cross_mult = multipliers(zc, static.dist[pool_station], static.cv[pool_station])
+    cross_mult = station_multipliers(zc, pool_station, static)
 
     heap_size = route.shape[0] + heap_extra + seg_time.shape[0]
     return Trial(

@@ -35,8 +35,12 @@ __all__ = [
     "KIND_SERVER",
     "POLICY_FULL",
     "POLICY_SCHEDULE",
+    "REF_BITS",
     "fifo_multiserver",
     "run_events",
+    "sorted_within_groups",
+    "station_sums",
+    "sweep_max",
 ]
 
 # Before the first @njit: the cache folder is chosen when a kernel is decorated.
@@ -61,76 +65,70 @@ INF_SERVERS = 1 << 40
 _EPS = 1e-9
 
 
+#: Bits of an event key below the sequence number: the reference (record, station or
+#: segment) above the 3 bits of the event kind. The sequence number is the signed high part,
+#: so keys order as sequence numbers do, and one integer array replaces three in the heap.
+REF_BITS = 28
+_KEY_SHIFT = REF_BITS + 3
+_REF_MASK = (1 << REF_BITS) - 1
+
+
 @njit(cache=True, inline="always")
-def _less(t1: float, s1: int, t2: float, s2: int) -> bool:
-    return t1 < t2 or (t1 == t2 and s1 < s2)
+def _key(seq: int, kind: int, ref: int) -> int:
+    return (seq << _KEY_SHIFT) | (ref << 3) | kind
+
+
+@njit(cache=True, inline="always")
+def _less(t1: float, k1: int, t2: float, k2: int) -> bool:
+    return t1 < t2 or (t1 == t2 and k1 < k2)
 
 
 @njit(cache=True)
-def _push(
-    ht: np.ndarray,
-    hs: np.ndarray,
-    hk: np.ndarray,
-    hr: np.ndarray,
-    n: int,
-    t: float,
-    seq: int,
-    kind: int,
-    ref: int,
-) -> int:
+def _push(ht: np.ndarray, hkey: np.ndarray, n: int, t: float, seq: int, kind: int, ref: int) -> int:
     """Push ``(t, seq, kind, ref)`` on the heap of size ``n``; return the new size."""
     if n >= ht.shape[0]:
         # The caller sizes the heap from a proven bound; never write past it.
         raise IndexError("event heap overflow")
+    key = _key(seq, kind, ref)
     i = n
     while i > 0:
         p = (i - 1) >> 1
-        if _less(ht[p], hs[p], t, seq):
+        if _less(ht[p], hkey[p], t, key):
             break
         ht[i] = ht[p]
-        hs[i] = hs[p]
-        hk[i] = hk[p]
-        hr[i] = hr[p]
+        hkey[i] = hkey[p]
         i = p
     ht[i] = t
-    hs[i] = seq
-    hk[i] = kind
-    hr[i] = ref
+    hkey[i] = key
     return n + 1
 
 
 @njit(cache=True)
-def _pop(ht: np.ndarray, hs: np.ndarray, hk: np.ndarray, hr: np.ndarray, n: int) -> int:
+def _pop(ht: np.ndarray, hkey: np.ndarray, n: int) -> int:
     """Remove the top of the heap of size ``n`` (read it first); return the new size."""
     n -= 1
     t = ht[n]
-    s = hs[n]
-    k = hk[n]
-    r = hr[n]
+    key = hkey[n]
     i = 0
     while True:
         c = 2 * i + 1
         if c >= n:
             break
-        if c + 1 < n and _less(ht[c + 1], hs[c + 1], ht[c], hs[c]):
+        if c + 1 < n and _less(ht[c + 1], hkey[c + 1], ht[c], hkey[c]):
             c += 1
-        if _less(ht[c], hs[c], t, s):
+        if _less(ht[c], hkey[c], t, key):
             ht[i] = ht[c]
-            hs[i] = hs[c]
-            hk[i] = hk[c]
-            hr[i] = hr[c]
+            hkey[i] = hkey[c]
             i = c
         else:
             break
     if n > 0:
         ht[i] = t
-        hs[i] = s
-        hk[i] = k
-        hr[i] = r
+        hkey[i] = key
     return n
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def run_events(
     st_kind: np.ndarray,
     st_base: np.ndarray,
@@ -156,10 +154,7 @@ def run_events(
     rec_mult: np.ndarray,
     t_cap: float,
     heap_size: int,
-    t_arr: np.ndarray,
-    t_start: np.ndarray,
-    t_dep: np.ndarray,
-    t_free: np.ndarray,
+    rec_t: np.ndarray,
     tr_finish: np.ndarray,
     sail_ptr: np.ndarray,
     sail_time: np.ndarray,
@@ -194,9 +189,7 @@ def run_events(
     n_seg = seg_time.shape[0]
 
     ht = np.empty(heap_size, dtype=np.float64)
-    hs = np.empty(heap_size, dtype=np.int64)
-    hk = np.empty(heap_size, dtype=np.int64)
-    hr = np.empty(heap_size, dtype=np.int64)
+    hkey = np.empty(heap_size, dtype=np.int64)
     hn = 0
     seq = 0
 
@@ -219,9 +212,9 @@ def run_events(
         for k in range(k0 + 1, seg_ptr[s + 1]):
             # Negative sequence numbers: a capacity change applies before anything else that
             # happens at the same time, so a closure over [a, b) refuses a train arriving at a.
-            hn = _push(ht, hs, hk, hr, hn, seg_time[k], k - n_seg, EV_CAP, k)
+            hn = _push(ht, hkey, hn, seg_time[k], k - n_seg, EV_CAP, k)
         if st_kind[s] == KIND_FERRY and st_policy[s] == POLICY_SCHEDULE:
-            hn = _push(ht, hs, hk, hr, hn, st_phase[s], seq, EV_SAIL, s)
+            hn = _push(ht, hkey, hn, st_phase[s], seq, EV_SAIL, s)
             seq += 1
 
     # Station of each segment, so a CAP event knows where it applies.
@@ -240,7 +233,7 @@ def run_events(
         if next_rel < n_tr:
             i_rel = tr_order[next_rel]
             t_rel = tr_release[i_rel]
-            if hn == 0 or t_rel < ht[0] or (t_rel == ht[0] and hs[0] >= 0):
+            if hn == 0 or t_rel < ht[0] or (t_rel == ht[0] and hkey[0] >= 0):
                 is_release = True
         if is_release:
             t = tr_release[i_rel]
@@ -254,9 +247,9 @@ def run_events(
             if hn == 0:
                 break
             t = ht[0]
-            kind = hk[0]
-            ref = hr[0]
-            hn = _pop(ht, hs, hk, hr, hn)
+            kind = hkey[0] & 7
+            ref = (hkey[0] >> 3) & _REF_MASK
+            hn = _pop(ht, hkey, hn)
             if t > t_cap:
                 break
             train = -1
@@ -280,7 +273,7 @@ def run_events(
                 done += 1
                 continue
             s = rec_station[r]
-            t_arr[r] = t
+            rec_t[r, 0] = t
             if q_tail[s] < 0:
                 q_head[s] = r
             else:
@@ -299,7 +292,7 @@ def run_events(
             s = rec_station[r]
             busy[s] -= 1
             do_pump = True
-            hn = _push(ht, hs, hk, hr, hn, t, seq, EV_ARRIVE, r)
+            hn = _push(ht, hkey, hn, t, seq, EV_ARRIVE, r)
             seq += 1
         elif kind == EV_FREE:
             s = ref
@@ -310,7 +303,7 @@ def run_events(
             if st_policy[s] == POLICY_SCHEDULE:
                 force_sail = cur_servers[s] > 0
                 do_ferry = force_sail
-                hn = _push(ht, hs, hk, hr, hn, t + st_interval[s], seq, EV_SAIL, s)
+                hn = _push(ht, hkey, hn, t + st_interval[s], seq, EV_SAIL, s)
                 seq += 1
             else:
                 if t == timer_at[s]:
@@ -335,21 +328,21 @@ def run_events(
                     q_tail[s] = -1
                 busy[s] += 1
                 i = rec_train[r]
-                t_start[r] = t
+                rec_t[r, 1] = t
                 if st_kind[s] == KIND_SERVER:
                     dur = (st_base[s] + st_per_feu[s] * tr_feu[i]) * cur_scale[s] * rec_mult[r]
-                    t_free[r] = t + dur
-                    t_dep[r] = t + dur
-                    hn = _push(ht, hs, hk, hr, hn, t + dur, seq, EV_END, r)
+                    rec_t[r, 3] = t + dur
+                    rec_t[r, 2] = t + dur
+                    hn = _push(ht, hkey, hn, t + dur, seq, EV_END, r)
                     seq += 1
                 else:
                     occ = st_base[s] * cur_scale[s]
                     run = st_run[s] * rec_mult[r]
-                    t_free[r] = t + occ
-                    t_dep[r] = t + run
-                    hn = _push(ht, hs, hk, hr, hn, t + occ, seq, EV_FREE, s)
+                    rec_t[r, 3] = t + occ
+                    rec_t[r, 2] = t + run
+                    hn = _push(ht, hkey, hn, t + occ, seq, EV_FREE, s)
                     seq += 1
-                    hn = _push(ht, hs, hk, hr, hn, t + run, seq, EV_ARRIVE, r)
+                    hn = _push(ht, hkey, hn, t + run, seq, EV_ARRIVE, r)
                     seq += 1
 
         # -- load and sail a ferry --------------------------------------------------------------
@@ -367,7 +360,7 @@ def run_events(
                     if when > t:
                         if when < timer_at[s] and when < np.inf:
                             timer_at[s] = when
-                            hn = _push(ht, hs, hk, hr, hn, when, seq, EV_SAIL, s)
+                            hn = _push(ht, hkey, hn, when, seq, EV_SAIL, s)
                             seq += 1
                         break
                 # Sail now with up to `cap` FEU from the head of the queue.
@@ -387,10 +380,10 @@ def run_events(
                         q_head[s] = q_next[r]
                         if q_head[s] < 0:
                             q_tail[s] = -1
-                        t_start[r] = t
-                        t_free[r] = t
-                        t_dep[r] = land
-                        hn = _push(ht, hs, hk, hr, hn, land, seq, EV_ARRIVE, r)
+                        rec_t[r, 1] = t
+                        rec_t[r, 3] = t
+                        rec_t[r, 2] = land
+                        hn = _push(ht, hkey, hn, land, seq, EV_ARRIVE, r)
                         seq += 1
                     else:
                         break
@@ -438,3 +431,151 @@ def fifo_multiserver(
             else:
                 break
         free[i] = v
+
+
+@njit(cache=True, nogil=True)
+def sorted_within_groups(
+    values: np.ndarray, group: np.ndarray, count: np.ndarray, out: np.ndarray
+) -> None:
+    """Write ``values[np.lexsort((values, group))]`` into `out`, zeros as ``+0.0``.
+
+    ``count[g]`` is the size of group ``g``. Only the non-zero values are sorted (most trains
+    wait zero hours at most stations); a group's zeros go between its negative and positive
+    values. `values` must hold no NaN.
+    """
+    n_g = count.shape[0]
+    nz_count = np.zeros(n_g, dtype=np.int64)
+    for j in range(values.shape[0]):
+        if values[j] != 0.0:
+            nz_count[group[j]] += 1
+    nz_start = np.zeros(n_g, dtype=np.int64)
+    for g in range(1, n_g):
+        nz_start[g] = nz_start[g - 1] + nz_count[g - 1]
+    nz = np.empty(nz_count.sum(), dtype=np.float64)
+    pos = nz_start.copy()
+    for j in range(values.shape[0]):
+        if values[j] != 0.0:
+            g = group[j]
+            nz[pos[g]] = values[j]
+            pos[g] += 1
+    o = 0
+    for g in range(n_g):
+        a = nz_start[g]
+        b = a + nz_count[g]
+        part = np.sort(nz[a:b])
+        k = 0
+        while k < part.shape[0] and part[k] < 0.0:
+            out[o] = part[k]
+            o += 1
+            k += 1
+        for _ in range(count[g] - nz_count[g]):
+            out[o] = 0.0
+            o += 1
+        while k < part.shape[0]:
+            out[o] = part[k]
+            o += 1
+            k += 1
+
+
+@njit(cache=True, nogil=True)
+def sweep_max(
+    station: np.ndarray,
+    t_in: np.ndarray,
+    t_out: np.ndarray,
+    lo: float,
+    hi: float,
+    out: np.ndarray,
+) -> None:
+    """Largest number of intervals ``[t_in, t_out)`` open at once within ``[lo, hi)``.
+
+    Per station ``s`` (``out[s]``, left at its value when no interval is open there). An
+    interval ending when another starts does not overlap it (ends go first at equal times).
+    """
+    n_st = out.shape[0]
+    cnt = np.zeros(n_st, dtype=np.int64)
+    for j in range(station.shape[0]):
+        if t_in[j] < hi and t_out[j] > lo and t_out[j] > t_in[j]:
+            cnt[station[j]] += 1
+    start = np.zeros(n_st, dtype=np.int64)
+    for s in range(1, n_st):
+        start[s] = start[s - 1] + cnt[s - 1]
+    a = np.empty(cnt.sum(), dtype=np.float64)
+    b = np.empty(cnt.sum(), dtype=np.float64)
+    pos = start.copy()
+    for j in range(station.shape[0]):
+        if t_in[j] < hi and t_out[j] > lo and t_out[j] > t_in[j]:
+            s = station[j]
+            a[pos[s]] = max(t_in[j], lo)
+            b[pos[s]] = min(t_out[j], hi)
+            pos[s] += 1
+    for s in range(n_st):
+        if cnt[s] == 0:
+            continue
+        starts = np.sort(a[start[s] : start[s] + cnt[s]])
+        ends = np.sort(b[start[s] : start[s] + cnt[s]])
+        i = 0
+        k = 0
+        cur = 0
+        best = 0
+        while i < starts.shape[0]:
+            if ends[k] <= starts[i]:
+                cur -= 1
+                k += 1
+            else:
+                cur += 1
+                i += 1
+                best = max(best, cur)
+        out[s] = max(out[s], float(best))
+
+
+@njit(cache=True, inline="always")
+def _overlap(a: float, b: float, lo: float, hi: float) -> float:
+    """``np.clip(np.minimum(b, hi) - np.maximum(a, lo), 0.0, None)``, NaN in, NaN out."""
+    end = hi if b > hi else b
+    begin = lo if a < lo else a
+    d = end - begin
+    return 0.0 if d < 0.0 else d
+
+
+@njit(cache=True, nogil=True)
+def station_sums(
+    rec_station: np.ndarray,
+    arrive: np.ndarray,
+    start: np.ndarray,
+    depart: np.ndarray,
+    free: np.ndarray,
+    lo: float,
+    hi: float,
+    wait_over: float,
+    out: np.ndarray,
+) -> None:
+    """Per-station counts and sums of the records, in one pass, for the window ``[lo, hi)``.
+
+    Columns of ``out`` (``n_st x 8``, zeroed by the caller): arrivals in the window, departures
+    in it, of the arrivals those that started and those that waited over `wait_over` hours,
+    arrivals with a departure and their summed time at the station, the waiting hours inside
+    the window (from arrival to start, or on to the end when never started) and the busy
+    hours inside it (start to server release). Sums add in record order, as ``np.bincount``
+    with weights does, so the results are the same bits.
+    """
+    for r in range(rec_station.shape[0]):
+        s = rec_station[r]
+        t_a = arrive[r]
+        t_s = start[r]
+        arrived = t_a >= lo and t_a < hi
+        if arrived:
+            out[s, 0] += 1.0
+            if not np.isnan(t_s):
+                out[s, 2] += 1.0
+                if t_s - t_a > wait_over:
+                    out[s, 3] += 1.0
+            soj = depart[r] - t_a
+            if not np.isnan(soj):
+                out[s, 4] += 1.0
+                out[s, 5] += soj
+        if depart[r] >= lo and depart[r] < hi:
+            out[s, 1] += 1.0
+        if not np.isnan(t_a):
+            out[s, 6] += _overlap(t_a, np.inf if np.isnan(t_s) else t_s, lo, hi)
+        if not np.isnan(t_s):
+            out[s, 7] += _overlap(t_s, free[r], lo, hi)

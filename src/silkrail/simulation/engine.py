@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from silkrail.errors import InsufficientMemoryError
 from silkrail.simulation import _kernels
 from silkrail.simulation._compile import (
     apply_ferry_changes,
@@ -92,10 +93,13 @@ def run_static(
     n_rec = trial.rec_station.shape[0]
     n_sail = int(trial.sail_ptr[-1])
     n_st = static.kind.shape[0]
-    t_arr = np.full(n_rec, np.nan)
-    t_start = np.full(n_rec, np.nan)
-    t_dep = np.full(n_rec, np.nan)
-    t_free = np.full(n_rec, np.nan)
+    if max(n_rec, trial.seg_time.shape[0], n_st) >= 1 << _kernels.REF_BITS:
+        # An event key holds a record, segment or station number in REF_BITS bits.
+        msg = f"a replication of {n_rec:,} train records is over the engine's limit"
+        raise InsufficientMemoryError(msg)
+    # Arrival, start, departure and server release of each record, side by side: the kernel
+    # writes several of them per event, and one cache line per record is faster than four.
+    rec_t = np.full((n_rec, 4), np.nan)
     finish = np.full(n_tr, np.nan)
     sail_time = np.full(n_sail, np.nan)
     sail_feu = np.zeros(n_sail)
@@ -127,10 +131,7 @@ def run_static(
         trial.rec_mult,
         t_cap,
         trial.heap_size,
-        t_arr,
-        t_start,
-        t_dep,
-        t_free,
+        rec_t,
         finish,
         trial.sail_ptr,
         sail_time,
@@ -139,6 +140,7 @@ def run_static(
         sail_count,
     )
     elapsed = time.perf_counter() - t0
+    t_arr, t_start, t_dep, t_free = (np.ascontiguousarray(rec_t[:, j]) for j in range(4))
     used = np.minimum(sail_count, np.diff(trial.sail_ptr))
     idx = np.concatenate(
         [np.arange(trial.sail_ptr[s], trial.sail_ptr[s] + used[s]) for s in range(n_st)]

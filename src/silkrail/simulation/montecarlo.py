@@ -2,7 +2,9 @@
 
 Replication ``i`` draws from ``numpy.random.default_rng(SeedSequence(seed).spawn(n)[i])``, so
 its output depends only on the seed and ``i``: results are identical whatever the number of
-workers, and in-process (``scheduler="serial"``) runs give the same numbers as a cluster.
+workers or threads, and in-process (``scheduler="serial"``) runs give the same numbers as a
+cluster. In-process runs use one thread per core: the event kernel and the statistics'
+sorting kernels release the GIL, so replications run in parallel without worker processes.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from silkrail.simulation._compile import check_trains
 from silkrail.simulation.engine import _check_days, prepare, run_static
@@ -35,8 +38,10 @@ __all__ = ["MonteCarloResult", "ReplicationMetrics", "local_cluster_pays", "mean
 
 # Replication-days below which a local Dask cluster costs more than it saves. Starting two
 # worker processes (imports, loading the compiled engine) takes 3-5 s on 2 cores, and a
-# replication of 365 days of the 2024 demand about 0.4 s (docs/benchmarks.md): a job must take
-# about 10 s in one process before splitting it over two pays.
+# replication of 365 days of the 2024 demand took about 0.4 s when this was set
+# (docs/benchmarks.md): a job had to take about 10 s in one process before splitting it over
+# two paid. In-process runs now use a thread per core and a replication about 0.23 s of CPU;
+# the threshold was not measured again (no idle cores to measure on), see benchmarks.md.
 LOCAL_CLUSTER_MIN_REPLICATION_DAYS = 25 * 365.0
 
 ProgressCallback = Callable[[int, int], None]
@@ -113,7 +118,13 @@ def _summary(values: FloatArray, confidence: float) -> dict[str, FloatArray]:
         dev = np.where(np.isnan(values), 0.0, values - mean)
         var = np.where(n > 1, np.sum(dev**2, axis=0) / np.maximum(n - 1, 1), np.nan)
         std = np.sqrt(var)
-        tq = np.where(n > 1, stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1)), np.nan)
+        # Student's t quantile; scipy.stats.t.ppf calls stdtrit, but importing scipy.stats
+        # costs about 2 s (it parses every distribution's docstring).
+        tq = np.where(
+            n > 1,
+            special.stdtrit(np.maximum(n - 1, 1).astype(np.float64), 0.5 + confidence / 2),
+            np.nan,
+        )
         half = tq * std / np.sqrt(safe)
     return {"mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half, "n": n}
 
@@ -429,6 +440,7 @@ def replicate(
     client: Any = None,
     progress: ProgressCallback | None = None,
     keep_first: bool = False,
+    cores: int | None = None,
 ) -> MonteCarloResult:
     """Run independent replications of a model, on Dask or in-process.
 
@@ -450,7 +462,7 @@ def replicate(
         ``None`` starts a local Dask cluster (``LocalCluster``, no dashboard) for the run when
         it is long enough to pay (:func:`local_cluster_pays`) and runs in this process
         otherwise; an address (``"tcp://host:8786"``) uses an existing cluster; ``"serial"``
-        runs in this process without Dask.
+        runs in this process without Dask (on `cores` threads).
     workers
         Worker processes of the local cluster (default: the CPU count).
     client
@@ -459,6 +471,9 @@ def replicate(
         Called as ``progress(done, total)`` after each replication.
     keep_first
         Keep replication 0's full :class:`~silkrail.simulation.SimulationResult`.
+    cores
+        Threads of an in-process run (default: the CPU count); the output does not depend
+        on it.
 
     Returns
     -------
@@ -468,7 +483,8 @@ def replicate(
     Raises
     ------
     ValueError
-        If `replications` < 1 or `confidence` is not in (0, 1), or as :func:`simulate`.
+        If `replications` < 1, `cores` < 1 or `confidence` is not in (0, 1), or as
+        :func:`simulate`.
     silkrail.errors.InsufficientMemoryError
         As :func:`simulate`, before any worker starts.
     ModuleNotFoundError
@@ -488,6 +504,9 @@ def replicate(
     if not 0 < confidence < 1:
         msg = f"confidence must be in (0, 1), got {confidence}"
         raise ValueError(msg)
+    if cores is not None and cores < 1:
+        msg = f"cores must be ≥ 1, got {cores}"
+        raise ValueError(msg)
     _check_days(days, warmup_days, drain_days)
     # Fail fast on a bad scenario or too many trains, before any worker starts.
     check_trains(prepare(model, scenario), days * 24.0)
@@ -505,10 +524,7 @@ def replicate(
         scheduler is None and not local_cluster_pays(replications, days, workers)
     )
     if client is None and in_process:
-        for i, child in enumerate(children):
-            out[i] = _one(payload, i, child, keep_first and i == 0)
-            if progress is not None:
-                progress(i + 1, replications)
+        _run_threads(payload, children, out, cores or os.cpu_count() or 1, progress, keep_first)
     else:
         _run_dask(payload, children, out, scheduler, workers, client, progress, keep_first)
     done = [r for r in out if r is not None]
@@ -533,6 +549,37 @@ def replicate(
         confidence=confidence,
         first=first.first,
     )
+
+
+def _run_threads(
+    payload: tuple[SimulationModel, Scenario | None, dict[str, float]],
+    children: list[np.random.SeedSequence],
+    out: list[ReplicationMetrics | None],
+    cores: int,
+    progress: ProgressCallback | None,
+    keep_first: bool,
+) -> None:
+    total = len(children)
+    if min(cores, total) <= 1:
+        for i, child in enumerate(children):
+            out[i] = _one(payload, i, child, keep_first and i == 0)
+            if progress is not None:
+                progress(i + 1, total)
+        return
+    pool = ThreadPoolExecutor(max_workers=min(cores, total), thread_name_prefix="replicate")
+    try:
+        futures = [
+            pool.submit(_one, payload, i, child, keep_first and i == 0)
+            for i, child in enumerate(children)
+        ]
+        for k, fut in enumerate(as_completed(futures), start=1):
+            res = fut.result()
+            out[res.index] = res
+            if progress is not None:
+                progress(k, total)
+    finally:
+        # On an error (or Ctrl-C) the replications not yet started are dropped.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_dask(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from silkrail.simulation import _kernels
 from silkrail.simulation._kernels import KIND_FERRY, KIND_SECTION, KIND_SERVER
 from silkrail.simulation.model import Ferry, Section, ServerStation
 
@@ -204,22 +205,19 @@ def _sorted_within_groups(
 ) -> tuple[FloatArray, IntArray]:
     """Return ``values[np.lexsort((values, group))]`` and the group sizes.
 
-    Only the non-zero values are sorted (most trains wait zero hours at most stations, so
-    this halves the time); the zeros are placed between the negative and positive ones.
+    A compiled kernel (:func:`~silkrail.simulation._kernels.sorted_within_groups`): it buckets
+    the values by group and sorts only the non-zero ones (most trains wait zero hours at most
+    stations); zeros come out as ``+0.0``. It releases the GIL, so replications on threads
+    compute their statistics in parallel.
     """
     count = np.bincount(group, minlength=n_groups)
-    nonzero = values != 0.0
-    nz_values, nz_group = values[nonzero], group[nonzero]
-    order = _group_order(nz_values, nz_group, n_groups)
-    nz_values, nz_group = nz_values[order], nz_group[order]
-    nz_count = np.bincount(nz_group, minlength=n_groups)
-    start = np.concatenate(([0], np.cumsum(count)[:-1]))
-    nz_start = np.concatenate(([0], np.cumsum(nz_count)[:-1]))
-    negative = np.bincount(nz_group[nz_values < 0.0], minlength=n_groups)
-    rank = np.arange(nz_values.shape[0]) - nz_start[nz_group]
-    zeros_before = np.where(rank >= negative[nz_group], (count - nz_count)[nz_group], 0)
-    out: FloatArray = np.zeros(values.shape[0])
-    out[start[nz_group] + rank + zeros_before] = nz_values
+    out: FloatArray = np.empty(values.shape[0])
+    _kernels.sorted_within_groups(
+        np.ascontiguousarray(values, dtype=np.float64),
+        np.ascontiguousarray(group, dtype=np.int64),
+        count,
+        out,
+    )
     return out, count
 
 
@@ -256,30 +254,41 @@ def _window_overlap(a: FloatArray, b: FloatArray, lo: float, hi: float) -> Float
 def _sweep_max(
     station: IntArray, t_in: FloatArray, t_out: FloatArray, n_st: int, lo: float, hi: float
 ) -> FloatArray:
-    """Largest number of intervals ``[t_in, t_out)`` open at once within ``[lo, hi)``."""
+    """Largest number of intervals ``[t_in, t_out)`` open at once within ``[lo, hi)``.
+
+    Back-to-back intervals do not overlap. A compiled kernel
+    (:func:`~silkrail.simulation._kernels.sweep_max`) that releases the GIL.
+    """
     out = np.zeros(n_st)
-    if station.shape[0] == 0:
-        return out
-    keep = (t_in < hi) & (t_out > lo) & (t_out > t_in)
-    if not keep.any():
-        # Nobody waited inside the window: csum below would be empty.
-        return out
-    st = station[keep]
-    a = np.maximum(t_in[keep], lo)
-    b = np.minimum(t_out[keep], hi)
-    times = np.concatenate([b, a])
-    delta = np.concatenate([-np.ones(b.shape[0]), np.ones(a.shape[0])])
-    sts = np.concatenate([st, st])
-    # Ends sort before starts at equal times, so back-to-back intervals do not overlap: they
-    # come first in the arrays and the sort is stable.
-    order = _group_order(times, sts, n_st)
-    sts, delta = sts[order], delta[order]
-    csum = np.cumsum(delta)
-    first = np.searchsorted(sts, np.arange(n_st), side="left")
-    before = np.where(first > 0, csum[np.maximum(first - 1, 0)], 0.0)
-    within = csum - before[sts]
-    np.maximum.at(out, sts, within)
+    _kernels.sweep_max(
+        np.ascontiguousarray(station, dtype=np.int64),
+        np.ascontiguousarray(t_in, dtype=np.float64),
+        np.ascontiguousarray(t_out, dtype=np.float64),
+        float(lo),
+        float(hi),
+        out,
+    )
     return out
+
+
+#: Route lengths of the last models seen, by ``id`` (the model is kept, so the id stays its own):
+#: every replication of a Monte Carlo run asks for the same model's.
+_ROUTE_KM: dict[int, tuple[SimulationModel, list[float]]] = {}
+
+
+def _route_km(model: SimulationModel) -> list[float]:
+    """Length of each route of `model`: its sections' and ferries' km, summed in order."""
+    hit = _ROUTE_KM.get(id(model))
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    dist = np.array(
+        [s.distance_km if isinstance(s, Section | Ferry) else 0.0 for s in model.stations]
+    )
+    km = [float(sum(dist[model.station_index[n]] for n in r.stations)) for r in model.routes]
+    if len(_ROUTE_KM) >= 8:
+        _ROUTE_KM.clear()
+    _ROUTE_KM[id(model)] = (model, km)
+    return km
 
 
 def _unlimited(st: ServerStation | Section | Ferry) -> bool:
@@ -528,6 +537,10 @@ class SimulationResult:
     def _capacity_hours(self, s: int, lo: float, hi: float) -> float:
         """Integral of the server count of station `s` over ``[lo, hi)``."""
         a, b = self.seg_ptr[s], self.seg_ptr[s + 1]
+        if b == a + 1:
+            # One segment (most stations): the same arithmetic on Python floats, faster.
+            t0 = float(self.seg_time_h[a])
+            return max(hi - max(t0, lo), 0.0) * float(self.seg_servers[a])
         starts = np.maximum(self.seg_time_h[a:b], lo)
         ends = np.minimum(np.append(self.seg_time_h[a + 1 : b], np.inf), hi)
         return float(np.sum(np.clip(ends - starts, 0.0, None) * self.seg_servers[a:b]))
@@ -560,9 +573,14 @@ class SimulationResult:
         out = np.full((n_st, len(STATION_METRICS)), np.nan)
         col = {m: j for j, m in enumerate(STATION_METRICS)}
 
-        out[:, col["arrivals"]] = np.bincount(st[arrived], minlength=n_st)
-        done = self._in_window(self.depart_h)
-        out[:, col["throughput_per_day"]] = np.bincount(st[done], minlength=n_st) / span * 24.0
+        sums = np.zeros((n_st, 8))
+        _kernels.station_sums(
+            st, self.arrive_h, self.start_h, self.depart_h, self.free_h, lo, hi,
+            float(self.wait_threshold_h), sums,
+        )  # fmt: skip
+        arrivals, departures, _, over, cnt, tot, waited, busy = sums.T
+        out[:, col["arrivals"]] = arrivals
+        out[:, col["throughput_per_day"]] = departures / span * 24.0
         started = arrived & ~np.isnan(wait)
         w_sorted, count = _sorted_within_groups(wait[started], st[started], n_st)
         bounds = np.concatenate(([0], np.cumsum(count)))
@@ -574,33 +592,17 @@ class SimulationResult:
         out[:, col["p50_wait_h"]] = _group_percentile(w_sorted, start, count, 50)
         out[:, col["p95_wait_h"]] = _group_percentile(w_sorted, start, count, 95)
         out[waited_any, col["max_wait_h"]] = w_sorted[bounds[1:][waited_any] - 1]
-        over = np.bincount(st[started & (wait > self.wait_threshold_h)], minlength=n_st)
         with np.errstate(invalid="ignore", divide="ignore"):
             out[waited_any, col["p_wait_over"]] = over[waited_any] / count[waited_any]
-        sojourn = self.depart_h - self.arrive_h
-        ok = arrived & ~np.isnan(sojourn)
-        cnt = np.bincount(st[ok], minlength=n_st)
-        tot = np.bincount(st[ok], weights=sojourn[ok], minlength=n_st)
-        with np.errstate(invalid="ignore", divide="ignore"):
             out[:, col["mean_time_h"]] = np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan)
 
         # Queue lengths: a train waits over [arrive, start); unstarted ones until the end.
         t_out = np.where(np.isnan(self.start_h), np.inf, self.start_h)
-        has_arr = ~np.isnan(self.arrive_h)
-        waited = _window_overlap(self.arrive_h[has_arr], t_out[has_arr], lo, hi)
-        out[:, col["mean_queue"]] = np.bincount(st[has_arr], weights=waited, minlength=n_st) / span
-        out[:, col["max_queue"]] = _sweep_max(
-            st[has_arr], self.arrive_h[has_arr], t_out[has_arr], n_st, lo, hi
-        )
+        out[:, col["mean_queue"]] = waited / span
+        out[:, col["max_queue"]] = _sweep_max(st, self.arrive_h, t_out, n_st, lo, hi)
         out[:, col["wait_train_hours_per_day"]] = out[:, col["mean_queue"]] * 24.0
 
         # Utilization.
-        has_start = ~np.isnan(self.start_h)
-        busy = np.bincount(
-            st[has_start],
-            weights=_window_overlap(self.start_h[has_start], self.free_h[has_start], lo, hi),
-            minlength=n_st,
-        )
         for s in range(n_st):
             stn = model.stations[s]
             if kinds[s] == KIND_FERRY:
@@ -652,9 +654,7 @@ class SimulationResult:
         out = np.full((n_r, len(ROUTE_METRICS)), np.nan)
         col = {m: j for j, m in enumerate(ROUTE_METRICS)}
         kinds = self._kinds()
-        dist = np.array(
-            [s.distance_km if isinstance(s, Section | Ferry) else 0.0 for s in model.stations]
-        )
+        route_km = _route_km(model)
         moving_kind = (kinds == KIND_SECTION) | (kinds == KIND_FERRY)
         rec_train = self.rec_train
         # Moving time per record: running time on sections, crossing time at ferries.
@@ -680,8 +680,8 @@ class SimulationResult:
         out[:, col["p95_days"]] = _group_percentile(days_sorted, start, count, 95)
         moved = move_train[by_route]
         hours = transit[by_route]
-        for r, route in enumerate(model.routes):
-            d_km = float(sum(dist[model.station_index[n]] for n in route.stations))
+        for r in range(n_r):
+            d_km = route_km[r]
             out[r, col["distance_km"]] = d_km
             n = int(count[r])
             if n:

@@ -20,7 +20,7 @@ from silkrail.service.deps import (  # noqa: TC001 - FastAPI reads them at runti
 from silkrail.service.schemas import ErrorBody, PlanRequest, PlanResponse, Settings
 
 if TYPE_CHECKING:
-    from silkrail import CorridorNetwork
+    from silkrail.service._state import NetworkState
 
 __all__ = ["router"]
 
@@ -59,10 +59,17 @@ def _api_words(message: str) -> str:
     return message
 
 
-def _resolve(net: CorridorNetwork, name: str, field: str) -> str:
+#: Most place names remembered per network (a bound on the memory a client can fill).
+MAX_PLACES = 4096
+
+
+def _resolve(state: NetworkState, name: str, field: str) -> str:
     """Return the node id of `name`, or raise a 422 naming `field`."""
+    hit = state.places.get(name)
+    if hit is not None:
+        return hit
     try:
-        return silkrail.locate(net, name).id
+        node = silkrail.locate(state.net, name).id
     except silkrail.UnknownLocationError as exc:
         raise ApiError(
             422,
@@ -71,6 +78,10 @@ def _resolve(net: CorridorNetwork, name: str, field: str) -> str:
             field=field,
             extra={"suggestions": list(exc.suggestions)},
         ) from exc
+    if len(state.places) >= MAX_PLACES:
+        state.places.clear()
+    state.places[name] = node
+    return node
 
 
 def check_plan_limits(req: PlanRequest, settings: Settings) -> None:
@@ -102,11 +113,12 @@ def check_plan_limits(req: PlanRequest, settings: Settings) -> None:
         raise ApiError(422, "validation_error", msg, field="max_routes")
 
 
-def _plan(net: CorridorNetwork, req: PlanRequest, max_labels: int) -> Payload:
-    origin = _resolve(net, req.origin, "origin")
-    destination = _resolve(net, req.destination, "destination")
-    avoid_nodes = [_resolve(net, n, f"avoid_nodes.{i}") for i, n in enumerate(req.avoid_nodes)]
-    via = [_resolve(net, n, f"via.{i}") for i, n in enumerate(req.via)]
+def _plan(state: NetworkState, req: PlanRequest, max_labels: int) -> Payload:
+    net = state.net
+    origin = _resolve(state, req.origin, "origin")
+    destination = _resolve(state, req.destination, "destination")
+    avoid_nodes = [_resolve(state, n, f"avoid_nodes.{i}") for i, n in enumerate(req.avoid_nodes)]
+    via = [_resolve(state, n, f"via.{i}") for i, n in enumerate(req.via)]
     try:
         result = silkrail.plan(
             net,
@@ -148,7 +160,7 @@ def _plan(net: CorridorNetwork, req: PlanRequest, max_labels: int) -> Payload:
         message = _api_words(str(exc))
         field = next((f for hint, f in _FIELD_HINTS if hint in message), None)
         raise ApiError(422, "invalid_option", message, field=field) from exc
-    body = json.dumps(result.to_dict(legs=True), ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(result.to_dict(legs=req.legs), ensure_ascii=False, separators=(",", ":"))
     return Payload.of(body.encode())
 
 
@@ -199,7 +211,7 @@ async def post_plan(
         # The planner is CPU work: off the event loop, so that cache hits keep flowing, and
         # at most `plan_max_concurrent` at a time, so that the loop keeps its share of the CPU.
         async with _slots(request, settings.plan_max_concurrent):
-            payload = await run_in_threadpool(_plan, state.net, req, settings.plan_max_labels)
+            payload = await run_in_threadpool(_plan, state, req, settings.plan_max_labels)
         state.plans.put(key, payload)
     body, headers = payload.pick(request)
     return Response(body, media_type="application/json", headers=headers)
