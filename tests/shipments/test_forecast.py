@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pytest
 
 from silkrail.routing.conditions import conditions_on
 from silkrail.routing.uncertainty import DelayParameters, draw_route_hours, route_parts
@@ -21,13 +22,28 @@ def _ev(i: int, code: str, where: str, hours: float, kind: str = "TRANSPORT") ->
 
 def test_before_departure_matches_the_planner_draws(shipment, net):
     # Same parts, conditions and seed as the planner's Monte Carlo: the same percentiles.
-    f = forecast_shipment(shipment, [], net, seed=7)
+    f = forecast_shipment(shipment, [], net, seed=7, running="railway")
     c = conditions_on(T0.date())
     parts = route_parts(shipment.route, net, c)
     hours = draw_route_hours(parts, DelayParameters.packaged(), c, seed=np.random.default_rng(7))
     p50 = T0 + dt.timedelta(hours=float(np.percentile(hours, 50)))
     assert abs((f.p50 - p50).total_seconds()) < 1
     assert f.share_done == 0.0
+
+
+def test_per_section_running_keeps_the_mean_and_narrows_the_band(shipment, net):
+    c = conditions_on(T0.date())
+    railway = route_parts(shipment.route, net, c)
+    section = route_parts(shipment.route, net, c, running="section")
+    travel = sum(leg.kind == "travel" for leg in shipment.route.legs)
+    assert railway.run_hours.size < section.run_hours.size <= travel
+    assert np.isclose(railway.run_hours.sum(), section.run_hours.sum())
+    per_railway = forecast_shipment(shipment, [], net, running="railway")
+    per_section = forecast_shipment(shipment, [], net)
+    assert per_section.p95 - per_section.p5 < 0.8 * (per_railway.p95 - per_railway.p5)
+    assert abs((per_section.p50 - per_railway.p50).total_seconds()) < 12 * 3600
+    with pytest.raises(ValueError, match="unknown running 'train'"):
+        forecast_shipment(shipment, [], net, running="train")
 
 
 def test_same_seed_same_forecast(shipment, net):

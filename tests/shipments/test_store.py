@@ -11,7 +11,13 @@ import pytest
 import sqlalchemy as sa
 
 from silkrail.errors import ShipmentDataError
-from silkrail.shipments import ShipmentEvent, ShipmentStore, events_from_records, ingest_events
+from silkrail.shipments import (
+    ShipmentEvent,
+    ShipmentStore,
+    events_from_records,
+    forecast_shipment,
+    ingest_events,
+)
 
 from .conftest import CONTAINER
 
@@ -32,8 +38,38 @@ def test_idempotent_by_event_id(store, net):
     assert (first.stored, first.duplicates) == (2, 0)
     assert (again.stored, again.duplicates) == (0, 2)
     assert store.count_events() == 2
-    # A forecast after every new event, none for the duplicates.
-    assert [f.basis_event_id for f in store.forecasts(CONTAINER)] == ["", "ev-1", "ev-2"]
+    # One forecast per batch, from its latest event; none for the duplicates.
+    assert [f.basis_event_id for f in store.forecasts(CONTAINER)] == ["", "ev-2"]
+
+
+def test_every_event_forecasts_after_each_new_event(store, net):
+    ingest_events(store, [_event(3, 40, "ARRI", "CN-LANZHOU")], net)
+    batch = [_event(1, 20), _event(2, 30, "ARRI", "CN-BAOJI"), _event(4, 50, "DEPA", "CN-LANZHOU")]
+    made = ingest_events(store, batch, net, every_event=True)
+    # ev-1 and ev-2 are older than ev-3, stored before: only ev-4 gets a forecast.
+    assert made.forecasts == 1
+    assert [f.basis_event_id for f in store.forecasts(CONTAINER)] == ["", "ev-3", "ev-4"]
+    more = [_event(5, 60, "ARRI", "KZ-DOSTYK"), _event(6, 70, "GCCO", "KZ-DOSTYK")]
+    assert ingest_events(store, more, net, every_event=True).forecasts == 2
+
+
+def test_batch_forecast_equals_the_forecast_from_all_events(store, net):
+    batch = [_event(2, 30, "ARRI", "CN-BAOJI"), _event(1, 20), _event(9, 31, "GTIN", "CN-BAOJI")]
+    batch[2] = ShipmentEvent(
+        "ev-9",
+        CONTAINER,
+        "EQUIPMENT",
+        "GTIN",
+        "EST",
+        T0 + dt.timedelta(hours=31),
+        "CN-BAOJI",
+        "RAIL",
+    )
+    ingest_events(store, batch, net)
+    latest = store.forecasts(CONTAINER)[-1]
+    expected = forecast_shipment(store.shipment(CONTAINER), store.events(CONTAINER), net)
+    assert latest.to_dict() == expected.to_dict()
+    assert latest.basis_event_id == "ev-2"  # the estimated event is no basis
 
 
 def test_out_of_order_events_are_ordered_by_time(store, net):

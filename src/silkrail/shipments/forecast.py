@@ -6,6 +6,11 @@ time is drawn from the same random parts the planner uses for a route's percenti
 and :func:`~silkrail.routing.uncertainty.combine_draws`), with the conditions of the event's
 date, and added to the event's time.
 
+One difference from the planner, by default: running times are drawn per rail section,
+independently (``running="section"``), as the corridor simulator draws a train's time on each
+section, not one factor per national railway. The backtest against the simulator
+(docs/tracking-validation.md) shows both; ``running="railway"`` gives the planner's draws.
+
 Where on the route an event puts the container:
 
 - ``ARRI`` or ``BCST`` at a node: arrived, the node's border processing and operations ahead;
@@ -21,6 +26,7 @@ Until the train departs from the origin, the origin dwell of ordinary trains sti
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -114,29 +120,52 @@ def _packaged_params() -> DelayParameters:
     return DelayParameters.packaged()
 
 
-def _position(legs: Sequence[Leg], node: str, code: str, start: int) -> tuple[int, Leg | None]:
-    """Return the index of the first leg still ahead and a pending border leg, or (-1, None)."""
-    n = len(legs)
-    order = [*range(start, n), *range(start)]
-    if code == "DEPA":
-        hit = next((i for i in order if legs[i].kind == "travel" and legs[i].from_id == node), -1)
-        return hit, None
-    if code == "GCCO":
-        hit = next(
-            (i for i in order if legs[i].kind == "gauge change" and legs[i].to_id == node), -1
-        )
-        return (hit + 1 if hit >= 0 else -1), None
-    if legs and legs[0].from_id == node:
-        return 0, None
-    hit = next((i for i in order if legs[i].kind == "travel" and legs[i].to_id == node), -1)
-    if hit < 0:
-        return -1, None
-    incoming = legs[hit]
-    if code in _BORDER_AHEAD and incoming.border_hours > 0:
-        # The border processing is part of the incoming leg's hours: only it remains.
-        pending = replace(incoming, hours=incoming.border_hours, wait_hours=0.0, distance_km=0.0)
-        return hit + 1, pending
-    return hit + 1, None
+class _RouteIndex:
+    """Where on a route each node is met, so that placing an event costs a dict look-up."""
+
+    def __init__(self, legs: Sequence[Leg]) -> None:
+        self.legs = legs
+        self.departs: dict[str, list[int]] = {}
+        self.arrives: dict[str, list[int]] = {}
+        self.gauges: dict[str, list[int]] = {}
+        for i, leg in enumerate(legs):
+            if leg.kind == "travel":
+                self.departs.setdefault(leg.from_id, []).append(i)
+                self.arrives.setdefault(leg.to_id, []).append(i)
+            elif leg.kind == "gauge change":
+                self.gauges.setdefault(leg.to_id, []).append(i)
+
+    def position(self, node: str, code: str, start: int) -> tuple[int, Leg | None]:
+        """Return the index of the first leg still ahead and a pending border leg, or (-1, None).
+
+        A node met more than once counts at its first visit from `start` on (else the first).
+        """
+        if code == "DEPA":
+            return _first(self.departs.get(node), start), None
+        if code == "GCCO":
+            hit = _first(self.gauges.get(node), start)
+            return (hit + 1 if hit >= 0 else -1), None
+        if self.legs and self.legs[0].from_id == node:
+            return 0, None
+        hit = _first(self.arrives.get(node), start)
+        if hit < 0:
+            return -1, None
+        incoming = self.legs[hit]
+        if code in _BORDER_AHEAD and incoming.border_hours > 0:
+            # The border processing is part of the incoming leg's hours: only it remains.
+            pending = replace(
+                incoming, hours=incoming.border_hours, wait_hours=0.0, distance_km=0.0
+            )
+            return hit + 1, pending
+        return hit + 1, None
+
+
+def _first(hits: list[int] | None, start: int) -> int:
+    """Return the first index in `hits` at or after `start`, else the first one, else -1."""
+    if not hits:
+        return -1
+    k = bisect_left(hits, start)
+    return hits[k] if k < len(hits) else hits[0]
 
 
 def remaining_legs(
@@ -163,6 +192,7 @@ def remaining_legs(
         Whether a later actual event was at a node the route does not visit.
     """
     legs = shipment.route.legs
+    index = _RouteIndex(legs)
     actual = sorted(
         (e for e in events if e.classifier == "ACT"), key=lambda e: (e.event_time, e.event_id)
     )
@@ -172,7 +202,7 @@ def remaining_legs(
     for e in actual:
         if e.location == shipment.destination and e.code != "DEPA":
             return (), e, True, False
-        at, pending = _position(legs, e.location, e.code, pos)
+        at, pending = index.position(e.location, e.code, pos)
         if at < 0:
             off_route = True
             continue
@@ -192,6 +222,7 @@ def forecast_shipment(
     params: DelayParameters | None = None,
     draws: int = DRAWS,
     seed: int | np.random.Generator | None = 0,
+    running: str = "section",
 ) -> Forecast:
     """Forecast a shipment's arrival from its last actual event.
 
@@ -209,11 +240,19 @@ def forecast_shipment(
         Monte Carlo draws.
     seed
         Seed or generator of the draws; the same seed gives the same forecast.
+    running
+        ``"section"``: running times drawn per rail section, independently (as the corridor
+        simulator does); ``"railway"``: one factor per national railway (as the planner).
 
     Returns
     -------
     Forecast
         p5/p50/p95 arrival date-times and the next expected node.
+
+    Raises
+    ------
+    ValueError
+        If `running` is not ``"section"`` or ``"railway"``.
 
     Examples
     --------
@@ -261,6 +300,7 @@ def forecast_shipment(
             conditions,
             queue_priority=cls.queue_priority,
             origin_dwell=dwell,
+            running=running,
         )
         factor = cls.origin_dwell_factor if dwell else 0.0
         return draw_route_hours(
