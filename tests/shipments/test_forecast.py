@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from silkrail.routing.conditions import conditions_on
-from silkrail.routing.uncertainty import DelayParameters, draw_route_hours, route_parts
+from silkrail.routing.uncertainty import DRAWS, DelayParameters, draw_route_hours, route_parts
 from silkrail.shipments import ShipmentEvent, forecast_shipment, is_late
 from silkrail.shipments.forecast import remaining_legs
 
@@ -22,7 +22,7 @@ def _ev(i: int, code: str, where: str, hours: float, kind: str = "TRANSPORT") ->
 
 def test_before_departure_matches_the_planner_draws(shipment, net):
     # Same parts, conditions and seed as the planner's Monte Carlo: the same percentiles.
-    f = forecast_shipment(shipment, [], net, seed=7, running="railway")
+    f = forecast_shipment(shipment, [], net, seed=7, running="railway", draws=DRAWS)
     c = conditions_on(T0.date())
     parts = route_parts(shipment.route, net, c)
     hours = draw_route_hours(parts, DelayParameters.packaged(), c, seed=np.random.default_rng(7))

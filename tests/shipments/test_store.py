@@ -53,23 +53,30 @@ def test_every_event_forecasts_after_each_new_event(store, net):
     assert ingest_events(store, more, net, every_event=True).forecasts == 2
 
 
+def _est(i: int, hours: float, where: str) -> ShipmentEvent:
+    when = T0 + dt.timedelta(hours=hours)
+    return ShipmentEvent(f"ev-{i}", CONTAINER, "EQUIPMENT", "GTIN", "EST", when, where, "RAIL")
+
+
 def test_batch_forecast_equals_the_forecast_from_all_events(store, net):
-    batch = [_event(2, 30, "ARRI", "CN-BAOJI"), _event(1, 20), _event(9, 31, "GTIN", "CN-BAOJI")]
-    batch[2] = ShipmentEvent(
-        "ev-9",
-        CONTAINER,
-        "EQUIPMENT",
-        "GTIN",
-        "EST",
-        T0 + dt.timedelta(hours=31),
-        "CN-BAOJI",
-        "RAIL",
-    )
-    ingest_events(store, batch, net)
-    latest = store.forecasts(CONTAINER)[-1]
-    expected = forecast_shipment(store.shipment(CONTAINER), store.events(CONTAINER), net)
-    assert latest.to_dict() == expected.to_dict()
-    assert latest.basis_event_id == "ev-2"  # the estimated event is no basis
+    # The forecast after a batch reads only the events from the latest basis on; it must
+    # equal the forecast from every event, also with late, estimated and off-route events.
+    batches = [
+        [_event(2, 30, "ARRI", "CN-BAOJI"), _event(1, 20), _est(9, 31, "CN-BAOJI")],
+        [_event(4, 50, "ARRI", "CN-LANZHOU"), _event(3, 40, "ARRI", "CN-TIANSHUI")],
+        [_event(5, 35, "DEPA", "CN-BAOJI")],  # older than the basis: no new forecast
+        [_event(6, 60, "ARRI", "CNCKG"), _event(7, 70, "ARRI", "CN-WUWEI")],
+        [_event(8, 80, "ARRI", "KZ-DOSTYK"), _event(10, 90, "ARRI", "CNCKG")],
+    ]
+    bases = []
+    for batch in batches:
+        ingest_events(store, batch, net)
+        latest = store.forecasts(CONTAINER)[-1]
+        expected = forecast_shipment(store.shipment(CONTAINER), store.events(CONTAINER), net)
+        bases.append(latest.basis_event_id)
+        assert latest.to_dict() == expected.to_dict()
+    assert bases == ["ev-2", "ev-4", "ev-4", "ev-7", "ev-8"]
+    assert latest.off_route  # ev-10 came after ev-8, at a node off the route
 
 
 def test_out_of_order_events_are_ordered_by_time(store, net):

@@ -35,7 +35,7 @@ import numpy as np
 
 from silkrail.routing.conditions import conditions_on
 from silkrail.routing.service_classes import service_class
-from silkrail.routing.uncertainty import DRAWS, DelayParameters, draw_route_hours, route_parts
+from silkrail.routing.uncertainty import DelayParameters, draw_route_hours, route_parts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -45,7 +45,19 @@ if TYPE_CHECKING:
     from silkrail.shipments.events import ShipmentEvent
     from silkrail.shipments.shipment import Shipment
 
-__all__ = ["LATE_SLIP_HOURS", "Forecast", "forecast_shipment", "is_late", "remaining_legs"]
+__all__ = [
+    "FORECAST_DRAWS",
+    "LATE_SLIP_HOURS",
+    "Forecast",
+    "forecast_shipment",
+    "is_late",
+    "remaining_legs",
+]
+
+#: Monte Carlo draws of a forecast: half the planner's, as a forecast is made for every
+#: shipment of every batch; the p5 and p95 of 1,000 draws are within about 0.07 standard
+#: deviations of the exact percentiles (2 % of the p5–p95 width).
+FORECAST_DRAWS = 1000
 
 #: Default p50 slip (hours) against the forecast at departure that flags a shipment late.
 LATE_SLIP_HOURS = 24.0
@@ -135,29 +147,23 @@ class _RouteIndex:
             elif leg.kind == "gauge change":
                 self.gauges.setdefault(leg.to_id, []).append(i)
 
-    def position(self, node: str, code: str, start: int) -> tuple[int, Leg | None]:
-        """Return the index of the first leg still ahead and a pending border leg, or (-1, None).
+    def position(self, node: str, code: str, start: int) -> tuple[int, bool]:
+        """Return the index of the first leg ahead (-1 off the route) and a pending border.
 
-        A node met more than once counts at its first visit from `start` on (else the first).
+        The flag says whether the border processing of the leg before is still ahead. A node
+        met more than once counts at its first visit from `start` on (else the first).
         """
         if code == "DEPA":
-            return _first(self.departs.get(node), start), None
+            return _first(self.departs.get(node), start), False
         if code == "GCCO":
             hit = _first(self.gauges.get(node), start)
-            return (hit + 1 if hit >= 0 else -1), None
+            return (hit + 1 if hit >= 0 else -1), False
         if self.legs and self.legs[0].from_id == node:
-            return 0, None
+            return 0, False
         hit = _first(self.arrives.get(node), start)
         if hit < 0:
-            return -1, None
-        incoming = self.legs[hit]
-        if code in _BORDER_AHEAD and incoming.border_hours > 0:
-            # The border processing is part of the incoming leg's hours: only it remains.
-            pending = replace(
-                incoming, hours=incoming.border_hours, wait_hours=0.0, distance_km=0.0
-            )
-            return hit + 1, pending
-        return hit + 1, None
+            return -1, False
+        return hit + 1, code in _BORDER_AHEAD and self.legs[hit].border_hours > 0
 
 
 def _first(hits: list[int] | None, start: int) -> int:
@@ -196,22 +202,23 @@ def remaining_legs(
     actual = sorted(
         (e for e in events if e.classifier == "ACT"), key=lambda e: (e.event_time, e.event_id)
     )
-    ahead: tuple[Leg, ...] = legs
     basis: ShipmentEvent | None = None
-    departed, off_route, pos = False, False, 0
+    departed, off_route, pos, pending = False, False, 0, False
     for e in actual:
         if e.location == shipment.destination and e.code != "DEPA":
             return (), e, True, False
-        at, pending = index.position(e.location, e.code, pos)
+        at, border = index.position(e.location, e.code, pos)
         if at < 0:
             off_route = True
             continue
-        off_route = False
-        pos = at
-        ahead = ((pending,) if pending else ()) + legs[at:]
-        basis = e
+        off_route, pos, pending, basis = False, at, border, e
         departed = departed or at > 0 or e.code == "DEPA"
-    return ahead, basis, departed, off_route
+    if not pending:
+        return legs[pos:], basis, departed, off_route
+    # The border processing is part of the incoming leg's hours: only it remains.
+    incoming = legs[pos - 1]
+    border = replace(incoming, hours=incoming.border_hours, wait_hours=0.0, distance_km=0.0)
+    return (border, *legs[pos:]), basis, departed, off_route
 
 
 def forecast_shipment(
@@ -220,7 +227,7 @@ def forecast_shipment(
     net: CorridorNetwork,
     *,
     params: DelayParameters | None = None,
-    draws: int = DRAWS,
+    draws: int = FORECAST_DRAWS,
     seed: int | np.random.Generator | None = 0,
     running: str = "section",
 ) -> Forecast:

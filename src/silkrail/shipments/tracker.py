@@ -100,9 +100,11 @@ def ingest_events(
     """Store a batch (whole or nothing), then forecast each shipment it brought events for.
 
     By default each shipment with new actual events gets one forecast per batch, from its
-    latest actual event on the route (all its events, stored before or in the batch, place
-    the container); the history keeps one forecast per basis event, so a batch whose new
-    events are all older than the latest one adds none. With `every_event`, a forecast is
+    latest actual event on the route (its events stored before or in the batch place the
+    container, from the basis of its latest forecast on:
+    :meth:`~silkrail.shipments.store.ShipmentStore.recent_actual_events`); the history keeps
+    one forecast per basis event, so a batch whose new events are all older than the latest
+    one adds none. With `every_event`, a forecast is
     made after each new actual event that is not older than the shipment's actual events
     stored before (in event-time order, each from the events up to it).
 
@@ -136,7 +138,7 @@ def ingest_events(
     touched = sorted({e.container for e in new if e.classifier == "ACT"})
     if not forecast or not touched:
         return IngestResult(len(new), len(events) - len(new), 0)
-    actual = store.actual_events(touched)
+    actual = store.recent_actual_events(touched)
     new_ids = {e.event_id for e in new}
     fresh = []
     for c in touched:
