@@ -217,8 +217,8 @@ def remaining_legs(
         return legs[pos:], basis, departed, off_route
     # The border processing is part of the incoming leg's hours: only it remains.
     incoming = legs[pos - 1]
-    border = replace(incoming, hours=incoming.border_hours, wait_hours=0.0, distance_km=0.0)
-    return (border, *legs[pos:]), basis, departed, off_route
+    rest = replace(incoming, hours=incoming.border_hours, wait_hours=0.0, distance_km=0.0)
+    return (rest, *legs[pos:]), basis, departed, off_route
 
 
 def forecast_shipment(
