@@ -4,7 +4,9 @@
    validated events of one batch in one transaction, with the idempotency and
    unknown-container checks), the same through ``ingest_events`` (plus one forecast per
    shipment and batch, the default: with `--shipments` shipments, and on a quarter of the
-   events with each event of a batch for a different shipment, the worst case; or with
+   events with each event of a batch for a different shipment, all at the same node on the
+   same day (the containers of one train: they share one forecast draw) or each container on
+   a day of its own (no sharing, the worst case); or with
    ``every_event=True`` one after every new event, on a tenth of the events), and the peer:
    Python's ``sqlite3`` with ``executemany`` of ``INSERT OR IGNORE`` into the same table
    layout, one transaction per batch, same pragmas. Wall time and the process's CPU time
@@ -50,16 +52,19 @@ def containers(n: int) -> list[str]:
     return out
 
 
-def events(n: int, boxes: list[str], tag: str) -> list[ShipmentEvent]:
+def events(n: int, boxes: list[str], tag: str, *, own_day: bool = False) -> list[ShipmentEvent]:
+    """Return n events cycling over the containers; with `own_day` each container's events
+    fall on a day of their own (so no two containers share a forecast)."""
+    k = len(boxes)
     return [
         ShipmentEvent(
             f"{tag}-{i}",
-            boxes[i % len(boxes)],
+            boxes[i % k],
             "TRANSPORT",
             "ARRI",
             "ACT",
-            T0 + dt.timedelta(minutes=i),
-            NODES[(i // len(boxes)) % len(NODES)],
+            T0 + dt.timedelta(days=(i % k) if own_day else 0, minutes=i),
+            NODES[(i // k) % len(NODES)],
             "RAIL",
         )
         for i in range(n)
@@ -130,13 +135,20 @@ def main() -> None:
     rows = []
     spread = max(args.batch, args.shipments)
     modes = (
-        ("add_events", "store", args.events, args.shipments),
-        ("ingest_events", "batch", args.events, args.shipments),
-        ("ingest_events", "batch", args.events // 4, spread),
-        ("ingest_events(every_event=True)", "every_event", args.events // 10, args.shipments),
+        ("add_events", "store", args.events, args.shipments, False),
+        ("ingest_events", "batch", args.events, args.shipments, False),
+        ("ingest_events", "batch", args.events // 4, spread, False),
+        ("ingest_events", "batch", args.events // 4, spread, True),
+        (
+            "ingest_events(every_event=True)",
+            "every_event",
+            args.events // 10,
+            args.shipments,
+            False,
+        ),
     )
     load = os.getloadavg()[0]
-    for label, mode, n, ships in modes:
+    for label, mode, n, ships, own_day in modes:
         boxes = containers(ships)
         runs, cpus, peers = [], [], []
         for r in range(args.repeat):
@@ -145,14 +157,16 @@ def main() -> None:
             with ShipmentStore(url) as store:
                 for c in boxes:
                     store.add_shipment(replace(base, container=c))
-            ev = events(n, boxes, f"r{r}")
+            ev = events(n, boxes, f"r{r}", own_day=own_day)
             batches = [ev[i : i + args.batch] for i in range(0, len(ev), args.batch)]
             wall, cpu = silkrail_ingest(url, batches, net, mode)
             runs.append(wall)
             cpus.append(cpu)
             peers.append(peer_ingest(tmp / "peer.sqlite", batches))
         s, c, p = statistics.median(runs), statistics.median(cpus), statistics.median(peers)
-        rows.append((label, n, ships, n / s, n / c, n / p, p / s))
+        rows.append(
+            (label, n, ships, "own day" if own_day else "shared", n / s, n / c, n / p, p / s)
+        )
     dep = [ShipmentEvent("d", base.container, "TRANSPORT", "DEPA", "ACT", T0, "CN-XIAN", "RAIL")]
     forecast_shipment(base, dep, net)
     times, cpu_times = [], []
@@ -166,7 +180,7 @@ def main() -> None:
         f"1-minute load average at the start {load:.1f} (2 cores)"
     )
     print(
-        "| silkrail call | events | shipments | silkrail (events/s) | per CPU-second "
+        "| silkrail call | events | shipments | days | silkrail (events/s) | per CPU-second "
         "| sqlite3 executemany (events/s) | ratio |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -102,3 +103,19 @@ def test_arrived_and_late_flags(shipment, net):
     final = forecast_shipment(shipment, events, net)
     assert final.arrived
     assert final.p50 == final.basis_time
+
+
+def test_containers_of_one_train_share_the_draws(shipment, net):
+    other = replace(shipment, container="MSCU1234566")
+    events = [_ev(1, "DEPA", "CN-XIAN", 20), _ev(2, "ARRI", "CN-LANZHOU", 40)]
+    shared: dict = {}
+    first = forecast_shipment(shipment, events, net, shared=shared)
+    second = forecast_shipment(other, events, net, shared=shared)
+    alone = forecast_shipment(other, events, net)
+    assert len(shared) == 1
+    assert second == alone
+    assert (first.p5, first.p50, first.p95) == (alone.p5, alone.p50, alone.p95)
+    # Another day is another draw.
+    later = [_ev(1, "DEPA", "CN-XIAN", 20), _ev(2, "ARRI", "CN-LANZHOU", 64)]
+    forecast_shipment(other, later, net, shared=shared)
+    assert len(shared) == 2

@@ -230,6 +230,7 @@ def forecast_shipment(
     draws: int = FORECAST_DRAWS,
     seed: int | np.random.Generator | None = 0,
     running: str = "section",
+    shared: dict[tuple[Any, ...], tuple[float, ...]] | None = None,
 ) -> Forecast:
     """Forecast a shipment's arrival from its last actual event.
 
@@ -250,6 +251,11 @@ def forecast_shipment(
     running
         ``"section"``: running times drawn per rail section, independently (as the corridor
         simulator does); ``"railway"``: one factor per national railway (as the planner).
+    shared
+        A dict in which forecasts share their remaining-time percentiles: shipments with the
+        same legs ahead, service, basis date and options (the containers of one train) get
+        the same draws, so only the first is computed. Keep one per `net` (e.g. per batch);
+        used only with an integer `seed`.
 
     Returns
     -------
@@ -295,8 +301,48 @@ def forecast_shipment(
             next_p95=None,
             arrived=True,
         )
+    first = next(i for i, leg in enumerate(ahead) if leg.kind == "travel")
+    # Everything the draws depend on; the seed is an int, so equal keys give equal draws.
+    key = (ahead, shipment.service, when.date(), departed, params, draws, seed, running)
+    memo = shared if isinstance(seed, int) else None
+    hit = None if memo is None else memo.get(key)
+    if hit is None:
+        hit = _remaining_hours(
+            shipment, ahead, net, when.date(), departed, params, draws, seed, running
+        )
+        if memo is not None:
+            memo[key] = hit
+    p5, p50, p95, next_p95 = hit
+
+    def at(h: float) -> dt.datetime:
+        return when + dt.timedelta(hours=float(h))
+
+    return Forecast(
+        **common,
+        share_done=min(max(share, 0.0), 1.0),
+        p5=at(p5),
+        p50=at(p50),
+        p95=at(p95),
+        next_location=ahead[first].to_id,
+        next_p95=at(next_p95),
+        arrived=False,
+    )
+
+
+def _remaining_hours(
+    shipment: Shipment,
+    ahead: tuple[Leg, ...],
+    net: CorridorNetwork,
+    date: dt.date,
+    departed: bool,
+    params: DelayParameters,
+    draws: int,
+    seed: int | np.random.Generator | None,
+    running: str,
+) -> tuple[float, ...]:
+    """Return p5, p50 and p95 of the hours ahead, and p95 of the hours to the next node."""
     cls = service_class(net, shipment.service)
-    conditions = conditions_on(when.date())
+    conditions = conditions_on(date)
     dwell = not departed and cls.origin_dwell_factor > 0
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
@@ -316,21 +362,7 @@ def forecast_shipment(
 
     p5, p50, p95 = np.percentile(hours(ahead), [5, 50, 95])
     first = next(i for i, leg in enumerate(ahead) if leg.kind == "travel")
-    next_p95 = float(np.percentile(hours(ahead[: first + 1]), 95))
-
-    def at(h: float) -> dt.datetime:
-        return when + dt.timedelta(hours=float(h))
-
-    return Forecast(
-        **common,
-        share_done=min(max(share, 0.0), 1.0),
-        p5=at(p5),
-        p50=at(p50),
-        p95=at(p95),
-        next_location=ahead[first].to_id,
-        next_p95=at(next_p95),
-        arrived=False,
-    )
+    return float(p5), float(p50), float(p95), float(np.percentile(hours(ahead[: first + 1]), 95))
 
 
 def is_late(

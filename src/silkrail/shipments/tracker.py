@@ -141,15 +141,16 @@ def ingest_events(
     actual = store.recent_actual_events(touched)
     new_ids = {e.event_id for e in new}
     fresh = []
+    shared: dict[tuple[Any, ...], tuple[float, ...]] = {}  # containers of one train
     for c in touched:
         shipment, stored = store.shipment(c), actual[c]
         if not every_event:
-            fresh.append(forecast_shipment(shipment, stored, net))
+            fresh.append(forecast_shipment(shipment, stored, net, shared=shared))
             continue
         before = [e for e in stored if e.event_id not in new_ids]
         since = before[-1].event_time if before else None
         fresh += [
-            forecast_shipment(shipment, stored[: k + 1], net)
+            forecast_shipment(shipment, stored[: k + 1], net, shared=shared)
             for k, e in enumerate(stored)
             if e.event_id in new_ids and (since is None or e.event_time >= since)
         ]
