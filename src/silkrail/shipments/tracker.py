@@ -104,9 +104,9 @@ def ingest_events(
     container, from the basis of its latest forecast on:
     :meth:`~silkrail.shipments.store.ShipmentStore.recent_actual_events`); the history keeps
     one forecast per basis event, so a batch whose new events are all older than the latest
-    one adds none. With `every_event`, a forecast is
-    made after each new actual event that is not older than the shipment's actual events
-    stored before (in event-time order, each from the events up to it).
+    one adds none. With `every_event`, a forecast is made after each new actual event that
+    is not older than the shipment's actual events stored before (in event-time order, each
+    from the events up to it).
 
     Parameters
     ----------
