@@ -156,10 +156,10 @@ def track_add(
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--every-event/--latest-only",
-    default=True,
+    default=False,
     show_default=True,
-    help="Forecast after every new event, or once per shipment from its latest (faster for "
-    "large files).",
+    help="Forecast after every new event, or once per shipment from its latest (the default; "
+    "much faster for large files).",
 )
 @database_option
 @data_option

@@ -26,6 +26,11 @@ def test_track_add_import_show_list(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     (tmp_path / "events.csv").write_text(CSV)
     r = run(main, ["track", "import", str(tmp_path / "events.csv"), *db, "--json"])
+    # One forecast per shipment and file, from its latest event.
+    assert json.loads(r.output) == {"stored": 2, "duplicates": 0, "forecasts": 1}
+    later = CSV.replace("e1,", "e3,").replace("e2,", "e4,").replace("2025-03-0", "2025-03-1")
+    (tmp_path / "later.csv").write_text(later)
+    r = run(main, ["track", "import", str(tmp_path / "later.csv"), "--every-event", *db, "--json"])
     assert json.loads(r.output) == {"stored": 2, "duplicates": 0, "forecasts": 2}
     r = run(main, ["track", "show", "CSQU3054383", *db])
     assert "Dostyk" in r.output

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from silkrail.routing.conditions import conditions_on
-from silkrail.routing.uncertainty import DelayParameters, draw_route_hours, route_parts
+from silkrail.routing.uncertainty import DRAWS, DelayParameters, draw_route_hours, route_parts
 from silkrail.shipments import ShipmentEvent, forecast_shipment, is_late
 from silkrail.shipments.forecast import remaining_legs
 
@@ -21,13 +23,28 @@ def _ev(i: int, code: str, where: str, hours: float, kind: str = "TRANSPORT") ->
 
 def test_before_departure_matches_the_planner_draws(shipment, net):
     # Same parts, conditions and seed as the planner's Monte Carlo: the same percentiles.
-    f = forecast_shipment(shipment, [], net, seed=7)
+    f = forecast_shipment(shipment, [], net, seed=7, running="railway", draws=DRAWS)
     c = conditions_on(T0.date())
     parts = route_parts(shipment.route, net, c)
     hours = draw_route_hours(parts, DelayParameters.packaged(), c, seed=np.random.default_rng(7))
     p50 = T0 + dt.timedelta(hours=float(np.percentile(hours, 50)))
     assert abs((f.p50 - p50).total_seconds()) < 1
     assert f.share_done == 0.0
+
+
+def test_per_section_running_keeps_the_mean_and_narrows_the_band(shipment, net):
+    c = conditions_on(T0.date())
+    railway = route_parts(shipment.route, net, c)
+    section = route_parts(shipment.route, net, c, running="section")
+    travel = sum(leg.kind == "travel" for leg in shipment.route.legs)
+    assert railway.run_hours.size < section.run_hours.size <= travel
+    assert np.isclose(railway.run_hours.sum(), section.run_hours.sum())
+    per_railway = forecast_shipment(shipment, [], net, running="railway")
+    per_section = forecast_shipment(shipment, [], net)
+    assert per_section.p95 - per_section.p5 < 0.8 * (per_railway.p95 - per_railway.p5)
+    assert abs((per_section.p50 - per_railway.p50).total_seconds()) < 12 * 3600
+    with pytest.raises(ValueError, match="unknown running 'train'"):
+        forecast_shipment(shipment, [], net, running="train")
 
 
 def test_same_seed_same_forecast(shipment, net):
@@ -86,3 +103,19 @@ def test_arrived_and_late_flags(shipment, net):
     final = forecast_shipment(shipment, events, net)
     assert final.arrived
     assert final.p50 == final.basis_time
+
+
+def test_containers_of_one_train_share_the_draws(shipment, net):
+    other = replace(shipment, container="MSCU1234566")
+    events = [_ev(1, "DEPA", "CN-XIAN", 20), _ev(2, "ARRI", "CN-LANZHOU", 40)]
+    shared: dict = {}
+    first = forecast_shipment(shipment, events, net, shared=shared)
+    second = forecast_shipment(other, events, net, shared=shared)
+    alone = forecast_shipment(other, events, net)
+    assert len(shared) == 1
+    assert second == alone
+    assert (first.p5, first.p50, first.p95) == (alone.p5, alone.p50, alone.p95)
+    # Another day is another draw.
+    later = [_ev(1, "DEPA", "CN-XIAN", 20), _ev(2, "ARRI", "CN-LANZHOU", 64)]
+    forecast_shipment(other, later, net, shared=shared)
+    assert len(shared) == 2

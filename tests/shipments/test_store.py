@@ -11,7 +11,13 @@ import pytest
 import sqlalchemy as sa
 
 from silkrail.errors import ShipmentDataError
-from silkrail.shipments import ShipmentEvent, ShipmentStore, events_from_records, ingest_events
+from silkrail.shipments import (
+    ShipmentEvent,
+    ShipmentStore,
+    events_from_records,
+    forecast_shipment,
+    ingest_events,
+)
 
 from .conftest import CONTAINER
 
@@ -32,8 +38,45 @@ def test_idempotent_by_event_id(store, net):
     assert (first.stored, first.duplicates) == (2, 0)
     assert (again.stored, again.duplicates) == (0, 2)
     assert store.count_events() == 2
-    # A forecast after every new event, none for the duplicates.
-    assert [f.basis_event_id for f in store.forecasts(CONTAINER)] == ["", "ev-1", "ev-2"]
+    # One forecast per batch, from its latest event; none for the duplicates.
+    assert [f.basis_event_id for f in store.forecasts(CONTAINER)] == ["", "ev-2"]
+
+
+def test_every_event_forecasts_after_each_new_event(store, net):
+    ingest_events(store, [_event(3, 40, "ARRI", "CN-LANZHOU")], net)
+    batch = [_event(1, 20), _event(2, 30, "ARRI", "CN-BAOJI"), _event(4, 50, "DEPA", "CN-LANZHOU")]
+    made = ingest_events(store, batch, net, every_event=True)
+    # ev-1 and ev-2 are older than ev-3, stored before: only ev-4 gets a forecast.
+    assert made.forecasts == 1
+    assert [f.basis_event_id for f in store.forecasts(CONTAINER)] == ["", "ev-3", "ev-4"]
+    more = [_event(5, 60, "ARRI", "KZ-DOSTYK"), _event(6, 70, "GCCO", "KZ-DOSTYK")]
+    assert ingest_events(store, more, net, every_event=True).forecasts == 2
+
+
+def _est(i: int, hours: float, where: str) -> ShipmentEvent:
+    when = T0 + dt.timedelta(hours=hours)
+    return ShipmentEvent(f"ev-{i}", CONTAINER, "EQUIPMENT", "GTIN", "EST", when, where, "RAIL")
+
+
+def test_batch_forecast_equals_the_forecast_from_all_events(store, net):
+    # The forecast after a batch reads only the events from the latest basis on; it must
+    # equal the forecast from every event, also with late, estimated and off-route events.
+    batches = [
+        [_event(2, 30, "ARRI", "CN-BAOJI"), _event(1, 20), _est(9, 31, "CN-BAOJI")],
+        [_event(4, 50, "ARRI", "CN-LANZHOU"), _event(3, 40, "ARRI", "CN-TIANSHUI")],
+        [_event(5, 35, "DEPA", "CN-BAOJI")],  # older than the basis: no new forecast
+        [_event(6, 60, "ARRI", "CNCKG"), _event(7, 70, "ARRI", "CN-WUWEI")],
+        [_event(8, 80, "ARRI", "KZ-DOSTYK"), _event(10, 90, "ARRI", "CNCKG")],
+    ]
+    bases = []
+    for batch in batches:
+        ingest_events(store, batch, net)
+        latest = store.forecasts(CONTAINER)[-1]
+        expected = forecast_shipment(store.shipment(CONTAINER), store.events(CONTAINER), net)
+        bases.append(latest.basis_event_id)
+        assert latest.to_dict() == expected.to_dict()
+    assert bases == ["ev-2", "ev-4", "ev-4", "ev-7", "ev-8"]
+    assert latest.off_route  # ev-10 came after ev-8, at a node off the route
 
 
 def test_out_of_order_events_are_ordered_by_time(store, net):

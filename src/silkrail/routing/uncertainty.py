@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DRAWS",
+    "RUNNING",
     "DelayParameters",
     "RouteDraws",
     "RouteParts",
@@ -53,6 +54,9 @@ __all__ = [
 ]
 
 DRAWS = 2000
+#: How running times are drawn: one factor per national railway (or ferry/sea group), or one
+#: per rail section (independent, as the corridor simulator draws them).
+RUNNING = ("railway", "section")
 HOURS_PER_DAY = 24.0
 
 
@@ -144,6 +148,7 @@ def route_parts(
     *,
     queue_priority: bool = False,
     origin_dwell: bool = True,
+    running: str = "railway",
 ) -> RouteParts:
     """Split a route into the random parts the Monte Carlo draws.
 
@@ -159,12 +164,23 @@ def route_parts(
         Skip the baseline queue waits (fixed-schedule trains).
     origin_dwell
         Whether the origin dwell of ordinary trains in China applies.
+    running
+        ``"railway"``: one running-time draw per national railway (delays within a railway
+        correlated, the planner's choice); ``"section"``: one per link, independent.
 
     Returns
     -------
     RouteParts
         The parts.
+
+    Raises
+    ------
+    ValueError
+        If `running` is not one of :data:`RUNNING`.
     """
+    if running not in RUNNING:
+        msg = f"unknown running {running!r}; choose one of {RUNNING}"
+        raise ValueError(msg)
     country = net.country_of
     index = link_index(net)
     caspian = caspian_ferry_links(net)
@@ -189,6 +205,8 @@ def route_parts(
         run = max(leg.hours - leg.wait_hours - leg.border_hours, 0.0)
         mode = LinkMode(int(net.link_mode[k]))
         key = country[leg.from_id] if mode in (LinkMode.RAIL, LinkMode.ROAD) else mode.name
+        if running == "section":
+            key = f"{key}:{leg.link_id}"
         g = groups.setdefault(f"{mode.name}:{key}", [0.0, 0.0])
         g[0] += run
         g[1] += run * float(net.time_cv[k])

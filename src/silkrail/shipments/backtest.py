@@ -91,6 +91,7 @@ def backtest_forecasts(
     start: str = "2025-03-01",
     draws: int = 1000,
     seed: int = 0,
+    running: str = "section",
 ) -> BacktestResult:
     """Replay simulated trains as event streams and score the forecasts made after each event.
 
@@ -108,7 +109,12 @@ def backtest_forecasts(
     draws
         Monte Carlo draws per forecast.
     seed
-        Seed of the simulation, the sample and the forecasts.
+        Seed of the run: the simulation, the sample of trains and the forecasts each draw
+        from their own stream spawned from it, so the truth and the forecasts are
+        independent draws.
+    running
+        How the forecasts draw running times (see
+        :func:`~silkrail.shipments.forecast.forecast_shipment`).
 
     Returns
     -------
@@ -117,13 +123,14 @@ def backtest_forecasts(
     """
     from silkrail.simulation import corridor_model, default_services, simulate
 
-    rng = np.random.default_rng(seed)
+    sim_seed, sample_seed, forecast_seed = np.random.SeedSequence(seed).spawn(3)
     model = corridor_model(net, default_services())
-    res = simulate(model, days=days, seed=seed, warmup_days=warmup_days)
+    res = simulate(model, days=days, seed=np.random.default_rng(sim_seed), warmup_days=warmup_days)
+    rng = np.random.default_rng(forecast_seed)
     t0 = dt.datetime.fromisoformat(start).replace(tzinfo=dt.UTC)
     names = [s.name for s in model.stations]
     ok = np.isfinite(res.train_finish_h) & (res.train_release_h >= warmup_days * 24)
-    candidates = rng.permutation(np.flatnonzero(ok))
+    candidates = np.random.default_rng(sample_seed).permutation(np.flatnonzero(ok))
     routes: dict[int, Shipment | None] = {}
     rows: list[dict[str, object]] = []
     used = skipped = 0
@@ -147,7 +154,9 @@ def backtest_forecasts(
         borders = [k for k, e in enumerate(events) if e.code in ("BCCO", "GCCO")]
         last_border = borders[-1] if borders else -1
         for k in range(len(events) - 1):  # the last event is the arrival itself
-            f = forecast_shipment(shipment, events[: k + 1], net, draws=draws, seed=rng)
+            f = forecast_shipment(
+                shipment, events[: k + 1], net, draws=draws, seed=rng, running=running
+            )
             rows.append(
                 {
                     "train": int(i),

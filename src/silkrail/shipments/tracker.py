@@ -95,14 +95,18 @@ def ingest_events(
     *,
     source: str = "<batch>",
     forecast: bool = True,
-    every_event: bool = True,
+    every_event: bool = False,
 ) -> IngestResult:
-    """Store a batch (whole or nothing), then forecast each shipment after its new events.
+    """Store a batch (whole or nothing), then forecast each shipment it brought events for.
 
-    A forecast is made after every new actual event that is later than the shipment's
-    actual events stored before (in event-time order, each from the events up to it); an
-    event older than those changes nothing and gets none. The history keeps one forecast per
-    basis event.
+    By default each shipment with new actual events gets one forecast per batch, from its
+    latest actual event on the route (its events stored before or in the batch place the
+    container, from the basis of its latest forecast on:
+    :meth:`~silkrail.shipments.store.ShipmentStore.recent_actual_events`); the history keeps
+    one forecast per basis event, so a batch whose new events are all older than the latest
+    one adds none. With `every_event`, a forecast is made after each new actual event that
+    is not older than the shipment's actual events stored before (in event-time order, each
+    from the events up to it).
 
     Parameters
     ----------
@@ -117,8 +121,8 @@ def ingest_events(
     forecast
         Whether to forecast after storing.
     every_event
-        Forecast after each new event (default); False makes one forecast per shipment and
-        batch, from its latest event (faster for large batches).
+        Forecast after each new event instead of once per shipment and batch (slower: a
+        bulk import of n events makes n forecasts).
 
     Returns
     -------
@@ -131,27 +135,26 @@ def ingest_events(
         If an event's container has no shipment (nothing is stored).
     """
     new = store.add_events(events, source=source)
-    made = 0
-    if forecast:
-        fresh = []
-        new_ids = {e.event_id for e in new}
-        for c in sorted({e.container for e in new if e.classifier == "ACT"}):
-            shipment = store.shipment(c)
-            stored = store.events(c)  # ordered by event time
-            before = [e for e in stored if e.classifier == "ACT" and e.event_id not in new_ids]
-            since = before[-1].event_time if before else None
-            basis = [
-                k
-                for k, e in enumerate(stored)
-                if e.event_id in new_ids
-                and e.classifier == "ACT"
-                and (since is None or e.event_time >= since)
-            ]
-            if not every_event:
-                basis = basis[-1:] or [len(stored) - 1]
-            fresh += [forecast_shipment(shipment, stored[: k + 1], net) for k in basis]
-        made = store.add_forecasts(fresh)
-    return IngestResult(len(new), len(events) - len(new), made)
+    touched = sorted({e.container for e in new if e.classifier == "ACT"})
+    if not forecast or not touched:
+        return IngestResult(len(new), len(events) - len(new), 0)
+    actual = store.recent_actual_events(touched)
+    new_ids = {e.event_id for e in new}
+    fresh = []
+    shared: dict[tuple[Any, ...], tuple[float, ...]] = {}  # containers of one train
+    for c in touched:
+        shipment, stored = store.shipment(c), actual[c]
+        if not every_event:
+            fresh.append(forecast_shipment(shipment, stored, net, shared=shared))
+            continue
+        before = [e for e in stored if e.event_id not in new_ids]
+        since = before[-1].event_time if before else None
+        fresh += [
+            forecast_shipment(shipment, stored[: k + 1], net, shared=shared)
+            for k, e in enumerate(stored)
+            if e.event_id in new_ids and (since is None or e.event_time >= since)
+        ]
+    return IngestResult(len(new), len(events) - len(new), store.add_forecasts(fresh))
 
 
 def status(
