@@ -67,6 +67,12 @@ SPLITS: dict[str, tuple[float, str, list[str]]] = {
     "JINGBAO": (833.0, "Beijing-Baotou railway 833 km", ["jingbao_wiki"]),
     "JINGHU": (1462.0, "Beijing-Shanghai railway 1,462 km", ["jinghu_wiki"]),
     "JINGGUANG": (2324.0, "Beijing-Guangzhou railway 2,324 km", ["jingguang_wiki"]),
+    "JINGGUANG_CS": (
+        721.0,
+        "Changsha (Laodaohe)-Guangzhou on the Beijing-Guangzhou railway 721 km, via Zhuzhou, "
+        "Hengyang and Shaoguan",
+        ["zjjholiday_shichang"],
+    ),
     "CKU1520": (
         179.0,
         "CKU line Kashgar-Andijan 523 km minus 1435 mm section Kashgar-Makmal 344 km",
