@@ -84,6 +84,12 @@ SPLITS: dict[str, tuple[float, str, list[str]]] = {
         "(Saksaulskaya-Shalkar is the existing Trans-Aral line)",
         ["uic_zb_2014"],
     ),
+    "NINGXI": (
+        957.0,
+        "Xi'an (Xinfengzhen yard)-Hefei East yard section of the Nanjing-Xi'an railway, about 957 "
+        "km (second line, built beside the first)",
+        ["chinagate_xihe_2009"],
+    ),
     "UZEN_ETREK": (
         846.0,
         "Uzen-Bolashak 146 km (KZ) + 700 km in Turkmenistan to the Iranian border",
