@@ -554,6 +554,16 @@ def main() -> int:
         what = f"{rate:.4f} USD/FEU-km" if rate is not None else f"{fixed:.0f} USD fixed"
         print(f"tariff {key}: {what} on {n} links")
 
+    # The share docs/data.md reports: links whose note says a value comes from another place.
+    carried = links["note"].str.contains("carried over|carry-over|carries over", case=False)
+    print(
+        f"carry-overs: {int(carried.sum())} of {len(links)} links ({carried.mean():.0%}) carry "
+        "over at least one value from another place"
+    )
+    rail = links[links["mode"] == "rail"]
+    n_bad = int(((rail["tracks"] == "2") & (rail["capacity_trains_per_day"] == "12")).sum())
+    print(f"double-track rail links with the single-track capacity 12: {n_bad}")
+
     # ---- sanity ----
     for _, row in links.iterrows():
         for s in row["source_ids"].split(";"):
