@@ -67,6 +67,12 @@ SPLITS: dict[str, tuple[float, str, list[str]]] = {
     "JINGBAO": (833.0, "Beijing-Baotou railway 833 km", ["jingbao_wiki"]),
     "JINGHU": (1462.0, "Beijing-Shanghai railway 1,462 km", ["jinghu_wiki"]),
     "JINGGUANG": (2324.0, "Beijing-Guangzhou railway 2,324 km", ["jingguang_wiki"]),
+    "JINGGUANG_CS": (
+        721.0,
+        "Changsha (Laodaohe)-Guangzhou on the Beijing-Guangzhou railway 721 km, via Zhuzhou, "
+        "Hengyang and Shaoguan",
+        ["zjjholiday_shichang"],
+    ),
     "CKU1520": (
         179.0,
         "CKU line Kashgar-Andijan 523 km minus 1435 mm section Kashgar-Makmal 344 km",
@@ -77,6 +83,12 @@ SPLITS: dict[str, tuple[float, str, list[str]]] = {
         "Zhezkazgan-Beyneu new line 988 km = Zhezkazgan-Saksaulskaya + Shalkar-Beyneu "
         "(Saksaulskaya-Shalkar is the existing Trans-Aral line)",
         ["uic_zb_2014"],
+    ),
+    "NINGXI": (
+        957.0,
+        "Xi'an (Xinfengzhen yard)-Hefei East yard section of the Nanjing-Xi'an railway, about 957 "
+        "km (second line, built beside the first)",
+        ["chinagate_xihe_2009"],
     ),
     "UZEN_ETREK": (
         846.0,
@@ -541,6 +553,16 @@ def main() -> int:
         rate, fixed, _, _ = RATES[key]
         what = f"{rate:.4f} USD/FEU-km" if rate is not None else f"{fixed:.0f} USD fixed"
         print(f"tariff {key}: {what} on {n} links")
+
+    # The share docs/data.md reports: links whose note says a value comes from another place.
+    carried = links["note"].str.contains("carried over|carry-over|carries over", case=False)
+    print(
+        f"carry-overs: {int(carried.sum())} of {len(links)} links ({carried.mean():.0%}) carry "
+        "over at least one value from another place"
+    )
+    rail = links[links["mode"] == "rail"]
+    n_bad = int(((rail["tracks"] == "2") & (rail["capacity_trains_per_day"] == "12")).sum())
+    print(f"double-track rail links with the single-track capacity 12: {n_bad}")
 
     # ---- sanity ----
     for _, row in links.iterrows():

@@ -189,7 +189,11 @@ def test_plan_compare_and_variants_flags(runner: CliRunner) -> None:
     plain = runner.invoke(main, ["plan", "Yiwu", "Madrid", "--json"])
     rows = json.loads(plain.output)["routes"]
     all_rail = [r for r in rows if r["label"].startswith("Northern") and "then" not in r["label"]]
-    assert len(all_rail) == 1
+    # Routes that differ by a crossing fold into one row; what stays apart leaves China by
+    # another border (Dostyk, Zabaikalsk), thousands of km on other lines.
+    exits = [r["label"].removeprefix("Northern via ").split("–")[0] for r in all_rail]
+    assert 1 <= len(exits) <= 2
+    assert len(set(exits)) == len(exits), exits
     assert all(r["variants"] == [] for r in rows)
     shown = runner.invoke(main, ["plan", "Yiwu", "Madrid", "--variants"])
     assert shown.exit_code == 0, shown.output

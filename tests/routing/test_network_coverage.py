@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import silkrail
+from silkrail.routing.families import CorridorFamily, family_of_label
 
 PLACES = (
     # Europe, sea ports
@@ -62,29 +63,48 @@ def _busiest_terminals(n: int) -> list[str]:
     return list(trains.groupby(level=0).sum().sort_values(ascending=False).index[:n])
 
 
+# Pairs whose first route is above 1.5 because the real line is: each names why. Their cap
+# keeps a network gap from hiding behind the exception.
+LONG_BY_GEOGRAPHY = {
+    # Rail goes round the Bohai Sea via Tianjin (Jinghu and Jingshan lines): 1.59.
+    frozenset({"CN-YIWU", "CN-SHENYANG"}): 1.62,
+    # Chongqing-Huaihua, Huaihua-Hengyang, Beijing-Guangzhou line over the mountains: 1.50.
+    frozenset({"CNCKG", "CNCAN"}): 1.52,
+}
+
+
 def test_first_land_routes_between_the_busiest_terminals_take_no_detour(
     net: silkrail.CorridorNetwork,
 ) -> None:
-    # Issue #12 asks for every pair <= 1.5 and a median <= 1.3. Measured on network v2: median
-    # 1.32, and the pairs above 1.5 are Chinese mountain and coast geometry (Chongqing or
-    # Chengdu to Guangzhou, Changsha, Wuhan; Harbin to Yiwu round the Bohai) and Baku. What is
-    # asserted is what no network gap may break: China-Europe pairs take the line a train
-    # takes (<= 1.5), no pair detours more than 2x, and the median stays within 1.35.
+    # Issue #12: every pair <= 1.5 and the median <= 1.3. Met except where the line a train takes
+    # is itself longer (LONG_BY_GEOGRAPHY) and for Baku, whose first route goes round the
+    # Caspian by rail through Russia (faster and cheaper than the ferry in the data): there a
+    # Middle Corridor option across the Caspian, where the plan offers one, is within 1.5.
     terminals = _busiest_terminals(30)
     assert len(terminals) >= 15
-    europe = {"DE", "PL", "RU", "BY", "NL", "CZ", "HU", "AT", "IT", "FR", "ES"}
     detours, worst = [], []
     for a, b in itertools.combinations(terminals, 2):
         result = silkrail.plan(net, a, b, modes=["rail", "ferry", "road"], depart="2025-06-01")
+        for shown in result.routes:  # no option shown visits a node twice
+            assert len(set(shown.nodes)) == len(shown.nodes), (a, b, shown.nodes)
         route = result.routes[0]
-        assert len(set(route.nodes)) == len(route.nodes), (a, b, route.nodes)
         detours.append(route.detour_index)
-        countries = {net.country_of[a], net.country_of[b]}
-        china_europe = "CN" in countries and bool(countries & europe)
-        if route.detour_index > (1.5 if china_europe else 2.0):
-            worst.append((a, b, round(route.detour_index, 2), route.label))
+        if route.detour_index <= 1.5:
+            continue
+        cap = LONG_BY_GEOGRAPHY.get(frozenset({a, b}))
+        if "AZBAK" in (a, b) and family_of_label(route.label) == CorridorFamily.NORTHERN:
+            across = [
+                r.detour_index
+                for r in result.routes
+                if family_of_label(r.label) == CorridorFamily.MIDDLE
+            ]
+            ok = route.detour_index <= 1.6 and min(across, default=1.0) <= 1.5
+        else:
+            ok = cap is not None and route.detour_index <= cap
+        if not ok:
+            worst.append((a, b, round(route.detour_index, 3), route.label))
     assert not worst, worst
-    assert statistics.median(detours) <= 1.35
+    assert statistics.median(detours) <= 1.3
 
 
 def test_mersin_piraeus_sails_the_mediterranean_without_a_canal(
