@@ -95,3 +95,22 @@ def test_draws_are_reproducible(net: silkrail.CorridorNetwork, middle: silkrail.
     a = draw_route_hours(parts, p, c, seed=11)
     assert np.array_equal(a, draw_route_hours(parts, p, c, seed=11))
     assert not np.array_equal(a, draw_route_hours(parts, p, c, seed=12))
+
+
+def test_the_per_train_factor_widens_the_band_and_keeps_the_mean(
+    net: silkrail.CorridorNetwork,
+) -> None:
+    c = conditions_on("2025-06-01")
+    north = silkrail.plan(net, "Xi'an", "Małaszewicze", modes=["rail"]).routes[0]
+    d = draw_parts(route_parts(north, net, c), c, draws=20000, seed=7)
+    assert d.train.mean() > 0.5 * (d.base + d.train).mean()  # mostly rail-side hours
+    independent = combine_draws(d, DelayParameters(0.0, 0.0, 0.0, 0.0, 0.0))
+    correlated = combine_draws(d, DelayParameters(0.0, 0.0, 0.0, 0.0, 0.2))
+    np.testing.assert_allclose(independent, d.base + d.train + d.e_origin * 0.0)
+    assert correlated.mean() == pytest.approx(independent.mean(), rel=0.01)
+    q = [5, 95]
+    lo0, hi0 = np.percentile(independent, q)
+    lo1, hi1 = np.percentile(correlated, q)
+    assert lo1 < lo0
+    assert hi1 > hi0
+    assert (hi1 - lo1) > 1.5 * (hi0 - lo0)
