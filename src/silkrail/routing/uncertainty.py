@@ -158,7 +158,8 @@ def route_parts(
     route
         A planned route (its legs carry link ids, hours and waits).
     net
-        The network the route was planned on (the service class's network).
+        The service class's network, untimed (the planner's legs may carry expected delays
+        of a timed network; they are taken out here, since the draws add them).
     conditions
         Conditions of the departure date (congestion periods).
     queue_priority
@@ -183,9 +184,18 @@ def route_parts(
     cong_h, cong_at, cong_s, cong_e = [], [], [], []
     periods = conditions.congestion
     elapsed = 0.0
+    port_h, border_base = net.port_transfer_hours, net.border_hours
     for leg in route.legs:
         if leg.kind != "travel":
-            fixed += leg.hours
+            hours = leg.hours
+            if leg.kind == "transfer":
+                # The planner's legs carry the expected Caspian delays in the transfer time (for
+                # the route search, ``percentiles.timed_network``); the draws below add them,
+                # so the part is the transfer of the untimed network.
+                base = float(port_h[net.index_of(leg.to_id)])
+                if not math.isnan(base):
+                    hours = min(hours, base)
+            fixed += hours
             if not queue_priority and leg.kind == "gauge change":
                 a, s = _queue(f"{leg.to_id}:gauge")
                 q_share.append(a)
@@ -214,7 +224,9 @@ def route_parts(
                     q_scale.append(s)
         if leg.border_hours > 0:
             node = net.index_of(leg.to_id)
-            border_h.append(leg.border_hours)
+            # Likewise the mean congestion wait the timed network adds to the border time:
+            # the congestion draw below adds it.
+            border_h.append(min(leg.border_hours, float(np.nan_to_num(border_base[node]))))
             border_cv.append(float(np.nan_to_num(net.border_cv[node])))
         elapsed += leg.hours
         for p in periods:
