@@ -114,3 +114,19 @@ def test_the_per_train_factor_widens_the_band_and_keeps_the_mean(
     assert lo1 < lo0
     assert hi1 > hi0
     assert (hi1 - lo1) > 1.5 * (hi0 - lo0)
+
+
+def test_the_caspian_delays_the_route_search_sees_are_drawn_once(
+    net: silkrail.CorridorNetwork,
+) -> None:
+    # The planner puts the expected Caspian delays into the ports' transfer times so that the
+    # route search sees them; the Monte Carlo must not add them on top of its own draws.
+    def mean_hours(dwell: float) -> float:
+        p = DelayParameters(dwell, 0.0, 0.0, 0.0, 0.0)
+        plan = silkrail.plan(
+            net, "Altynkol", "Baku", depart="2025-07-01", avoid_countries=["RU"], delays=p
+        )
+        return plan.routes[0].hours_mean
+
+    crossings = 1  # Aktau-Baku
+    assert mean_hours(100.0) - mean_hours(0.0) == pytest.approx(100.0 * crossings, rel=0.1)
