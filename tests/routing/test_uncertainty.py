@@ -95,3 +95,38 @@ def test_draws_are_reproducible(net: silkrail.CorridorNetwork, middle: silkrail.
     a = draw_route_hours(parts, p, c, seed=11)
     assert np.array_equal(a, draw_route_hours(parts, p, c, seed=11))
     assert not np.array_equal(a, draw_route_hours(parts, p, c, seed=12))
+
+
+def test_the_per_train_factor_widens_the_band_and_keeps_the_mean(
+    net: silkrail.CorridorNetwork,
+) -> None:
+    c = conditions_on("2025-06-01")
+    north = silkrail.plan(net, "Xi'an", "Małaszewicze", modes=["rail"]).routes[0]
+    d = draw_parts(route_parts(north, net, c), c, draws=20000, seed=7)
+    assert d.train.mean() > 0.5 * (d.base + d.train).mean()  # mostly rail-side hours
+    independent = combine_draws(d, DelayParameters(0.0, 0.0, 0.0, 0.0, 0.0))
+    correlated = combine_draws(d, DelayParameters(0.0, 0.0, 0.0, 0.0, 0.2))
+    np.testing.assert_allclose(independent, d.base + d.train + d.e_origin * 0.0)
+    assert correlated.mean() == pytest.approx(independent.mean(), rel=0.01)
+    q = [5, 95]
+    lo0, hi0 = np.percentile(independent, q)
+    lo1, hi1 = np.percentile(correlated, q)
+    assert lo1 < lo0
+    assert hi1 > hi0
+    assert (hi1 - lo1) > 1.5 * (hi0 - lo0)
+
+
+def test_the_caspian_delays_the_route_search_sees_are_drawn_once(
+    net: silkrail.CorridorNetwork,
+) -> None:
+    # The planner puts the expected Caspian delays into the ports' transfer times so that the
+    # route search sees them; the Monte Carlo must not add them on top of its own draws.
+    def mean_hours(dwell: float) -> float:
+        p = DelayParameters(dwell, 0.0, 0.0, 0.0, 0.0)
+        plan = silkrail.plan(
+            net, "Altynkol", "Baku", depart="2025-07-01", avoid_countries=["RU"], delays=p
+        )
+        return plan.routes[0].hours_mean
+
+    crossings = 1  # Aktau-Baku
+    assert mean_hours(100.0) - mean_hours(0.0) == pytest.approx(100.0 * crossings, rel=0.1)

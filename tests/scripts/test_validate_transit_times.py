@@ -92,12 +92,21 @@ def test_docs_validation_md_matches_a_fresh_run() -> None:
         ("China-Europe Railway Express (general, NDRC)", "block"),
         ("Western corridor CN-KZ-RU-BY-PL, fast rail terminal-to-terminal", "block"),
         ("regular shipments (CPMM)", "regular"),
+        ("regular service, departures 8th/18th/28th of month", "fixed-schedule"),
+        ("regular service, 3 departures a week", "block"),
     ],
 )
 def test_a_row_is_scored_against_the_class_it_describes(
     script: ModuleType, text: str, service: str
 ) -> None:
     assert script.service_for(text) == service
+
+
+def test_azerbaijan_railways_counts_from_the_chinese_border(script: ModuleType) -> None:
+    assert script.counted_origin("China", "ADY chairman: average") == "kazakh-chinese border"
+    assert script.counted_origin("Xi'an", "ADY chairman") == "Xi'an"
+    assert script.counted_origin("China", "DHL Jun 2024") == "China"
+    assert script.counted_origin("China", "READY-made") == "China"
 
 
 def test_a_row_date_comes_from_its_notes(script: ModuleType) -> None:

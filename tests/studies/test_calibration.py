@@ -89,3 +89,26 @@ def test_inside_range_is_the_published_range_widened_by_a_fifth() -> None:
     assert not inside_range(11.9, 15.0, 15.0)
     assert inside_range(18.0, 15.0, 15.0)
     assert not inside_range(18.1, 15.0, 15.0)
+
+
+def test_the_spread_follows_the_width_of_the_stated_ranges(
+    routes: dict[str, silkrail.Route],
+) -> None:
+    truth = DelayParameters.priors()
+    narrow = _observations(routes, truth)
+    wide = [
+        dataclasses.replace(o, low=o.low / 0.97 * 0.75, high=o.high / 1.03 * 1.35) for o in narrow
+    ]
+    a = fit_delays(narrow, maxiter=20).params.train_delay_cv
+    b = fit_delays(wide, maxiter=20).params.train_delay_cv
+    t = calibrated_parameters()
+    for v in (a, b):
+        assert t.loc["train_delay_cv", "lower"] <= v <= t.loc["train_delay_cv", "upper"]
+    assert b > a
+
+
+def test_cross_validation_predicts_the_held_out_bands(routes: dict[str, silkrail.Route]) -> None:
+    obs = _observations(routes, DelayParameters.priors())[:2]
+    for f in cross_validate(obs, maxiter=10):
+        for row, (p5, p95) in f.bands.items():
+            assert p5 < f.predictions[row] < p95

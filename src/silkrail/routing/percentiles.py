@@ -130,7 +130,7 @@ def with_percentiles(
     for r in routes:
         parts = route_parts(
             r,
-            net,
+            cls.network,  # untimed: the draws add the expected delays the search saw
             conditions,
             queue_priority=cls.queue_priority,
             origin_dwell=cls.origin_dwell_factor > 0,

@@ -68,6 +68,10 @@ class DelayParameters:
     caspian_vessel_space_miss_probability: float
     caspian_closure_fraction_other_months: float
     cn_origin_dwell_hours: float
+    #: Coefficient of variation of one lognormal factor per train (mean 1) on all its rail
+    #: running, border and queue hours: a train that loses its path at one yard tends to lose
+    #: it at the next, so these delays are correlated along the route (0: independent parts).
+    train_delay_cv: float = 0.0
 
     @classmethod
     def packaged(cls) -> DelayParameters:
@@ -92,6 +96,7 @@ class RouteParts:
     fixed_hours: float
     run_hours: FloatArray
     run_cv: FloatArray
+    run_land: np.ndarray
     border_hours: FloatArray
     border_cv: FloatArray
     queue_share: FloatArray
@@ -100,6 +105,7 @@ class RouteParts:
     sail_caspian: np.ndarray
     sail_at: FloatArray
     origin_dwell: bool
+    train_factor: bool
     congestion_hours: FloatArray
     congestion_at: FloatArray
     congestion_start: FloatArray
@@ -157,11 +163,13 @@ def route_parts(
     route
         A planned route (its legs carry link ids, hours and waits).
     net
-        The network the route was planned on (the service class's network).
+        The service class's network, untimed (the planner's legs may carry expected delays
+        of a timed network; they are taken out here, since the draws add them).
     conditions
         Conditions of the departure date (congestion periods).
     queue_priority
-        Skip the baseline queue waits (fixed-schedule trains).
+        Skip the baseline queue waits and the per-train delay factor (fixed-schedule trains
+        keep their timetabled path).
     origin_dwell
         Whether the origin dwell of ordinary trains in China applies.
     running
@@ -192,9 +200,18 @@ def route_parts(
     cong_h, cong_at, cong_s, cong_e = [], [], [], []
     periods = conditions.congestion
     elapsed = 0.0
+    port_h, border_base = net.port_transfer_hours, net.border_hours
     for leg in route.legs:
         if leg.kind != "travel":
-            fixed += leg.hours
+            hours = leg.hours
+            if leg.kind == "transfer":
+                # The planner's legs carry the expected Caspian delays in the transfer time (for
+                # the route search, ``percentiles.timed_network``); the draws below add them,
+                # so the part is the transfer of the untimed network.
+                base = float(port_h[net.index_of(leg.to_id)])
+                if not math.isnan(base):
+                    hours = min(hours, base)
+            fixed += hours
             if not queue_priority and leg.kind == "gauge change":
                 a, s = _queue(f"{leg.to_id}:gauge")
                 q_share.append(a)
@@ -225,7 +242,9 @@ def route_parts(
                     q_scale.append(s)
         if leg.border_hours > 0:
             node = net.index_of(leg.to_id)
-            border_h.append(leg.border_hours)
+            # Likewise the mean congestion wait the timed network adds to the border time:
+            # the congestion draw below adds it.
+            border_h.append(min(leg.border_hours, float(np.nan_to_num(border_base[node]))))
             border_cv.append(float(np.nan_to_num(net.border_cv[node])))
         elapsed += leg.hours
         for p in periods:
@@ -238,10 +257,12 @@ def route_parts(
     dwell = origin_dwell and country[first.from_id] == "CN" and first.mode == "rail"
     runs = np.array([g[0] for g in groups.values()])
     cvs = np.array([g[1] / g[0] if g[0] > 0 else 0.0 for g in groups.values()])
+    land = np.array([k.startswith(("RAIL:", "ROAD:")) for k in groups], dtype=bool)
     return RouteParts(
         fixed_hours=fixed,
         run_hours=runs,
         run_cv=cvs,
+        run_land=land,
         border_hours=np.array(border_h),
         border_cv=np.array(border_cv),
         queue_share=np.array(q_share),
@@ -250,6 +271,8 @@ def route_parts(
         sail_caspian=np.array(sail_casp, dtype=bool),
         sail_at=np.array(sail_at),
         origin_dwell=dwell,
+        # Timetabled trains keep their path: the per-train factor is for ordinary trains.
+        train_factor=not queue_priority,
         congestion_hours=np.array(cong_h),
         congestion_at=np.array(cong_at),
         congestion_start=np.array(cong_s),
@@ -313,13 +336,17 @@ def draw_route_hours(
 class RouteDraws:
     """Draws of a route's parts that do not depend on the estimated parameters.
 
-    ``base`` holds everything but the estimated delays (running, border, queue, sailing phase
-    and congestion hours); the rest are the standard variates the estimated delays are made
-    of, so that :func:`combine_draws` evaluates any parameter set on the same draws (common
-    random numbers, for calibration).
+    ``base`` holds everything but the estimated delays and the rail-side hours (fixed, sea and
+    ferry running, sailing phase and congestion hours); ``train`` the rail-side hours (land
+    running, border processing and queue waits) that the per-train factor scales, with its
+    standard normal variate ``z_train``; the rest are the standard variates the estimated
+    delays are made of, so that :func:`combine_draws` evaluates any parameter set on the same
+    draws (common random numbers, for calibration).
     """
 
     base: FloatArray
+    train: FloatArray
+    z_train: FloatArray
     caspian_headway: FloatArray
     caspian_fraction: FloatArray
     u_miss: FloatArray
@@ -370,18 +397,22 @@ def draw_parts(
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     n = draws
     total = np.full(n, parts.fixed_hours)
+    # Rail-side hours the per-train factor scales (running on land, border, queues).
+    train = np.zeros(n)
     if parts.run_hours.size:
         z = rng.standard_normal((parts.run_hours.size, n))
-        total += (parts.run_hours[:, None] * _lognormal_factor(parts.run_cv, z)).sum(axis=0)
+        run = parts.run_hours[:, None] * _lognormal_factor(parts.run_cv, z)
+        train += run[parts.run_land].sum(axis=0)
+        total += run[~parts.run_land].sum(axis=0)
     if parts.border_hours.size:
         cv = np.maximum(parts.border_cv, 1e-6)
         shape = 1.0 / cv**2
         scale = parts.border_hours / shape
-        total += rng.gamma(shape[:, None], scale[:, None], (parts.border_hours.size, n)).sum(0)
+        train += rng.gamma(shape[:, None], scale[:, None], (parts.border_hours.size, n)).sum(0)
     if parts.queue_share.size:
         u = rng.random((parts.queue_share.size, n))
         e = rng.exponential(1.0, (parts.queue_share.size, n))
-        total += np.where(u < parts.queue_share[:, None], e * parts.queue_scale[:, None], 0).sum(0)
+        train += np.where(u < parts.queue_share[:, None], e * parts.queue_scale[:, None], 0).sum(0)
     casp = parts.sail_caspian
     k = int(casp.sum())
     if parts.sail_headway.size:
@@ -395,15 +426,26 @@ def draw_parts(
         inside = (at >= parts.congestion_start) & (at < parts.congestion_end)
         e = rng.exponential(1.0, (parts.congestion_hours.size, n))
         total += (e * (inside * parts.congestion_hours)[:, None]).sum(0)
+    if not parts.train_factor:
+        total += train
+        train = np.zeros(n)
+    u_miss = rng.random((k, n))
+    u_closed = rng.random((k, n))
+    closed_wait = rng.random((k, n)) * length
+    e_dwell = rng.exponential(1.0, (k, n))
+    e_origin = rng.exponential(1.0, n) if parts.origin_dwell else np.zeros(n)
     return RouteDraws(
         base=total,
+        train=train,
+        # Drawn last, so that every draw above is the one made without the per-train factor.
+        z_train=rng.standard_normal(n),
         caspian_headway=parts.sail_headway[casp],
         caspian_fraction=np.repeat(frac[:, None], n, axis=1),
-        u_miss=rng.random((k, n)),
-        u_closed=rng.random((k, n)),
-        closed_wait=rng.random((k, n)) * length,
-        e_dwell=rng.exponential(1.0, (k, n)),
-        e_origin=rng.exponential(1.0, n) if parts.origin_dwell else np.zeros(n),
+        u_miss=u_miss,
+        u_closed=u_closed,
+        closed_wait=closed_wait,
+        e_dwell=e_dwell,
+        e_origin=e_origin,
     )
 
 
@@ -426,7 +468,12 @@ def combine_draws(
     numpy.ndarray
         Door-to-door hours, one per draw.
     """
-    total = d.base.copy()
+    cv = params.train_delay_cv
+    if cv > 0:
+        s2 = math.log1p(cv * cv)
+        total = d.base + d.train * np.exp(math.sqrt(s2) * d.z_train - s2 / 2)
+    else:
+        total = d.base + d.train
     if d.caspian_headway.size:
         p = params.caspian_vessel_space_miss_probability
         if p > 0:
