@@ -55,8 +55,9 @@ def test_sorted_within_groups_is_a_lexsort() -> None:
 
 
 def test_a_corridor_year_is_unchanged_by_the_faster_engine() -> None:
-    # Golden file: replication 0 of a 365-day run (seed 7, warm-up 30 days) made at commit
-    # 7a4b488, before the statistics' kernels, the packed event heap and the threads.
+    # Golden file: replication 0 of a 365-day run (seed 7, warm-up 30 days) made with the code
+    # of commit 7a4b488, before the statistics' kernels, the packed event heap and the threads.
+    # Regenerated when the packaged network changes: that code run on the current datasets.
     from pathlib import Path
 
     import silkrail
