@@ -245,7 +245,9 @@ def run_bush(
     flow = np.zeros((nb, pb.m))
     bad = np.full(nb, -1, np.int64)
     ltime = pb.link_time(np.zeros(pb.m))
-    _kernels.bush_init(
+    _kernels.in_threads(
+        _kernels.bush_init_share,
+        pb.workers,
         bush_origin,
         bush_class,
         bush_demand,
@@ -281,7 +283,9 @@ def run_bush(
         pb.link_time(vol, ltime)
         _kernels.link_time_derivative(pb.fftt, pb.b, pb.cap, pb.power, vol, dtime)
         if nb:
-            _kernels.bush_update_all(
+            _kernels.in_threads(
+                _kernels.bush_update_share,
+                pb.workers,
                 bush_origin,
                 bush_class,
                 mask,

@@ -9,39 +9,49 @@ Graph layout: links are numbered ``0..m-1`` with ``tail``/``head`` node indices 
 ``fs_link[fs_ptr[v]:fs_ptr[v + 1]]``) and ``bs_ptr``/``bs_link`` the backward star. Nodes
 ``0..n_blocked-1`` are zones that a path may start or end at but never pass through (the TNTP
 ``<FIRST THRU NODE>`` rule).
+
+Parallelism: the per-origin and per-bush kernels are serial ``nogil`` kernels that handle a
+strided share ``w, w + workers, ...`` of the items; :func:`in_threads` runs ``workers`` of
+them in threads. numba's ``parallel=True`` would do the same, but compiling its parfor passes
+took most of the engine's first-use compilation (docs/benchmarks.md), and its threading layer
+starts in every process that loads such a kernel, even with one core.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import threading
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit, prange
+from numba import njit
 from numba.core import config as numba_config
 from numba.core import event as numba_event
 
 from silkrail._numba_setup import prepare
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from silkrail._typing import FloatArray, IntArray
 
 UInt8Array = npt.NDArray[np.uint8]
 
 __all__ = [
     "UInt8Array",
-    "aon_parallel",
+    "aon_share",
     "beckmann_integral",
-    "bush_init",
+    "bush_init_share",
     "bush_link_totals",
     "bush_shift_all",
-    "bush_update_all",
+    "bush_update_share",
     "check_float",
     "check_int",
+    "in_threads",
     "line_search",
     "link_time",
     "link_time_derivative",
-    "skim_parallel",
+    "skim_share",
 ]
 
 # Before the first @njit: the cache folder is chosen when a kernel is decorated.
@@ -60,6 +70,33 @@ def check_float(name: str, arr: FloatArray, ndim: int = 1) -> None:
         raise TypeError(msg)
 
 
+def in_threads(kernel: Callable[..., None], workers: int, *args: Any) -> None:
+    """Run ``kernel(w, workers, *args)`` for ``w`` in ``0..workers-1``, one thread each.
+
+    The kernels are ``nogil``, so the threads run at once; each writes only its own items.
+    With one worker the kernel runs in the calling thread.
+    """
+    if workers <= 1:
+        kernel(0, 1, *args)
+        return
+    errors: list[BaseException] = []
+
+    def run(w: int) -> None:
+        try:
+            kernel(w, workers, *args)
+        except BaseException as exc:  # re-raised in the caller's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in range(1, workers)]
+    for t in threads:
+        t.start()
+    run(0)
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+
+
 def check_int(name: str, arr: IntArray, ndim: int = 1) -> None:
     """Raise ``TypeError`` unless ``arr`` is a C-contiguous int64 array of ``ndim`` dims."""
     if arr.dtype != np.int64:
@@ -75,7 +112,7 @@ def check_int(name: str, arr: IntArray, ndim: int = 1) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _bpr(fftt: float, b: float, cap: float, power: float, v: float) -> float:
     if b == 0.0:
         return fftt
@@ -87,7 +124,7 @@ def _bpr(fftt: float, b: float, cap: float, power: float, v: float) -> float:
     return fftt * (1.0 + b * float((x / cap) ** power))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _bpr_der(fftt: float, b: float, cap: float, power: float, v: float) -> float:
     if b == 0.0 or power == 0.0:
         return 0.0
@@ -102,7 +139,7 @@ def _bpr_der(fftt: float, b: float, cap: float, power: float, v: float) -> float
     return fftt * b * power * float((x / cap) ** (power - 1.0)) / cap
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _bpr_int(fftt: float, b: float, cap: float, power: float, v: float) -> float:
     x = v if v > 0.0 else 0.0
     if b == 0.0:
@@ -227,7 +264,7 @@ def line_search(
 # --------------------------------------------------------------------------------------------
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _sift_up(heap: IntArray, hpos: IntArray, key: FloatArray, i: int) -> None:
     v = heap[i]
     kv = key[v]
@@ -243,7 +280,7 @@ def _sift_up(heap: IntArray, hpos: IntArray, key: FloatArray, i: int) -> None:
     hpos[v] = i
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _sift_down(heap: IntArray, hpos: IntArray, key: FloatArray, i: int, size: int) -> None:
     v = heap[i]
     kv = key[v]
@@ -322,8 +359,10 @@ def _dijkstra(
     return count
 
 
-@njit(cache=True, parallel=True)
-def aon_parallel(
+@njit(cache=True, nogil=True)
+def aon_share(
+    w: int,
+    workers: int,
     origins: IntArray,
     demand: FloatArray,
     fs_ptr: IntArray,
@@ -339,54 +378,53 @@ def aon_parallel(
 ) -> None:
     """All-or-nothing loading of ``demand[i, :]`` from ``origins[i]`` on shortest paths.
 
-    Each of the ``flow_out.shape[0]`` workers loads a strided share of the origins into its
-    own row of ``flow_out`` (the caller sums the rows). ``sptt_out[i]`` gets the shortest-path
-    total cost of origin ``i``, ``unreachable_out[i]`` the first unreachable destination zone
-    with demand (or -1). With ``load=False`` only the costs are computed.
+    Worker ``w`` of ``workers`` (see :func:`in_threads`) loads the origins ``w, w + workers,
+    ...`` into its own row ``w`` of ``flow_out`` (the caller sums the rows). ``sptt_out[i]``
+    gets the shortest-path total cost of origin ``i``, ``unreachable_out[i]`` the first
+    unreachable destination zone with demand (or -1). With ``load=False`` only the costs
+    are computed.
     """
     n = fs_ptr.shape[0] - 1
     nz = demand.shape[1]
     n_orig = origins.shape[0]
-    workers = flow_out.shape[0]
-    for w in prange(workers):
-        dist = np.empty(n, np.float64)
-        pred = np.empty(n, np.int64)
-        order = np.empty(n, np.int64)
-        heap = np.empty(n, np.int64)
-        hpos = np.empty(n, np.int64)
-        node_flow = np.empty(n, np.float64)
-        for i in range(w, n_orig, workers):
-            o = origins[i]
-            count = _dijkstra(
-                o, fs_ptr, fs_link, head, cost, n_blocked, dist, pred, order, heap, hpos
-            )
-            s = 0.0
-            bad = -1
-            for v in range(n):
-                node_flow[v] = 0.0
-            for z in range(nz):
-                d = demand[i, z]
-                if d > 0.0 and z != o:
-                    if dist[z] == _INF:
-                        if bad < 0:
-                            bad = z
-                    else:
-                        s += d * dist[z]
-                        node_flow[z] += d
-            sptt_out[i] = s
-            unreachable_out[i] = bad
-            if load:
-                for k in range(count - 1, 0, -1):
-                    v = order[k]
-                    f = node_flow[v]
-                    if f != 0.0:
-                        a = pred[v]
-                        flow_out[w, a] += f
-                        node_flow[tail[a]] += f
+    dist = np.empty(n, np.float64)
+    pred = np.empty(n, np.int64)
+    order = np.empty(n, np.int64)
+    heap = np.empty(n, np.int64)
+    hpos = np.empty(n, np.int64)
+    node_flow = np.empty(n, np.float64)
+    for i in range(w, n_orig, workers):
+        o = origins[i]
+        count = _dijkstra(o, fs_ptr, fs_link, head, cost, n_blocked, dist, pred, order, heap, hpos)
+        s = 0.0
+        bad = -1
+        for v in range(n):
+            node_flow[v] = 0.0
+        for z in range(nz):
+            d = demand[i, z]
+            if d > 0.0 and z != o:
+                if dist[z] == _INF:
+                    if bad < 0:
+                        bad = z
+                else:
+                    s += d * dist[z]
+                    node_flow[z] += d
+        sptt_out[i] = s
+        unreachable_out[i] = bad
+        if load:
+            for k in range(count - 1, 0, -1):
+                v = order[k]
+                f = node_flow[v]
+                if f != 0.0:
+                    a = pred[v]
+                    flow_out[w, a] += f
+                    node_flow[tail[a]] += f
 
 
-@njit(cache=True, parallel=True)
-def skim_parallel(
+@njit(cache=True, nogil=True)
+def skim_share(
+    w: int,
+    workers: int,
     origins: IntArray,
     nz: int,
     fs_ptr: IntArray,
@@ -401,18 +439,20 @@ def skim_parallel(
     """Skim ``attrs`` (k x m) along shortest paths: ``out[j, i, z]`` sums attr ``j``.
 
     ``out`` has shape (k + 1, len(origins), nz); slice 0 is the path cost itself.
-    Unreachable pairs get ``inf``.
+    Unreachable pairs get ``inf``. Worker ``w`` of ``workers`` skims the origins ``w, w +
+    workers, ...`` (see :func:`in_threads`).
     """
     n = fs_ptr.shape[0] - 1
     k_attr = attrs.shape[0]
     n_orig = origins.shape[0]
-    for i in prange(n_orig):
-        dist = np.empty(n, np.float64)
-        pred = np.empty(n, np.int64)
-        order = np.empty(n, np.int64)
-        heap = np.empty(n, np.int64)
-        hpos = np.empty(n, np.int64)
-        acc = np.zeros((k_attr, n), np.float64)
+    dist = np.empty(n, np.float64)
+    pred = np.empty(n, np.int64)
+    order = np.empty(n, np.int64)
+    heap = np.empty(n, np.int64)
+    hpos = np.empty(n, np.int64)
+    acc = np.empty((k_attr, n), np.float64)
+    for i in range(w, n_orig, workers):
+        acc[:] = 0.0
         o = origins[i]
         count = _dijkstra(o, fs_ptr, fs_link, head, cost, n_blocked, dist, pred, order, heap, hpos)
         for k in range(1, count):
@@ -432,8 +472,10 @@ def skim_parallel(
 # --------------------------------------------------------------------------------------------
 
 
-@njit(cache=True, parallel=True)
-def bush_init(
+@njit(cache=True, nogil=True)
+def bush_init_share(
+    w: int,
+    workers: int,
     bush_origin: IntArray,
     bush_class: IntArray,
     bush_demand: FloatArray,
@@ -452,19 +494,22 @@ def bush_init(
 
     ``mask[b, a]`` = 1 marks link ``a`` in bush ``b``; ``flow[b, a]`` is the bush's flow.
     ``unreachable[b]`` gets the first unreachable destination zone with demand, or -1.
+    Worker ``w`` of ``workers`` starts the bushes ``w, w + workers, ...`` (see
+    :func:`in_threads`).
     """
     n = fs_ptr.shape[0] - 1
     m = tail.shape[0]
     nz = bush_demand.shape[1]
     nb = bush_origin.shape[0]
-    for bb in prange(nb):
-        dist = np.empty(n, np.float64)
-        pred = np.empty(n, np.int64)
-        order = np.empty(n, np.int64)
-        heap = np.empty(n, np.int64)
-        hpos = np.empty(n, np.int64)
-        node_flow = np.zeros(n, np.float64)
-        cost = np.empty(m, np.float64)
+    dist = np.empty(n, np.float64)
+    pred = np.empty(n, np.int64)
+    order = np.empty(n, np.int64)
+    heap = np.empty(n, np.int64)
+    hpos = np.empty(n, np.int64)
+    node_flow = np.empty(n, np.float64)
+    cost = np.empty(m, np.float64)
+    for bb in range(w, nb, workers):
+        node_flow[:] = 0.0
         c = bush_class[bb]
         for a in range(m):
             cost[a] = time[a] + fixed[c, a]
@@ -536,7 +581,7 @@ def _bush_labels(
     origin: int,
     mask: UInt8Array,
     flow: FloatArray,
-    used_only: bool,
+    min_flow: float,
     bs_ptr: IntArray,
     bs_link: IntArray,
     tail: IntArray,
@@ -551,9 +596,10 @@ def _bush_labels(
 ) -> None:
     """Min and max path cost labels over the bush, in topological order.
 
-    Max labels run over links with positive bush flow when ``used_only`` (nodes without a
-    used in-link keep ``-inf``), else over every bush link. ``fmin`` gets the smallest bush
-    flow along each longest path.
+    Max labels run over the bush links with flow above ``min_flow``: ``0.0`` for the used
+    links (nodes without a used in-link keep ``-inf``), ``-inf`` for every bush link (a
+    float, not a flag: numba compiles a constant ``True`` and ``False`` separately). ``fmin``
+    gets the smallest bush flow along each longest path.
     """
     # Every node, not only the bush's: callers read labels of nodes outside the bush.
     for v in range(lmin.shape[0]):
@@ -579,7 +625,7 @@ def _bush_labels(
                 if x < bestmin:
                     bestmin = x
                     amin = a
-                if (not used_only) or flow[bb, a] > 0.0:
+                if flow[bb, a] > min_flow:
                     lu = lmax[u]
                     if lu > -_INF:
                         y = lu + c
@@ -675,7 +721,7 @@ def _bush_update_one(
         origin,
         mask,
         flow,
-        False,
+        -_INF,
         bs_ptr,
         bs_link,
         tail,
@@ -737,7 +783,7 @@ def _bush_update_one(
         origin,
         mask,
         flow,
-        False,
+        -_INF,
         bs_ptr,
         bs_link,
         tail,
@@ -770,8 +816,10 @@ def _bush_update_one(
     return count
 
 
-@njit(cache=True, parallel=True)
-def bush_update_all(
+@njit(cache=True, nogil=True)
+def bush_update_share(
+    w: int,
+    workers: int,
     bush_origin: IntArray,
     bush_class: IntArray,
     mask: UInt8Array,
@@ -789,21 +837,24 @@ def bush_update_all(
     counts: IntArray,
     zero_flow: FloatArray,
 ) -> None:
-    """Update the link set and topological order of every bush (independent, in parallel)."""
+    """Update the link set and topological order of bushes ``w, w + workers, ...``.
+
+    Bushes are independent: see :func:`in_threads`.
+    """
     n = fs_ptr.shape[0] - 1
     m = tail.shape[0]
     nb = bush_origin.shape[0]
-    for bb in prange(nb):
-        cost = np.empty(m, np.float64)
+    cost = np.empty(m, np.float64)
+    indeg = np.empty(n, np.int64)
+    lmin = np.empty(n, np.float64)
+    lmax = np.empty(n, np.float64)
+    pmin = np.empty(n, np.int64)
+    pmax = np.empty(n, np.int64)
+    fmin = np.empty(n, np.float64)
+    for bb in range(w, nb, workers):
         c = bush_class[bb]
         for a in range(m):
             cost[a] = time[a] + fixed[c, a]
-        indeg = np.empty(n, np.int64)
-        lmin = np.empty(n, np.float64)
-        lmax = np.empty(n, np.float64)
-        pmin = np.empty(n, np.int64)
-        pmax = np.empty(n, np.int64)
-        fmin = np.empty(n, np.float64)
         counts[bb] = _bush_update_one(
             bb,
             bush_origin[bb],
@@ -891,7 +942,7 @@ def _bush_shift_one(
         origin,
         mask,
         flow,
-        True,
+        0.0,
         bs_ptr,
         bs_link,
         tail,
@@ -1054,21 +1105,16 @@ def bush_shift_all(
     return worst
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def bush_link_totals(bush_class: IntArray, flow: FloatArray, out: FloatArray) -> None:
-    """Sum bush flows per class into ``out`` (classes x links), in blocks of links."""
+    """Sum bush flows per class into ``out`` (classes x links), bush by bush."""
     nb = flow.shape[0]
     m = flow.shape[1]
     nc = out.shape[0]
-    block = 512
-    nblocks = (m + block - 1) // block
-    for k in prange(nblocks):
-        lo = k * block
-        hi = min(m, lo + block)
-        for c in range(nc):
-            for a in range(lo, hi):
-                out[c, a] = 0.0
-        for bb in range(nb):
-            c = bush_class[bb]
-            for a in range(lo, hi):
-                out[c, a] += flow[bb, a]
+    for c in range(nc):
+        for a in range(m):
+            out[c, a] = 0.0
+    for bb in range(nb):
+        c = bush_class[bb]
+        for a in range(m):
+            out[c, a] += flow[bb, a]
