@@ -677,145 +677,6 @@ def _bush_reaches(
     return False
 
 
-@njit(cache=True)
-def _bush_update_one(
-    bb: int,
-    origin: int,
-    mask: UInt8Array,
-    flow: FloatArray,
-    fs_ptr: IntArray,
-    fs_link: IntArray,
-    bs_ptr: IntArray,
-    bs_link: IntArray,
-    tail: IntArray,
-    head: IntArray,
-    cost: FloatArray,
-    n_blocked: int,
-    order: IntArray,
-    indeg: IntArray,
-    lmin: FloatArray,
-    lmax: FloatArray,
-    pmin: IntArray,
-    pmax: IntArray,
-    fmin: FloatArray,
-    zero_flow: float,
-) -> int:
-    """Drop unused links, then add links that shorten bush paths; keep the bush acyclic.
-
-    1. Links without flow (``<= zero_flow``, rounding residue) leave the bush, except each
-       node's shortest-path in-link.
-    2. Links that shorten the shortest bush path to their head join if they run forward in
-       the current topological order (any order of an acyclic graph is a potential every
-       link respects, so no cycle can form), or else if no bush path leads from their head
-       back to their tail.
-    3. Links with ``U_i + c_ij < U_j``, ``U`` the longest-path labels over the bush, join
-       (Dial 2006): every bush link has ``U_tail <= U_head`` and every new one ``U_i < U_j``.
-       Links dropped in step 1 are not re-added in the same update.
-
-    Returns the node count of the new topological order.
-    """
-    m = tail.shape[0]
-    count = _bush_topo(bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order)
-    _bush_labels(
-        bb,
-        origin,
-        mask,
-        flow,
-        -_INF,
-        bs_ptr,
-        bs_link,
-        tail,
-        cost,
-        order,
-        count,
-        lmin,
-        lmax,
-        pmin,
-        pmax,
-        fmin,
-    )
-    dropped = np.zeros(m, np.uint8)
-    removed = 0
-    for a in range(m):
-        if mask[bb, a] and flow[bb, a] <= zero_flow and pmin[head[a]] != a:
-            mask[bb, a] = 0
-            flow[bb, a] = 0.0
-            dropped[a] = 1
-            removed += 1
-    # Step 2, with the positions of the (still valid) order in pmax.
-    for v in range(pmax.shape[0]):
-        pmax[v] = -1
-    for i in range(count):
-        pmax[order[i]] = i
-    added = 0
-    for a in range(m):
-        if mask[bb, a]:
-            continue
-        u = tail[a]
-        v = head[a]
-        if v == origin or (u < n_blocked and u != origin) or lmin[u] == _INF:
-            continue
-        if pmax[u] >= 0 and pmax[u] < pmax[v] and lmin[u] + cost[a] < lmin[v]:
-            mask[bb, a] = 1
-            added += 1
-    # Step 2b: improving links against the order join when no bush path leads from their
-    # head back to their tail (a depth-first search; such links are few).
-    stack = indeg  # free until the next topological sort
-    seen = np.zeros(pmax.shape[0], np.uint8)
-    checked = 0
-    for a in range(m):
-        if mask[bb, a] or checked >= 64:
-            continue
-        u = tail[a]
-        v = head[a]
-        if v == origin or (u < n_blocked and u != origin) or lmin[u] == _INF:
-            continue
-        if not lmin[u] + cost[a] < lmin[v]:
-            continue
-        checked += 1
-        if not _bush_reaches(bb, v, u, mask, fs_ptr, fs_link, head, stack, seen):
-            mask[bb, a] = 1
-            added += 1
-    if added > 0 or removed > 0:
-        count = _bush_topo(bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order)
-    _bush_labels(
-        bb,
-        origin,
-        mask,
-        flow,
-        -_INF,
-        bs_ptr,
-        bs_link,
-        tail,
-        cost,
-        order,
-        count,
-        lmin,
-        lmax,
-        pmin,
-        pmax,
-        fmin,
-    )
-    # Step 3.
-    added3 = 0
-    for a in range(m):
-        if mask[bb, a] or dropped[a]:
-            continue
-        u = tail[a]
-        v = head[a]
-        if v == origin or (u < n_blocked and u != origin):
-            continue
-        lu = lmax[u]
-        if lu == -_INF or lmin[u] == _INF:
-            continue
-        if lu + cost[a] < lmax[v]:
-            mask[bb, a] = 1
-            added3 += 1
-    if added3 > 0:
-        count = _bush_topo(bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order)
-    return count
-
-
 @njit(cache=True, nogil=True)
 def bush_update_share(
     w: int,
@@ -839,7 +700,21 @@ def bush_update_share(
 ) -> None:
     """Update the link set and topological order of bushes ``w, w + workers, ...``.
 
-    Bushes are independent: see :func:`in_threads`.
+    Bushes are independent (see :func:`in_threads`). For each bush:
+
+    1. Links without flow (``<= zero_flow``, rounding residue) leave the bush, except each
+       node's shortest-path in-link.
+    2. Links that shorten the shortest bush path to their head join if they run forward in
+       the current topological order (any order of an acyclic graph is a potential every
+       link respects, so no cycle can form), or else if no bush path leads from their head
+       back to their tail.
+    3. Links with ``U_i + c_ij < U_j``, ``U`` the longest-path labels over the bush, join
+       (Dial 2006): every bush link has ``U_tail <= U_head`` and every new one ``U_i < U_j``.
+       Links dropped in step 1 are not re-added in the same update.
+
+    ``counts[bb]`` gets the node count of the new topological order ``orders[bb]``. (One
+    kernel, not a per-bush function called from a loop: numba re-optimises every callee in
+    each caller, so nesting costs compile time.)
     """
     n = fs_ptr.shape[0] - 1
     m = tail.shape[0]
@@ -855,183 +730,111 @@ def bush_update_share(
         c = bush_class[bb]
         for a in range(m):
             cost[a] = time[a] + fixed[c, a]
-        counts[bb] = _bush_update_one(
+        origin = bush_origin[bb]
+        order = orders[bb]
+        count = _bush_topo(bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order)
+        _bush_labels(
             bb,
-            bush_origin[bb],
+            origin,
             mask,
             flow,
-            fs_ptr,
-            fs_link,
+            -_INF,
             bs_ptr,
             bs_link,
             tail,
-            head,
             cost,
-            n_blocked,
-            orders[bb],
-            indeg,
+            order,
+            count,
             lmin,
             lmax,
             pmin,
             pmax,
             fmin,
-            zero_flow[bb],
         )
-
-
-@njit(cache=True)
-def _set_link(
-    a: int,
-    vol: FloatArray,
-    time: FloatArray,
-    dtime: FloatArray,
-    fftt: FloatArray,
-    b: FloatArray,
-    cap: FloatArray,
-    power: FloatArray,
-) -> None:
-    v = vol[a]
-    time[a] = _bpr(fftt[a], b[a], cap[a], power[a], v)
-    dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], v)
-
-
-@njit(cache=True)
-def _bush_shift_one(
-    bb: int,
-    origin: int,
-    c: int,
-    mask: UInt8Array,
-    flow: FloatArray,
-    bs_ptr: IntArray,
-    bs_link: IntArray,
-    tail: IntArray,
-    fixed: FloatArray,
-    order: IntArray,
-    count: int,
-    pos: IntArray,
-    vol: FloatArray,
-    time: FloatArray,
-    dtime: FloatArray,
-    fftt: FloatArray,
-    b: FloatArray,
-    cap: FloatArray,
-    power: FloatArray,
-    cost: FloatArray,
-    lmin: FloatArray,
-    lmax: FloatArray,
-    pmin: IntArray,
-    pmax: IntArray,
-    fmin: FloatArray,
-    rel_tol: float,
-    flow_eps: float,
-) -> float:
-    """One pass of Newton flow shifts from longest to shortest bush segments.
-
-    Nodes are visited from last to first in topological order; at node ``j`` the used
-    longest and the shortest bush paths are walked back to where they meet, and
-    ``min(flow on the long segment, cost difference / sum of derivatives)`` moves from the
-    long to the short segment. Link times and derivatives are updated at once (Gauss-Seidel).
-    Returns the largest cost difference seen.
-    """
-    m = tail.shape[0]
-    fc = fixed[c]
-    for a in range(m):
-        cost[a] = time[a] + fc[a]
-    _bush_labels(
-        bb,
-        origin,
-        mask,
-        flow,
-        0.0,
-        bs_ptr,
-        bs_link,
-        tail,
-        cost,
-        order,
-        count,
-        lmin,
-        lmax,
-        pmin,
-        pmax,
-        fmin,
-    )
-    for i in range(count):
-        pos[order[i]] = i
-    worst = 0.0
-    for i in range(count - 1, 0, -1):
-        j = order[i]
-        amax = pmax[j]
-        if amax < 0 or amax == pmin[j]:
-            continue
-        if lmax[j] - lmin[j] <= rel_tol * lmax[j] and fmin[j] > flow_eps:
-            continue
-        # Walk both paths back to their last common node, with current costs.
-        p = j
-        q = j
-        cmin = 0.0
-        cmax = 0.0
-        dsum = 0.0
-        mflow = _INF
-        a = pmin[p]
-        cmin += time[a] + fc[a]
-        dsum += dtime[a]
-        p = tail[a]
-        a = pmax[q]
-        cmax += time[a] + fc[a]
-        dsum += dtime[a]
-        if flow[bb, a] < mflow:
-            mflow = flow[bb, a]
-        q = tail[a]
-        while p != q:
-            if pos[p] > pos[q]:
-                a = pmin[p]
-                cmin += time[a] + fc[a]
-                dsum += dtime[a]
-                p = tail[a]
-            else:
-                a = pmax[q]
-                cmax += time[a] + fc[a]
-                dsum += dtime[a]
-                if flow[bb, a] < mflow:
-                    mflow = flow[bb, a]
-                q = tail[a]
-        meet = p
-        diff = cmax - cmin
-        if diff > worst:
-            worst = diff
-        if diff <= 0.0 or mflow <= 0.0:
-            continue
-        if mflow <= flow_eps:
-            # Leftover flow this small would keep a link (and a cycle-blocking order) in
-            # the bush for ever: move all of it.
-            delta = mflow
-        elif diff <= rel_tol * cmax:
-            continue
-        elif dsum > 0.0:
-            delta = diff / dsum
-            if delta > mflow:
-                delta = mflow
-        else:
-            delta = mflow
-        # Apply the shift.
-        p = j
-        while p != meet:
-            a = pmin[p]
-            flow[bb, a] += delta
-            vol[a] += delta
-            _set_link(a, vol, time, dtime, fftt, b, cap, power)
-            p = tail[a]
-        q = j
-        while q != meet:
-            a = pmax[q]
-            f = flow[bb, a] - delta
-            if f <= 1e-12 * delta:
-                f = 0.0  # rounding residue of a full move
-            flow[bb, a] = f
-            vol[a] -= delta
-            _set_link(a, vol, time, dtime, fftt, b, cap, power)
-            q = tail[a]
-    return worst
+        dropped = np.zeros(m, np.uint8)
+        removed = 0
+        for a in range(m):
+            if mask[bb, a] and flow[bb, a] <= zero_flow[bb] and pmin[head[a]] != a:
+                mask[bb, a] = 0
+                flow[bb, a] = 0.0
+                dropped[a] = 1
+                removed += 1
+        # Step 2, with the positions of the (still valid) order in pmax.
+        for v in range(pmax.shape[0]):
+            pmax[v] = -1
+        for i in range(count):
+            pmax[order[i]] = i
+        added = 0
+        for a in range(m):
+            if mask[bb, a]:
+                continue
+            u = tail[a]
+            v = head[a]
+            if v == origin or (u < n_blocked and u != origin) or lmin[u] == _INF:
+                continue
+            if pmax[u] >= 0 and pmax[u] < pmax[v] and lmin[u] + cost[a] < lmin[v]:
+                mask[bb, a] = 1
+                added += 1
+        # Step 2b: improving links against the order join when no bush path leads from their
+        # head back to their tail (a depth-first search; such links are few).
+        stack = indeg  # free until the next topological sort
+        seen = np.zeros(pmax.shape[0], np.uint8)
+        checked = 0
+        for a in range(m):
+            if mask[bb, a] or checked >= 64:
+                continue
+            u = tail[a]
+            v = head[a]
+            if v == origin or (u < n_blocked and u != origin) or lmin[u] == _INF:
+                continue
+            if not lmin[u] + cost[a] < lmin[v]:
+                continue
+            checked += 1
+            if not _bush_reaches(bb, v, u, mask, fs_ptr, fs_link, head, stack, seen):
+                mask[bb, a] = 1
+                added += 1
+        if added > 0 or removed > 0:
+            count = _bush_topo(
+                bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order
+            )
+        _bush_labels(
+            bb,
+            origin,
+            mask,
+            flow,
+            -_INF,
+            bs_ptr,
+            bs_link,
+            tail,
+            cost,
+            order,
+            count,
+            lmin,
+            lmax,
+            pmin,
+            pmax,
+            fmin,
+        )
+        # Step 3.
+        added3 = 0
+        for a in range(m):
+            if mask[bb, a] or dropped[a]:
+                continue
+            u = tail[a]
+            v = head[a]
+            if v == origin or (u < n_blocked and u != origin):
+                continue
+            lu = lmax[u]
+            if lu == -_INF or lmin[u] == _INF:
+                continue
+            if lu + cost[a] < lmax[v]:
+                mask[bb, a] = 1
+                added3 += 1
+        if added3 > 0:
+            count = _bush_topo(
+                bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order
+            )
+        counts[bb] = count
 
 
 @njit(cache=True)
@@ -1057,7 +860,15 @@ def bush_shift_all(
     rel_tol: float,
     flow_eps: FloatArray,
 ) -> float:
-    """Sweep all bushes ``passes`` times with one shift pass each; return the largest gap."""
+    """Sweep all bushes ``passes`` times with Newton flow shifts; return the largest gap.
+
+    In each bush, nodes are visited from last to first in topological order; at node ``j``
+    the used longest and the shortest bush paths are walked back to where they meet, and
+    ``min(flow on the long segment, cost difference / sum of derivatives)`` moves from the
+    long to the short segment. Link times and derivatives are updated at once
+    (Gauss-Seidel). Bush flows at or below ``flow_eps[bb]`` move whole. (One kernel, not a
+    per-bush function: see :func:`bush_update_share`.)
+    """
     n = bs_ptr.shape[0] - 1
     m = tail.shape[0]
     nb = bush_origin.shape[0]
@@ -1071,37 +882,109 @@ def bush_shift_all(
     worst = 0.0
     for _ in range(passes):
         for bb in range(nb):
-            w = _bush_shift_one(
+            origin = bush_origin[bb]
+            c = bush_class[bb]
+            order = orders[bb]
+            count = counts[bb]
+            eps = flow_eps[bb]
+            fc = fixed[c]
+            for a in range(m):
+                cost[a] = time[a] + fc[a]
+            _bush_labels(
                 bb,
-                bush_origin[bb],
-                bush_class[bb],
+                origin,
                 mask,
                 flow,
+                0.0,
                 bs_ptr,
                 bs_link,
                 tail,
-                fixed,
-                orders[bb],
-                counts[bb],
-                pos,
-                vol,
-                time,
-                dtime,
-                fftt,
-                b,
-                cap,
-                power,
                 cost,
+                order,
+                count,
                 lmin,
                 lmax,
                 pmin,
                 pmax,
                 fmin,
-                rel_tol,
-                flow_eps[bb],
             )
-            if w > worst:
-                worst = w
+            for i in range(count):
+                pos[order[i]] = i
+            for i in range(count - 1, 0, -1):
+                j = order[i]
+                amax = pmax[j]
+                if amax < 0 or amax == pmin[j]:
+                    continue
+                if lmax[j] - lmin[j] <= rel_tol * lmax[j] and fmin[j] > eps:
+                    continue
+                # Walk both paths back to their last common node, with current costs.
+                p = j
+                q = j
+                cmin = 0.0
+                cmax = 0.0
+                dsum = 0.0
+                mflow = _INF
+                a = pmin[p]
+                cmin += time[a] + fc[a]
+                dsum += dtime[a]
+                p = tail[a]
+                a = pmax[q]
+                cmax += time[a] + fc[a]
+                dsum += dtime[a]
+                if flow[bb, a] < mflow:
+                    mflow = flow[bb, a]
+                q = tail[a]
+                while p != q:
+                    if pos[p] > pos[q]:
+                        a = pmin[p]
+                        cmin += time[a] + fc[a]
+                        dsum += dtime[a]
+                        p = tail[a]
+                    else:
+                        a = pmax[q]
+                        cmax += time[a] + fc[a]
+                        dsum += dtime[a]
+                        if flow[bb, a] < mflow:
+                            mflow = flow[bb, a]
+                        q = tail[a]
+                meet = p
+                diff = cmax - cmin
+                if diff > worst:
+                    worst = diff
+                if diff <= 0.0 or mflow <= 0.0:
+                    continue
+                if mflow <= eps:
+                    # Leftover flow this small would keep a link (and a cycle-blocking order) in
+                    # the bush for ever: move all of it.
+                    delta = mflow
+                elif diff <= rel_tol * cmax:
+                    continue
+                elif dsum > 0.0:
+                    delta = diff / dsum
+                    if delta > mflow:
+                        delta = mflow
+                else:
+                    delta = mflow
+                # Apply the shift.
+                p = j
+                while p != meet:
+                    a = pmin[p]
+                    flow[bb, a] += delta
+                    vol[a] += delta
+                    time[a] = _bpr(fftt[a], b[a], cap[a], power[a], vol[a])
+                    dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], vol[a])
+                    p = tail[a]
+                q = j
+                while q != meet:
+                    a = pmax[q]
+                    f = flow[bb, a] - delta
+                    if f <= 1e-12 * delta:
+                        f = 0.0  # rounding residue of a full move
+                    flow[bb, a] = f
+                    vol[a] -= delta
+                    time[a] = _bpr(fftt[a], b[a], cap[a], power[a], vol[a])
+                    dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], vol[a])
+                    q = tail[a]
     return worst
 
 
