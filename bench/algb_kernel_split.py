@@ -20,12 +20,12 @@ from silkrail.assignment import _kernels
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "tntp" / "ChicagoSketch"
 KERNELS = (
-    "bush_init",
+    "bush_init_share",
     "bush_link_totals",
     "link_time_derivative",
-    "bush_update_all",
+    "bush_update_share",
     "bush_shift_all",
-    "aon_parallel",
+    "aon_share",
     "link_time",
 )
 
@@ -50,7 +50,8 @@ def main() -> None:
         start = time.process_time()
         result = silkrail.assign(net, trips, method="algb", rgap=gap)
         total = time.process_time() - start
-        print(f"rgap {gap:g}: {total:.2f} s CPU, {result.report.iteration[-1]} iterations")
+        its = result.report.iteration[-1]
+        print(f"rgap {gap:g}: {total:.2f} s CPU, {its} iterations, {total / its:.3f} s each")
         for name, seconds in spent.most_common():
             print(f"  {name:22s} {seconds:6.2f} s  {100 * seconds / total:4.0f} %")
 

@@ -549,8 +549,15 @@ def _bush_topo(
     head: IntArray,
     indeg: IntArray,
     order: IntArray,
+    in_ptr: IntArray,
+    in_link: IntArray,
 ) -> int:
-    """Topological order of bush ``bb`` from its origin (Kahn); return the node count."""
+    """Topological order of bush ``bb`` from its origin (Kahn); return the node count.
+
+    Also lists the bush's in-links node by node in that order: those of ``order[i]`` are
+    ``in_link[in_ptr[i]:in_ptr[i + 1]]`` (in backward-star order), so label passes touch
+    only bush links instead of testing the mask of every link.
+    """
     n = fs_ptr.shape[0] - 1
     for v in range(n):
         cnt = 0
@@ -572,6 +579,16 @@ def _bush_topo(
                 if indeg[v] == 0:
                     order[count] = v
                     count += 1
+    p = 0
+    in_ptr[0] = 0
+    for i in range(count):
+        v = order[i]
+        for k in range(bs_ptr[v], bs_ptr[v + 1]):
+            a = bs_link[k]
+            if mask[bb, a]:
+                in_link[p] = a
+                p += 1
+        in_ptr[i + 1] = p
     return count
 
 
@@ -579,13 +596,13 @@ def _bush_topo(
 def _bush_labels(
     bb: int,
     origin: int,
-    mask: UInt8Array,
+    in_ptr: IntArray,
+    in_link: IntArray,
     flow: FloatArray,
     min_flow: float,
-    bs_ptr: IntArray,
-    bs_link: IntArray,
     tail: IntArray,
-    cost: FloatArray,
+    time: FloatArray,
+    fc: FloatArray,
     order: IntArray,
     count: int,
     lmin: FloatArray,
@@ -595,6 +612,9 @@ def _bush_labels(
     fmin: FloatArray,
 ) -> None:
     """Min and max path cost labels over the bush, in topological order.
+
+    Link costs are ``time + fc`` (the class's fixed costs), read as they are now; the bush
+    links come from the lists :func:`_bush_topo` made with ``order``.
 
     Max labels run over the bush links with flow above ``min_flow``: ``0.0`` for the used
     links (nodes without a used in-link keep ``-inf``), ``-inf`` for every bush link (a
@@ -616,22 +636,21 @@ def _bush_labels(
         bestmax = -_INF
         amin = -1
         amax = -1
-        for k in range(bs_ptr[v], bs_ptr[v + 1]):
-            a = bs_link[k]
-            if mask[bb, a]:
-                u = tail[a]
-                c = cost[a]
-                x = lmin[u] + c
-                if x < bestmin:
-                    bestmin = x
-                    amin = a
-                if flow[bb, a] > min_flow:
-                    lu = lmax[u]
-                    if lu > -_INF:
-                        y = lu + c
-                        if y > bestmax:
-                            bestmax = y
-                            amax = a
+        for p in range(in_ptr[i], in_ptr[i + 1]):
+            a = in_link[p]
+            u = tail[a]
+            c = time[a] + fc[a]
+            x = lmin[u] + c
+            if x < bestmin:
+                bestmin = x
+                amin = a
+            if flow[bb, a] > min_flow:
+                lu = lmax[u]
+                if lu > -_INF:
+                    y = lu + c
+                    if y > bestmax:
+                        bestmax = y
+                        amax = a
         lmin[v] = bestmin
         pmin[v] = amin
         lmax[v] = bestmax
@@ -696,6 +715,8 @@ def bush_update_share(
     n_blocked: int,
     orders: IntArray,
     counts: IntArray,
+    in_ptr: IntArray,
+    in_link: IntArray,
     zero_flow: FloatArray,
 ) -> None:
     """Update the link set and topological order of bushes ``w, w + workers, ...``.
@@ -712,7 +733,9 @@ def bush_update_share(
        (Dial 2006): every bush link has ``U_tail <= U_head`` and every new one ``U_i < U_j``.
        Links dropped in step 1 are not re-added in the same update.
 
-    ``counts[bb]`` gets the node count of the new topological order ``orders[bb]``. (One
+    ``counts[bb]`` gets the node count of the new topological order ``orders[bb]``, and
+    ``in_ptr[bb]``/``in_link[bb]`` the bush's in-links in that order (see
+    :func:`_bush_topo`), which :func:`bush_shift_all` reads. (One
     kernel, not a per-bush function called from a loop: numba re-optimises every callee in
     each caller, so nesting costs compile time.)
     """
@@ -732,17 +755,21 @@ def bush_update_share(
             cost[a] = time[a] + fixed[c, a]
         origin = bush_origin[bb]
         order = orders[bb]
-        count = _bush_topo(bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order)
+        ip = in_ptr[bb]
+        il = in_link[bb]
+        count = _bush_topo(
+            bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order, ip, il
+        )
         _bush_labels(
             bb,
             origin,
-            mask,
+            ip,
+            il,
             flow,
             -_INF,
-            bs_ptr,
-            bs_link,
             tail,
-            cost,
+            time,
+            fixed[c],
             order,
             count,
             lmin,
@@ -795,18 +822,18 @@ def bush_update_share(
                 added += 1
         if added > 0 or removed > 0:
             count = _bush_topo(
-                bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order
+                bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order, ip, il
             )
         _bush_labels(
             bb,
             origin,
-            mask,
+            ip,
+            il,
             flow,
             -_INF,
-            bs_ptr,
-            bs_link,
             tail,
-            cost,
+            time,
+            fixed[c],
             order,
             count,
             lmin,
@@ -832,7 +859,7 @@ def bush_update_share(
                 added3 += 1
         if added3 > 0:
             count = _bush_topo(
-                bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order
+                bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order, ip, il
             )
         counts[bb] = count
 
@@ -841,14 +868,13 @@ def bush_update_share(
 def bush_shift_all(
     bush_origin: IntArray,
     bush_class: IntArray,
-    mask: UInt8Array,
     flow: FloatArray,
-    bs_ptr: IntArray,
-    bs_link: IntArray,
     tail: IntArray,
     fixed: FloatArray,
     orders: IntArray,
     counts: IntArray,
+    in_ptr: IntArray,
+    in_link: IntArray,
     vol: FloatArray,
     time: FloatArray,
     dtime: FloatArray,
@@ -867,12 +893,11 @@ def bush_shift_all(
     ``min(flow on the long segment, cost difference / sum of derivatives)`` moves from the
     long to the short segment. Link times and derivatives are updated at once
     (Gauss-Seidel). Bush flows at or below ``flow_eps[bb]`` move whole. (One kernel, not a
-    per-bush function: see :func:`bush_update_share`.)
+    per-bush function: see :func:`bush_update_share`.) The bushes' links are the lists
+    ``in_ptr``/``in_link`` of :func:`bush_update_share`.
     """
-    n = bs_ptr.shape[0] - 1
-    m = tail.shape[0]
+    n = orders.shape[1]
     nb = bush_origin.shape[0]
-    cost = np.empty(m, np.float64)
     lmin = np.empty(n, np.float64)
     lmax = np.empty(n, np.float64)
     pmin = np.empty(n, np.int64)
@@ -888,18 +913,16 @@ def bush_shift_all(
             count = counts[bb]
             eps = flow_eps[bb]
             fc = fixed[c]
-            for a in range(m):
-                cost[a] = time[a] + fc[a]
             _bush_labels(
                 bb,
                 origin,
-                mask,
+                in_ptr[bb],
+                in_link[bb],
                 flow,
                 0.0,
-                bs_ptr,
-                bs_link,
                 tail,
-                cost,
+                time,
+                fc,
                 order,
                 count,
                 lmin,
