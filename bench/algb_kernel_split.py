@@ -6,6 +6,7 @@ sees only the Python around them), after one untimed solve that loads them.
 Usage::
 
     python bench/algb_kernel_split.py
+    PYTHONPATH=/work/main/src python bench/algb_kernel_split.py   # another tree
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import silkrail
 from silkrail.assignment import _kernels
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "tntp" / "ChicagoSketch"
+# This tree's names, then those of trees before issue 16 (parfor kernels), so that the same
+# script times an older checkout (PYTHONPATH=<its src>); names a tree lacks are skipped.
 KERNELS = (
     "bush_init_share",
     "bush_link_totals",
@@ -27,6 +30,9 @@ KERNELS = (
     "bush_shift_all",
     "aon_share",
     "link_time",
+    "bush_init",
+    "bush_update_all",
+    "aon_parallel",
 )
 
 
@@ -36,7 +42,9 @@ def main() -> None:
     silkrail.assign(net, trips, method="algb", rgap=1e-4)  # compile or load the kernels
     spent: collections.Counter[str] = collections.Counter()
     for name in KERNELS:
-        kernel = getattr(_kernels, name)
+        kernel = getattr(_kernels, name, None)
+        if kernel is None:
+            continue
 
         def timed(*args: Any, _kernel: Any = kernel, _name: str = name) -> Any:
             start = time.process_time()
