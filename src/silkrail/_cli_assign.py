@@ -209,7 +209,7 @@ def assign(
         if skims_out is not None:
             silkrail.write_omx(
                 skims_out,
-                silkrail.assignment_skims(net, result),
+                silkrail.assignment_skims(net, result, cores=cores),
                 zone_ids=np.arange(1, net.num_zones + 1, dtype=np.int64),
             )
     except (OSError, ImportError) as exc:

@@ -41,15 +41,16 @@ def _available_bytes() -> int | None:
 def bush_bytes(bushes: int, links: int, nodes: int) -> int:
     """Return the bytes of Algorithm B's per-bush arrays.
 
-    Every (class, origin) bush keeps a link mask (1 B a link), link flows (8 B a link) and a
-    topological order of the nodes (8 B a node).
+    Every (class, origin) bush keeps a link mask (1 B a link), link flows (8 B a link), a
+    topological order of the nodes (8 B a node) and its in-links listed in that order (8 B
+    a link, plus 8 B a node and one more for the list offsets).
 
     Examples
     --------
-    >>> bush_bytes(387, 2950, 933)  # ChicagoSketch: about 13 MB
-    13163418
+    >>> bush_bytes(387, 2950, 933)  # ChicagoSketch: about 25 MB
+    25188282
     """
-    return bushes * (links * 9 + nodes * 8)
+    return bushes * (links * 17 + nodes * 16 + 8)
 
 
 def _check_bush_memory(bushes: int, links: int, nodes: int) -> None:
@@ -245,7 +246,9 @@ def run_bush(
     flow = np.zeros((nb, pb.m))
     bad = np.full(nb, -1, np.int64)
     ltime = pb.link_time(np.zeros(pb.m))
-    _kernels.bush_init(
+    _kernels.in_threads(
+        _kernels.bush_init_share,
+        pb.workers,
         bush_origin,
         bush_class,
         bush_demand,
@@ -270,6 +273,8 @@ def run_bush(
     class_flow = np.zeros((pb.num_classes, pb.m))
     orders = np.zeros((nb, n), np.int64)
     counts = np.zeros(nb, np.int64)
+    in_ptr = np.zeros((nb, n + 1), np.int64)
+    in_link = np.zeros((nb, pb.m), np.int64)
     vol = np.zeros(pb.m)
     dtime = np.zeros(pb.m)
     gap = np.inf
@@ -281,7 +286,9 @@ def run_bush(
         pb.link_time(vol, ltime)
         _kernels.link_time_derivative(pb.fftt, pb.b, pb.cap, pb.power, vol, dtime)
         if nb:
-            _kernels.bush_update_all(
+            _kernels.in_threads(
+                _kernels.bush_update_share,
+                pb.workers,
                 bush_origin,
                 bush_class,
                 mask,
@@ -297,20 +304,21 @@ def run_bush(
                 pb.n_blocked,
                 orders,
                 counts,
+                in_ptr,
+                in_link,
                 zero_flow,
             )
             rel_tol = max(1e-15, min(1e-3, 1e-3 * gap))
             _kernels.bush_shift_all(
                 bush_origin,
                 bush_class,
-                mask,
                 flow,
-                pb.bs_ptr,
-                pb.bs_link,
                 pb.tail,
                 pb.fixed,
                 orders,
                 counts,
+                in_ptr,
+                in_link,
                 vol,
                 ltime,
                 dtime,

@@ -9,39 +9,49 @@ Graph layout: links are numbered ``0..m-1`` with ``tail``/``head`` node indices 
 ``fs_link[fs_ptr[v]:fs_ptr[v + 1]]``) and ``bs_ptr``/``bs_link`` the backward star. Nodes
 ``0..n_blocked-1`` are zones that a path may start or end at but never pass through (the TNTP
 ``<FIRST THRU NODE>`` rule).
+
+Parallelism: the per-origin and per-bush kernels are serial ``nogil`` kernels that handle a
+strided share ``w, w + workers, ...`` of the items; :func:`in_threads` runs ``workers`` of
+them in threads. numba's ``parallel=True`` would do the same, but compiling its parfor passes
+took most of the engine's first-use compilation (docs/benchmarks.md), and its threading layer
+starts in every process that loads such a kernel, even with one core.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import threading
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit, prange
+from numba import njit
 from numba.core import config as numba_config
 from numba.core import event as numba_event
 
 from silkrail._numba_setup import prepare
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from silkrail._typing import FloatArray, IntArray
 
 UInt8Array = npt.NDArray[np.uint8]
 
 __all__ = [
     "UInt8Array",
-    "aon_parallel",
+    "aon_share",
     "beckmann_integral",
-    "bush_init",
+    "bush_init_share",
     "bush_link_totals",
     "bush_shift_all",
-    "bush_update_all",
+    "bush_update_share",
     "check_float",
     "check_int",
+    "in_threads",
     "line_search",
     "link_time",
     "link_time_derivative",
-    "skim_parallel",
+    "skim_share",
 ]
 
 # Before the first @njit: the cache folder is chosen when a kernel is decorated.
@@ -60,6 +70,33 @@ def check_float(name: str, arr: FloatArray, ndim: int = 1) -> None:
         raise TypeError(msg)
 
 
+def in_threads(kernel: Callable[..., None], workers: int, *args: Any) -> None:
+    """Run ``kernel(w, workers, *args)`` for ``w`` in ``0..workers-1``, one thread each.
+
+    The kernels are ``nogil``, so the threads run at once; each writes only its own items.
+    With one worker the kernel runs in the calling thread.
+    """
+    if workers <= 1:
+        kernel(0, 1, *args)
+        return
+    errors: list[BaseException] = []
+
+    def run(w: int) -> None:
+        try:
+            kernel(w, workers, *args)
+        except BaseException as exc:  # re-raised in the caller's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in range(1, workers)]
+    for t in threads:
+        t.start()
+    run(0)
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+
+
 def check_int(name: str, arr: IntArray, ndim: int = 1) -> None:
     """Raise ``TypeError`` unless ``arr`` is a C-contiguous int64 array of ``ndim`` dims."""
     if arr.dtype != np.int64:
@@ -75,7 +112,7 @@ def check_int(name: str, arr: IntArray, ndim: int = 1) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _bpr(fftt: float, b: float, cap: float, power: float, v: float) -> float:
     if b == 0.0:
         return fftt
@@ -87,7 +124,7 @@ def _bpr(fftt: float, b: float, cap: float, power: float, v: float) -> float:
     return fftt * (1.0 + b * float((x / cap) ** power))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _bpr_der(fftt: float, b: float, cap: float, power: float, v: float) -> float:
     if b == 0.0 or power == 0.0:
         return 0.0
@@ -102,7 +139,7 @@ def _bpr_der(fftt: float, b: float, cap: float, power: float, v: float) -> float
     return fftt * b * power * float((x / cap) ** (power - 1.0)) / cap
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _bpr_int(fftt: float, b: float, cap: float, power: float, v: float) -> float:
     x = v if v > 0.0 else 0.0
     if b == 0.0:
@@ -227,7 +264,7 @@ def line_search(
 # --------------------------------------------------------------------------------------------
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _sift_up(heap: IntArray, hpos: IntArray, key: FloatArray, i: int) -> None:
     v = heap[i]
     kv = key[v]
@@ -243,7 +280,7 @@ def _sift_up(heap: IntArray, hpos: IntArray, key: FloatArray, i: int) -> None:
     hpos[v] = i
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _sift_down(heap: IntArray, hpos: IntArray, key: FloatArray, i: int, size: int) -> None:
     v = heap[i]
     kv = key[v]
@@ -322,8 +359,10 @@ def _dijkstra(
     return count
 
 
-@njit(cache=True, parallel=True)
-def aon_parallel(
+@njit(cache=True, nogil=True)
+def aon_share(
+    w: int,
+    workers: int,
     origins: IntArray,
     demand: FloatArray,
     fs_ptr: IntArray,
@@ -339,54 +378,53 @@ def aon_parallel(
 ) -> None:
     """All-or-nothing loading of ``demand[i, :]`` from ``origins[i]`` on shortest paths.
 
-    Each of the ``flow_out.shape[0]`` workers loads a strided share of the origins into its
-    own row of ``flow_out`` (the caller sums the rows). ``sptt_out[i]`` gets the shortest-path
-    total cost of origin ``i``, ``unreachable_out[i]`` the first unreachable destination zone
-    with demand (or -1). With ``load=False`` only the costs are computed.
+    Worker ``w`` of ``workers`` (see :func:`in_threads`) loads the origins ``w, w + workers,
+    ...`` into its own row ``w`` of ``flow_out`` (the caller sums the rows). ``sptt_out[i]``
+    gets the shortest-path total cost of origin ``i``, ``unreachable_out[i]`` the first
+    unreachable destination zone with demand (or -1). With ``load=False`` only the costs
+    are computed.
     """
     n = fs_ptr.shape[0] - 1
     nz = demand.shape[1]
     n_orig = origins.shape[0]
-    workers = flow_out.shape[0]
-    for w in prange(workers):
-        dist = np.empty(n, np.float64)
-        pred = np.empty(n, np.int64)
-        order = np.empty(n, np.int64)
-        heap = np.empty(n, np.int64)
-        hpos = np.empty(n, np.int64)
-        node_flow = np.empty(n, np.float64)
-        for i in range(w, n_orig, workers):
-            o = origins[i]
-            count = _dijkstra(
-                o, fs_ptr, fs_link, head, cost, n_blocked, dist, pred, order, heap, hpos
-            )
-            s = 0.0
-            bad = -1
-            for v in range(n):
-                node_flow[v] = 0.0
-            for z in range(nz):
-                d = demand[i, z]
-                if d > 0.0 and z != o:
-                    if dist[z] == _INF:
-                        if bad < 0:
-                            bad = z
-                    else:
-                        s += d * dist[z]
-                        node_flow[z] += d
-            sptt_out[i] = s
-            unreachable_out[i] = bad
-            if load:
-                for k in range(count - 1, 0, -1):
-                    v = order[k]
-                    f = node_flow[v]
-                    if f != 0.0:
-                        a = pred[v]
-                        flow_out[w, a] += f
-                        node_flow[tail[a]] += f
+    dist = np.empty(n, np.float64)
+    pred = np.empty(n, np.int64)
+    order = np.empty(n, np.int64)
+    heap = np.empty(n, np.int64)
+    hpos = np.empty(n, np.int64)
+    node_flow = np.empty(n, np.float64)
+    for i in range(w, n_orig, workers):
+        o = origins[i]
+        count = _dijkstra(o, fs_ptr, fs_link, head, cost, n_blocked, dist, pred, order, heap, hpos)
+        s = 0.0
+        bad = -1
+        for v in range(n):
+            node_flow[v] = 0.0
+        for z in range(nz):
+            d = demand[i, z]
+            if d > 0.0 and z != o:
+                if dist[z] == _INF:
+                    if bad < 0:
+                        bad = z
+                else:
+                    s += d * dist[z]
+                    node_flow[z] += d
+        sptt_out[i] = s
+        unreachable_out[i] = bad
+        if load:
+            for k in range(count - 1, 0, -1):
+                v = order[k]
+                f = node_flow[v]
+                if f != 0.0:
+                    a = pred[v]
+                    flow_out[w, a] += f
+                    node_flow[tail[a]] += f
 
 
-@njit(cache=True, parallel=True)
-def skim_parallel(
+@njit(cache=True, nogil=True)
+def skim_share(
+    w: int,
+    workers: int,
     origins: IntArray,
     nz: int,
     fs_ptr: IntArray,
@@ -401,18 +439,20 @@ def skim_parallel(
     """Skim ``attrs`` (k x m) along shortest paths: ``out[j, i, z]`` sums attr ``j``.
 
     ``out`` has shape (k + 1, len(origins), nz); slice 0 is the path cost itself.
-    Unreachable pairs get ``inf``.
+    Unreachable pairs get ``inf``. Worker ``w`` of ``workers`` skims the origins ``w, w +
+    workers, ...`` (see :func:`in_threads`).
     """
     n = fs_ptr.shape[0] - 1
     k_attr = attrs.shape[0]
     n_orig = origins.shape[0]
-    for i in prange(n_orig):
-        dist = np.empty(n, np.float64)
-        pred = np.empty(n, np.int64)
-        order = np.empty(n, np.int64)
-        heap = np.empty(n, np.int64)
-        hpos = np.empty(n, np.int64)
-        acc = np.zeros((k_attr, n), np.float64)
+    dist = np.empty(n, np.float64)
+    pred = np.empty(n, np.int64)
+    order = np.empty(n, np.int64)
+    heap = np.empty(n, np.int64)
+    hpos = np.empty(n, np.int64)
+    acc = np.empty((k_attr, n), np.float64)
+    for i in range(w, n_orig, workers):
+        acc[:] = 0.0
         o = origins[i]
         count = _dijkstra(o, fs_ptr, fs_link, head, cost, n_blocked, dist, pred, order, heap, hpos)
         for k in range(1, count):
@@ -432,8 +472,10 @@ def skim_parallel(
 # --------------------------------------------------------------------------------------------
 
 
-@njit(cache=True, parallel=True)
-def bush_init(
+@njit(cache=True, nogil=True)
+def bush_init_share(
+    w: int,
+    workers: int,
     bush_origin: IntArray,
     bush_class: IntArray,
     bush_demand: FloatArray,
@@ -452,19 +494,22 @@ def bush_init(
 
     ``mask[b, a]`` = 1 marks link ``a`` in bush ``b``; ``flow[b, a]`` is the bush's flow.
     ``unreachable[b]`` gets the first unreachable destination zone with demand, or -1.
+    Worker ``w`` of ``workers`` starts the bushes ``w, w + workers, ...`` (see
+    :func:`in_threads`).
     """
     n = fs_ptr.shape[0] - 1
     m = tail.shape[0]
     nz = bush_demand.shape[1]
     nb = bush_origin.shape[0]
-    for bb in prange(nb):
-        dist = np.empty(n, np.float64)
-        pred = np.empty(n, np.int64)
-        order = np.empty(n, np.int64)
-        heap = np.empty(n, np.int64)
-        hpos = np.empty(n, np.int64)
-        node_flow = np.zeros(n, np.float64)
-        cost = np.empty(m, np.float64)
+    dist = np.empty(n, np.float64)
+    pred = np.empty(n, np.int64)
+    order = np.empty(n, np.int64)
+    heap = np.empty(n, np.int64)
+    hpos = np.empty(n, np.int64)
+    node_flow = np.empty(n, np.float64)
+    cost = np.empty(m, np.float64)
+    for bb in range(w, nb, workers):
+        node_flow[:] = 0.0
         c = bush_class[bb]
         for a in range(m):
             cost[a] = time[a] + fixed[c, a]
@@ -504,8 +549,15 @@ def _bush_topo(
     head: IntArray,
     indeg: IntArray,
     order: IntArray,
+    in_ptr: IntArray,
+    in_link: IntArray,
 ) -> int:
-    """Topological order of bush ``bb`` from its origin (Kahn); return the node count."""
+    """Topological order of bush ``bb`` from its origin (Kahn); return the node count.
+
+    Also lists the bush's in-links node by node in that order: those of ``order[i]`` are
+    ``in_link[in_ptr[i]:in_ptr[i + 1]]`` (in backward-star order), so label passes touch
+    only bush links instead of testing the mask of every link.
+    """
     n = fs_ptr.shape[0] - 1
     for v in range(n):
         cnt = 0
@@ -527,6 +579,16 @@ def _bush_topo(
                 if indeg[v] == 0:
                     order[count] = v
                     count += 1
+    p = 0
+    in_ptr[0] = 0
+    for i in range(count):
+        v = order[i]
+        for k in range(bs_ptr[v], bs_ptr[v + 1]):
+            a = bs_link[k]
+            if mask[bb, a]:
+                in_link[p] = a
+                p += 1
+        in_ptr[i + 1] = p
     return count
 
 
@@ -534,13 +596,13 @@ def _bush_topo(
 def _bush_labels(
     bb: int,
     origin: int,
-    mask: UInt8Array,
+    in_ptr: IntArray,
+    in_link: IntArray,
     flow: FloatArray,
-    used_only: bool,
-    bs_ptr: IntArray,
-    bs_link: IntArray,
+    min_flow: float,
     tail: IntArray,
-    cost: FloatArray,
+    time: FloatArray,
+    fc: FloatArray,
     order: IntArray,
     count: int,
     lmin: FloatArray,
@@ -551,9 +613,13 @@ def _bush_labels(
 ) -> None:
     """Min and max path cost labels over the bush, in topological order.
 
-    Max labels run over links with positive bush flow when ``used_only`` (nodes without a
-    used in-link keep ``-inf``), else over every bush link. ``fmin`` gets the smallest bush
-    flow along each longest path.
+    Link costs are ``time + fc`` (the class's fixed costs), read as they are now; the bush
+    links come from the lists :func:`_bush_topo` made with ``order``.
+
+    Max labels run over the bush links with flow above ``min_flow``: ``0.0`` for the used
+    links (nodes without a used in-link keep ``-inf``), ``-inf`` for every bush link (a
+    float, not a flag: numba compiles a constant ``True`` and ``False`` separately). ``fmin``
+    gets the smallest bush flow along each longest path.
     """
     # Every node, not only the bush's: callers read labels of nodes outside the bush.
     for v in range(lmin.shape[0]):
@@ -570,22 +636,21 @@ def _bush_labels(
         bestmax = -_INF
         amin = -1
         amax = -1
-        for k in range(bs_ptr[v], bs_ptr[v + 1]):
-            a = bs_link[k]
-            if mask[bb, a]:
-                u = tail[a]
-                c = cost[a]
-                x = lmin[u] + c
-                if x < bestmin:
-                    bestmin = x
-                    amin = a
-                if (not used_only) or flow[bb, a] > 0.0:
-                    lu = lmax[u]
-                    if lu > -_INF:
-                        y = lu + c
-                        if y > bestmax:
-                            bestmax = y
-                            amax = a
+        for p in range(in_ptr[i], in_ptr[i + 1]):
+            a = in_link[p]
+            u = tail[a]
+            c = time[a] + fc[a]
+            x = lmin[u] + c
+            if x < bestmin:
+                bestmin = x
+                amin = a
+            if flow[bb, a] > min_flow:
+                lu = lmax[u]
+                if lu > -_INF:
+                    y = lu + c
+                    if y > bestmax:
+                        bestmax = y
+                        amax = a
         lmin[v] = bestmin
         pmin[v] = amin
         lmax[v] = bestmax
@@ -631,10 +696,12 @@ def _bush_reaches(
     return False
 
 
-@njit(cache=True)
-def _bush_update_one(
-    bb: int,
-    origin: int,
+@njit(cache=True, nogil=True)
+def bush_update_share(
+    w: int,
+    workers: int,
+    bush_origin: IntArray,
+    bush_class: IntArray,
     mask: UInt8Array,
     flow: FloatArray,
     fs_ptr: IntArray,
@@ -643,18 +710,18 @@ def _bush_update_one(
     bs_link: IntArray,
     tail: IntArray,
     head: IntArray,
-    cost: FloatArray,
+    time: FloatArray,
+    fixed: FloatArray,
     n_blocked: int,
-    order: IntArray,
-    indeg: IntArray,
-    lmin: FloatArray,
-    lmax: FloatArray,
-    pmin: IntArray,
-    pmax: IntArray,
-    fmin: FloatArray,
-    zero_flow: float,
-) -> int:
-    """Drop unused links, then add links that shorten bush paths; keep the bush acyclic.
+    orders: IntArray,
+    counts: IntArray,
+    in_ptr: IntArray,
+    in_link: IntArray,
+    zero_flow: FloatArray,
+) -> None:
+    """Update the link set and topological order of bushes ``w, w + workers, ...``.
+
+    Bushes are independent (see :func:`in_threads`). For each bush:
 
     1. Links without flow (``<= zero_flow``, rounding residue) leave the bush, except each
        node's shortest-path in-link.
@@ -666,335 +733,148 @@ def _bush_update_one(
        (Dial 2006): every bush link has ``U_tail <= U_head`` and every new one ``U_i < U_j``.
        Links dropped in step 1 are not re-added in the same update.
 
-    Returns the node count of the new topological order.
+    ``counts[bb]`` gets the node count of the new topological order ``orders[bb]``, and
+    ``in_ptr[bb]``/``in_link[bb]`` the bush's in-links in that order (see
+    :func:`_bush_topo`), which :func:`bush_shift_all` reads. (One
+    kernel, not a per-bush function called from a loop: numba re-optimises every callee in
+    each caller, so nesting costs compile time.)
     """
-    m = tail.shape[0]
-    count = _bush_topo(bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order)
-    _bush_labels(
-        bb,
-        origin,
-        mask,
-        flow,
-        False,
-        bs_ptr,
-        bs_link,
-        tail,
-        cost,
-        order,
-        count,
-        lmin,
-        lmax,
-        pmin,
-        pmax,
-        fmin,
-    )
-    dropped = np.zeros(m, np.uint8)
-    removed = 0
-    for a in range(m):
-        if mask[bb, a] and flow[bb, a] <= zero_flow and pmin[head[a]] != a:
-            mask[bb, a] = 0
-            flow[bb, a] = 0.0
-            dropped[a] = 1
-            removed += 1
-    # Step 2, with the positions of the (still valid) order in pmax.
-    for v in range(pmax.shape[0]):
-        pmax[v] = -1
-    for i in range(count):
-        pmax[order[i]] = i
-    added = 0
-    for a in range(m):
-        if mask[bb, a]:
-            continue
-        u = tail[a]
-        v = head[a]
-        if v == origin or (u < n_blocked and u != origin) or lmin[u] == _INF:
-            continue
-        if pmax[u] >= 0 and pmax[u] < pmax[v] and lmin[u] + cost[a] < lmin[v]:
-            mask[bb, a] = 1
-            added += 1
-    # Step 2b: improving links against the order join when no bush path leads from their
-    # head back to their tail (a depth-first search; such links are few).
-    stack = indeg  # free until the next topological sort
-    seen = np.zeros(pmax.shape[0], np.uint8)
-    checked = 0
-    for a in range(m):
-        if mask[bb, a] or checked >= 64:
-            continue
-        u = tail[a]
-        v = head[a]
-        if v == origin or (u < n_blocked and u != origin) or lmin[u] == _INF:
-            continue
-        if not lmin[u] + cost[a] < lmin[v]:
-            continue
-        checked += 1
-        if not _bush_reaches(bb, v, u, mask, fs_ptr, fs_link, head, stack, seen):
-            mask[bb, a] = 1
-            added += 1
-    if added > 0 or removed > 0:
-        count = _bush_topo(bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order)
-    _bush_labels(
-        bb,
-        origin,
-        mask,
-        flow,
-        False,
-        bs_ptr,
-        bs_link,
-        tail,
-        cost,
-        order,
-        count,
-        lmin,
-        lmax,
-        pmin,
-        pmax,
-        fmin,
-    )
-    # Step 3.
-    added3 = 0
-    for a in range(m):
-        if mask[bb, a] or dropped[a]:
-            continue
-        u = tail[a]
-        v = head[a]
-        if v == origin or (u < n_blocked and u != origin):
-            continue
-        lu = lmax[u]
-        if lu == -_INF or lmin[u] == _INF:
-            continue
-        if lu + cost[a] < lmax[v]:
-            mask[bb, a] = 1
-            added3 += 1
-    if added3 > 0:
-        count = _bush_topo(bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order)
-    return count
-
-
-@njit(cache=True, parallel=True)
-def bush_update_all(
-    bush_origin: IntArray,
-    bush_class: IntArray,
-    mask: UInt8Array,
-    flow: FloatArray,
-    fs_ptr: IntArray,
-    fs_link: IntArray,
-    bs_ptr: IntArray,
-    bs_link: IntArray,
-    tail: IntArray,
-    head: IntArray,
-    time: FloatArray,
-    fixed: FloatArray,
-    n_blocked: int,
-    orders: IntArray,
-    counts: IntArray,
-    zero_flow: FloatArray,
-) -> None:
-    """Update the link set and topological order of every bush (independent, in parallel)."""
     n = fs_ptr.shape[0] - 1
     m = tail.shape[0]
     nb = bush_origin.shape[0]
-    for bb in prange(nb):
-        cost = np.empty(m, np.float64)
+    cost = np.empty(m, np.float64)
+    indeg = np.empty(n, np.int64)
+    lmin = np.empty(n, np.float64)
+    lmax = np.empty(n, np.float64)
+    pmin = np.empty(n, np.int64)
+    pmax = np.empty(n, np.int64)
+    fmin = np.empty(n, np.float64)
+    for bb in range(w, nb, workers):
         c = bush_class[bb]
         for a in range(m):
             cost[a] = time[a] + fixed[c, a]
-        indeg = np.empty(n, np.int64)
-        lmin = np.empty(n, np.float64)
-        lmax = np.empty(n, np.float64)
-        pmin = np.empty(n, np.int64)
-        pmax = np.empty(n, np.int64)
-        fmin = np.empty(n, np.float64)
-        counts[bb] = _bush_update_one(
+        origin = bush_origin[bb]
+        order = orders[bb]
+        ip = in_ptr[bb]
+        il = in_link[bb]
+        count = _bush_topo(
+            bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order, ip, il
+        )
+        _bush_labels(
             bb,
-            bush_origin[bb],
-            mask,
+            origin,
+            ip,
+            il,
             flow,
-            fs_ptr,
-            fs_link,
-            bs_ptr,
-            bs_link,
+            -_INF,
             tail,
-            head,
-            cost,
-            n_blocked,
-            orders[bb],
-            indeg,
+            time,
+            fixed[c],
+            order,
+            count,
             lmin,
             lmax,
             pmin,
             pmax,
             fmin,
-            zero_flow[bb],
         )
-
-
-@njit(cache=True)
-def _set_link(
-    a: int,
-    vol: FloatArray,
-    time: FloatArray,
-    dtime: FloatArray,
-    fftt: FloatArray,
-    b: FloatArray,
-    cap: FloatArray,
-    power: FloatArray,
-) -> None:
-    v = vol[a]
-    time[a] = _bpr(fftt[a], b[a], cap[a], power[a], v)
-    dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], v)
-
-
-@njit(cache=True)
-def _bush_shift_one(
-    bb: int,
-    origin: int,
-    c: int,
-    mask: UInt8Array,
-    flow: FloatArray,
-    bs_ptr: IntArray,
-    bs_link: IntArray,
-    tail: IntArray,
-    fixed: FloatArray,
-    order: IntArray,
-    count: int,
-    pos: IntArray,
-    vol: FloatArray,
-    time: FloatArray,
-    dtime: FloatArray,
-    fftt: FloatArray,
-    b: FloatArray,
-    cap: FloatArray,
-    power: FloatArray,
-    cost: FloatArray,
-    lmin: FloatArray,
-    lmax: FloatArray,
-    pmin: IntArray,
-    pmax: IntArray,
-    fmin: FloatArray,
-    rel_tol: float,
-    flow_eps: float,
-) -> float:
-    """One pass of Newton flow shifts from longest to shortest bush segments.
-
-    Nodes are visited from last to first in topological order; at node ``j`` the used
-    longest and the shortest bush paths are walked back to where they meet, and
-    ``min(flow on the long segment, cost difference / sum of derivatives)`` moves from the
-    long to the short segment. Link times and derivatives are updated at once (Gauss-Seidel).
-    Returns the largest cost difference seen.
-    """
-    m = tail.shape[0]
-    fc = fixed[c]
-    for a in range(m):
-        cost[a] = time[a] + fc[a]
-    _bush_labels(
-        bb,
-        origin,
-        mask,
-        flow,
-        True,
-        bs_ptr,
-        bs_link,
-        tail,
-        cost,
-        order,
-        count,
-        lmin,
-        lmax,
-        pmin,
-        pmax,
-        fmin,
-    )
-    for i in range(count):
-        pos[order[i]] = i
-    worst = 0.0
-    for i in range(count - 1, 0, -1):
-        j = order[i]
-        amax = pmax[j]
-        if amax < 0 or amax == pmin[j]:
-            continue
-        if lmax[j] - lmin[j] <= rel_tol * lmax[j] and fmin[j] > flow_eps:
-            continue
-        # Walk both paths back to their last common node, with current costs.
-        p = j
-        q = j
-        cmin = 0.0
-        cmax = 0.0
-        dsum = 0.0
-        mflow = _INF
-        a = pmin[p]
-        cmin += time[a] + fc[a]
-        dsum += dtime[a]
-        p = tail[a]
-        a = pmax[q]
-        cmax += time[a] + fc[a]
-        dsum += dtime[a]
-        if flow[bb, a] < mflow:
-            mflow = flow[bb, a]
-        q = tail[a]
-        while p != q:
-            if pos[p] > pos[q]:
-                a = pmin[p]
-                cmin += time[a] + fc[a]
-                dsum += dtime[a]
-                p = tail[a]
-            else:
-                a = pmax[q]
-                cmax += time[a] + fc[a]
-                dsum += dtime[a]
-                if flow[bb, a] < mflow:
-                    mflow = flow[bb, a]
-                q = tail[a]
-        meet = p
-        diff = cmax - cmin
-        if diff > worst:
-            worst = diff
-        if diff <= 0.0 or mflow <= 0.0:
-            continue
-        if mflow <= flow_eps:
-            # Leftover flow this small would keep a link (and a cycle-blocking order) in
-            # the bush for ever: move all of it.
-            delta = mflow
-        elif diff <= rel_tol * cmax:
-            continue
-        elif dsum > 0.0:
-            delta = diff / dsum
-            if delta > mflow:
-                delta = mflow
-        else:
-            delta = mflow
-        # Apply the shift.
-        p = j
-        while p != meet:
-            a = pmin[p]
-            flow[bb, a] += delta
-            vol[a] += delta
-            _set_link(a, vol, time, dtime, fftt, b, cap, power)
-            p = tail[a]
-        q = j
-        while q != meet:
-            a = pmax[q]
-            f = flow[bb, a] - delta
-            if f <= 1e-12 * delta:
-                f = 0.0  # rounding residue of a full move
-            flow[bb, a] = f
-            vol[a] -= delta
-            _set_link(a, vol, time, dtime, fftt, b, cap, power)
-            q = tail[a]
-    return worst
+        dropped = np.zeros(m, np.uint8)
+        removed = 0
+        for a in range(m):
+            if mask[bb, a] and flow[bb, a] <= zero_flow[bb] and pmin[head[a]] != a:
+                mask[bb, a] = 0
+                flow[bb, a] = 0.0
+                dropped[a] = 1
+                removed += 1
+        # Step 2, with the positions of the (still valid) order in pmax.
+        for v in range(pmax.shape[0]):
+            pmax[v] = -1
+        for i in range(count):
+            pmax[order[i]] = i
+        added = 0
+        for a in range(m):
+            if mask[bb, a]:
+                continue
+            u = tail[a]
+            v = head[a]
+            if v == origin or (u < n_blocked and u != origin) or lmin[u] == _INF:
+                continue
+            if pmax[u] >= 0 and pmax[u] < pmax[v] and lmin[u] + cost[a] < lmin[v]:
+                mask[bb, a] = 1
+                added += 1
+        # Step 2b: improving links against the order join when no bush path leads from their
+        # head back to their tail (a depth-first search; such links are few).
+        stack = indeg  # free until the next topological sort
+        seen = np.zeros(pmax.shape[0], np.uint8)
+        checked = 0
+        for a in range(m):
+            if mask[bb, a] or checked >= 64:
+                continue
+            u = tail[a]
+            v = head[a]
+            if v == origin or (u < n_blocked and u != origin) or lmin[u] == _INF:
+                continue
+            if not lmin[u] + cost[a] < lmin[v]:
+                continue
+            checked += 1
+            if not _bush_reaches(bb, v, u, mask, fs_ptr, fs_link, head, stack, seen):
+                mask[bb, a] = 1
+                added += 1
+        if added > 0 or removed > 0:
+            count = _bush_topo(
+                bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order, ip, il
+            )
+        _bush_labels(
+            bb,
+            origin,
+            ip,
+            il,
+            flow,
+            -_INF,
+            tail,
+            time,
+            fixed[c],
+            order,
+            count,
+            lmin,
+            lmax,
+            pmin,
+            pmax,
+            fmin,
+        )
+        # Step 3.
+        added3 = 0
+        for a in range(m):
+            if mask[bb, a] or dropped[a]:
+                continue
+            u = tail[a]
+            v = head[a]
+            if v == origin or (u < n_blocked and u != origin):
+                continue
+            lu = lmax[u]
+            if lu == -_INF or lmin[u] == _INF:
+                continue
+            if lu + cost[a] < lmax[v]:
+                mask[bb, a] = 1
+                added3 += 1
+        if added3 > 0:
+            count = _bush_topo(
+                bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order, ip, il
+            )
+        counts[bb] = count
 
 
 @njit(cache=True)
 def bush_shift_all(
     bush_origin: IntArray,
     bush_class: IntArray,
-    mask: UInt8Array,
     flow: FloatArray,
-    bs_ptr: IntArray,
-    bs_link: IntArray,
     tail: IntArray,
     fixed: FloatArray,
     orders: IntArray,
     counts: IntArray,
+    in_ptr: IntArray,
+    in_link: IntArray,
     vol: FloatArray,
     time: FloatArray,
     dtime: FloatArray,
@@ -1006,11 +886,18 @@ def bush_shift_all(
     rel_tol: float,
     flow_eps: FloatArray,
 ) -> float:
-    """Sweep all bushes ``passes`` times with one shift pass each; return the largest gap."""
-    n = bs_ptr.shape[0] - 1
-    m = tail.shape[0]
+    """Sweep all bushes ``passes`` times with Newton flow shifts; return the largest gap.
+
+    In each bush, nodes are visited from last to first in topological order; at node ``j``
+    the used longest and the shortest bush paths are walked back to where they meet, and
+    ``min(flow on the long segment, cost difference / sum of derivatives)`` moves from the
+    long to the short segment. Link times and derivatives are updated at once
+    (Gauss-Seidel). Bush flows at or below ``flow_eps[bb]`` move whole. (One kernel, not a
+    per-bush function: see :func:`bush_update_share`.) The bushes' links are the lists
+    ``in_ptr``/``in_link`` of :func:`bush_update_share`.
+    """
+    n = orders.shape[1]
     nb = bush_origin.shape[0]
-    cost = np.empty(m, np.float64)
     lmin = np.empty(n, np.float64)
     lmax = np.empty(n, np.float64)
     pmin = np.empty(n, np.int64)
@@ -1020,55 +907,120 @@ def bush_shift_all(
     worst = 0.0
     for _ in range(passes):
         for bb in range(nb):
-            w = _bush_shift_one(
+            origin = bush_origin[bb]
+            c = bush_class[bb]
+            order = orders[bb]
+            count = counts[bb]
+            eps = flow_eps[bb]
+            fc = fixed[c]
+            _bush_labels(
                 bb,
-                bush_origin[bb],
-                bush_class[bb],
-                mask,
+                origin,
+                in_ptr[bb],
+                in_link[bb],
                 flow,
-                bs_ptr,
-                bs_link,
+                0.0,
                 tail,
-                fixed,
-                orders[bb],
-                counts[bb],
-                pos,
-                vol,
                 time,
-                dtime,
-                fftt,
-                b,
-                cap,
-                power,
-                cost,
+                fc,
+                order,
+                count,
                 lmin,
                 lmax,
                 pmin,
                 pmax,
                 fmin,
-                rel_tol,
-                flow_eps[bb],
             )
-            if w > worst:
-                worst = w
+            for i in range(count):
+                pos[order[i]] = i
+            for i in range(count - 1, 0, -1):
+                j = order[i]
+                amax = pmax[j]
+                if amax < 0 or amax == pmin[j]:
+                    continue
+                if lmax[j] - lmin[j] <= rel_tol * lmax[j] and fmin[j] > eps:
+                    continue
+                # Walk both paths back to their last common node, with current costs.
+                p = j
+                q = j
+                cmin = 0.0
+                cmax = 0.0
+                dsum = 0.0
+                mflow = _INF
+                a = pmin[p]
+                cmin += time[a] + fc[a]
+                dsum += dtime[a]
+                p = tail[a]
+                a = pmax[q]
+                cmax += time[a] + fc[a]
+                dsum += dtime[a]
+                if flow[bb, a] < mflow:
+                    mflow = flow[bb, a]
+                q = tail[a]
+                while p != q:
+                    if pos[p] > pos[q]:
+                        a = pmin[p]
+                        cmin += time[a] + fc[a]
+                        dsum += dtime[a]
+                        p = tail[a]
+                    else:
+                        a = pmax[q]
+                        cmax += time[a] + fc[a]
+                        dsum += dtime[a]
+                        if flow[bb, a] < mflow:
+                            mflow = flow[bb, a]
+                        q = tail[a]
+                meet = p
+                diff = cmax - cmin
+                if diff > worst:
+                    worst = diff
+                if diff <= 0.0 or mflow <= 0.0:
+                    continue
+                if mflow <= eps:
+                    # Leftover flow this small would keep a link (and a cycle-blocking order) in
+                    # the bush for ever: move all of it.
+                    delta = mflow
+                elif diff <= rel_tol * cmax:
+                    continue
+                elif dsum > 0.0:
+                    delta = diff / dsum
+                    if delta > mflow:
+                        delta = mflow
+                else:
+                    delta = mflow
+                # Apply the shift.
+                p = j
+                while p != meet:
+                    a = pmin[p]
+                    flow[bb, a] += delta
+                    vol[a] += delta
+                    time[a] = _bpr(fftt[a], b[a], cap[a], power[a], vol[a])
+                    dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], vol[a])
+                    p = tail[a]
+                q = j
+                while q != meet:
+                    a = pmax[q]
+                    f = flow[bb, a] - delta
+                    if f <= 1e-12 * delta:
+                        f = 0.0  # rounding residue of a full move
+                    flow[bb, a] = f
+                    vol[a] -= delta
+                    time[a] = _bpr(fftt[a], b[a], cap[a], power[a], vol[a])
+                    dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], vol[a])
+                    q = tail[a]
     return worst
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def bush_link_totals(bush_class: IntArray, flow: FloatArray, out: FloatArray) -> None:
-    """Sum bush flows per class into ``out`` (classes x links), in blocks of links."""
+    """Sum bush flows per class into ``out`` (classes x links), bush by bush."""
     nb = flow.shape[0]
     m = flow.shape[1]
     nc = out.shape[0]
-    block = 512
-    nblocks = (m + block - 1) // block
-    for k in prange(nblocks):
-        lo = k * block
-        hi = min(m, lo + block)
-        for c in range(nc):
-            for a in range(lo, hi):
-                out[c, a] = 0.0
-        for bb in range(nb):
-            c = bush_class[bb]
-            for a in range(lo, hi):
-                out[c, a] += flow[bb, a]
+    for c in range(nc):
+        for a in range(m):
+            out[c, a] = 0.0
+    for bb in range(nb):
+        c = bush_class[bb]
+        for a in range(m):
+            out[c, a] += flow[bb, a]

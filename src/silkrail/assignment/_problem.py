@@ -100,7 +100,9 @@ class Problem:
         sptt = np.zeros(origins.shape[0])
         bad = np.full(origins.shape[0], -1, np.int64)
         _kernels.check_float("cost", cost)
-        _kernels.aon_parallel(
+        _kernels.in_threads(
+            _kernels.aon_share,
+            flow.shape[0],
             origins,
             rows,
             self.fs_ptr,

@@ -90,7 +90,8 @@ def assign(
     max_iter
         Iteration limit (>= 1).
     cores
-        Threads for the parallel kernels (1 to the number numba may use).
+        Threads for the per-origin and per-bush kernels (1 to ``NUMBA_NUM_THREADS``, by
+        default the number of CPUs).
 
     Returns
     -------
@@ -147,18 +148,13 @@ def assign(
         raise ValueError(msg)
     classes = _classes(demand)
     pb = build_problem(net, classes, int(cores))
-    previous = numba.get_num_threads()
-    numba.set_num_threads(int(cores))
-    try:
-        start = time.perf_counter()
-        rec = Recorder(start=start)
-        if method == "algb":
-            st = run_bush(pb, float(rgap), int(max_iter), rec)
-        else:
-            st = run_linear(pb, method, float(rgap), int(max_iter), rec)
-        wall = time.perf_counter() - start
-    finally:
-        numba.set_num_threads(previous)
+    start = time.perf_counter()
+    rec = Recorder(start=start)
+    if method == "algb":
+        st = run_bush(pb, float(rgap), int(max_iter), rec)
+    else:
+        st = run_linear(pb, method, float(rgap), int(max_iter), rec)
+    wall = time.perf_counter() - start
     converged = bool(st.rgap <= rgap)
     if not converged and method != "aon":
         warnings.warn(

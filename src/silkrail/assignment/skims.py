@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 __all__ = ["assignment_skims"]
 
 
-def assignment_skims(net: TrafficNetwork, result: AssignmentResult) -> dict[str, FloatArray]:
+def assignment_skims(
+    net: TrafficNetwork, result: AssignmentResult, *, cores: int = 1
+) -> dict[str, FloatArray]:
     """Skim every class's shortest paths at the equilibrium costs of ``result``.
 
     Parameters
@@ -25,6 +27,8 @@ def assignment_skims(net: TrafficNetwork, result: AssignmentResult) -> dict[str,
         The network that was assigned.
     result
         Its assignment result.
+    cores
+        Threads skimming origins at once.
 
     Returns
     -------
@@ -37,7 +41,7 @@ def assignment_skims(net: TrafficNetwork, result: AssignmentResult) -> dict[str,
     Raises
     ------
     ValueError
-        If ``result`` does not belong to ``net``.
+        If ``result`` does not belong to ``net``, or ``cores`` is not a positive integer.
 
     Examples
     --------
@@ -59,6 +63,9 @@ def assignment_skims(net: TrafficNetwork, result: AssignmentResult) -> dict[str,
     ):
         msg = f"the result's links do not match the network {net.name!r}"
         raise ValueError(msg)
+    if not isinstance(cores, int | np.integer) or isinstance(cores, bool) or cores < 1:
+        msg = f"cores must be an integer >= 1, got {cores!r}"
+        raise ValueError(msg)
     nz = net.num_zones
     origins = np.arange(nz, dtype=np.int64)
     attrs = np.ascontiguousarray(np.vstack([result.link_time, net.length, net.toll]))
@@ -70,8 +77,19 @@ def assignment_skims(net: TrafficNetwork, result: AssignmentResult) -> dict[str,
         cost = np.ascontiguousarray(result.class_cost[k], dtype=np.float64)
         _kernels.check_float("cost", cost)
         sk = np.empty((4, nz, nz))
-        _kernels.skim_parallel(
-            origins, nz, fs_ptr, fs_link, net._tail, net._head, cost, n_blocked, attrs, sk
+        _kernels.in_threads(
+            _kernels.skim_share,
+            int(cores),
+            origins,
+            nz,
+            fs_ptr,
+            fs_link,
+            net._tail,
+            net._head,
+            cost,
+            n_blocked,
+            attrs,
+            sk,
         )
         for j, what in enumerate(("cost", "time", "distance", "toll")):
             mat = sk[j]
