@@ -6,7 +6,7 @@ sees only the Python around them), after one untimed solve that loads them.
 Usage::
 
     python bench/algb_kernel_split.py
-    PYTHONPATH=/work/main/src python bench/algb_kernel_split.py   # another tree
+    PYTHONPATH=$BEFORE/src python bench/algb_kernel_split.py   # another tree
 """
 
 from __future__ import annotations

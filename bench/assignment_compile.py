@@ -11,7 +11,7 @@ method plus the skims (what ``silkrail warmup`` compiles for assignment).
 
 Usage::
 
-    python bench/assignment_compile.py --before /work/main/src --repeat 2
+    python bench/assignment_compile.py --before $BEFORE/src --repeat 2
 """
 
 from __future__ import annotations
