@@ -129,7 +129,11 @@ class Forecast:
 @cache
 def _packaged_params() -> DelayParameters:
     # Packaged data, immutable: read once per process (it costs ~1.5 ms, most of a forecast).
-    return DelayParameters.packaged()
+    # Without the planner's per-train delay factor: a forecast draws its parts as the
+    # simulator runs them (per section, independent), and the simulator backtest is its only
+    # check. The factor describes how trains differ before anything is known of them; a
+    # train's events reveal much of it, which the forecast does not condition on yet.
+    return replace(DelayParameters.packaged(), train_delay_cv=0.0)
 
 
 class _RouteIndex:
@@ -243,7 +247,8 @@ def forecast_shipment(
     net
         The corridor network.
     params
-        Delay parameters (default: the packaged, calibrated ones).
+        Delay parameters (default: the packaged, calibrated ones, without the per-train
+        factor).
     draws
         Monte Carlo draws.
     seed
