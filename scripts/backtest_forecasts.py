@@ -131,7 +131,10 @@ def main() -> None:
         "check against the simulator, not against real trains: whether real delays are "
         "correlated within a railway (which would widen real arrival spreads) is a question "
         "for observed transit times (docs/transit-times.md), and the planner keeps its "
-        "per-railway draws, which are calibrated against them.",
+        "per-railway draws, which are calibrated against them. The planner's per-train "
+        "delay factor (one lognormal factor on a train's running, border and queue hours, "
+        "estimated from the published ranges) is left out of the forecasts: the simulator "
+        "has none, and a train's events would reveal much of it.",
         "",
     ]
     with atomic_file(args.out) as tmp:
