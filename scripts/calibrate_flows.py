@@ -233,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def middle_teu(res):  # type: ignore[no-untyped-def]
         alts = res.alternatives
-        return float(res.teu_by_alternative[(alts.mode == 1) & (alts.corridor == mc)].sum())
+        rail = alts.mode == MODES.index("rail")
+        return float(res.teu_by_alternative[rail & (alts.corridor == mc)].sum())
 
     mc_base, mc_wb = (
         _shares(base, inputs, "china-europe")[1],
@@ -312,7 +313,6 @@ def main(argv: list[str] | None = None) -> int:
         val = VALIDATION.read_text(encoding="utf-8")
         head = val.split("\n## Corridor flows")[0].rstrip()
         VALIDATION.write_text(head + "\n\n" + section, encoding="utf-8")
-    _ = MODES
     return 0
 
 

@@ -28,7 +28,6 @@ from silkrail.errors import DatasetError
 from silkrail.routing.choice import CORRIDORS, MODES, ChoiceParameters
 from silkrail.simulation.congestion import DELAY, mean_wait, utilization
 from silkrail.studies.flows import (
-    HOURS_PER_YEAR,
     Alternatives,
     CargoClass,
     FlowDemand,
@@ -473,8 +472,7 @@ def _flow_services(
     from silkrail.simulation import CorridorService
 
     alts = result.alternatives
-    offered = result.teu_by_alternative / result.teu_per_train / (HOURS_PER_YEAR / 168.0)
-    per_week = offered * alts.dispatched_share(offered / 168.0)
+    per_week = result.trains_per_week[1]
     keep = np.flatnonzero((alts.mode == _RAIL) & (per_week >= min_trains_per_week))
     name = dict(zip(net.node_id.tolist(), net.node_name.tolist(), strict=True))
     services = []

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -640,6 +641,17 @@ class FlowResult:
     def teu_by_alternative(self) -> FloatArray:
         """TEU a year per alternative, all classes."""
         return np.asarray(self.teu.sum(axis=0), dtype=float)
+
+    @cached_property
+    def trains_per_week(self) -> tuple[FloatArray, FloatArray]:
+        """Trains a week per alternative: offered, and dispatched within the year.
+
+        Offered is TEU a year ÷ TEU per train ÷ 52.14; dispatched is the share of them every
+        station on the route can take (:meth:`Alternatives.dispatched_share`), the rest being
+        held at the origin.
+        """
+        offered = self.teu_by_alternative / self.teu_per_train / (HOURS_PER_YEAR / 168.0)
+        return offered, offered * self.alternatives.dispatched_share(offered / 168.0)
 
     def share(self, *, market: str | None = None, by: str = "mode") -> dict[str, float]:
         """TEU shares by ``"mode"`` or ``"corridor"`` (rail corridors of the rail TEU).

@@ -54,13 +54,12 @@ class Rerouting:
         """Tabulate the dispatched trains of a flows study by corridor."""
         import pandas as pd
 
-        from silkrail.routing.choice import CORRIDORS
+        from silkrail.routing.choice import CORRIDORS, MODES
 
         def by_corridor(res: FlowResult) -> tuple[np.ndarray, np.ndarray]:
             alts = res.alternatives
-            offered = res.teu_by_alternative / res.teu_per_train / (8760.0 / 168.0)
-            rail = alts.mode == 1
-            sent = offered * alts.dispatched_share(offered / 168.0)
+            offered, sent = res.trains_per_week
+            rail = alts.mode == MODES.index("rail")
             n = len(CORRIDORS)
             run = np.bincount(alts.corridor[rail], weights=sent[rail], minlength=n)
             held = np.bincount(alts.corridor[rail], weights=(offered - sent)[rail], minlength=n)
