@@ -16,7 +16,7 @@ def _pattern(name: str) -> str:
 
 
 def replace_block(text: str, name: str, body: str, *, where: str = "the document") -> str:
-    """Return `text` with the block `name` holding `body`.
+    """Return `text` with the block `name` holding `body` (ending in a newline unless empty).
 
     Raises
     ------
@@ -26,8 +26,9 @@ def replace_block(text: str, name: str, body: str, *, where: str = "the document
     if not re.search(_pattern(name), text, flags=re.S):
         msg = f"{where} has no <!-- {name} --> ... <!-- /{name} --> markers"
         raise SystemExit(msg)
-    body = body.rstrip("\n")
-    return re.sub(_pattern(name), lambda m: m.group(1) + body + "\n" + m.group(3), text, flags=re.S)
+    if body and not body.endswith("\n"):
+        body += "\n"
+    return re.sub(_pattern(name), lambda m: m.group(1) + body + m.group(3), text, flags=re.S)
 
 
 def block(text: str, name: str) -> str | None:

@@ -19,12 +19,12 @@ Run from the repository root (about a minute)::
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from _doc_blocks import replace_block
 
 import silkrail
 from silkrail.routing.uncertainty import DelayParameters
@@ -134,14 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.write:
         doc = DOC.read_text(encoding="utf-8")
-        pattern = r"(<!-- held-out -->\n)(.*?)(<!-- /held-out -->)"
-        if not re.search(pattern, doc, flags=re.S):
-            msg = "docs/validation.md has no held-out markers"
-            raise SystemExit(msg)
-        DOC.write_text(
-            re.sub(pattern, lambda m: m.group(1) + text + "\n" + m.group(3), doc, flags=re.S),
-            encoding="utf-8",
-        )
+        DOC.write_text(replace_block(doc, "held-out", text, where=str(DOC)), encoding="utf-8")
     return 0
 
 

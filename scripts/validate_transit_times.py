@@ -42,6 +42,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _doc_blocks import block, replace_block
 
 import silkrail
 from silkrail._atomic import atomic_file
@@ -689,14 +690,9 @@ def main() -> None:
     existing = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
     # The held-out figures' table inside the notes is written by scripts/validate_held_out.py;
     # keep it as it is.
-    held = re.search(r"<!-- held-out -->\n(.*?)<!-- /held-out -->", existing, flags=re.S)
+    held = block(existing, "held-out")
     if held is not None:
-        text = re.sub(
-            r"(<!-- held-out -->\n)(.*?)(<!-- /held-out -->)",
-            lambda m: m.group(1) + held.group(1) + m.group(3),
-            text,
-            flags=re.S,
-        )
+        text = replace_block(text, "held-out", held)
     marker = "\n## Assignment"
     tail = existing[existing.index(marker) :] if marker in existing else ""
     updated = text.rstrip() + "\n" + tail

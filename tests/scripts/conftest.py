@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     from types import ModuleType
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+# The scripts import their shared helpers (``_doc_blocks``) as run from that folder.
+if str(SCRIPTS) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS))
 
 
 def load_script(name: str) -> ModuleType:

@@ -19,6 +19,8 @@ def test_replace_block_replaces_only_its_block() -> None:
     assert blocks.block(new, "other") == "keep\n"
     # Rerunning with the same body changes nothing.
     assert blocks.replace_block(new, "fit", "new\ntable") == new
+    # An empty body leaves the block empty (validate_transit_times keeps such a block as is).
+    assert "<!-- fit -->\n<!-- /fit -->" in blocks.replace_block(DOC, "fit", "")
 
 
 def test_a_missing_block_is_an_error_naming_it() -> None:
