@@ -23,9 +23,6 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "tntp" / 
 # This tree's names, then those of trees before issue 16 (parfor kernels), so that the same
 # script times an older checkout (PYTHONPATH=<its src>); names a tree lacks are skipped.
 KERNELS = (
-    "bush_init_share",
-    "bush_link_totals",
-    "link_time_derivative",
     "bush_update_share",
     "bush_shift_all",
     "aon_share",
@@ -33,6 +30,9 @@ KERNELS = (
     "bush_init",
     "bush_update_all",
     "aon_parallel",
+    "bush_init_share",
+    "bush_link_totals",
+    "link_time_derivative",
 )
 
 

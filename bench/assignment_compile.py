@@ -3,8 +3,9 @@
 Each case runs as a fresh process with an empty, temporary ``NUMBA_CACHE_DIR`` (so every
 kernel it needs compiles), then once more with that cache filled (so every kernel loads).
 The table gives CPU seconds (user + system) of the whole process, the least of ``--repeat``
-runs, for ``--before`` (e.g. the main checkout's ``src``) and this checkout. CPU time is given
-because the machine may be shared: wall time then moves from run to run.
+runs (the two trees alternating), for ``--before`` (e.g. the main checkout's ``src``) and
+this checkout. CPU time is given because the machine may be shared: wall time then moves
+from run to run.
 
 Cases: the default method (``bfw``) on a two-link network, Algorithm B on the same, and every
 method plus the skims (what ``silkrail warmup`` compiles for assignment).
@@ -60,23 +61,20 @@ def _cpu(code: str, env: dict[str, str]) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _cold_and_warm(code: str, src: str, repeat: int) -> tuple[float, float]:
-    colds, warms = [], []
-    for _ in range(repeat):
-        cache = tempfile.mkdtemp(prefix="silkrail-bench-numba-")
-        env = {**os.environ, "PYTHONPATH": src, "NUMBA_CACHE_DIR": cache}
-        try:
-            colds.append(_cpu(code, env))
-            warms.append(_cpu(code, env))
-        finally:
-            shutil.rmtree(cache, ignore_errors=True)
-    return min(colds), min(warms)
+def _cold_and_warm(code: str, src: str) -> tuple[float, float]:
+    cache = tempfile.mkdtemp(prefix="silkrail-bench-numba-")
+    env = {**os.environ, "PYTHONPATH": src, "NUMBA_CACHE_DIR": cache}
+    try:
+        return _cpu(code, env), _cpu(code, env)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", type=Path, required=True, help="src folder to compare with")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--only", action="append", choices=list(CASES), help="this case")
     opts = parser.parse_args()
     sides = {"before": str(opts.before.resolve()), "after": str(HERE / "src")}
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
@@ -84,7 +82,16 @@ def main() -> None:
           " warm before (CPU s) | warm after (CPU s) |")  # fmt: skip
     print("|---|---|---|---|---|---|")
     for name, code in CASES.items():
-        (cb, wb), (ca, wa) = (_cold_and_warm(code, src, opts.repeat) for src in sides.values())
+        if opts.only and name not in opts.only:
+            continue
+        # The sides alternate, so that a change in the machine's load hits both alike.
+        runs: dict[str, list[tuple[float, float]]] = {side: [] for side in sides}
+        for _ in range(opts.repeat):
+            for side, src in sides.items():
+                runs[side].append(_cold_and_warm(code, src))
+        (cb, wb), (ca, wa) = (
+            (min(r[0] for r in runs[side]), min(r[1] for r in runs[side])) for side in sides
+        )
         print(f"| {name} | {cb:.2f} | {ca:.2f} | {cb / ca:.1f}× | {wb:.2f} | {wa:.2f} |")
 
 

@@ -3,7 +3,10 @@
 Every row of ``../shared/facts/transit-times-calibration.csv`` whose origin and destination
 name places in the network is planned with silkrail. The route family the row names (Northern,
 Middle Corridor, sea via Suez or the Cape) picks the route; crossings, ports and hubs its route
-text names are planned as via places. Rows are scored by their ``kind``:
+text names are planned as via places. Where a row's source counts from or to another place than
+the row's cell, or describes a route the cell does not name, the row is read as the source says
+(``COUNTED_FROM``, ``COUNTED_TO``, ``SOURCE_ROUTES``, each with its quote). Rows are scored by
+their ``kind``:
 
 - **typical** (measured-average, official, operator-typical, forwarder-typical): the p50 of the
   matching service class (fixed-schedule where the row names an express, speed, fast or
@@ -213,6 +216,52 @@ def via_places(route_via: str) -> list[tuple[str, ...]]:
 COUNTED_FROM: tuple[tuple[str, str, str], ...] = ((r"\bADY\b", "china", "kazakh-chinese border"),)
 
 
+# Some sources count "to Türkiye" to where trains enter it. The Turkish deputy minister's
+# "from China to Türkiye ... reduced to 15 days" (Trend, 7 Aug 2025) is said of the Chengdu
+# train that "arrived in Kars", with the next goal "Alatav-Kars in 10 days": the 15 days end
+# at Kars, not in Istanbul. (pattern in notes, destination cell, place)
+COUNTED_TO: tuple[tuple[str, str, str], ...] = ((r"Alataw-Kars", "turkiye", "Kars"),)
+
+
+def counted_destination(destination: str, notes: str) -> str:
+    """The place a row's figure is counted to (see ``COUNTED_TO``).
+
+    >>> counted_destination("Turkiye", "target Alataw-Kars 10 d"), counted_destination(
+    ...     "Turkiye", "")
+    ('Kars', 'Turkiye')
+    """
+    for pattern, cell, place in COUNTED_TO:
+        if destination.strip().lower() == cell and re.search(pattern, notes):
+            return place
+    return destination
+
+
+# Routes a row's source describes in its text but the row's route cell does not name. TITR's
+# guidance, as the forwarder quotes it (navisgroup, Aug 2025), runs "China → Kazakhstan →
+# Caspian Ro-Ro → Azerbaijan → Georgia → then sea/rail to the EU (including to Constanța)", and
+# its segment view times the legs "to Poti/Batumi ~12 days; Poti/Batumi → Constanța ... by sea"
+# ("31–34 days to the Black Sea"): its Constanța figure crosses the Black Sea from the Georgian
+# ports, not Türkiye by rail. (pattern in the route cell, destination pattern, via places)
+SOURCE_ROUTES: tuple[tuple[str, str, tuple[tuple[str, ...], ...]], ...] = (
+    (r"\bTITR\b", r"constan", (("Poti", "Batumi"),)),
+)
+
+
+def source_route_places(route_via: str, destination: str) -> list[tuple[str, ...]]:
+    """Via places a row's source gives beyond its route cell (see ``SOURCE_ROUTES``).
+
+    >>> source_route_places("Middle Corridor (TITR guidance)", "Constanta")
+    [('Poti', 'Batumi')]
+    >>> source_route_places("Middle Corridor (TITR guidance)", "Budapest")
+    []
+    """
+    found: list[tuple[str, ...]] = []
+    for pattern, dest, places in SOURCE_ROUTES:
+        if re.search(pattern, route_via) and re.search(dest, destination.lower()):
+            found += places
+    return found
+
+
 def counted_origin(origin: str, notes: str) -> str:
     """The origin a row's figure is counted from (see ``COUNTED_FROM``).
 
@@ -381,7 +430,10 @@ def evaluate(
         origins = _locate_any(net, counted)
         if counted != o.origin:
             o.origin = f"{o.origin} (counted from the {counted.title()})"
-        dests = _locate_any(net, o.destination)
+        counted_to = counted_destination(o.destination, str(row.get("notes", "")))
+        dests = _locate_any(net, counted_to)
+        if counted_to != o.destination:
+            o.destination = f"{o.destination} (counted to {counted_to})"
         if not origins or not dests:
             missing = o.origin if not origins else o.destination
             o.status = f"not mappable: {missing!r} is not a single place in the network"
@@ -390,6 +442,7 @@ def evaluate(
         vias = [
             [silkrail.locate(net, name) for name in alternatives]
             for alternatives in via_places(o.route_via)
+            + source_route_places(o.route_via, o.destination)
         ]
         o.via = " → ".join("/".join(loc.name for loc in alts) for alts in vias)
         through = ("red-sea",) if fam == "sea-suez" else ()

@@ -35,3 +35,36 @@ def test_cli_help_loads_no_engine() -> None:
         "assert CliRunner().invoke(main, ['--version']).exit_code == 0"
     )
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def _run(code: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_assignment_does_not_import_scipy_linalg() -> None:
+    # numba's BLAS check would import scipy.linalg (0.2-0.4 s); _numba_setup loads numba's
+    # CPU target with scipy's BLAS extension module alone, then takes it out again.
+    out = _run(
+        "import sys, numpy as np, silkrail\n"
+        "from silkrail.assignment import _kernels as k\n"
+        "out, one = np.empty(2), np.ones(2)\n"
+        "k.link_time(one, one, one, np.full(2, 4.0), one, out, np.empty(0))\n"
+        "print(out.tolist(), 'scipy.linalg' in sys.modules,"
+        " 'scipy.linalg.cython_blas' in sys.modules)"
+    )
+    assert out.split() == ["[2.0,", "2.0]", "False", "False"]
+
+
+def test_scipy_linalg_and_numba_blas_still_work_after_the_kernels() -> None:
+    out = _run(
+        "import numpy as np, numba\n"
+        "from silkrail.assignment import _kernels\n"
+        "import scipy.linalg\n"
+        "a = np.array([[2.0, 1.0], [1.0, 3.0]])\n"
+        "dot = numba.njit(lambda x, y: np.dot(x, y))\n"
+        "print(np.allclose(scipy.linalg.solve(a, a), np.eye(2)),"
+        " scipy.linalg.cython_blas is not None, np.allclose(dot(a, a), a @ a))"
+    )
+    assert out.split() == ["True", "True", "True"]

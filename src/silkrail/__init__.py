@@ -104,7 +104,7 @@ if TYPE_CHECKING:
         simulate,
         simulation_summary,
     )
-    from silkrail.studies import StudyResult, rerouted_trains_bound, run_study
+    from silkrail.studies import StudyResult, flow_study_json, rerouted_trains_bound, run_study
 
 # Everything but the errors loads on first use: pandas, numba and scipy cost about a second and
 # 100 MB per process, and `silkrail assign` or a script using one engine should not pay for the
@@ -177,6 +177,7 @@ _LAZY: dict[str, str] = {
     "study_report": "silkrail.reports",
     "write_study_report": "silkrail.reports",
     "run_study": "silkrail.studies",
+    "flow_study_json": "silkrail.studies",
     "rerouted_trains_bound": "silkrail.studies",
 }
 
@@ -236,6 +237,7 @@ __all__ = [
     "corridor_model",
     "default_services",
     "dijkstra_one_to_all",
+    "flow_study_json",
     "forecast_shipment",
     "load_network",
     "locate",

@@ -200,7 +200,8 @@ def _legs_table(index: int, route: silkrail.Route) -> Table:
     type=click.Choice(["plausible", "all"]),
     default="plausible",
     show_default=True,
-    help="Corridor-family comparison options to add: plausible ones only, or all.",
+    help="Rows and corridor-family options to show: plausible ones only (land km at most 2x the "
+    "great circle, cost at most 2x the best row's), or all.",
 )
 @click.option(
     "--variants", "show_variants", is_flag=True, help="List the variants folded into each row."

@@ -1,6 +1,6 @@
 """What every ``_kernels.py`` module does right after importing numba.
 
-Two things, both about the first use of an engine in a fresh installation:
+Three things, about the first use of an engine in a fresh installation and its start-up:
 
 * **A writable cache.** ``@njit(cache=True)`` stores compiled kernels next to the source
   (``__pycache__``) or, when that is read-only, in the user's cache folder. When neither can be
@@ -12,27 +12,43 @@ Two things, both about the first use of an engine in a fresh installation:
   a kernel of an engine really compiles (a load from the cache is silent). The CLI prints it
   on stderr; ``silkrail warmup`` compiles everything ahead.
 
+* **numba's CPU target without ``scipy.linalg``.** Before any kernel is compiled or loaded
+  from the cache, numba loads its CPU target, and ``numba.np.arraymath`` checks at import that
+  BLAS is there by importing ``scipy.linalg.cython_blas``. That runs ``scipy.linalg``'s
+  ``__init__``, which (SciPy 1.17+) imports ``numpy.testing``, ``numpy.f2py`` and more: 0.2-0.4
+  s of every process that runs a kernel, for a module no silkrail kernel uses.
+  :func:`load_cpu_target` loads the target at once with only that extension module in
+  ``sys.modules`` for the check, then takes it out again, so that a later ``import
+  scipy.linalg`` (or a numba kernel using BLAS) imports the package in full as usual.
+
 numba itself is imported by the kernel modules, not here: the caller passes its ``config``
 and ``event`` modules.
 """
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import logging
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["prepare"]
+__all__ = ["fallback_cache_dir", "load_cpu_target", "prepare"]
 
 LOG = logging.getLogger("silkrail.compile")
 _ENGINE_OF_MODULE = {
     "silkrail.assignment._kernels": "assignment",
+    "silkrail.graph._kernels": "shortest-path",
     "silkrail.routing._kernels": "routing",
     "silkrail.simulation._kernels": "simulation",
 }
 _announced: set[str] = set()
+# Compiles in progress: a kernel compiles the kernels it calls inside its own compile (the
+# assignment kernels compile the shared Dijkstra), and only the outermost one is announced.
+_depth: list[int] = [0]
 _listening: list[bool] = []
 
 
@@ -88,6 +104,48 @@ def _announce(event: Any) -> None:
     LOG.info("compiling the %s engine (first use only; `silkrail warmup` does all)", engine)
 
 
+_BLAS = "scipy.linalg.cython_blas"
+
+
+def _blas_extension() -> Any:
+    """SciPy's ``cython_blas`` extension module, loaded alone (``None`` if not found)."""
+    scipy = sys.modules.get("scipy")  # numba imports scipy when it is installed
+    if scipy is None or scipy.__file__ is None:
+        return None
+    folder = Path(scipy.__file__).parent / "linalg"
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        spec = importlib.util.spec_from_file_location(_BLAS, folder / f"cython_blas{suffix}")
+        if spec is not None and spec.loader is not None and Path(str(spec.origin)).is_file():
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+    return None
+
+
+def load_cpu_target() -> None:
+    """Load numba's CPU target without importing ``scipy.linalg`` (see the module doc).
+
+    Does nothing when numba's target is already loaded or ``scipy.linalg`` (or its BLAS module)
+    already imported.
+    """
+    if any(name in sys.modules for name in ("numba.np.arraymath", "scipy.linalg", _BLAS)):
+        return
+    from numba.core.registry import cpu_target
+
+    blas = _blas_extension()
+    if blas is not None:
+        sys.modules[_BLAS] = blas
+    try:
+        cpu_target.target_context.refresh()
+    finally:
+        if (
+            blas is not None
+            and sys.modules.get(_BLAS) is blas
+            and "scipy.linalg" not in sys.modules
+        ):
+            del sys.modules[_BLAS]
+
+
 def prepare(config: Any, event: Any, kernel_file: str) -> None:
     """Give numba a writable cache folder and announce first compiles (see the module doc).
 
@@ -100,6 +158,7 @@ def prepare(config: Any, event: Any, kernel_file: str) -> None:
     kernel_file
         ``__file__`` of the calling kernel module.
     """
+    load_cpu_target()
     fallback = fallback_cache_dir(kernel_file)
     if fallback is not None and not config.CACHE_DIR:
         config.CACHE_DIR = str(fallback)
@@ -107,10 +166,12 @@ def prepare(config: Any, event: Any, kernel_file: str) -> None:
 
         class _CompileNotice(event.Listener):  # type: ignore[misc]
             def on_start(self, ev: Any) -> None:
-                _announce(ev)
+                _depth[0] += 1
+                if _depth[0] == 1:
+                    _announce(ev)
 
             def on_end(self, ev: Any) -> None:
-                pass
+                _depth[0] -= 1
 
         event.register("numba:compile", _CompileNotice())
         _listening.append(True)

@@ -254,14 +254,17 @@ def test_via_paths_are_simple_and_exact(compile_above: int, monkeypatch) -> None
     import silkrail.routing.search as search
 
     relaxed = []
-    repeated = search._repeated_nodes
+    repeated = search._repeated_in_any
 
-    def spy(graph, edges):
-        out = repeated(graph, edges)
+    def spy(graph, paths):
+        out = repeated(graph, paths)
+        # All paths at once find what each path alone finds.
+        each = sorted({n for p in paths for n in search._repeated_nodes(graph, p.edges)})
+        assert out == each
         relaxed.append(bool(out))
         return out
 
-    monkeypatch.setattr(search, "_repeated_nodes", spy)
+    monkeypatch.setattr(search, "_repeated_in_any", spy)
     checked = 0
     for seed in range(12):
         net = random_network(seed, n_nodes=8, n_links=14)

@@ -109,6 +109,36 @@ def test_azerbaijan_railways_counts_from_the_chinese_border(script: ModuleType) 
     assert script.counted_origin("China", "READY-made") == "China"
 
 
+def test_the_turkish_ministers_china_turkiye_figure_ends_at_kars(script: ModuleType) -> None:
+    notes = "Turkish deputy minister: delivery time reduced to 15 d; target Alataw-Kars 10 d"
+    assert script.counted_destination("Turkiye", notes) == "Kars"
+    assert script.counted_destination("Istanbul", notes) == "Istanbul"
+    assert script.counted_destination("Turkiye", "") == "Turkiye"
+
+
+def test_titr_guidance_to_constanta_crosses_the_black_sea(script: ModuleType) -> None:
+    titr = "Middle Corridor (TITR official guidance as quoted by forwarder)"
+    assert script.source_route_places(titr, "Constanta") == [("Poti", "Batumi")]
+    assert script.source_route_places(titr, "Budapest/Duisburg/Milan") == []
+    assert script.source_route_places("Middle Corridor", "Constanta") == []
+
+
+def test_a_titr_row_to_constanta_is_planned_over_the_black_sea(script: ModuleType) -> None:
+    net = silkrail.load_network()
+    calib = pd.DataFrame(
+        [
+            {"origin": "Xi'an", "destination": "Constanta",
+             "route_via": "Middle Corridor (TITR official guidance as quoted by forwarder)",
+             "distance_km": None, "transit_days_min": 31, "transit_days_max": 34,
+             "kind": "official", "year": 2025, "notes": "forwarder blog quoting TITR guidance"},
+        ]
+    )  # fmt: skip
+    (outcome,), _ = script.evaluate(net, calib)
+    assert outcome.via == "Poti port/Batumi port"
+    assert "Akhalkalaki" not in outcome.label
+    assert "Constanța" in outcome.label
+
+
 def test_a_row_date_comes_from_its_notes(script: ModuleType) -> None:
     import datetime as dt
 

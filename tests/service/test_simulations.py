@@ -186,7 +186,7 @@ def test_reassign_job_runs_the_equilibrium_trains(corridor: TestClient) -> None:
     job = _start(corridor, {**SMALL, "scenario": scenario, "reassign": True})
     assert job["progress"]["total"] == 4  # two replications, and the baseline's
     assert job["run"]["reassign"] is True
-    job = _wait(corridor, job["id"])
+    job = _wait(corridor, job["id"], timeout=300.0)  # an equilibrium and two studies
     assert job["status"] == "done", job["error"]
     rr = job["result"]["rerouting"]
     rows = {c["corridor"]: c for c in rr["corridors"]}

@@ -9,8 +9,8 @@ import pytest
 
 from silkrail.routing.conditions import conditions_on
 from silkrail.routing.uncertainty import DRAWS, DelayParameters, draw_route_hours, route_parts
-from silkrail.shipments import ShipmentEvent, forecast_shipment, is_late
-from silkrail.shipments.forecast import remaining_legs
+from silkrail.shipments import ShipmentEvent, forecast, forecast_shipment, is_late
+from silkrail.shipments.forecast import forecast_shipments, remaining_legs
 
 from .conftest import CONTAINER
 
@@ -110,17 +110,57 @@ def test_arrived_and_late_flags(shipment, net):
     assert final.p50 == final.basis_time
 
 
-def test_containers_of_one_train_share_the_draws(shipment, net):
+def test_containers_of_one_train_share_the_draws(shipment, net, monkeypatch):
     other = replace(shipment, container="MSCU1234566")
     events = [_ev(1, "DEPA", "CN-XIAN", 20), _ev(2, "ARRI", "CN-LANZHOU", 40)]
-    shared: dict = {}
-    first = forecast_shipment(shipment, events, net, shared=shared)
-    second = forecast_shipment(other, events, net, shared=shared)
-    alone = forecast_shipment(other, events, net)
-    assert len(shared) == 1
-    assert second == alone
-    assert (first.p5, first.p50, first.p95) == (alone.p5, alone.p50, alone.p95)
-    # Another day is another draw.
-    later = [_ev(1, "DEPA", "CN-XIAN", 20), _ev(2, "ARRI", "CN-LANZHOU", 64)]
-    forecast_shipment(other, later, net, shared=shared)
-    assert len(shared) == 2
+    # Another container of the train, its event logged a few minutes later.
+    later_box = replace(events[1], event_time=events[1].event_time + dt.timedelta(minutes=5))
+    alone = [forecast_shipment(s, ev, net) for s, ev in [(shipment, events), (other, events)]]
+    calls = []
+    compute = forecast._remaining_hours
+    monkeypatch.setattr(forecast, "_remaining_hours", lambda *a: calls.append(a[1]) or compute(*a))
+    together = forecast_shipments(
+        [(shipment, events), (other, events), (other, [events[0], later_box])], net
+    )
+    assert len(calls) == 1
+    assert together[:2] == alone
+    assert together[2].p50 - together[1].p50 == dt.timedelta(minutes=5)
+    # Another place: a computation of its own. Another day with no dated condition in
+    # reach and no Caspian sailing ahead: the same parts, so the same draws (as the same seed
+    # would draw them again). Days with a congestion period in reach (Malaszewicze, May and
+    # June 2024, on this route): computed each; equal parts still share their draws.
+    next_day = replace(events[1], event_time=events[1].event_time + dt.timedelta(days=1))
+    elsewhere = replace(events[1], location="CN-WUWEI")
+    draw_calls = []
+    draw = forecast.draw_route_hours
+    monkeypatch.setattr(
+        forecast, "draw_route_hours", lambda *a, **k: draw_calls.append(a[0]) or draw(*a, **k)
+    )
+    calls.clear()
+    got = forecast_shipments([(shipment, events), (other, [next_day]), (other, [elsewhere])], net)
+    assert len(calls) == 2
+    assert len(draw_calls) == 2 * 2  # the hours ahead and to the next node, twice
+    assert got[1].p50 - got[0].p50 == dt.timedelta(days=1)
+    assert got[1] == forecast_shipment(other, [next_day], net)
+    may = [replace(e, event_time=e.event_time.replace(year=2024, month=5)) for e in events]
+    may_next = replace(may[1], event_time=may[1].event_time + dt.timedelta(days=1))
+    calls.clear()
+    got = forecast_shipments([(shipment, may), (other, [may[0], may_next])], net)
+    assert len(calls) == 2
+    assert got[1] == forecast_shipment(other, [may[0], may_next], net)
+    calls.clear()
+    forecast_shipments([(shipment, events), (other, events)], net, seed=np.random.default_rng(1))
+    assert len(calls) == 2
+
+
+def test_batch_equals_the_method_before_batching(shipment, net):
+    # Golden values from forecast_shipment before forecasts were batched (commit b391af2):
+    # grouping changed how often the draws are made, not what they are.
+    events = [_ev(1, "DEPA", "CN-XIAN", 20), _ev(2, "ARRI", "KZ-DOSTYK", 100)]
+    f = forecast_shipments([(shipment, events)], net)[0]
+    golden = ("2025-03-17T15:49:01", "2025-03-18T16:50:27", "2025-03-20T00:46:39")
+    got = (f.p5, f.p50, f.p95, f.next_p95)
+    for t, want in zip(got, (*golden, "2025-03-06T00:32:36"), strict=True):
+        assert t is not None
+        assert abs(t - dt.datetime.fromisoformat(want + "+00:00")) < dt.timedelta(seconds=1)
+    assert f.next_location == "KZ-DOSTYK"

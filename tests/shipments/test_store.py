@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import signal
@@ -10,7 +11,7 @@ import textwrap
 import pytest
 import sqlalchemy as sa
 
-from silkrail.errors import ShipmentDataError
+from silkrail.errors import ShipmentDataError, UnknownShipmentError
 from silkrail.shipments import (
     ShipmentEvent,
     ShipmentStore,
@@ -201,3 +202,19 @@ def test_killed_writer_stores_nothing(store):
     # transaction of the lost connection).
     with store.engine.connect() as conn:
         assert conn.scalar(sa.text("SELECT 1")) == 1
+
+
+def test_batch_of_shipments_share_one_route_object(store_url, shipment):
+    # The store parses each distinct route once, so forecasts can group a train's containers
+    # by the route object; a fresh store reads them in one query.
+    with ShipmentStore(store_url) as s:
+        for c in ("MSCU1234565", "CSQU3054383"):
+            s.add_shipment(dataclasses.replace(shipment, container=c))
+    with ShipmentStore(store_url) as s:
+        got = s.shipments(["MSCU1234565", "CSQU3054383"])
+        assert list(got) == ["MSCU1234565", "CSQU3054383"]
+        assert got["MSCU1234565"].route is got["CSQU3054383"].route
+        assert got["MSCU1234565"].route == shipment.route
+        assert s.shipment("CSQU3054383") is got["CSQU3054383"]
+        with pytest.raises(UnknownShipmentError, match="MSCU1234566"):
+            s.shipments(["CSQU3054383", "MSCU1234566"])

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
 import pytest
 
-from silkrail.simulation import Ferry, Section, ServerStation
+from silkrail.simulation import (
+    Ferry,
+    Route,
+    Section,
+    ServerStation,
+    SimulationModel,
+    TrainService,
+)
 from silkrail.simulation.congestion import (
     DELAY,
     RHO_MAX,
     SECTION,
     SERVER,
+    TANDEM_FIT,
     StationCapacity,
     deferred_share,
+    departure_cv2,
     erlang_c,
     mean_wait,
+    tandem_cv2,
     utilization,
 )
+from silkrail.simulation.engine import simulate
 
 
 def erlang_c_closed(c: int, a: float) -> float:
@@ -81,3 +93,55 @@ def test_capacity_from_simulation_stations() -> None:
     # The ferry takes two 50-FEU trains a sailing: capacity 1 train per 24 h.
     assert utilization(cap, np.array([0.0, 0.0, 0.0, 1 / 48.0]))[3] == pytest.approx(0.5)
     assert mean_wait(cap, np.zeros(4))[3] == 24.0
+
+
+def _tandem(spread: float, *, rho: float = 0.7, up: float = 2.0, c: float = 0.5) -> float:
+    return float(
+        tandem_cv2(
+            rho=np.array([rho]),
+            headway_hours=np.array([2.0]),
+            upstream_headway_hours=np.array([up]),
+            upstream_spread_hours=np.array([spread]),
+            long_run_cv2=c,
+        )[0]
+    )
+
+
+def test_tandem_section_waits_only_as_running_times_bunch_the_trains() -> None:
+    # Friedman: deterministic sections in series without spread wait only at the slowest.
+    assert _tandem(0.0) == 0.0
+    assert _tandem(0.0, up=3.0) == 0.0
+    # The wait grows with the spread, towards a random stream of the long-run variability.
+    values = [_tandem(s) for s in (0.2, 0.5, 1.0, 2.0, 4.0, 50.0)]
+    assert all(a < b for a, b in itertools.pairwise(values))
+    assert values[-1] == pytest.approx(0.5 ** TANDEM_FIT[3], rel=1e-3)
+    # Slack between the headways leaves the trains room: less wait than equal headways.
+    assert _tandem(1.0, up=3.0) < _tandem(1.0, up=2.0)
+    # Small spreads: linear in the spread (the first train catching up with the one ahead).
+    assert _tandem(0.02) == pytest.approx(2 * _tandem(0.01), rel=0.02)
+
+
+def test_tandem_cost_function_against_the_simulator() -> None:
+    # Two 2 h-headway sections, 10 h running time with CV 0.05, half-timetabled trains at 70 %.
+    up = Section("a", trains_per_day=12.0, hours=10.0, cv=0.05)
+    down = Section("b", trains_per_day=12.0, hours=10.0, cv=0.05)
+    model = SimulationModel(
+        stations=(up, down),
+        routes=(Route("r", ("a", "b")),),
+        services=(TrainService("r", trains_per_week=0.35 * 168.0, feu=50, random_share=0.5),),
+    )
+    res = simulate(model, days=2000, warmup_days=30, seed=np.random.default_rng(3))
+    simulated = float(res.station_stats().column("mean_wait_h")[1])
+    cost = 0.7 / 0.3 * 2.0 / 2.0 * _tandem(0.5)
+    assert cost == pytest.approx(simulated, rel=0.25)
+    # QNA's departure CV² (the upstream exits, spread by the running times) overshoots.
+    cap = StationCapacity.from_arrays(
+        name=["a"],
+        kind=[SECTION],
+        servers=[1],
+        service_hours=[2.0],
+        service_cv=[0.0],
+        exit_spread_hours=[2.0],
+    )
+    qna = 0.7 / 0.3 * departure_cv2(cap, np.array([0.7]), np.array([0.55]), np.array([0.35]))[0]
+    assert qna > 1.5 * simulated

@@ -69,25 +69,3 @@ def test_a_corridor_year_is_unchanged_by_the_faster_engine() -> None:
     )
     for name in ("stations", "routes", "borders", "n_events"):
         np.testing.assert_array_equal(getattr(mc, name), golden[name], err_msg=name)
-
-
-def test_sweep_max_counts_overlaps_like_a_brute_force_count() -> None:
-    from silkrail.simulation.results import _sweep_max
-
-    rng = np.random.default_rng(8)
-    n = 300
-    station = rng.integers(0, 5, n)
-    t_in = np.round(rng.uniform(0.0, 50.0, n))  # whole hours: many ties
-    t_out = t_in + np.round(rng.exponential(4.0, n))
-    t_out[:20] = np.inf  # never started
-    lo, hi = 5.0, 40.0
-    got = _sweep_max(station, t_in, t_out, 6, lo, hi)
-    expected = np.zeros(6)
-    for s in range(6):
-        a = np.maximum(t_in[station == s], lo)
-        b = np.minimum(t_out[station == s], hi)
-        for t in np.unique(np.concatenate([a, b])):
-            # Open at t: started at or before t, ending after t (back-to-back do not overlap).
-            expected[s] = max(expected[s], np.sum((a <= t) & (b > t) & (a < b)))
-    np.testing.assert_array_equal(got, expected)
-    assert got[5] == 0.0

@@ -165,4 +165,6 @@ def test_local_cluster_pays_only_for_long_runs_on_several_workers() -> None:
     assert not local_cluster_pays(100, 365.0, workers=1)
     assert not local_cluster_pays(1, 1e6, workers=4)
     assert not local_cluster_pays(2, 60.0, workers=2)
-    assert local_cluster_pays(100, 365.0, workers=2)
+    # Threads use both cores in-process: 100 corridor years do not pay for worker start-up.
+    assert not local_cluster_pays(100, 365.0, workers=2)
+    assert local_cluster_pays(2000, 365.0, workers=2)

@@ -13,7 +13,7 @@ from silkrail.assignment._problem import relative_gap
 from silkrail.errors import InsufficientMemoryError
 
 if TYPE_CHECKING:
-    from silkrail._typing import FloatArray
+    from silkrail._typing import FloatArray, IntArray
     from silkrail.assignment._problem import Problem, Recorder
 
 # Largest weight a conjugate direction may give the previous target; 1 would stall.
@@ -217,6 +217,17 @@ def _bfw_target(
     return out
 
 
+def _bush_link_totals(bush_class: IntArray, flow: FloatArray, out: FloatArray) -> None:
+    """Sum the bush flows of each class into ``out`` (classes x links), bush by bush.
+
+    One row add per bush, in bush order (the sums are the same bit for bit as a loop over
+    links); numpy, not a compiled kernel, which would add to the first-use compile time.
+    """
+    out[:] = 0.0
+    for bb, c in enumerate(bush_class.tolist()):
+        out[c] += flow[bb]
+
+
 def run_bush(
     pb: Problem, target: float, max_iter: int, rec: Recorder, *, passes: int = 10
 ) -> State:
@@ -246,28 +257,36 @@ def run_bush(
     flow = np.zeros((nb, pb.m))
     bad = np.full(nb, -1, np.int64)
     ltime = pb.link_time(np.zeros(pb.m))
-    _kernels.in_threads(
-        _kernels.bush_init_share,
-        pb.workers,
-        bush_origin,
-        bush_class,
-        bush_demand,
-        pb.fs_ptr,
-        pb.fs_link,
-        pb.tail,
-        pb.head,
-        ltime,
-        pb.fixed,
-        pb.n_blocked,
-        mask,
-        flow,
-        bad,
-    )
+    # Every bush starts as its shortest-path tree, with its demand loaded on it: the
+    # all-or-nothing kernel with one flow row per origin, class by class (bushes are listed
+    # by class).
+    start = 0
+    for k in range(pb.num_classes):
+        end = start + len(pb.origins[k])
+        _kernels.in_threads(
+            _kernels.aon_share,
+            pb.workers,
+            bush_origin[start:end],
+            bush_demand[start:end],
+            pb.fs_ptr,
+            pb.fs_link,
+            pb.tail,
+            pb.head,
+            ltime + pb.fixed[k],
+            pb.n_blocked,
+            True,
+            True,
+            flow[start:end],
+            mask[start:end],
+            np.zeros(end - start),
+            bad[start:end],
+        )
+        start = end
     hit = np.flatnonzero(bad >= 0)
     if hit.size:
         i = int(hit[0])
         raise pb.no_route(int(bush_class[i]), int(bush_origin[i]), int(bad[i]))
-    # Bush flows below this are moved off whole (see _kernels._bush_shift_one).
+    # Bush flows below this are moved off whole (see _kernels.bush_shift_all).
     flow_eps = np.ascontiguousarray(1e-11 * bush_demand.sum(axis=1))
     zero_flow = np.ascontiguousarray(1e-14 * bush_demand.sum(axis=1))
     class_flow = np.zeros((pb.num_classes, pb.m))
@@ -281,10 +300,9 @@ def run_bush(
     tstt = obj = 0.0
     it = 0
     for it in range(1, max_iter + 1):
-        _kernels.bush_link_totals(bush_class, flow, class_flow)
+        _bush_link_totals(bush_class, flow, class_flow)
         vol[:] = class_flow.sum(axis=0)
-        pb.link_time(vol, ltime)
-        _kernels.link_time_derivative(pb.fftt, pb.b, pb.cap, pb.power, vol, dtime)
+        pb.link_time(vol, ltime, dtime)
         if nb:
             _kernels.in_threads(
                 _kernels.bush_update_share,
@@ -330,7 +348,7 @@ def run_bush(
                 rel_tol,
                 flow_eps,
             )
-        _kernels.bush_link_totals(bush_class, flow, class_flow)
+        _bush_link_totals(bush_class, flow, class_flow)
         vol[:] = class_flow.sum(axis=0)
         pb.link_time(vol, ltime)
         sptt, tstt = pb.sptt_and_tstt(vol, ltime, class_flow)

@@ -29,6 +29,7 @@ from numba.core import config as numba_config
 from numba.core import event as numba_event
 
 from silkrail._numba_setup import prepare
+from silkrail.graph import _kernels as graph_kernels
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,13 +37,13 @@ if TYPE_CHECKING:
     from silkrail._typing import FloatArray, IntArray
 
 UInt8Array = npt.NDArray[np.uint8]
+# Workspace of the bush label passes: lmin, lmax, pmin, pmax, fmin (see _bush_labels).
+Labels = tuple["FloatArray", "FloatArray", "IntArray", "IntArray", "FloatArray"]
 
 __all__ = [
     "UInt8Array",
     "aon_share",
     "beckmann_integral",
-    "bush_init_share",
-    "bush_link_totals",
     "bush_shift_all",
     "bush_update_share",
     "check_float",
@@ -50,7 +51,6 @@ __all__ = [
     "in_threads",
     "line_search",
     "link_time",
-    "link_time_derivative",
     "skim_share",
 ]
 
@@ -155,24 +155,18 @@ def link_time(
     power: FloatArray,
     flow: FloatArray,
     out: FloatArray,
+    dout: FloatArray,
 ) -> None:
-    """Write the BPR travel time of every link at ``flow`` into ``out``."""
+    """Write the BPR travel time of every link at ``flow`` into ``out``.
+
+    When ``dout`` has a slot per link (not length 0), also write d t / d v into it: one kernel
+    for both, as each compiled kernel costs first-use compile time (docs/benchmarks.md).
+    """
+    derivative = dout.shape[0] > 0
     for a in range(flow.shape[0]):
         out[a] = _bpr(fftt[a], b[a], cap[a], power[a], flow[a])
-
-
-@njit(cache=True)
-def link_time_derivative(
-    fftt: FloatArray,
-    b: FloatArray,
-    cap: FloatArray,
-    power: FloatArray,
-    flow: FloatArray,
-    out: FloatArray,
-) -> None:
-    """Write d t / d v of every link at ``flow`` into ``out``."""
-    for a in range(flow.shape[0]):
-        out[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], flow[a])
+        if derivative:
+            dout[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], flow[a])
 
 
 @njit(cache=True)
@@ -260,103 +254,13 @@ def line_search(
 
 
 # --------------------------------------------------------------------------------------------
-# Shortest paths: Dijkstra with an indexed binary heap
+# Shortest paths: all-or-nothing loads and skims
 # --------------------------------------------------------------------------------------------
 
 
-@njit(cache=True)
-def _sift_up(heap: IntArray, hpos: IntArray, key: FloatArray, i: int) -> None:
-    v = heap[i]
-    kv = key[v]
-    while i > 0:
-        p = (i - 1) >> 1
-        u = heap[p]
-        if key[u] <= kv:
-            break
-        heap[i] = u
-        hpos[u] = i
-        i = p
-    heap[i] = v
-    hpos[v] = i
-
-
-@njit(cache=True)
-def _sift_down(heap: IntArray, hpos: IntArray, key: FloatArray, i: int, size: int) -> None:
-    v = heap[i]
-    kv = key[v]
-    while True:
-        c = 2 * i + 1
-        if c >= size:
-            break
-        if c + 1 < size and key[heap[c + 1]] < key[heap[c]]:
-            c += 1
-        u = heap[c]
-        if kv <= key[u]:
-            break
-        heap[i] = u
-        hpos[u] = i
-        i = c
-    heap[i] = v
-    hpos[v] = i
-
-
-@njit(cache=True)
-def _dijkstra(
-    origin: int,
-    fs_ptr: IntArray,
-    fs_link: IntArray,
-    head: IntArray,
-    cost: FloatArray,
-    n_blocked: int,
-    dist: FloatArray,
-    pred: IntArray,
-    order: IntArray,
-    heap: IntArray,
-    hpos: IntArray,
-) -> int:
-    """Label ``dist``/``pred`` from ``origin``; return how many nodes were settled.
-
-    ``order[:count]`` lists the settled nodes by increasing distance (a topological order of
-    the shortest-path tree). ``hpos`` is -1 for unseen, -2 for settled, else the heap slot.
-    """
-    n = dist.shape[0]
-    for v in range(n):
-        dist[v] = _INF
-        pred[v] = -1
-        hpos[v] = -1
-    dist[origin] = 0.0
-    heap[0] = origin
-    hpos[origin] = 0
-    size = 1
-    count = 0
-    while size > 0:
-        u = heap[0]
-        size -= 1
-        if size > 0:
-            heap[0] = heap[size]
-            hpos[heap[0]] = 0
-            _sift_down(heap, hpos, dist, 0, size)
-        hpos[u] = -2
-        order[count] = u
-        count += 1
-        if u < n_blocked and u != origin:
-            continue
-        du = dist[u]
-        for k in range(fs_ptr[u], fs_ptr[u + 1]):
-            a = fs_link[k]
-            v = head[a]
-            nd = du + cost[a]
-            if nd < dist[v]:
-                dist[v] = nd
-                pred[v] = a
-                if hpos[v] == -1:
-                    heap[size] = v
-                    hpos[v] = size
-                    size += 1
-                    _sift_up(heap, hpos, dist, size - 1)
-                else:
-                    _sift_up(heap, hpos, dist, hpos[v])
-    return count
+# The one Dijkstra (and its indexed heap) of silkrail, shared with routing. Compiled into
+# each kernel below that calls it; see graph/_kernels.py about numba's cache.
+_dijkstra = graph_kernels.jit("dijkstra")
 
 
 @njit(cache=True, nogil=True)
@@ -372,17 +276,21 @@ def aon_share(
     cost: FloatArray,
     n_blocked: int,
     load: bool,
+    per_origin: bool,
     flow_out: FloatArray,
+    tree_out: UInt8Array,
     sptt_out: FloatArray,
     unreachable_out: IntArray,
 ) -> None:
     """All-or-nothing loading of ``demand[i, :]`` from ``origins[i]`` on shortest paths.
 
     Worker ``w`` of ``workers`` (see :func:`in_threads`) loads the origins ``w, w + workers,
-    ...`` into its own row ``w`` of ``flow_out`` (the caller sums the rows). ``sptt_out[i]``
-    gets the shortest-path total cost of origin ``i``, ``unreachable_out[i]`` the first
-    unreachable destination zone with demand (or -1). With ``load=False`` only the costs
-    are computed.
+    ...`` into its own row ``w`` of ``flow_out`` (the caller sums the rows); with
+    ``per_origin``, origin ``i`` loads into row ``i`` instead and marks the links of its
+    shortest-path tree with 1 in ``tree_out[i]`` (the start of an Algorithm B bush; else
+    ``tree_out`` may have no rows). ``sptt_out[i]`` gets the shortest-path total cost of
+    origin ``i``, ``unreachable_out[i]`` the first unreachable destination zone with demand
+    (or -1). With ``load=False`` only the costs are computed.
     """
     n = fs_ptr.shape[0] - 1
     nz = demand.shape[1]
@@ -391,11 +299,14 @@ def aon_share(
     pred = np.empty(n, np.int64)
     order = np.empty(n, np.int64)
     heap = np.empty(n, np.int64)
+    hkey = np.empty(n, np.float64)
     hpos = np.empty(n, np.int64)
     node_flow = np.empty(n, np.float64)
     for i in range(w, n_orig, workers):
         o = origins[i]
-        count = _dijkstra(o, fs_ptr, fs_link, head, cost, n_blocked, dist, pred, order, heap, hpos)
+        count = _dijkstra(
+            o, fs_ptr, fs_link, head, cost, n_blocked, dist, pred, order, heap, hkey, hpos
+        )
         s = 0.0
         bad = -1
         for v in range(n):
@@ -411,14 +322,18 @@ def aon_share(
                     node_flow[z] += d
         sptt_out[i] = s
         unreachable_out[i] = bad
-        if load:
-            for k in range(count - 1, 0, -1):
-                v = order[k]
-                f = node_flow[v]
-                if f != 0.0:
-                    a = pred[v]
-                    flow_out[w, a] += f
-                    node_flow[tail[a]] += f
+        if not load:
+            continue
+        row = i if per_origin else w
+        for k in range(count - 1, 0, -1):
+            v = order[k]
+            a = pred[v]
+            if per_origin:
+                tree_out[i, a] = 1
+            f = node_flow[v]
+            if f != 0.0:
+                flow_out[row, a] += f
+                node_flow[tail[a]] += f
 
 
 @njit(cache=True, nogil=True)
@@ -449,12 +364,15 @@ def skim_share(
     pred = np.empty(n, np.int64)
     order = np.empty(n, np.int64)
     heap = np.empty(n, np.int64)
+    hkey = np.empty(n, np.float64)
     hpos = np.empty(n, np.int64)
     acc = np.empty((k_attr, n), np.float64)
     for i in range(w, n_orig, workers):
         acc[:] = 0.0
         o = origins[i]
-        count = _dijkstra(o, fs_ptr, fs_link, head, cost, n_blocked, dist, pred, order, heap, hpos)
+        count = _dijkstra(
+            o, fs_ptr, fs_link, head, cost, n_blocked, dist, pred, order, heap, hkey, hpos
+        )
         for k in range(1, count):
             v = order[k]
             a = pred[v]
@@ -470,71 +388,6 @@ def skim_share(
 # --------------------------------------------------------------------------------------------
 # Algorithm B (Dial 2006): one acyclic bush per (class, origin)
 # --------------------------------------------------------------------------------------------
-
-
-@njit(cache=True, nogil=True)
-def bush_init_share(
-    w: int,
-    workers: int,
-    bush_origin: IntArray,
-    bush_class: IntArray,
-    bush_demand: FloatArray,
-    fs_ptr: IntArray,
-    fs_link: IntArray,
-    tail: IntArray,
-    head: IntArray,
-    time: FloatArray,
-    fixed: FloatArray,
-    n_blocked: int,
-    mask: UInt8Array,
-    flow: FloatArray,
-    unreachable: IntArray,
-) -> None:
-    """Start every bush as its shortest-path tree and load its demand on it.
-
-    ``mask[b, a]`` = 1 marks link ``a`` in bush ``b``; ``flow[b, a]`` is the bush's flow.
-    ``unreachable[b]`` gets the first unreachable destination zone with demand, or -1.
-    Worker ``w`` of ``workers`` starts the bushes ``w, w + workers, ...`` (see
-    :func:`in_threads`).
-    """
-    n = fs_ptr.shape[0] - 1
-    m = tail.shape[0]
-    nz = bush_demand.shape[1]
-    nb = bush_origin.shape[0]
-    dist = np.empty(n, np.float64)
-    pred = np.empty(n, np.int64)
-    order = np.empty(n, np.int64)
-    heap = np.empty(n, np.int64)
-    hpos = np.empty(n, np.int64)
-    node_flow = np.empty(n, np.float64)
-    cost = np.empty(m, np.float64)
-    for bb in range(w, nb, workers):
-        node_flow[:] = 0.0
-        c = bush_class[bb]
-        for a in range(m):
-            cost[a] = time[a] + fixed[c, a]
-            mask[bb, a] = 0
-            flow[bb, a] = 0.0
-        o = bush_origin[bb]
-        count = _dijkstra(o, fs_ptr, fs_link, head, cost, n_blocked, dist, pred, order, heap, hpos)
-        bad = -1
-        for z in range(nz):
-            d = bush_demand[bb, z]
-            if d > 0.0 and z != o:
-                if dist[z] == _INF:
-                    if bad < 0:
-                        bad = z
-                else:
-                    node_flow[z] += d
-        unreachable[bb] = bad
-        for k in range(count - 1, 0, -1):
-            v = order[k]
-            a = pred[v]
-            mask[bb, a] = 1
-            f = node_flow[v]
-            if f != 0.0:
-                flow[bb, a] += f
-                node_flow[tail[a]] += f
 
 
 @njit(cache=True)
@@ -605,11 +458,7 @@ def _bush_labels(
     fc: FloatArray,
     order: IntArray,
     count: int,
-    lmin: FloatArray,
-    lmax: FloatArray,
-    pmin: IntArray,
-    pmax: IntArray,
-    fmin: FloatArray,
+    labels: Labels,
 ) -> None:
     """Min and max path cost labels over the bush, in topological order.
 
@@ -618,9 +467,11 @@ def _bush_labels(
 
     Max labels run over the bush links with flow above ``min_flow``: ``0.0`` for the used
     links (nodes without a used in-link keep ``-inf``), ``-inf`` for every bush link (a
-    float, not a flag: numba compiles a constant ``True`` and ``False`` separately). ``fmin``
-    gets the smallest bush flow along each longest path.
+    float, not a flag: numba compiles a constant ``True`` and ``False`` separately).
+    ``labels`` is the workspace ``(lmin, lmax, pmin, pmax, fmin)`` of node arrays: min and max
+    labels, the links they come by, and the smallest bush flow along each longest path.
     """
+    lmin, lmax, pmin, pmax, fmin = labels
     # Every node, not only the bush's: callers read labels of nodes outside the bush.
     for v in range(lmin.shape[0]):
         lmin[v] = _INF
@@ -749,118 +600,93 @@ def bush_update_share(
     pmin = np.empty(n, np.int64)
     pmax = np.empty(n, np.int64)
     fmin = np.empty(n, np.float64)
+    labels = (lmin, lmax, pmin, pmax, fmin)
+    dropped = np.empty(m, np.uint8)
+    seen = np.empty(n, np.uint8)
     for bb in range(w, nb, workers):
         c = bush_class[bb]
         for a in range(m):
             cost[a] = time[a] + fixed[c, a]
+            dropped[a] = 0
         origin = bush_origin[bb]
         order = orders[bb]
         ip = in_ptr[bb]
         il = in_link[bb]
-        count = _bush_topo(
-            bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order, ip, il
-        )
-        _bush_labels(
-            bb,
-            origin,
-            ip,
-            il,
-            flow,
-            -_INF,
-            tail,
-            time,
-            fixed[c],
-            order,
-            count,
-            lmin,
-            lmax,
-            pmin,
-            pmax,
-            fmin,
-        )
-        dropped = np.zeros(m, np.uint8)
-        removed = 0
-        for a in range(m):
-            if mask[bb, a] and flow[bb, a] <= zero_flow[bb] and pmin[head[a]] != a:
-                mask[bb, a] = 0
-                flow[bb, a] = 0.0
-                dropped[a] = 1
-                removed += 1
-        # Step 2, with the positions of the (still valid) order in pmax.
-        for v in range(pmax.shape[0]):
-            pmax[v] = -1
-        for i in range(count):
-            pmax[order[i]] = i
-        added = 0
-        for a in range(m):
-            if mask[bb, a]:
-                continue
-            u = tail[a]
-            v = head[a]
-            if v == origin or (u < n_blocked and u != origin) or lmin[u] == _INF:
-                continue
-            if pmax[u] >= 0 and pmax[u] < pmax[v] and lmin[u] + cost[a] < lmin[v]:
-                mask[bb, a] = 1
-                added += 1
-        # Step 2b: improving links against the order join when no bush path leads from their
-        # head back to their tail (a depth-first search; such links are few).
-        stack = indeg  # free until the next topological sort
-        seen = np.zeros(pmax.shape[0], np.uint8)
-        checked = 0
-        for a in range(m):
-            if mask[bb, a] or checked >= 64:
-                continue
-            u = tail[a]
-            v = head[a]
-            if v == origin or (u < n_blocked and u != origin) or lmin[u] == _INF:
-                continue
-            if not lmin[u] + cost[a] < lmin[v]:
-                continue
-            checked += 1
-            if not _bush_reaches(bb, v, u, mask, fs_ptr, fs_link, head, stack, seen):
-                mask[bb, a] = 1
-                added += 1
-        if added > 0 or removed > 0:
-            count = _bush_topo(
-                bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order, ip, il
+        # Phase 0: sort, label, steps 1-2; phase 1: sort again if the bush changed, label,
+        # step 3; phase 2: sort again if step 3 added links. (One call site each of the sort
+        # and the labels: numba and LLVM compile a copy of a callee at every call site.)
+        count = 0
+        changed = True
+        for phase in range(3):
+            if changed:
+                count = _bush_topo(
+                    bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order, ip, il
+                )
+            if phase == 2:
+                break
+            _bush_labels(
+                bb, origin, ip, il, flow, -_INF, tail, time, fixed[c], order, count, labels
             )
-        _bush_labels(
-            bb,
-            origin,
-            ip,
-            il,
-            flow,
-            -_INF,
-            tail,
-            time,
-            fixed[c],
-            order,
-            count,
-            lmin,
-            lmax,
-            pmin,
-            pmax,
-            fmin,
-        )
-        # Step 3.
-        added3 = 0
-        for a in range(m):
-            if mask[bb, a] or dropped[a]:
+            if phase == 1:
+                # Step 3.
+                added3 = 0
+                for a in range(m):
+                    if mask[bb, a] or dropped[a]:
+                        continue
+                    u = tail[a]
+                    v = head[a]
+                    if v == origin or (u < n_blocked and u != origin):
+                        continue
+                    lu = lmax[u]
+                    if lu == -_INF or lmin[u] == _INF:
+                        continue
+                    if lu + cost[a] < lmax[v]:
+                        mask[bb, a] = 1
+                        added3 += 1
+                changed = added3 > 0
                 continue
-            u = tail[a]
-            v = head[a]
-            if v == origin or (u < n_blocked and u != origin):
-                continue
-            lu = lmax[u]
-            if lu == -_INF or lmin[u] == _INF:
-                continue
-            if lu + cost[a] < lmax[v]:
-                mask[bb, a] = 1
-                added3 += 1
-        if added3 > 0:
-            count = _bush_topo(
-                bb, origin, mask, fs_ptr, fs_link, bs_ptr, bs_link, head, indeg, order, ip, il
-            )
+            # Step 1.
+            removed = 0
+            for a in range(m):
+                if mask[bb, a] and flow[bb, a] <= zero_flow[bb] and pmin[head[a]] != a:
+                    mask[bb, a] = 0
+                    flow[bb, a] = 0.0
+                    dropped[a] = 1
+                    removed += 1
+            # Step 2, with the positions of the (still valid) order in pmax.
+            for v in range(n):
+                pmax[v] = -1
+            for i in range(count):
+                pmax[order[i]] = i
+            added = 0
+            for a in range(m):
+                if mask[bb, a]:
+                    continue
+                u = tail[a]
+                v = head[a]
+                if v == origin or (u < n_blocked and u != origin) or lmin[u] == _INF:
+                    continue
+                if pmax[u] >= 0 and pmax[u] < pmax[v] and lmin[u] + cost[a] < lmin[v]:
+                    mask[bb, a] = 1
+                    added += 1
+            # Step 2b: improving links against the order join when no bush path leads from
+            # their head back to their tail (a depth-first search; such links are few).
+            stack = indeg  # free until the next topological sort
+            checked = 0
+            for a in range(m):
+                if mask[bb, a] or checked >= 64:
+                    continue
+                u = tail[a]
+                v = head[a]
+                if v == origin or (u < n_blocked and u != origin) or lmin[u] == _INF:
+                    continue
+                if not lmin[u] + cost[a] < lmin[v]:
+                    continue
+                checked += 1
+                if not _bush_reaches(bb, v, u, mask, fs_ptr, fs_link, head, stack, seen):
+                    mask[bb, a] = 1
+                    added += 1
+            changed = added > 0 or removed > 0
         counts[bb] = count
 
 
@@ -904,6 +730,7 @@ def bush_shift_all(
     pmax = np.empty(n, np.int64)
     pos = np.empty(n, np.int64)
     fmin = np.empty(n, np.float64)
+    labels = (lmin, lmax, pmin, pmax, fmin)
     worst = 0.0
     for _ in range(passes):
         for bb in range(nb):
@@ -914,22 +741,7 @@ def bush_shift_all(
             eps = flow_eps[bb]
             fc = fixed[c]
             _bush_labels(
-                bb,
-                origin,
-                in_ptr[bb],
-                in_link[bb],
-                flow,
-                0.0,
-                tail,
-                time,
-                fc,
-                order,
-                count,
-                lmin,
-                lmax,
-                pmin,
-                pmax,
-                fmin,
+                bb, origin, in_ptr[bb], in_link[bb], flow, 0.0, tail, time, fc, order, count, labels
             )
             for i in range(count):
                 pos[order[i]] = i
@@ -1009,18 +821,3 @@ def bush_shift_all(
                     dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], vol[a])
                     q = tail[a]
     return worst
-
-
-@njit(cache=True)
-def bush_link_totals(bush_class: IntArray, flow: FloatArray, out: FloatArray) -> None:
-    """Sum bush flows per class into ``out`` (classes x links), bush by bush."""
-    nb = flow.shape[0]
-    m = flow.shape[1]
-    nc = out.shape[0]
-    for c in range(nc):
-        for a in range(m):
-            out[c, a] = 0.0
-    for bb in range(nb):
-        c = bush_class[bb]
-        for a in range(m):
-            out[c, a] += flow[bb, a]

@@ -77,14 +77,18 @@ class Problem:
     def m(self) -> int:
         return self.net.num_links
 
-    def link_time(self, vol: FloatArray, out: FloatArray | None = None) -> FloatArray:
+    def link_time(
+        self, vol: FloatArray, out: FloatArray | None = None, dout: FloatArray | None = None
+    ) -> FloatArray:
+        """Link times at ``vol`` (into ``out``), and their derivatives into ``dout`` if given."""
         res = np.empty(self.m) if out is None else out
-        _kernels.link_time(self.fftt, self.b, self.cap, self.power, vol, res)
+        der = np.empty(0) if dout is None else dout
+        _kernels.link_time(self.fftt, self.b, self.cap, self.power, vol, res, der)
         return res
 
     def link_time_derivative(self, vol: FloatArray) -> FloatArray:
         res = np.empty(self.m)
-        _kernels.link_time_derivative(self.fftt, self.b, self.cap, self.power, vol, res)
+        self.link_time(vol, np.empty(self.m), res)
         return res
 
     def beckmann(self, vol: FloatArray, class_flow: FloatArray) -> float:
@@ -112,7 +116,9 @@ class Problem:
             cost,
             self.n_blocked,
             load,
+            False,
             flow,
+            np.zeros((0, self.m), np.uint8),
             sptt,
             bad,
         )

@@ -223,7 +223,9 @@ class TrafficNetwork:
             msg = f"flow must have shape ({self.num_links},), got {v.shape}"
             raise ValueError(msg)
         out = np.empty(self.num_links)
-        _kernels.link_time(self.free_flow_time, self.b, self.capacity, self.power, v, out)
+        _kernels.link_time(
+            self.free_flow_time, self.b, self.capacity, self.power, v, out, np.empty(0)
+        )
         return out
 
     def to_frame(self) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -125,12 +126,35 @@ def locate(net: CorridorNetwork, name: str) -> Location:
         return _location(net, by_id[query.casefold()])
     key = normalize_name(query)
     hits = _keys(net).get(key, ()) if key else ()
+    if not hits:
+        # "Port of Rotterdam", "Lianyungang port", "Duisburg terminal": the place without the
+        # word for its kind, tried only when the whole text names nothing.
+        bare = normalize_name(_without_kind_words(query))
+        hits = _keys(net).get(bare, ()) if bare and bare != key else ()
     if len(hits) == 1:
         return _location(net, hits[0])
     if len(hits) > 1:
         options = [f"{net.node_id[i]} ({net.node_name[i]}, {net.node_country[i]})" for i in hits]
         raise UnknownLocationError(name, [str(net.node_id[i]) for i in hits], ambiguous=options)
     raise UnknownLocationError(name, _suggest(net, key))
+
+
+# Words for a place's kind that forwarders add to its name; dropped from either end of a query.
+_KIND_WORDS = frozenset(
+    {"port", "seaport", "harbour", "harbor", "terminal", "station", "railway", "rail", "city",
+     "hub", "of", "the", "dry"}
+)  # fmt: skip
+_WORD = re.compile(r"[\w'’.-]+")
+
+
+def _without_kind_words(query: str) -> str:
+    """Drop kind words ("port", "terminal", "station"...) from the start and end of a query."""
+    words = _WORD.findall(query)
+    while words and words[0].casefold() in _KIND_WORDS:
+        words.pop(0)
+    while words and words[-1].casefold() in _KIND_WORDS:
+        words.pop()
+    return " ".join(words)
 
 
 def _suggest(net: CorridorNetwork, key: str) -> list[str]:

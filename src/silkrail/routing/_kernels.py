@@ -5,6 +5,12 @@ first use through :func:`jit`; numba itself is imported only then. The planner r
 kernel uncompiled on small graphs (the packaged corridor network), which saves the 0.5–1 s that
 loading numba's compiler costs a command-line process, and compiled on large ones. Both run the
 same function, and the tests check both against brute-force enumeration.
+
+The one-to-all Dijkstra and its indexed heap are shared with the assignment engine and live
+in ``graph/_kernels.py``. The Pareto search keeps a heap of its own: it pops labels in
+lexicographic order of four criteria (a tuple key, not one float) and never decreases a key
+(a dominated label is only marked dead), so it needs no slot index, and Python's ``heapq``
+(C in the interpreter, numba's typed list when compiled) serves both ways it runs.
 """
 
 from __future__ import annotations
@@ -14,10 +20,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["N_CRIT", "dijkstra_kernel", "jit", "pareto_kernel"]
+__all__ = ["N_CRIT", "jit", "pareto_kernel"]
 
 N_CRIT = 4  # criteria columns in the multi-criteria search (unused ones are zero)
-_HELPERS = ("_sift_up", "_sift_down")
 _compiled: dict[str, Any] = {}
 
 
@@ -31,107 +36,9 @@ def jit(name: str) -> Any:
         from silkrail._numba_setup import prepare
 
         prepare(numba_config, numba_event, __file__)
-        module = globals()
-        for helper in _HELPERS:
-            # Kernels call their helpers through module globals, which numba resolves when it
-            # compiles the caller: the helpers must be dispatchers by then.
-            if helper not in _compiled:
-                _compiled[helper] = numba.njit(cache=True, nogil=True)(module[helper])
-                module[helper] = _compiled[helper]
         # nogil: a server runs plans in threads, and its event loop must get the CPU too.
-        _compiled[name] = numba.njit(cache=True, nogil=True)(module[name])
+        _compiled[name] = numba.njit(cache=True, nogil=True)(globals()[name])
     return _compiled[name]
-
-
-def _sift_up(heap_v: np.ndarray, heap_k: np.ndarray, pos: np.ndarray, i: int) -> None:
-    v = heap_v[i]
-    k = heap_k[i]
-    while i > 0:
-        parent = (i - 1) >> 1
-        if heap_k[parent] <= k:
-            break
-        heap_v[i] = heap_v[parent]
-        heap_k[i] = heap_k[parent]
-        pos[heap_v[i]] = i
-        i = parent
-    heap_v[i] = v
-    heap_k[i] = k
-    pos[v] = i
-
-
-def _sift_down(heap_v: np.ndarray, heap_k: np.ndarray, pos: np.ndarray, i: int, n: int) -> None:
-    v = heap_v[i]
-    k = heap_k[i]
-    while True:
-        child = 2 * i + 1
-        if child >= n:
-            break
-        if child + 1 < n and heap_k[child + 1] < heap_k[child]:
-            child += 1
-        if heap_k[child] >= k:
-            break
-        heap_v[i] = heap_v[child]
-        heap_k[i] = heap_k[child]
-        pos[heap_v[i]] = i
-        i = child
-    heap_v[i] = v
-    heap_k[i] = k
-    pos[v] = i
-
-
-def dijkstra_kernel(
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    cost: np.ndarray,
-    source: int,
-    dist: np.ndarray,
-    pred: np.ndarray,
-) -> None:
-    """One-to-all shortest paths with an indexed binary heap (decrease-key).
-
-    Writes ``dist`` (``inf`` where unreachable) and ``pred`` (the edge index used to reach each
-    vertex, ``-1`` for the source and unreachable vertices).
-    """
-    n = len(indptr) - 1
-    heap_v = np.empty(n, dtype=np.int64)
-    heap_k = np.empty(n, dtype=np.float64)
-    pos = np.full(n, -1, dtype=np.int64)  # -1 never queued, -2 settled
-    for v in range(n):
-        dist[v] = np.inf
-        pred[v] = -1
-    dist[source] = 0.0
-    heap_v[0] = source
-    heap_k[0] = 0.0
-    pos[source] = 0
-    size = 1
-    while size > 0:
-        u = heap_v[0]
-        du = heap_k[0]
-        pos[u] = -2
-        size -= 1
-        if size > 0:
-            heap_v[0] = heap_v[size]
-            heap_k[0] = heap_k[size]
-            pos[heap_v[0]] = 0
-            _sift_down(heap_v, heap_k, pos, 0, size)
-        for e in range(indptr[u], indptr[u + 1]):
-            v = indices[e]
-            p = pos[v]
-            if p == -2:
-                continue
-            nd = du + cost[e]
-            if nd < dist[v]:
-                dist[v] = nd
-                pred[v] = e
-                if p == -1:
-                    heap_v[size] = v
-                    heap_k[size] = nd
-                    pos[v] = size
-                    size += 1
-                    _sift_up(heap_v, heap_k, pos, size - 1)
-                else:
-                    heap_k[p] = nd
-                    _sift_up(heap_v, heap_k, pos, p)
 
 
 def pareto_kernel(

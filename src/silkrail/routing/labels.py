@@ -96,8 +96,11 @@ def _label(legs: Sequence[Leg], node_country: dict[str, str], vias: Sequence[str
         canal = any(node_country[leg.from_id] == node_country[leg.to_id] == "EG" for leg in sea)
         by = "via Suez" if canal else "via the Cape" if "ZA" in countries else "direct"
         ends = f"{short_name(sea[0].from_name)}–{short_name(sea[-1].to_name)}"
-        before = travel[: travel.index(sea[0])]
-        after = travel[travel.index(sea[-1]) + 1 :]
+        # Positions by identity: ``list.index`` compares legs field by field, which cost more
+        # than the rest of the label (a path has no two equal legs, so the result is the same).
+        at = [k for k, leg in enumerate(travel) if leg.mode == "sea"]
+        before = travel[: at[0]]
+        after = travel[at[-1] + 1 :]
         if not any(leg.mode == "ferry" for leg in before) and all(
             node_country[leg.to_id] == node_country[travel[0].from_id] for leg in before
         ):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -10,22 +9,18 @@ import numpy as np
 import pycountry
 
 from silkrail.errors import NoRouteError
-from silkrail.graph import CLASS_NAMES, EDGE_TRAVEL, CorridorGraph, LegEmissions, compile_graph
-from silkrail.network._geo import great_circle_km
+from silkrail.graph import EDGE_TRAVEL, CorridorGraph, LegEmissions, compile_graph
 from silkrail.network._schema import MODES, LinkMode
 from silkrail.network.lookup import Location, locate
 from silkrail.routing._cache import caspian_ferry_links, link_index, network_cache
+from silkrail.routing._routes import PathNumbers, build_route, path_numbers
 from silkrail.routing.conditions import conditions_on
+from silkrail.routing.detours import plausible
 from silkrail.routing.families import NORTHERN_STATES, CorridorFamily, family_of_label
-from silkrail.routing.labels import corridor_label
 from silkrail.routing.percentiles import timed_network, with_percentiles
 from silkrail.routing.results import (
-    _Z95,
-    HOURS_PER_DAY,
-    Leg,
     Route,
     RoutePlan,
-    lognormal_quantile,
 )
 from silkrail.routing.search import COMPILE_ABOVE_EDGES, LabelBudget, ParetoPath, pareto_paths
 from silkrail.routing.service_classes import DEFAULT_SERVICE, service_class
@@ -35,7 +30,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Callable, Iterable, Sequence
 
-    from silkrail._typing import BoolArray, IntArray
+    from silkrail._typing import BoolArray
     from silkrail.network.model import CorridorNetwork
 
 __all__ = ["COMPARE", "CONTAINERS", "plan"]
@@ -46,10 +41,6 @@ COMPARE = ("plausible", "all")
 # and so are routes of one corridor whose generalized costs differ by at most FOLD_GC.
 FOLD_SHARE = 0.8
 FOLD_GC = 0.05
-# A family's comparison option is plausible (shown by default) when its detour index is at
-# most PLAUSIBLE_DETOUR and its generalized cost at most PLAUSIBLE_GC_RATIO x the best row's.
-PLAUSIBLE_DETOUR = 2.0
-PLAUSIBLE_GC_RATIO = 2.0
 _CRITERIA = ("time", "cost", "co2e")
 
 
@@ -234,113 +225,9 @@ def _route(
     *,
     req: _Request | None = None,
 ) -> Route:
-    # Gather every column of the path at once: indexing numpy arrays one scalar at a time is
-    # what made building routes cost more than finding them.
-    e = path.edges
-    tail_state, head_state = graph.edge_tail[e], graph.edge_head[e]
-    a_nodes = graph.state_node[tail_state]
-    b_nodes = graph.state_node[head_state]
-    travel = (graph.edge_kind[e] == EDGE_TRAVEL).tolist()
-    links = graph.edge_link[e]
-    safe_links = np.maximum(links, 0)
-    link_modes = net.link_mode[safe_links].tolist()
-    gauges = net.link_gauge_mm[safe_links].tolist()
-    link_ids = net.link_id[safe_links].tolist()
-    from_cls = graph.state_class[tail_state].tolist()
-    to_cls = graph.state_class[head_state].tolist()
-    border_at_head = np.nan_to_num(net.border_hours[b_nodes]).tolist()
-    ids_a, ids_b = net.node_id[a_nodes].tolist(), net.node_id[b_nodes].tolist()
-    names_a, names_b = net.node_name[a_nodes].tolist(), net.node_name[b_nodes].tolist()
-    lon_a, lon_b = net.node_lon[a_nodes].tolist(), net.node_lon[b_nodes].tolist()
-    lat_a, lat_b = net.node_lat[a_nodes].tolist(), net.node_lat[b_nodes].tolist()
-    dist = graph.distance_km[e].tolist()
-    hours = graph.time_mean[e].tolist()
-    waits = graph.wait_mean[e].tolist()
-    costs = graph.cost[e].tolist()
-    wtws = graph.co2_wtw[e].tolist()
-    ttws = graph.co2_ttw[e].tolist()
-    modes = [m.name.lower() for m in LinkMode]
-    legs: list[Leg] = []
-    for k in range(len(e)):
-        if travel[k]:
-            kind, mode, gauge = "travel", modes[link_modes[k]], int(gauges[k])
-        else:
-            f, t = from_cls[k], to_cls[k]
-            kind = "gauge change" if f < 3 and t < 3 else "transfer"
-            mode, gauge = ("rail" if t < 3 else CLASS_NAMES[t].split()[0]), 0
-        legs.append(
-            Leg(
-                kind=kind,
-                from_id=ids_a[k],
-                to_id=ids_b[k],
-                from_name=names_a[k],
-                to_name=names_b[k],
-                mode=mode,
-                gauge_mm=gauge,
-                distance_km=dist[k],
-                hours=hours[k],
-                wait_hours=waits[k],
-                border_hours=border_at_head[k] if travel[k] else 0.0,
-                cost_usd=costs[k],
-                co2e_wtw_kg=wtws[k],
-                co2e_ttw_kg=ttws[k],
-                link_id=link_ids[k] if travel[k] else "",
-                lon=(lon_a[k], lon_b[k]),
-                lat=(lat_a[k], lat_b[k]),
-            )
-        )
-    hours_mean = float(graph.time_mean[e].sum())
-    hours_var = float(graph.time_var[e].sum())
-    cost = float(graph.cost[e].sum())
-    wtw, ttw = float(graph.co2_wtw[e].sum()), float(graph.co2_ttw[e].sum())
-    distance = float(graph.distance_km[e].sum())
-    transship = int(graph.transship[e].sum())
-    nodes = [legs[0].from_id] + [leg.to_id for leg in legs if leg.to_id != leg.from_id]
-    country = net.country_of
-    # Borders and countries count where cargo stops, not the straits and canals ships pass.
-    stops = [country[n] for n in nodes if not net.is_sea_waypoint[net.index_of(n)]]
-    countries = list(dict.fromkeys(stops))
-    borders = sum(a != b for a, b in itertools.pairwise(stops))
-    ends = np.array([[lat_a[0], lon_a[0], lat_b[-1], lon_b[-1]]])
-    crow = float(great_circle_km(ends[:, 0], ends[:, 1], ends[:, 2], ends[:, 3])[0])
-    container = "40" if req is None else req.container
-    via = () if req is None else tuple(net.node_id[list(req.via)].tolist())
-    return Route(
-        label=corridor_label(legs, country, via=via),
-        hours_mean=hours_mean,
-        hours_var=hours_var,
-        transit_days_p50=lognormal_quantile(hours_mean, hours_var, 0.0) / HOURS_PER_DAY,
-        transit_days_p95=lognormal_quantile(hours_mean, hours_var, _Z95) / HOURS_PER_DAY,
-        cost_usd_per_feu=cost,
-        co2e_kg_per_feu_wtw=wtw,
-        co2e_kg_per_feu_ttw=ttw,
-        distance_km=distance,
-        borders=borders,
-        transshipments=transship,
-        countries=tuple(countries),
-        nodes=tuple(nodes),
-        legs=tuple(legs),
-        generalized_cost=cost + value_of_time * hours_mean,
-        detour_index=distance / crow if crow > 0 else float("nan"),
-        container=container,
-        cost_usd_per_container=cost if container == "40" else _teu_cost(net, graph, e),
-    )
-
-
-def _teu_cost(net: CorridorNetwork, graph: CorridorGraph, e: IntArray) -> float:
-    """Price one 20-ft container over edges `e`.
-
-    Each leg's per-FEU cost times the TEU/FEU price ratio of its mode (sea and ferry; rail and
-    road) or of handling (gauge changes and transfers).
-    """
-    from silkrail.routing._defaults import teu_price_ratios
-
-    ratio = teu_price_ratios()
-    travel = graph.edge_kind[e] == EDGE_TRAVEL
-    mode = net.link_mode[np.maximum(graph.edge_link[e], 0)]
-    water = np.isin(mode, [LinkMode.SEA, LinkMode.FERRY])
-    factor = np.where(travel, np.where(water, ratio["sea"], ratio["rail"]), ratio["handling"])
-    return float((graph.cost[e] * factor).sum())
+    if req is None:
+        return build_route(net, graph, path, value_of_time)
+    return build_route(net, graph, path, value_of_time, container=req.container, via=req.via)
 
 
 def _shared_share(a: Route, b: Route) -> float:
@@ -381,20 +268,32 @@ def _variant_of(better: Route, route: Route) -> bool:
     )
 
 
-def _fold(routes: Iterable[Route]) -> list[Route]:
-    """Fold routes into rows, best generalized cost first.
+def _fold(
+    routes: Iterable[Route],
+    *,
+    max_rows: int | None = None,
+    counts: Callable[[Route, Route], bool] | None = None,
+) -> list[Route]:
+    """Fold routes, given best generalized cost first, into rows.
 
     A route joins the first (better) row of which it is a variant (see :func:`_variant_of`),
-    as one of that row's variants; otherwise it opens a row.
+    as one of that row's variants; otherwise it opens a row. With `max_rows`, routes after
+    the one that opens the last row are not read: they could only be variants. With `counts`
+    (a row and the best row), only the rows it accepts count towards `max_rows` (the others are
+    still rows, which take their variants, and the caller drops them).
     """
     rows: list[tuple[Route, list[Route]]] = []
-    for r in sorted(routes, key=lambda r: r.generalized_cost):
+    shown = 0
+    for r in routes:
         for head, variants in rows:
             if _variant_of(head, r):
                 variants.append(r)
                 break
         else:
             rows.append((r, []))
+            shown += counts is None or len(rows) == 1 or counts(r, rows[0][0])
+            if max_rows is not None and shown >= max_rows:
+                break
     return [replace(head, variants=tuple(variants)) for head, variants in rows]
 
 
@@ -411,15 +310,47 @@ def _refold(rows: list[Route]) -> list[tuple[Route, list[Route]]]:
     return out
 
 
-def _select(routes: list[Route], max_routes: int) -> list[Route]:
+def _repeats_a_row(option: Route, rows: list[Route]) -> bool:
+    """Whether a family's comparison option is a variant of a row of the same family.
+
+    A row of another family is no reason to hide it: Chengdu -> Baku by the Aktau ferry shares
+    most of its km (China and Kazakhstan) with the row round the Caspian through Russia, and the
+    Caspian crossing is the choice the option is there to show.
+    """
+    return any(_family(r) == _family(option) and _variant_of(r, option) for r in rows)
+
+
+def _select(
+    paths: Sequence[ParetoPath],
+    numbers: Sequence[PathNumbers],
+    build: Callable[[ParetoPath], Route],
+    max_routes: int,
+    *,
+    variants: bool,
+    plausible_only: bool = True,
+) -> list[Route]:
     """Fold variants (see :func:`_fold`) and keep the best rows, ranked by generalized cost.
 
     A route that goes to sea, lands, and goes to sea again (Xiamen by sea to Bandar Abbas, rail
     across Iran and Russia, sea again from Poti) is no product anyone sells: such chains are
-    dropped while a route with at most one sea voyage remains.
+    dropped while a route with at most one sea voyage remains. With `plausible_only` (the
+    default view) a row after the best is kept only if :func:`~silkrail.routing.detours.plausible`.
+
+    Paths are ranked on their `numbers` (the sums their routes would hold), and routes are
+    built in that order only until the rows are full, unless the `variants` are kept: building
+    a route costs more than finding it, and most paths end up as dropped variants.
     """
-    single = [r for r in routes if _sea_voyages(r) <= 1]
-    return _fold(single or routes)[:max_routes]
+    single = [i for i, n in enumerate(numbers) if n.sea_voyages <= 1] or range(len(paths))
+    ranked = sorted(single, key=lambda i: numbers[i].generalized_cost)
+    routes = (build(paths[i]) for i in ranked)
+    rows = _fold(
+        routes,
+        max_rows=None if variants else max_routes,
+        counts=plausible if plausible_only else None,
+    )
+    if plausible_only:
+        rows = rows[:1] + [r for r in rows[1:] if plausible(r, rows[0])]
+    return rows[:max_routes]
 
 
 def _sea_voyages(route: Route) -> int:
@@ -511,10 +442,13 @@ def plan(
         load; ``True`` always, for long-running processes such as the web service; ``False``
         never.
     compare
-        Which corridor-family comparison options to add: ``"plausible"`` (default) only those
-        with a detour index of at most :data:`PLAUSIBLE_DETOUR` and a generalized cost of at
-        most :data:`PLAUSIBLE_GC_RATIO` times the best row's; ``"all"`` every family's best
-        route. An option sharing most of its kilometres with a row is never added.
+        Which rows and corridor-family comparison options to show: ``"plausible"`` (default)
+        the best row and those others whose land stretches run at most
+        :data:`~silkrail.routing.detours.PLAUSIBLE_DETOUR` times their great-circle km and whose
+        generalized cost is at most :data:`~silkrail.routing.detours.PLAUSIBLE_GC_RATIO` times
+        the best row's (:func:`~silkrail.routing.detours.plausible`); ``"all"`` every row and
+        every family's best route. An option sharing most of its kilometres with a row of its
+        own family is never added.
     variants
         Keep each row's folded variants in ``Route.variants`` (with their own time
         percentiles); by default they are dropped.
@@ -626,17 +560,20 @@ def plan(
     paths = _search(graph, req, ok, eps=eps)
     if not paths:
         raise _diagnose(net, graph, req)
-    routes = [_route(net, graph, p, vot, req=req) for p in paths]
-    chosen = _select(routes, max_routes)
+    numbers = [path_numbers(net, graph, p, vot) for p in paths]
+    chosen = _select(
+        paths, numbers, lambda p: _route(net, graph, p, vot, req=req), max_routes,
+        variants=variants, plausible_only=compare == "plausible",
+    )  # fmt: skip
     extras: list[Route] = []
     for family, finder in _FAMILIES.items():
         if any(_family(r) == family for r in chosen):
             continue
         option = finder(net, graph, req, ok, vot, eps)
-        if option is None or any(_variant_of(r, option) for r in [*chosen, *extras]):
+        if option is None or _repeats_a_row(option, [*chosen, *extras]):
             continue
-        if compare == "all" or _plausible(option, chosen[0]):
-            extras.append(_with_pareto(option, routes))
+        if compare == "all" or plausible(option, chosen[0]):
+            extras.append(_with_pareto(option, numbers))
     if extras:
         keep = chosen[: max(max_routes - len(extras), 1)]
         chosen = sorted([*keep, *extras], key=lambda r: r.generalized_cost)
@@ -870,7 +807,7 @@ def _northern_option(
 
 
 # The corridor families a forwarder compares; the best of each is shown even when dominated
-# where it is a plausible choice (see _plausible).
+# where it is a plausible choice (see silkrail.routing.detours.plausible).
 _FAMILIES = {
     CorridorFamily.NORTHERN: _northern_option,
     CorridorFamily.MIDDLE: _middle_option,
@@ -878,25 +815,11 @@ _FAMILIES = {
 }
 
 
-def _plausible(option: Route, best: Route) -> bool:
-    """Whether a family's comparison option is a choice a shipper would weigh.
-
-    A presentation rule, not a model: the option may run at most :data:`PLAUSIBLE_DETOUR`
-    times the great-circle distance (Almaty -> Tbilisi by Poland and Turkey, 3.5, is not) and
-    cost at most :data:`PLAUSIBLE_GC_RATIO` times the best row's generalized cost (Kashgar ->
-    Tashkent across the Caspian is not).
-    """
-    return (
-        option.detour_index <= PLAUSIBLE_DETOUR
-        and option.generalized_cost <= PLAUSIBLE_GC_RATIO * best.generalized_cost
-    )
-
-
-def _with_pareto(route: Route, pareto_routes: list[Route]) -> Route:
+def _with_pareto(route: Route, pareto_routes: Sequence[Route | PathNumbers]) -> Route:
     """Mark a route found by a restricted search as (not) Pareto-optimal overall."""
     from dataclasses import replace
 
-    def key(r: Route) -> np.ndarray:
+    def key(r: Route | PathNumbers) -> np.ndarray:
         return np.array([r.hours_mean, r.cost_usd_per_feu, r.co2e_kg_per_feu_wtw])
 
     a = key(route)

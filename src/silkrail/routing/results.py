@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from silkrail.routing.detours import land_detour_index
+
 if TYPE_CHECKING:
     from silkrail.network.lookup import Location
 
@@ -147,6 +149,9 @@ class Route:
         ``regular``).
     detour_index
         Route km ÷ great-circle km between origin and destination (1 = as the crow flies).
+    land_detour_index
+        The km of the route's land stretches ÷ their great-circle km: the detour index for a
+        route without a deep-sea voyage (see :mod:`silkrail.routing.detours`).
     container
         Container size priced: ``"40"`` (FEU) or ``"20"`` (TEU).
     cost_usd_per_container
@@ -181,6 +186,11 @@ class Route:
     variants: tuple[Route, ...] = ()
 
     @property
+    def land_detour_index(self) -> float:
+        """The km of the land stretches ÷ their great-circle km (see :mod:`~.detours`)."""
+        return land_detour_index(self.legs)
+
+    @property
     def modes(self) -> tuple[str, ...]:
         """Modes used, in order of first use."""
         return tuple(dict.fromkeys(leg.mode for leg in self.legs if leg.kind == "travel"))
@@ -205,6 +215,7 @@ class Route:
             "generalized_cost_usd_per_feu": round(self.generalized_cost, 2),
             "pareto_optimal": self.pareto,
             "detour_index": round(self.detour_index, 3),
+            "land_detour_index": round(self.land_detour_index, 3),
             "container": self.container,
             "cost_usd_per_container": round(self.cost_usd_per_container, 2),
         }
@@ -259,6 +270,7 @@ class RoutePlan:
                 "generalized_cost": r.generalized_cost,
                 "pareto_optimal": r.pareto,
                 "detour_index": r.detour_index,
+                "land_detour_index": r.land_detour_index,
                 "container": r.container,
                 "cost_usd_per_container": r.cost_usd_per_container,
                 "variants": len(r.variants),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from silkrail.errors import SearchBudgetError
+from silkrail.graph import _kernels as graph_kernels
 from silkrail.routing._kernels import N_CRIT, jit, pareto_kernel
 
 if TYPE_CHECKING:
@@ -91,7 +92,11 @@ def dijkstra_one_to_all(graph: CSRGraph, source: int) -> tuple[FloatArray, IntAr
         raise ValueError(msg)
     dist = np.empty(n, dtype=np.float64)
     pred = np.empty(n, dtype=np.int64)
-    jit("dijkstra_kernel")(graph.indptr, graph.indices, graph.cost, int(source), dist, pred)
+    order, heap, hpos = (np.empty(n, dtype=np.int64) for _ in range(3))
+    dijkstra = graph_kernels.jit("dijkstra")
+    # link=None: CSR position k is edge k, so pred holds CSR edge indices.
+    dijkstra(int(source), graph.indptr, None, graph.indices, graph.cost, 0, dist, pred, order,
+             heap, np.empty(n, dtype=np.float64), hpos)  # fmt: skip
     return dist, pred
 
 
@@ -348,7 +353,7 @@ def pareto_paths(
     tracked: list[int] = []
     paths = run(tracked)
     while simple:
-        repeated = sorted({n for p in paths for n in _repeated_nodes(graph, p.edges)})
+        repeated = _repeated_in_any(graph, paths)
         # A tracked node is never visited twice, so each round tracks at least one more node
         # and the loop ends within n_nodes rounds (in practice one or two).
         new = [n for n in repeated if n not in tracked]
@@ -359,6 +364,25 @@ def pareto_paths(
     return paths
 
 
+def _repeated_in_any(graph: CorridorGraph, paths: Sequence[ParetoPath]) -> list[int]:
+    """Nodes some path visits twice or more, sorted (:func:`_repeated_nodes` of all at once)."""
+    if not paths:
+        return []
+    edges = np.concatenate([p.edges for p in paths])
+    if len(edges) == 0:
+        return []
+    which = np.repeat(np.arange(len(paths)), [len(p.edges) for p in paths])
+    tail = graph.state_node[graph.edge_tail[edges]]
+    head = graph.state_node[graph.edge_head[edges]]
+    # Each path's visits: its first tail, then every head reached by a move (not an operation).
+    start = np.flatnonzero(np.r_[True, which[1:] != which[:-1]])
+    moved = head != tail
+    nodes = np.concatenate([tail[start], head[moved]])
+    owner = np.concatenate([which[start], which[moved]])
+    keys, counts = np.unique(owner * graph.n_nodes + nodes, return_counts=True)
+    return sorted({int(n) for n in (keys[counts > 1] % graph.n_nodes).tolist()})
+
+
 def _repeated_nodes(graph: CorridorGraph, edges: IntArray) -> list[int]:
     """Nodes a path visits twice or more (operations at a node are not a second visit)."""
     if len(edges) == 0:
@@ -367,6 +391,25 @@ def _repeated_nodes(graph: CorridorGraph, edges: IntArray) -> list[int]:
     head = graph.state_node[graph.edge_head[edges]]
     nodes, counts = np.unique(np.append(tail[:1], head[head != tail]), return_counts=True)
     return [int(n) for n in nodes[counts > 1]]
+
+
+def _trace(
+    labels: IntArray, edge_ids: IntArray, lab_pred: IntArray, lab_edge: IntArray
+) -> list[IntArray]:
+    """Follow each label's predecessors back to a source: the edges of its path, in order."""
+    out = []
+    # ``.item`` reads one element as a Python int, several times faster than ``a[j]``.
+    edge_at, pred_at = lab_edge.item, lab_pred.item
+    for i in labels.tolist():
+        steps = []
+        j = i
+        e = edge_at(j)
+        while e >= 0:
+            steps.append(e)
+            j = pred_at(j)
+            e = edge_at(j)
+        out.append(np.asarray(edge_ids[steps[::-1]], dtype=np.int64))
+    return out
 
 
 def _front(
@@ -388,15 +431,11 @@ def _front(
     le = (c[:, None, :] <= c[None, :, :]).all(axis=2)
     lt = (c[:, None, :] < c[None, :, :]).any(axis=2)
     dominated = (le & lt).any(axis=0)
-    keep = [int(i) for i in final[~dominated]]
-    paths = []
-    for i in keep:
-        edges = []
-        j = i
-        while lab_edge[j] >= 0:
-            edges.append(edge_ids[lab_edge[j]])
-            j = lab_pred[j]
-        paths.append(ParetoPath(np.asarray(edges[::-1], dtype=np.int64), lab_crit[i, :k].copy()))
+    keep = final[~dominated]
+    paths = [
+        ParetoPath(edges, lab_crit[i, :k].copy())
+        for i, edges in zip(keep.tolist(), _trace(keep, edge_ids, lab_pred, lab_edge), strict=True)
+    ]
     # Equal criteria reached through different destination states: keep one.
     unique: dict[tuple[float, ...], ParetoPath] = {}
     for p in paths:

@@ -33,7 +33,7 @@ import numpy as np
 from silkrail.datasets.parameters import baseline_waits, calibrated_parameters
 from silkrail.graph.compile import HOURS_PER_WEEK
 from silkrail.network._schema import LinkMode
-from silkrail.routing._cache import caspian_ferry_links, link_index
+from silkrail.routing._cache import caspian_ferry_links, link_index, network_cache
 
 if TYPE_CHECKING:
     from silkrail._typing import FloatArray
@@ -77,13 +77,22 @@ class DelayParameters:
     def packaged(cls) -> DelayParameters:
         """Return the values in use (calibrated where fitted, else the priors)."""
         t = calibrated_parameters()
-        return cls(**{f.name: float(str(t.loc[f.name, "value"])) for f in fields(cls)})
+        # Every plan asks for them: read the (cached) table once, not five cells a plan.
+        hit = _PACKAGED.get(cls)
+        if hit is not None and hit[0] is t:
+            return hit[1]
+        out = cls(**{f.name: float(str(t.loc[f.name, "value"])) for f in fields(cls)})
+        _PACKAGED[cls] = (t, out)
+        return out
 
     @classmethod
     def priors(cls) -> DelayParameters:
         """Return the prior values."""
         t = calibrated_parameters()
         return cls(**{f.name: float(str(t.loc[f.name, "prior"])) for f in fields(cls)})
+
+
+_PACKAGED: dict[type, tuple[object, DelayParameters]] = {}
 
 
 @dataclass(frozen=True)
@@ -147,6 +156,43 @@ def _queue(station: str) -> tuple[float, float]:
     return _QUEUE_CACHE.get(station, (0.0, 0.0))
 
 
+@dataclass(frozen=True)
+class _PartColumns:
+    """The network columns :func:`route_parts` reads, as Python lists (one per network).
+
+    Reading numpy scalars one leg at a time (and making a ``LinkMode`` of each) cost more
+    than the draws of short routes; the values are the same floats.
+    """
+
+    link_mode: list[LinkMode]
+    time_cv: list[float]
+    sailings: list[float]
+    caspian: list[bool]
+    waypoint: list[bool]
+    port_hours: list[float]
+    border_hours: list[float]  # NaN (no border) as 0
+    border_cv: list[float]  # NaN as 0
+
+
+def _part_columns(net: CorridorNetwork) -> _PartColumns:
+    cache = network_cache(net)
+    hit = cache.get("route_part_columns")
+    if isinstance(hit, _PartColumns):
+        return hit
+    out = _PartColumns(
+        link_mode=[LinkMode(m) for m in net.link_mode.tolist()],
+        time_cv=np.asarray(net.time_cv, dtype=float).tolist(),
+        sailings=np.asarray(net.sailings_per_week, dtype=float).tolist(),
+        caspian=caspian_ferry_links(net).tolist(),
+        waypoint=net.is_sea_waypoint.tolist(),
+        port_hours=np.asarray(net.port_transfer_hours, dtype=float).tolist(),
+        border_hours=np.nan_to_num(net.border_hours).tolist(),
+        border_cv=np.nan_to_num(net.border_cv).tolist(),
+    )
+    cache["route_part_columns"] = out
+    return out
+
+
 def route_parts(
     route: Route,
     net: CorridorNetwork,
@@ -191,8 +237,14 @@ def route_parts(
         raise ValueError(msg)
     country = net.country_of
     index = link_index(net)
-    caspian = caspian_ferry_links(net)
-    wp = net.is_sea_waypoint
+    col = _part_columns(net)
+    caspian, wp, link_mode, time_cv, sailings = (
+        col.caspian,
+        col.waypoint,
+        col.link_mode,
+        col.time_cv,
+        col.sailings,
+    )
     groups: dict[str, list[float]] = {}
     fixed = 0.0
     border_h, border_cv, q_share, q_scale = [], [], [], []
@@ -200,7 +252,7 @@ def route_parts(
     cong_h, cong_at, cong_s, cong_e = [], [], [], []
     periods = conditions.congestion
     elapsed = 0.0
-    port_h, border_base = net.port_transfer_hours, net.border_hours
+    port_h, border_base, border_cv_at = col.port_hours, col.border_hours, col.border_cv
     for leg in route.legs:
         if leg.kind != "travel":
             hours = leg.hours
@@ -208,7 +260,7 @@ def route_parts(
                 # The planner's legs carry the expected Caspian delays in the transfer time (for
                 # the route search, ``percentiles.timed_network``); the draws below add them,
                 # so the part is the transfer of the untimed network.
-                base = float(port_h[net.index_of(leg.to_id)])
+                base = port_h[net.index_of(leg.to_id)]
                 if not math.isnan(base):
                     hours = min(hours, base)
             fixed += hours
@@ -220,19 +272,19 @@ def route_parts(
             continue
         k = index[leg.link_id]
         run = max(leg.hours - leg.wait_hours - leg.border_hours, 0.0)
-        mode = LinkMode(int(net.link_mode[k]))
+        mode = link_mode[k]
         key = country[leg.from_id] if mode in (LinkMode.RAIL, LinkMode.ROAD) else mode.name
         if running == "section":
             key = f"{key}:{leg.link_id}"
         g = groups.setdefault(f"{mode.name}:{key}", [0.0, 0.0])
         g[0] += run
-        g[1] += run * float(net.time_cv[k])
+        g[1] += run * time_cv[k]
         # As in the graph: a lane between two waypoints is a voyage sailing on, no new wait.
         if mode in (LinkMode.FERRY, LinkMode.SEA) and not (
             wp[net.index_of(leg.from_id)] and wp[net.index_of(leg.to_id)]
         ):
-            sail_h.append(HOURS_PER_WEEK / float(net.sailings_per_week[k]))
-            sail_casp.append(bool(caspian[k]))
+            sail_h.append(HOURS_PER_WEEK / sailings[k])
+            sail_casp.append(caspian[k])
             sail_at.append(elapsed)
         if not queue_priority and mode == LinkMode.RAIL:
             for station in (f"{leg.link_id}:{leg.from_id}>{leg.to_id}", f"{leg.to_id}:border"):
@@ -244,8 +296,8 @@ def route_parts(
             node = net.index_of(leg.to_id)
             # Likewise the mean congestion wait the timed network adds to the border time:
             # the congestion draw below adds it.
-            border_h.append(min(leg.border_hours, float(np.nan_to_num(border_base[node]))))
-            border_cv.append(float(np.nan_to_num(net.border_cv[node])))
+            border_h.append(min(leg.border_hours, border_base[node]))
+            border_cv.append(border_cv_at[node])
         elapsed += leg.hours
         for p in periods:
             if leg.to_id in p.nodes:
@@ -412,7 +464,12 @@ def draw_parts(
     if parts.queue_share.size:
         u = rng.random((parts.queue_share.size, n))
         e = rng.exponential(1.0, (parts.queue_share.size, n))
-        train += np.where(u < parts.queue_share[:, None], e * parts.queue_scale[:, None], 0).sum(0)
+        # Only the draws that wait add hours: summed straight into the total, in row order as
+        # a sum over the rows would (the zeros it would add change nothing).
+        row, col = np.nonzero(u < parts.queue_share[:, None])
+        waits = np.zeros(n)
+        np.add.at(waits, col, e[row, col] * parts.queue_scale[row])
+        train += waits
     casp = parts.sail_caspian
     k = int(casp.sum())
     if parts.sail_headway.size:

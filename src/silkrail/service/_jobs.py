@@ -56,22 +56,35 @@ from silkrail.service._errors import ApiError
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from silkrail import CorridorNetwork, Scenario, SimulationModel
+    from silkrail import CorridorNetwork, Scenario, ScenarioSpec, SimulationModel
     from silkrail.service._state import NetworkState
     from silkrail.service.schemas import Settings, SimulationRequest
 
-__all__ = ["HEARTBEAT_S", "STALE_S", "JobLimits", "JobManager", "JobSpec", "prepare_job"]
+__all__ = [
+    "HEARTBEAT_S",
+    "STALE_S",
+    "FlowJobSpec",
+    "JobLimits",
+    "JobManager",
+    "JobSpec",
+    "prepare_job",
+    "unknown_job",
+]
 
 logger = logging.getLogger("silkrail.service")
 
 #: ``source`` given to the scenario reader: its messages then start with ``  - scenario: ``.
 _SOURCE = "scenario"
+#: What a simulation job over the time limit is told.
+_FEWER = "; simulate fewer days or replications"
 #: The module a job's process runs.
 _WORKER = "silkrail.service._simworker"
 #: CPU seconds a job's process gets beyond the time limit, before the kernel ends it.
 _CPU_GRACE_S = 30
 #: How often a job's thread checks its time limit and the server's shutdown, in seconds.
 _POLL_S = 0.25
+#: Longest job id looked up or echoed in a message (ids are 32 hex digits).
+MAX_JOB_ID = 64
 #: Job ids are uuid4 hex strings; only such names are looked up in the job folder.
 _JOB_ID = re.compile(r"[0-9a-f]{32}")
 #: The message of a job whose process stopped before it finished.
@@ -124,6 +137,27 @@ class JobSpec:
             "reassign": self.reassign,
             "scenario": self.label,
         }
+
+
+@dataclass(frozen=True)
+class FlowJobSpec:
+    """A corridor-flows job: the base year and, with a scenario, the scenario.
+
+    Run by the same queue and worker process as the simulations
+    (:func:`silkrail.studies.flow_study.run_flow_study`; the result is the JSON of
+    ``silkrail flows --json``).
+    """
+
+    net: CorridorNetwork
+    scenario: ScenarioSpec | None
+    label: str
+
+    #: One study (the baseline and the scenario are solved together).
+    total = 1
+
+    def run_info(self) -> dict[str, Any]:
+        """Return the options as run."""
+        return {"scenario": self.label}
 
 
 def _scenario_errors(exc: silkrail.ScenarioError) -> list[dict[str, str]]:
@@ -306,6 +340,15 @@ def prepare_job(state: NetworkState, req: SimulationRequest, settings: Settings)
     )
 
 
+def unknown_job(what: str, job_id: str, why: str) -> ApiError:
+    """Return the 404 for a job id no queue knows: ``no <what> job '<id>': <why>``.
+
+    An id longer than :data:`MAX_JOB_ID` is cut in the message.
+    """
+    shown = job_id if len(job_id) <= MAX_JOB_ID else job_id[:MAX_JOB_ID] + "..."
+    return ApiError(404, "not_found", f"no {what} job {shown!r}: {why}", field="job_id")
+
+
 # ------------------------------------------------------------------ the queue
 
 
@@ -338,7 +381,7 @@ def _now() -> datetime:
 @dataclass(eq=False)
 class _Job:
     id: str
-    spec: JobSpec | None
+    spec: JobSpec | FlowJobSpec | None
     run: dict[str, Any]
     total: int
     limits: JobLimits
@@ -371,13 +414,18 @@ class _Job:
 
 
 class JobManager:
-    """The simulation jobs of one app: a bounded queue and the jobs' processes.
+    """The jobs of one kind of one app: a bounded queue and the jobs' processes.
+
+    An app has two: its simulations and its corridor-flows studies.
 
     Thread-safe; its methods return quickly (the jobs run in their own processes, each
     watched by a daemon thread).
     """
 
-    def __init__(self, *, store: Path | None = None, keep: int | None = None) -> None:
+    def __init__(
+        self, *, store: Path | None = None, keep: int | None = None, kind: str = "simulation"
+    ) -> None:
+        self.kind = kind
         self._lock = threading.Lock()
         self._jobs: OrderedDict[str, _Job] = OrderedDict()
         self._queue: deque[_Job] = deque()
@@ -396,7 +444,7 @@ class JobManager:
         if self._running + len(self._queue) < limits.max_running + limits.max_queued:
             return None
         msg = (
-            f"too many simulation jobs: {self._running} running and {len(self._queue)} queued "
+            f"too many {self.kind} jobs: {self._running} running and {len(self._queue)} queued "
             f"(limits {limits.max_running} and {limits.max_queued}); retry when one finishes"
         )
         return ApiError(429, "too_many_jobs", msg, headers={"Retry-After": "10"})
@@ -419,7 +467,7 @@ class JobManager:
         if error is not None:
             raise error
 
-    def submit(self, spec: JobSpec, limits: JobLimits) -> dict[str, Any]:
+    def submit(self, spec: JobSpec | FlowJobSpec, limits: JobLimits) -> dict[str, Any]:
         """Queue a job, starting it at once if a slot is free.
 
         Parameters
@@ -464,6 +512,8 @@ class JobManager:
 
         A job this process does not hold is read from the job folder, if there is one.
         """
+        if len(job_id) > MAX_JOB_ID:
+            return None
         with self._lock:
             job = self._jobs.get(job_id)
             if job is not None:
@@ -476,6 +526,8 @@ class JobManager:
         None if the job is unknown or was forgotten; a job this process does not hold is
         read from the job folder, if there is one.
         """
+        if len(job_id) > MAX_JOB_ID:
+            return None
         with self._lock:
             job = self._jobs.get(job_id)
             if job is not None:
@@ -629,7 +681,7 @@ class JobManager:
         try:
             status, payload = self._run(job)
         except Exception:  # never leave a job running, whatever happens here
-            logger.exception("simulation job %s failed", job.id)
+            logger.exception("%s job %s failed", self.kind, job.id)
             status, payload = "failed", "internal error while running the job"
         if status == "done":
             self._finish(job, "done", None, payload)
@@ -678,8 +730,12 @@ class JobManager:
                 if remaining <= 0:
                     outcome = (
                         "failed",
-                        f"the job exceeded this service's time limit of {limits.timeout_s:g} s; "
-                        "simulate fewer days or replications",
+                        f"the job exceeded this service's time limit of {limits.timeout_s:g} s"
+                        + (
+                            "; simulate fewer days or replications"
+                            if self.kind == "simulation"
+                            else ""
+                        ),
                     )
                     break
                 if not conn.poll(min(remaining, _POLL_S)):
@@ -710,7 +766,7 @@ class JobManager:
             limit = f" (the limit is {limits.memory_mb} MiB)" if limits.memory_mb else ""
             outcome = (
                 "failed",
-                f"the simulation process ended unexpectedly (exit code {code}); it may have "
+                f"the {self.kind} process ended unexpectedly (exit code {code}); it may have "
                 f"run out of memory{limit}",
             )
         return outcome

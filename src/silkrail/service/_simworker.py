@@ -1,9 +1,10 @@
-"""The process of one simulation job: ``python -m silkrail.service._simworker FD MEMORY_MB CPU_S``.
+"""The process of one job: ``python -m silkrail.service._simworker FD MEMORY_MB CPU_S``.
 
 Started by :class:`~silkrail.service._jobs.JobManager` as a plain subprocess (not
 ``multiprocessing``, whose ``spawn`` re-imports the server's main script in the child). It
-reads the pickled :class:`~silkrail.service._jobs.JobSpec` from stdin, runs the replications
-in-process, and writes to the pipe whose write end is file descriptor ``FD``:
+reads the pickled :class:`~silkrail.service._jobs.JobSpec` (a simulation) or
+:class:`~silkrail.service._jobs.FlowJobSpec` (corridor flows) from stdin, runs it in-process,
+and writes to the pipe whose write end is file descriptor ``FD``:
 ``("progress", done)`` after each replication, then ``("done", result)`` with the result in the
 ``silkrail simulate --json`` layout, or ``("failed", message)``. Messages name no server
 internals; tracebacks go to stderr, the server's log.
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import silkrail
 
 if TYPE_CHECKING:
-    from silkrail.service._jobs import JobSpec
+    from silkrail.service._jobs import FlowJobSpec, JobSpec
 
 __all__ = ["child_main", "main"]
 
@@ -39,7 +40,15 @@ class _OrphanedError(Exception):
     """The server that started the job is gone."""
 
 
-def _execute(spec: JobSpec, conn: Connection) -> dict[str, Any]:
+def _execute_flows(spec: FlowJobSpec) -> dict[str, Any]:
+    return dict(silkrail.flow_study_json(spec.net, spec.scenario))
+
+
+def _execute(spec: JobSpec | FlowJobSpec, conn: Connection) -> dict[str, Any]:
+    from silkrail.service._jobs import FlowJobSpec
+
+    if isinstance(spec, FlowJobSpec):
+        return _execute_flows(spec)
     t0 = time.perf_counter()
     parent = os.getppid()
     # Progress counts every replication of the job: the runs finished before this one too.
@@ -116,7 +125,9 @@ def _limit(memory_mb: int, cpu_s: int) -> None:
             resource.setrlimit(which, (value, hard))
 
 
-def child_main(conn: Connection, spec: JobSpec, memory_mb: int, cpu_s: int = 0) -> None:
+def child_main(
+    conn: Connection, spec: JobSpec | FlowJobSpec, memory_mb: int, cpu_s: int = 0
+) -> None:
     """Run one job in a child process and send its outcome over `conn`.
 
     Sends ``("progress", done)`` after each replication, then ``("done", result)`` or
@@ -133,6 +144,9 @@ def child_main(conn: Connection, spec: JobSpec, memory_mb: int, cpu_s: int = 0) 
     cpu_s
         CPU-time limit in seconds (0: none).
     """
+    from silkrail.service._jobs import FlowJobSpec
+
+    what = "corridor-flows study" if isinstance(spec, FlowJobSpec) else "simulation"
     outcome: tuple[str, Any]
     try:
         # Load the engine before the memory limit, which is for the run's data.
@@ -145,14 +159,14 @@ def child_main(conn: Connection, spec: JobSpec, memory_mb: int, cpu_s: int = 0) 
     except MemoryError:
         outcome = (
             "failed",
-            f"the simulation ran out of memory (the limit is {memory_mb} MiB); "
+            f"the {what} ran out of memory (the limit is {memory_mb} MiB); "
             "simulate fewer days, less demand or smaller scenario values",
         )
     except (silkrail.SilkrailError, ValueError) as exc:
-        outcome = ("failed", f"the simulation failed: {exc}")
+        outcome = ("failed", f"the {what} failed: {exc}")
     except Exception:
-        logger.exception("simulation job failed")
-        outcome = ("failed", "internal error in the simulation; the incident was logged")
+        logger.exception("%s job failed", what)
+        outcome = ("failed", f"internal error in the {what}; the incident was logged")
     try:
         conn.send(outcome)
     except (OSError, ValueError):  # pragma: no cover - the server went away

@@ -110,8 +110,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     FastAPI
         The app: the API under ``/api/v1`` (OpenAPI schema at ``/api/v1/openapi.json``), the
         basemap at ``/basemap/countries-50m.json`` and the web UI at ``/`` (its files under
-        ``/static/``). Its simulation jobs live in ``app.state.simulations``; the app's
-        shutdown stops them.
+        ``/static/``). Its simulation jobs live in ``app.state.simulations``, its
+        corridor-flows jobs in ``app.state.flows``; the app's shutdown stops them.
 
     Examples
     --------
@@ -123,6 +123,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     given = settings
     settings = get_settings() if settings is None else settings
     jobs = JobManager(store=settings.sim_jobs_dir, keep=settings.sim_keep_jobs)
+    flow_store = None if settings.sim_jobs_dir is None else settings.sim_jobs_dir / "flows"
+    flow_jobs = JobManager(store=flow_store, keep=settings.sim_keep_jobs, kind="corridor flows")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -131,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             jobs.shutdown()
+            flow_jobs.shutdown()
 
     app = FastAPI(
         title="silkrail",
@@ -147,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # pay for on every request (it re-inspects every dependency once one exists).
         app.state.settings = given
     app.state.simulations = jobs
+    app.state.flows = flow_jobs
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

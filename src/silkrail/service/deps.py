@@ -24,6 +24,7 @@ from silkrail.service._state import NetworkState, load_state
 from silkrail.service.schemas import Settings
 
 __all__ = [
+    "FlowJobsDep",
     "JobsDep",
     "NetworkDep",
     "ReadAccess",
@@ -31,6 +32,7 @@ __all__ = [
     "StoreDep",
     "WriteAccess",
     "current_settings",
+    "get_flow_jobs",
     "get_jobs",
     "get_network_state",
     "get_settings",
@@ -124,6 +126,25 @@ async def get_jobs(request: Request) -> JobManager:
 
 
 JobsDep = Annotated[JobManager, Depends(get_jobs)]
+
+
+async def get_flow_jobs(request: Request) -> JobManager:
+    """Return the corridor-flows jobs of the app serving `request`.
+
+    Parameters
+    ----------
+    request
+        The request.
+
+    Returns
+    -------
+    JobManager
+        The app's flows job queue (made by :func:`~silkrail.service.create_app`).
+    """
+    return cast("JobManager", request.app.state.flows)
+
+
+FlowJobsDep = Annotated[JobManager, Depends(get_flow_jobs)]
 
 
 @lru_cache(maxsize=8)

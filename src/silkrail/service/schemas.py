@@ -465,8 +465,8 @@ class PlanRequest(_Model):
     compare: Literal["plausible", "all"] = Field(
         default="plausible",
         description=(
-            "Corridor-family comparison options: only plausible ones (detour index <= 2, "
-            "generalized cost <= 2x the best) or all."
+            "Rows and corridor-family comparison options: only plausible ones (land detour "
+            "index <= 2, generalized cost <= 2x the best row's) or all."
         ),
     )
     service: Literal["fixed-schedule", "block", "regular"] = Field(
@@ -533,6 +533,12 @@ class RouteOut(_Model):
     pareto_optimal: bool
     detour_index: float = Field(
         description="Route km ÷ great-circle km between origin and destination."
+    )
+    land_detour_index: float = Field(
+        description=(
+            "Km of the route's land stretches ÷ their great-circle km (the detour index for a "
+            "route without a deep-sea voyage)."
+        )
     )
     container: Literal["20", "40"] = Field(description="Container size priced.")
     cost_usd_per_container: float = Field(description="Cost for one container of that size.")

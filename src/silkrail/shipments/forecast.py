@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +35,13 @@ import numpy as np
 
 from silkrail.routing.conditions import conditions_on
 from silkrail.routing.service_classes import service_class
-from silkrail.routing.uncertainty import DelayParameters, draw_route_hours, route_parts
+from silkrail.routing.uncertainty import (
+    RUNNING,
+    DelayParameters,
+    RouteParts,
+    draw_route_hours,
+    route_parts,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -50,6 +56,7 @@ __all__ = [
     "LATE_SLIP_HOURS",
     "Forecast",
     "forecast_shipment",
+    "forecast_shipments",
     "is_late",
     "remaining_legs",
 ]
@@ -144,6 +151,10 @@ class _RouteIndex:
         self.departs: dict[str, list[int]] = {}
         self.arrives: dict[str, list[int]] = {}
         self.gauges: dict[str, list[int]] = {}
+        # Expected hours from each leg to the destination (the share of the route done).
+        self.hours_from = [0.0] * (len(legs) + 1)
+        for i in range(len(legs) - 1, -1, -1):
+            self.hours_from[i] = self.hours_from[i + 1] + legs[i].hours
         for i, leg in enumerate(legs):
             if leg.kind == "travel":
                 self.departs.setdefault(leg.from_id, []).append(i)
@@ -169,6 +180,20 @@ class _RouteIndex:
             return -1, False
         return hit + 1, code in _BORDER_AHEAD and self.legs[hit].border_hours > 0
 
+    def ahead(self, pos: int, pending: bool) -> tuple[Leg, ...]:
+        """Return the legs from `pos` on, after the pending border processing if any."""
+        legs = tuple(self.legs[pos:])
+        if not pending:
+            return legs
+        # The border processing is part of the incoming leg's hours: only it remains.
+        incoming = self.legs[pos - 1]
+        rest = replace(incoming, hours=incoming.border_hours, wait_hours=0.0, distance_km=0.0)
+        return (rest, *legs)
+
+    def hours_ahead(self, pos: int, pending: bool) -> float:
+        """Return the expected hours of :meth:`ahead`."""
+        return self.hours_from[pos] + (self.legs[pos - 1].border_hours if pending else 0.0)
+
 
 def _first(hits: list[int] | None, start: int) -> int:
     """Return the first index in `hits` at or after `start`, else the first one, else -1."""
@@ -176,6 +201,36 @@ def _first(hits: list[int] | None, start: int) -> int:
         return -1
     k = bisect_left(hits, start)
     return hits[k] if k < len(hits) else hits[0]
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a shipment's actual events put it (see :func:`remaining_legs`)."""
+
+    pos: int
+    pending: bool
+    basis: ShipmentEvent | None
+    departed: bool
+    off_route: bool
+    arrived: bool
+
+
+def _place(shipment: Shipment, events: Sequence[ShipmentEvent], index: _RouteIndex) -> _Place:
+    actual = sorted(
+        (e for e in events if e.classifier == "ACT"), key=lambda e: (e.event_time, e.event_id)
+    )
+    basis: ShipmentEvent | None = None
+    departed, off_route, pos, pending = False, False, 0, False
+    for e in actual:
+        if e.location == shipment.destination and e.code != "DEPA":
+            return _Place(len(index.legs), False, e, True, False, True)
+        at, border = index.position(e.location, e.code, pos)
+        if at < 0:
+            off_route = True
+            continue
+        off_route, pos, pending, basis = False, at, border, e
+        departed = departed or at > 0 or e.code == "DEPA"
+    return _Place(pos, pending, basis, departed, off_route, False)
 
 
 def remaining_legs(
@@ -201,28 +256,11 @@ def remaining_legs(
     off_route
         Whether a later actual event was at a node the route does not visit.
     """
-    legs = shipment.route.legs
-    index = _RouteIndex(legs)
-    actual = sorted(
-        (e for e in events if e.classifier == "ACT"), key=lambda e: (e.event_time, e.event_id)
-    )
-    basis: ShipmentEvent | None = None
-    departed, off_route, pos, pending = False, False, 0, False
-    for e in actual:
-        if e.location == shipment.destination and e.code != "DEPA":
-            return (), e, True, False
-        at, border = index.position(e.location, e.code, pos)
-        if at < 0:
-            off_route = True
-            continue
-        off_route, pos, pending, basis = False, at, border, e
-        departed = departed or at > 0 or e.code == "DEPA"
-    if not pending:
-        return legs[pos:], basis, departed, off_route
-    # The border processing is part of the incoming leg's hours: only it remains.
-    incoming = legs[pos - 1]
-    rest = replace(incoming, hours=incoming.border_hours, wait_hours=0.0, distance_km=0.0)
-    return (rest, *legs[pos:]), basis, departed, off_route
+    index = _RouteIndex(shipment.route.legs)
+    at = _place(shipment, events, index)
+    if at.arrived:
+        return (), at.basis, True, False
+    return index.ahead(at.pos, at.pending), at.basis, at.departed, at.off_route
 
 
 def forecast_shipment(
@@ -234,7 +272,6 @@ def forecast_shipment(
     draws: int = FORECAST_DRAWS,
     seed: int | np.random.Generator | None = 0,
     running: str = "section",
-    shared: dict[tuple[Any, ...], tuple[float, ...]] | None = None,
 ) -> Forecast:
     """Forecast a shipment's arrival from its last actual event.
 
@@ -256,11 +293,6 @@ def forecast_shipment(
     running
         ``"section"``: running times drawn per rail section, independently (as the corridor
         simulator does); ``"railway"``: one factor per national railway (as the planner).
-    shared
-        A dict in which forecasts share their remaining-time percentiles: shipments with the
-        same legs ahead, service, basis date and options (the containers of one train) get
-        the same draws, so only the first is computed. Keep one per `net` (e.g. per batch);
-        used only with an integer `seed`.
 
     Returns
     -------
@@ -282,56 +314,146 @@ def forecast_shipment(
     >>> f.p5 < f.p50 < f.p95, f.next_location
     (True, 'CN-BAOJI')
     """
+    return forecast_shipments(
+        [(shipment, events)], net, params=params, draws=draws, seed=seed, running=running
+    )[0]
+
+
+def forecast_shipments(
+    items: Sequence[tuple[Shipment, Sequence[ShipmentEvent]]],
+    net: CorridorNetwork,
+    *,
+    params: DelayParameters | None = None,
+    draws: int = FORECAST_DRAWS,
+    seed: int | np.random.Generator | None = 0,
+    running: str = "section",
+) -> list[Forecast]:
+    """Forecast several shipments' arrivals, each as :func:`forecast_shipment` would.
+
+    Containers on the same route object at the same position with the same service, basis
+    date and departure state (the containers of one train) get the same remaining-time
+    draws, so those are computed once and added to each one's own event time; so are
+    groups on other dates whose random parts are the same (no congestion period in reach,
+    no Caspian sailing ahead). With an integer `seed` every forecast equals the one
+    :func:`forecast_shipment` makes alone; with a generator, the draws are made in the
+    order of `items` and none are shared.
+
+    Parameters
+    ----------
+    items
+        Pairs of a shipment and its events (any order).
+    net
+        The corridor network.
+    params, draws, seed, running
+        As for :func:`forecast_shipment`.
+
+    Returns
+    -------
+    list of Forecast
+        One per item, in order.
+
+    Raises
+    ------
+    ValueError
+        If `running` is not ``"section"`` or ``"railway"``.
+
+    Examples
+    --------
+    >>> import silkrail
+    >>> from dataclasses import replace
+    >>> from silkrail.shipments.shipment import plan_shipment
+    >>> net = silkrail.load_network()
+    >>> s = plan_shipment(net, "CSQU3054383", "Xi'an", "Duisburg", depart="2025-03-01T08:00Z")
+    >>> a, b = forecast_shipments([(s, []), (replace(s, container="MSCU1234565"), [])], net)
+    >>> (a.p50 == b.p50, b.container)
+    (True, 'MSCU1234565')
+    """
+    if running not in RUNNING:
+        msg = f"unknown running {running!r}; choose one of {RUNNING}"
+        raise ValueError(msg)
     params = _packaged_params() if params is None else params
-    ahead, basis, departed, off_route = remaining_legs(shipment, events)
-    when = shipment.depart if basis is None else basis.event_time
-    total = sum(leg.hours for leg in shipment.route.legs) or 1.0
-    share = 1.0 - sum(leg.hours for leg in ahead) / total
-    common: dict[str, Any] = {
-        "container": shipment.container,
-        "basis_event_id": "" if basis is None else basis.event_id,
-        "basis_code": "" if basis is None else basis.code,
-        "basis_location": shipment.origin if basis is None else basis.location,
-        "basis_time": when,
-        "off_route": off_route,
-    }
-    if not ahead:
-        return Forecast(
-            **common,
-            share_done=1.0,
-            p5=when,
-            p50=when,
-            p95=when,
-            next_location="",
-            next_p95=None,
-            arrived=True,
+    # Route objects are immutable and the store hands out one per distinct route: index each
+    # once, and key the shared draws on its identity instead of hashing its legs.
+    indexes: dict[int, _RouteIndex] = {}
+    memo: dict[tuple[Any, ...], tuple[Any, ...]] | None = {} if isinstance(seed, int) else None
+    # Groups whose random parts are equal (another day, same legs and no dated condition on
+    # them) draw the same hours: keyed by the parts themselves.
+    draws_memo: dict[tuple[Any, ...], tuple[float, ...]] = {}
+    out = []
+    for shipment, events in items:
+        route = shipment.route
+        index = indexes.get(id(route))
+        if index is None:
+            index = indexes[id(route)] = _RouteIndex(route.legs)
+        at = _place(shipment, events, index)
+        basis = at.basis
+        when = shipment.depart if basis is None else basis.event_time
+        common: dict[str, Any] = {
+            "container": shipment.container,
+            "basis_event_id": "" if basis is None else basis.event_id,
+            "basis_code": "" if basis is None else basis.code,
+            "basis_location": shipment.origin if basis is None else basis.location,
+            "basis_time": when,
+            "off_route": at.off_route,
+        }
+        if at.arrived or (at.pos >= len(index.legs) and not at.pending):
+            out.append(
+                Forecast(
+                    **common,
+                    share_done=1.0,
+                    p5=when,
+                    p50=when,
+                    p95=when,
+                    next_location="",
+                    next_p95=None,
+                    arrived=True,
+                )
+            )
+            continue
+        # Everything the draws depend on besides the options common to the call. A date with
+        # no dated condition in reach (no congestion period) gives the same parts as any
+        # other such date; if the legs ahead have no Caspian sailing (storm months), also
+        # the same draws: such results are kept under the date None as well.
+        day = when.date()
+        key = (id(route), at.pos, at.pending, shipment.service, at.departed)
+        hit = None if memo is None else memo.get((*key, day))
+        if hit is None and memo is not None and not conditions_on(day).congestion:
+            hit = memo.get((*key, None))
+        if hit is None:
+            ahead = index.ahead(at.pos, at.pending)
+            hours, any_date = _remaining_hours(
+                shipment,
+                ahead,
+                net,
+                day,
+                at.departed,
+                params,
+                draws,
+                seed,
+                running,
+                None if memo is None else draws_memo,
+            )
+            first = next(leg for leg in ahead if leg.kind == "travel")
+            hit = (*hours, first.to_id)
+            if memo is not None:
+                memo[(*key, day)] = hit
+                if any_date:
+                    memo[(*key, None)] = hit
+        p5, p50, p95, next_p95, next_location = hit
+        share = 1.0 - index.hours_ahead(at.pos, at.pending) / (index.hours_from[0] or 1.0)
+        out.append(
+            Forecast(
+                **common,
+                share_done=min(max(share, 0.0), 1.0),
+                p5=when + dt.timedelta(hours=p5),
+                p50=when + dt.timedelta(hours=p50),
+                p95=when + dt.timedelta(hours=p95),
+                next_location=next_location,
+                next_p95=when + dt.timedelta(hours=next_p95),
+                arrived=False,
+            )
         )
-    first = next(i for i, leg in enumerate(ahead) if leg.kind == "travel")
-    # Everything the draws depend on; the seed is an int, so equal keys give equal draws.
-    key = (ahead, shipment.service, when.date(), departed, params, draws, seed, running)
-    memo = shared if isinstance(seed, int) else None
-    hit = None if memo is None else memo.get(key)
-    if hit is None:
-        hit = _remaining_hours(
-            shipment, ahead, net, when.date(), departed, params, draws, seed, running
-        )
-        if memo is not None:
-            memo[key] = hit
-    p5, p50, p95, next_p95 = hit
-
-    def at(h: float) -> dt.datetime:
-        return when + dt.timedelta(hours=float(h))
-
-    return Forecast(
-        **common,
-        share_done=min(max(share, 0.0), 1.0),
-        p5=at(p5),
-        p50=at(p50),
-        p95=at(p95),
-        next_location=ahead[first].to_id,
-        next_p95=at(next_p95),
-        arrived=False,
-    )
+    return out
 
 
 def _remaining_hours(
@@ -344,15 +466,21 @@ def _remaining_hours(
     draws: int,
     seed: int | np.random.Generator | None,
     running: str,
-) -> tuple[float, ...]:
-    """Return p5, p50 and p95 of the hours ahead, and p95 of the hours to the next node."""
+    memo: dict[tuple[Any, ...], tuple[float, ...]] | None = None,
+) -> tuple[tuple[float, ...], bool]:
+    """Return p5, p50, p95 of the hours ahead and p95 to the next node; and if any date will do.
+
+    The flag says whether the hours hold for any date without congestion periods. With a
+    `memo` (an integer `seed` only) the draws are looked up by their random parts: equal
+    parts with the same seed give equal draws, whatever the date they came from.
+    """
     cls = service_class(net, shipment.service)
     conditions = conditions_on(date)
     dwell = not departed and cls.origin_dwell_factor > 0
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-
-    def hours(legs: tuple[Leg, ...]) -> np.ndarray:
-        parts = route_parts(
+    factor = cls.origin_dwell_factor if dwell else 0.0
+    first = next(i for i, leg in enumerate(ahead) if leg.kind == "travel")
+    parts = [
+        route_parts(
             replace(shipment.route, legs=legs),
             cls.network,
             conditions,
@@ -360,14 +488,34 @@ def _remaining_hours(
             origin_dwell=dwell,
             running=running,
         )
-        factor = cls.origin_dwell_factor if dwell else 0.0
-        return draw_route_hours(
-            parts, params, conditions, dwell_factor=factor, draws=draws, seed=rng
-        )
+        for legs in (ahead, ahead[: first + 1])
+    ]
+    # Beyond the parts, draws depend on the date only through Caspian storm months; the
+    # parts, only through congestion periods.
+    caspian = any(p.sail_caspian.any() for p in parts)
+    any_date = not caspian and not conditions.congestion
+    key = None
+    if memo is not None:
+        key = (*map(_parts_key, parts), factor, date if caspian else None)
+        hit = memo.get(key)
+        if hit is not None:
+            return hit, any_date
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    hours = [
+        draw_route_hours(p, params, conditions, dwell_factor=factor, draws=draws, seed=rng)
+        for p in parts
+    ]
+    p5, p50, p95 = np.percentile(hours[0], [5, 50, 95])
+    out = float(p5), float(p50), float(p95), float(np.percentile(hours[1], 95))
+    if key is not None and memo is not None:
+        memo[key] = out
+    return out, any_date
 
-    p5, p50, p95 = np.percentile(hours(ahead), [5, 50, 95])
-    first = next(i for i, leg in enumerate(ahead) if leg.kind == "travel")
-    return float(p5), float(p50), float(p95), float(np.percentile(hours(ahead[: first + 1]), 95))
+
+def _parts_key(parts: RouteParts) -> tuple[Any, ...]:
+    """Return a hashable value equal for equal parts (arrays by their bytes)."""
+    values = (getattr(parts, f.name) for f in fields(parts))
+    return tuple(v.tobytes() if isinstance(v, np.ndarray) else v for v in values)
 
 
 def is_late(

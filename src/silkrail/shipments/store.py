@@ -35,6 +35,8 @@ from silkrail.shipments.shipment import Shipment, route_from_json, route_to_json
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
+    from silkrail.routing import Route
+
 __all__ = ["SCOPES", "ShipmentStore", "default_database_url"]
 
 #: API key scopes: ``read`` may read private stores, ``write`` may also add and change.
@@ -183,8 +185,11 @@ class ShipmentStore:
         else:
             msg = f"database URL {url!r}: choose sqlite:///FILE or postgresql+psycopg://..."
             raise ValueError(msg)
-        # Shipments are never changed once stored: parse each one's route once.
+        # Shipments are never changed once stored: parse each one's route once, and each
+        # distinct route once (the containers of one train share one Route object, which lets
+        # forecasts share their draws by its identity).
         self._shipments: dict[str, Shipment] = {}
+        self._routes: dict[str, Route] = {}
         if upgrade:
             self.upgrade()
 
@@ -244,13 +249,16 @@ class ShipmentStore:
             return bool(conn.execute(stmt).rowcount)
 
     def _shipment(self, r: sa.Row[Any]) -> Shipment:
+        route = self._routes.get(r.route_json)
+        if route is None:
+            route = self._routes[r.route_json] = route_from_json(r.route_json)
         return Shipment(
             container=r.container,
             origin=r.origin,
             destination=r.destination,
             depart=_aware(r.depart),
             service=r.service,
-            route=route_from_json(r.route_json),
+            route=route,
         )
 
     def shipment(self, container: str) -> Shipment:
@@ -272,6 +280,28 @@ class ShipmentStore:
             raise UnknownShipmentError(container)
         out = self._shipments[container] = self._shipment(r)
         return out
+
+    def shipments(self, containers: Sequence[str]) -> dict[str, Shipment]:
+        """Return several shipments by container number (one query per 500 not yet read).
+
+        Raises
+        ------
+        UnknownShipmentError
+            If one of them has no shipment.
+        """
+        t = shipments_table
+        missing = sorted({c for c in containers if c not in self._shipments})
+        with self.engine.connect() as conn:
+            for i in range(0, len(missing), _IN_CHUNK):
+                rows = conn.execute(
+                    sa.select(t).where(t.c.container.in_(missing[i : i + _IN_CHUNK]))
+                )
+                for r in rows:
+                    self._shipments[r.container] = self._shipment(r)
+        unknown = next((c for c in containers if c not in self._shipments), None)
+        if unknown is not None:
+            raise UnknownShipmentError(unknown)
+        return {c: self._shipments[c] for c in containers}
 
     def list_shipments(self) -> list[Shipment]:
         """Return every shipment, by container number."""
@@ -437,14 +467,17 @@ class ShipmentStore:
             }
             for f in forecasts
         ]
-        made = 0
+        if not rows:
+            return 0
         t = forecasts_table
+        stmt = self._insert(t).on_conflict_do_nothing()
         with self.engine.begin() as conn:
-            for i in range(0, len(rows), _IN_CHUNK // 10):
-                # RETURNING counts the rows inserted: psycopg's rowcount is -1 for this INSERT.
-                stmt = self._insert(t).values(rows[i : i + _IN_CHUNK // 10])
-                made += len(conn.execute(stmt.on_conflict_do_nothing().returning(t.c.id)).all())
-        return made
+            if self.url.get_backend_name() == "sqlite":
+                # An executemany: sqlite3 sums the rows its statements inserted (RETURNING
+                # would have SQLAlchemy render multi-row statements and fetch, 5x slower).
+                return int(conn.execute(stmt, rows).rowcount)
+            # psycopg's rowcount is -1 here: count the ids returned.
+            return len(conn.execute(stmt.returning(t.c.id), rows).all())
 
     def forecasts(self, container: str) -> list[Forecast]:
         """Return a shipment's forecast history, oldest basis first."""

@@ -6,7 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from silkrail.shipments.forecast import LATE_SLIP_HOURS, Forecast, forecast_shipment, is_late
+from silkrail.shipments.forecast import (
+    LATE_SLIP_HOURS,
+    Forecast,
+    forecast_shipment,
+    forecast_shipments,
+    is_late,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -100,7 +106,9 @@ def ingest_events(
     """Store a batch (whole or nothing), then forecast each shipment it brought events for.
 
     By default each shipment with new actual events gets one forecast per batch, from its
-    latest actual event on the route (its events stored before or in the batch place the
+    latest actual event on the route (all in one
+    :func:`~silkrail.shipments.forecast.forecast_shipments` call: the containers of one train
+    share one computation) (its events stored before or in the batch place the
     container, from the basis of its latest forecast on:
     :meth:`~silkrail.shipments.store.ShipmentStore.recent_actual_events`); the history keeps
     one forecast per basis event, so a batch whose new events are all older than the latest
@@ -139,21 +147,23 @@ def ingest_events(
     if not forecast or not touched:
         return IngestResult(len(new), len(events) - len(new), 0)
     actual = store.recent_actual_events(touched)
+    shipments = store.shipments(touched)
     new_ids = {e.event_id for e in new}
-    fresh = []
-    shared: dict[tuple[Any, ...], tuple[float, ...]] = {}  # containers of one train
+    items: list[tuple[Shipment, Sequence[ShipmentEvent]]] = []
     for c in touched:
-        shipment, stored = store.shipment(c), actual[c]
+        shipment, stored = shipments[c], actual[c]
         if not every_event:
-            fresh.append(forecast_shipment(shipment, stored, net, shared=shared))
+            items.append((shipment, stored))
             continue
         before = [e for e in stored if e.event_id not in new_ids]
         since = before[-1].event_time if before else None
-        fresh += [
-            forecast_shipment(shipment, stored[: k + 1], net, shared=shared)
+        items += [
+            (shipment, stored[: k + 1])
             for k, e in enumerate(stored)
             if e.event_id in new_ids and (since is None or e.event_time >= since)
         ]
+    # One call: the containers of one train share their remaining-time draws.
+    fresh = forecast_shipments(items, net)
     return IngestResult(len(new), len(events) - len(new), store.add_forecasts(fresh))
 
 

@@ -36,11 +36,12 @@ __all__ = [
     "POLICY_FULL",
     "POLICY_SCHEDULE",
     "REF_BITS",
+    "border_visits",
     "fifo_multiserver",
     "run_events",
     "sorted_within_groups",
     "station_sums",
-    "sweep_max",
+    "window_waits",
 ]
 
 # Before the first @njit: the cache folder is chosen when a kernel is decorated.
@@ -83,51 +84,6 @@ def _less(t1: float, k1: int, t2: float, k2: int) -> bool:
     return t1 < t2 or (t1 == t2 and k1 < k2)
 
 
-@njit(cache=True)
-def _push(ht: np.ndarray, hkey: np.ndarray, n: int, t: float, seq: int, kind: int, ref: int) -> int:
-    """Push ``(t, seq, kind, ref)`` on the heap of size ``n``; return the new size."""
-    if n >= ht.shape[0]:
-        # The caller sizes the heap from a proven bound; never write past it.
-        raise IndexError("event heap overflow")
-    key = _key(seq, kind, ref)
-    i = n
-    while i > 0:
-        p = (i - 1) >> 1
-        if _less(ht[p], hkey[p], t, key):
-            break
-        ht[i] = ht[p]
-        hkey[i] = hkey[p]
-        i = p
-    ht[i] = t
-    hkey[i] = key
-    return n + 1
-
-
-@njit(cache=True)
-def _pop(ht: np.ndarray, hkey: np.ndarray, n: int) -> int:
-    """Remove the top of the heap of size ``n`` (read it first); return the new size."""
-    n -= 1
-    t = ht[n]
-    key = hkey[n]
-    i = 0
-    while True:
-        c = 2 * i + 1
-        if c >= n:
-            break
-        if c + 1 < n and _less(ht[c + 1], hkey[c + 1], ht[c], hkey[c]):
-            c += 1
-        if _less(ht[c], hkey[c], t, key):
-            ht[i] = ht[c]
-            hkey[i] = hkey[c]
-            i = c
-        else:
-            break
-    if n > 0:
-        ht[i] = t
-        hkey[i] = key
-    return n
-
-
 @njit(cache=True, nogil=True)
 def run_events(
     st_kind: np.ndarray,
@@ -161,6 +117,10 @@ def run_events(
     sail_feu: np.ndarray,
     sail_cross: np.ndarray,
     sail_count: np.ndarray,
+    lo: float,
+    hi: float,
+    st_max_queue: np.ndarray,
+    tr_move: np.ndarray,
 ) -> int:
     """Run trains through a network of stations; return the number of events handled.
 
@@ -181,7 +141,19 @@ def run_events(
     of the vessel carrying the train's last FEU), departure and server-release times; per
     train the finish time; per ferry the sailing log. Unreached entries keep their initial
     value (the caller sets ``NaN``). The loop stops when every train has finished, when no
-    event is left, or at the first event after ``t_cap``.
+    event is left, or at the first event after ``t_cap``. Returns -1 if the heap would
+    outgrow ``heap_size`` (the caller sizes it from a proven bound).
+
+    Two statistics are accumulated on the way, in place of passes over the records: per
+    station the largest number of trains waiting at any moment of ``[lo, hi)``
+    (``st_max_queue``, zeroed by the caller; the queue after every change at one instant), and
+    per train the hours spent moving, ``depart - start`` of its section and ferry records in
+    record order (``tr_move``, zeroed by the caller).
+
+    Events an event schedules are staged and pushed when it is done, by one inlined sift-up
+    (and the pop is inlined too): a numba helper taking the heap arrays costs an atomic
+    reference count increment and decrement per array and call, about 15 % of the loop.
+    Pushing in the same order with the same keys keeps the order of events unchanged.
     """
     n_st = st_kind.shape[0]
     n_tr = tr_release.shape[0]
@@ -192,6 +164,14 @@ def run_events(
     hkey = np.empty(heap_size, dtype=np.int64)
     hn = 0
     seq = 0
+    # Staged events: an event starts or lands each train at most once, two events a train,
+    # plus one SAIL or ARRIVE of its own; the set-up stages the capacity changes and sailings.
+    new_t = np.empty(2 * n_tr + n_seg + n_st + 4, dtype=np.float64)
+    new_key = np.empty(new_t.shape[0], dtype=np.int64)
+    n_new = 0
+    # Queue length per station and the instant of its last change (for st_max_queue).
+    q_len = np.zeros(n_st, dtype=np.int64)
+    q_since = np.full(n_st, -np.inf, dtype=np.float64)
 
     busy = np.zeros(n_st, dtype=np.int64)
     cur_servers = np.zeros(n_st, dtype=np.int64)
@@ -212,9 +192,13 @@ def run_events(
         for k in range(k0 + 1, seg_ptr[s + 1]):
             # Negative sequence numbers: a capacity change applies before anything else that
             # happens at the same time, so a closure over [a, b) refuses a train arriving at a.
-            hn = _push(ht, hkey, hn, seg_time[k], k - n_seg, EV_CAP, k)
+            new_t[n_new] = seg_time[k]
+            new_key[n_new] = _key(k - n_seg, EV_CAP, k)
+            n_new += 1
         if st_kind[s] == KIND_FERRY and st_policy[s] == POLICY_SCHEDULE:
-            hn = _push(ht, hkey, hn, st_phase[s], seq, EV_SAIL, s)
+            new_t[n_new] = st_phase[s]
+            new_key[n_new] = _key(seq, EV_SAIL, s)
+            n_new += 1
             seq += 1
 
     # Station of each segment, so a CAP event knows where it applies.
@@ -227,6 +211,24 @@ def run_events(
     done = 0
     events = 0
     while done < n_tr:
+        # -- push what the last event scheduled ------------------------------------------
+        for j in range(n_new):
+            tj = new_t[j]
+            kj = new_key[j]
+            if hn >= heap_size:
+                return -1
+            i = hn
+            while i > 0:
+                p = (i - 1) >> 1
+                if _less(ht[p], hkey[p], tj, kj):
+                    break
+                ht[i] = ht[p]
+                hkey[i] = hkey[p]
+                i = p
+            ht[i] = tj
+            hkey[i] = kj
+            hn += 1
+        n_new = 0
         # -- next event: a release (merged from the sorted array) or the top of the heap ----
         is_release = False
         i_rel = -1
@@ -249,7 +251,26 @@ def run_events(
             t = ht[0]
             kind = hkey[0] & 7
             ref = (hkey[0] >> 3) & _REF_MASK
-            hn = _pop(ht, hkey, hn)
+            # Pop: move the last entry down from the root.
+            hn -= 1
+            tl = ht[hn]
+            kl = hkey[hn]
+            i = 0
+            while True:
+                c = 2 * i + 1
+                if c >= hn:
+                    break
+                if c + 1 < hn and _less(ht[c + 1], hkey[c + 1], ht[c], hkey[c]):
+                    c += 1
+                if _less(ht[c], hkey[c], tl, kl):
+                    ht[i] = ht[c]
+                    hkey[i] = hkey[c]
+                    i = c
+                else:
+                    break
+            if hn > 0:
+                ht[i] = tl
+                hkey[i] = kl
             if t > t_cap:
                 break
             train = -1
@@ -292,7 +313,9 @@ def run_events(
             s = rec_station[r]
             busy[s] -= 1
             do_pump = True
-            hn = _push(ht, hkey, hn, t, seq, EV_ARRIVE, r)
+            new_t[n_new] = t
+            new_key[n_new] = _key(seq, EV_ARRIVE, r)
+            n_new += 1
             seq += 1
         elif kind == EV_FREE:
             s = ref
@@ -303,7 +326,9 @@ def run_events(
             if st_policy[s] == POLICY_SCHEDULE:
                 force_sail = cur_servers[s] > 0
                 do_ferry = force_sail
-                hn = _push(ht, hkey, hn, t + st_interval[s], seq, EV_SAIL, s)
+                new_t[n_new] = t + st_interval[s]
+                new_key[n_new] = _key(seq, EV_SAIL, s)
+                n_new += 1
                 seq += 1
             else:
                 if t == timer_at[s]:
@@ -319,6 +344,14 @@ def run_events(
             else:
                 do_pump = True
 
+        # -- queue length: the level held since its last change counts if in [lo, hi) ------
+        if t > q_since[s]:
+            if q_since[s] < hi and t > lo and q_len[s] > st_max_queue[s]:
+                st_max_queue[s] = q_len[s]
+            q_since[s] = t
+        if kind == EV_ARRIVE:
+            q_len[s] += 1
+
         # -- start queued trains at a server or section --------------------------------------
         if do_pump:
             while q_head[s] >= 0 and busy[s] < cur_servers[s]:
@@ -326,6 +359,7 @@ def run_events(
                 q_head[s] = q_next[r]
                 if q_head[s] < 0:
                     q_tail[s] = -1
+                q_len[s] -= 1
                 busy[s] += 1
                 i = rec_train[r]
                 rec_t[r, 1] = t
@@ -333,16 +367,23 @@ def run_events(
                     dur = (st_base[s] + st_per_feu[s] * tr_feu[i]) * cur_scale[s] * rec_mult[r]
                     rec_t[r, 3] = t + dur
                     rec_t[r, 2] = t + dur
-                    hn = _push(ht, hkey, hn, t + dur, seq, EV_END, r)
+                    new_t[n_new] = t + dur
+                    new_key[n_new] = _key(seq, EV_END, r)
+                    n_new += 1
                     seq += 1
                 else:
                     occ = st_base[s] * cur_scale[s]
                     run = st_run[s] * rec_mult[r]
                     rec_t[r, 3] = t + occ
                     rec_t[r, 2] = t + run
-                    hn = _push(ht, hkey, hn, t + occ, seq, EV_FREE, s)
+                    tr_move[i] += rec_t[r, 2] - rec_t[r, 1]
+                    new_t[n_new] = t + occ
+                    new_key[n_new] = _key(seq, EV_FREE, s)
+                    n_new += 1
                     seq += 1
-                    hn = _push(ht, hkey, hn, t + run, seq, EV_ARRIVE, r)
+                    new_t[n_new] = t + run
+                    new_key[n_new] = _key(seq, EV_ARRIVE, r)
+                    n_new += 1
                     seq += 1
 
         # -- load and sail a ferry --------------------------------------------------------------
@@ -360,7 +401,9 @@ def run_events(
                     if when > t:
                         if when < timer_at[s] and when < np.inf:
                             timer_at[s] = when
-                            hn = _push(ht, hkey, hn, when, seq, EV_SAIL, s)
+                            new_t[n_new] = when
+                            new_key[n_new] = _key(seq, EV_SAIL, s)
+                            n_new += 1
                             seq += 1
                         break
                 # Sail now with up to `cap` FEU from the head of the queue.
@@ -380,10 +423,14 @@ def run_events(
                         q_head[s] = q_next[r]
                         if q_head[s] < 0:
                             q_tail[s] = -1
+                        q_len[s] -= 1
                         rec_t[r, 1] = t
                         rec_t[r, 3] = t
                         rec_t[r, 2] = land
-                        hn = _push(ht, hkey, hn, land, seq, EV_ARRIVE, r)
+                        tr_move[i] += rec_t[r, 2] - rec_t[r, 1]
+                        new_t[n_new] = land
+                        new_key[n_new] = _key(seq, EV_ARRIVE, r)
+                        n_new += 1
                         seq += 1
                     else:
                         break
@@ -399,6 +446,9 @@ def run_events(
                 first_time[s] = t if q_feu[s] > _EPS else np.inf
                 if force_sail:
                     break
+    for s in range(n_st):
+        if q_since[s] < hi and q_len[s] > st_max_queue[s]:
+            st_max_queue[s] = q_len[s]
     return events
 
 
@@ -477,57 +527,6 @@ def sorted_within_groups(
             k += 1
 
 
-@njit(cache=True, nogil=True)
-def sweep_max(
-    station: np.ndarray,
-    t_in: np.ndarray,
-    t_out: np.ndarray,
-    lo: float,
-    hi: float,
-    out: np.ndarray,
-) -> None:
-    """Largest number of intervals ``[t_in, t_out)`` open at once within ``[lo, hi)``.
-
-    Per station ``s`` (``out[s]``, left at its value when no interval is open there). An
-    interval ending when another starts does not overlap it (ends go first at equal times).
-    """
-    n_st = out.shape[0]
-    cnt = np.zeros(n_st, dtype=np.int64)
-    for j in range(station.shape[0]):
-        if t_in[j] < hi and t_out[j] > lo and t_out[j] > t_in[j]:
-            cnt[station[j]] += 1
-    start = np.zeros(n_st, dtype=np.int64)
-    for s in range(1, n_st):
-        start[s] = start[s - 1] + cnt[s - 1]
-    a = np.empty(cnt.sum(), dtype=np.float64)
-    b = np.empty(cnt.sum(), dtype=np.float64)
-    pos = start.copy()
-    for j in range(station.shape[0]):
-        if t_in[j] < hi and t_out[j] > lo and t_out[j] > t_in[j]:
-            s = station[j]
-            a[pos[s]] = max(t_in[j], lo)
-            b[pos[s]] = min(t_out[j], hi)
-            pos[s] += 1
-    for s in range(n_st):
-        if cnt[s] == 0:
-            continue
-        starts = np.sort(a[start[s] : start[s] + cnt[s]])
-        ends = np.sort(b[start[s] : start[s] + cnt[s]])
-        i = 0
-        k = 0
-        cur = 0
-        best = 0
-        while i < starts.shape[0]:
-            if ends[k] <= starts[i]:
-                cur -= 1
-                k += 1
-            else:
-                cur += 1
-                i += 1
-                best = max(best, cur)
-        out[s] = max(out[s], float(best))
-
-
 @njit(cache=True, inline="always")
 def _overlap(a: float, b: float, lo: float, hi: float) -> float:
     """``np.clip(np.minimum(b, hi) - np.maximum(a, lo), 0.0, None)``, NaN in, NaN out."""
@@ -579,3 +578,98 @@ def station_sums(
             out[s, 6] += _overlap(t_a, np.inf if np.isnan(t_s) else t_s, lo, hi)
         if not np.isnan(t_s):
             out[s, 7] += _overlap(t_s, free[r], lo, hi)
+
+
+@njit(cache=True, nogil=True)
+def window_waits(
+    rec_station: np.ndarray,
+    arrive: np.ndarray,
+    start: np.ndarray,
+    lo: float,
+    hi: float,
+    count: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """Write the waits (``start - arrive``) of records that arrived in ``[lo, hi)`` and started.
+
+    Grouped by station and sorted within each station, as :func:`sorted_within_groups` of
+    those waits gives them; ``count[s]`` (zeroed by the caller) receives the group sizes and
+    ``out`` (at least as long as the records) the waits. One pass picks the records, without
+    the masks and copies the selection took in numpy.
+    """
+    for r in range(rec_station.shape[0]):
+        t_a = arrive[r]
+        if t_a >= lo and t_a < hi and not np.isnan(start[r]):
+            count[rec_station[r]] += 1
+    n = count.sum()
+    values = np.empty(n, dtype=np.float64)
+    group = np.empty(n, dtype=np.int64)
+    j = 0
+    for r in range(rec_station.shape[0]):
+        t_a = arrive[r]
+        if t_a >= lo and t_a < hi and not np.isnan(start[r]):
+            values[j] = start[r] - t_a
+            group[j] = rec_station[r]
+            j += 1
+    sorted_within_groups(values, group, count, out)
+
+
+@njit(cache=True, nogil=True)
+def border_visits(
+    rec_ptr: np.ndarray,
+    rec_station: np.ndarray,
+    arrive: np.ndarray,
+    depart: np.ndarray,
+    release: np.ndarray,
+    lo: float,
+    hi: float,
+    st_node: np.ndarray,
+    st_fee: np.ndarray,
+    count: np.ndarray,
+    hours: np.ndarray,
+    fee: np.ndarray,
+    hours_sorted: np.ndarray,
+) -> None:
+    """Sum the hours and fees of border crossings by the trains released in ``[lo, hi)``.
+
+    A crossing is a train's records at the stations of one node (``st_node[s]``, -1 for none)
+    that it left. Per node ``b``, ``count[b]`` (zeroed by the caller) receives the crossings;
+    ``hours`` and ``fee`` (at least as long as the records) the summed ``depart - arrive`` and
+    station fees of each crossing, grouped by node in train order, each sum in record order
+    (as ``np.unique`` of ``train * n_nodes + node`` and ``np.bincount`` gave them);
+    ``hours_sorted`` the same hours sorted within each node.
+    """
+    n_b = count.shape[0]
+    seen = np.full(n_b, -1, dtype=np.int64)
+    for i in range(release.shape[0]):
+        if not (release[i] >= lo and release[i] < hi):
+            continue
+        for r in range(rec_ptr[i], rec_ptr[i + 1]):
+            b = st_node[rec_station[r]]
+            if b >= 0 and not np.isnan(depart[r]) and seen[b] != i:
+                seen[b] = i
+                count[b] += 1
+    start = np.zeros(n_b, dtype=np.int64)
+    for b in range(1, n_b):
+        start[b] = start[b - 1] + count[b - 1]
+    fill = start.copy()
+    slot = np.zeros(n_b, dtype=np.int64)
+    seen[:] = -1
+    for i in range(release.shape[0]):
+        if not (release[i] >= lo and release[i] < hi):
+            continue
+        for r in range(rec_ptr[i], rec_ptr[i + 1]):
+            b = st_node[rec_station[r]]
+            if b < 0 or np.isnan(depart[r]):
+                continue
+            if seen[b] != i:
+                seen[b] = i
+                slot[b] = fill[b]
+                fill[b] += 1
+                hours[slot[b]] = 0.0
+                fee[slot[b]] = 0.0
+            hours[slot[b]] += depart[r] - arrive[r]
+            fee[slot[b]] += st_fee[rec_station[r]]
+    for b in range(n_b):
+        a = start[b]
+        hours_sorted[a : a + count[b]] = np.sort(hours[a : a + count[b]])

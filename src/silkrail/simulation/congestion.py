@@ -15,6 +15,10 @@ two can be checked against each other (``scripts/check_congestion.py``, docs/flo
   the phase, plus a queue for vessel space: one server whose service time is the share of a
   sailing's capacity a train fills (``interval * train FEU / vessel FEU``).
 
+A section behind a section whose headway is at least as long is a special case
+(:func:`tandem_cv2`): deterministic servers in series wait only at the slowest (Friedman's
+interchangeability), so such a stream waits only because running times spread it out.
+
 Above ``RHO_MAX`` of capacity the steady-state wait is infinite; the cost function then keeps
 rising along its tangent at ``RHO_MAX``. That makes the wait finite and steep, so an
 equilibrium diverts demand from a saturated station instead of serving it after an infinite
@@ -37,6 +41,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.special import ndtr
 
 from silkrail.simulation.model import Ferry, Section, ServerStation, Station
 
@@ -56,6 +61,7 @@ __all__ = [
     "departure_cv2",
     "erlang_c",
     "mean_wait",
+    "tandem_cv2",
     "utilization",
 ]
 
@@ -67,6 +73,12 @@ RHO_MAX = 0.95
 #: arrivals and half timetabled ones (random_share 0.5); the superposition of many services
 #: is close to Poisson, which the simulator check confirms (docs/flows.md).
 ARRIVAL_CV2 = 1.0
+#: Constants of :func:`tandem_cv2` (``b``, ``gamma``, ``e``, ``f``), fitted to the simulator's
+#: waits at a section behind a section by ``python scripts/check_tandem.py --fit`` (docs/flows.md).
+TANDEM_FIT = (1.15, 1.52, 0.32, 0.53)
+#: Weight ``k`` of the running-time spread in the exits' CV² (:func:`departure_affine`), fitted
+#: to the simulator's waits behind a faster section by ``python scripts/check_tandem.py --fit``.
+EXIT_SPREAD_WEIGHT = 0.45
 
 
 @dataclass(frozen=True)
@@ -238,12 +250,13 @@ def departure_affine(
 
     A line section's running times are independent and trains overtake, so its exits are the
     departures displaced by independent delays of spread ``sigma``: they keep their rhythm when
-    ``sigma`` is small against the spacing of trains ``1 / lam`` and become Poisson when it is
+    ``sigma`` is small against the spacing of trains ``1 / lam`` and look random when it is
     large. Between these two limits the CV² is interpolated as
-    ``1 - (1 - cd2) / (1 + lam sigma)``: not a published formula but a fit to the simulator
-    (a section behind a section, Poisson arrivals at 80 % utilisation, running-time CV 0.05 to
-    0.4: the simulator's exit CV² 0.27, 0.42, 0.57, 0.70 at ``lam sigma`` 0.4, 0.8, 1.6, 3.2;
-    the interpolation gives 0.29, 0.44, 0.62, 0.76 from a deterministic start).
+    ``1 - (1 - cd2) / (1 + k lam sigma)``: not a published formula, and ``k``
+    (:data:`EXIT_SPREAD_WEIGHT`) is fitted to the simulator's mean waits at a section behind a
+    faster one (``scripts/check_tandem.py``). An earlier fit to the gaps between the exits
+    (``k = 1``) overstated the waits behind, since displacing trains changes their spacing
+    over a few hours but not over the longer spans a queue builds up over.
 
     Returns
     -------
@@ -257,7 +270,9 @@ def departure_affine(
     a = np.where(cap.kind == FERRY, 1.0, np.where(cap.kind == DELAY, 0.0, a))
     b = np.where(cap.kind == FERRY, 0.0, np.where(cap.kind == DELAY, 1.0, b))
     if lam is not None and cap.exit_spread_hours is not None:
-        mix = 1.0 / (1.0 + np.asarray(lam, dtype=float) * cap.exit_spread_hours)
+        mix = 1.0 / (
+            1.0 + EXIT_SPREAD_WEIGHT * np.asarray(lam, dtype=float) * cap.exit_spread_hours
+        )
         a, b = 1.0 - mix + mix * a, mix * b
     return np.asarray(a, dtype=float), np.asarray(b, dtype=float)
 
@@ -277,6 +292,74 @@ def departure_cv2(
     """
     a, b = departure_affine(cap, rho, lam)
     return np.asarray(np.maximum(a + b * np.asarray(ca2, dtype=float), 0.0), dtype=float)
+
+
+def _normal_loss(z: FloatArray) -> FloatArray:
+    """``E[(Z - z)+]`` for a standard normal ``Z``."""
+    z = np.asarray(z, dtype=float)
+    return np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi) - z * ndtr(-z)
+
+
+def tandem_cv2(
+    *,
+    rho: FloatArray,
+    headway_hours: FloatArray,
+    upstream_headway_hours: FloatArray,
+    upstream_spread_hours: FloatArray,
+    long_run_cv2: float | FloatArray,
+) -> FloatArray:
+    """Arrival variability a section's wait sees from a section at least as slow before it.
+
+    Trains leave a line section at least its headway apart and run with independent times.
+    Deterministic servers in series wait only at the slowest one (Friedman 1965, "Reduction
+    methods for tandem queuing systems", Operations Research 13(1)), so if the running times
+    did not vary, a section whose headway is no longer than the section before it would never
+    hold these trains (QNA's departure CV², ``(1 - rho**2) ca2``, makes them wait). The
+    running times' spread ``sigma`` reorders and bunches the trains; with ``sd = sqrt(2)
+    sigma`` (the spread of two trains' difference) and the slack ``delta`` between the
+    headways, the wait is::
+
+        w = K (1 - exp(-s / K)),   s = b rho**gamma sd L(delta / sd) / L(0) c**e,
+        K = rho / (1 - rho) h / 2 c**f
+
+    with ``L`` the normal loss function (the chance that a train catches up with the one ahead
+    through the slack) and ``c`` the stream's long-run CV². For small spreads ``w ≈ s``, linear
+    in the spread; for large ones the stream becomes a random one of variability ``c**f``. The
+    form is this derivation's; the constants :data:`TANDEM_FIT` are a fit to the simulator
+    (``scripts/check_tandem.py``: two sections in series, utilisation 0.3–0.85, running-time
+    CV 0.02–0.4, Poisson or half-timetabled trains, equal or 1.5 × upstream headway; 58 of 60
+    cases within ±25 % or 3 minutes).
+
+    Returns
+    -------
+    numpy.ndarray
+        The squared CV that Allen–Cunneen's formula turns into this wait (``w / (rho / (1 -
+        rho) h / 2)``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> float(tandem_cv2(rho=np.array([0.7]), headway_hours=np.array([2.0]),
+    ...     upstream_headway_hours=np.array([2.0]), upstream_spread_hours=np.array([0.0]),
+    ...     long_run_cv2=0.5)[0])      # no spread: no wait (Friedman)
+    0.0
+    """
+    b, gamma, e, f = TANDEM_FIT
+    r = np.minimum(np.asarray(rho, dtype=float), RHO_MAX)
+    h = np.asarray(headway_hours, dtype=float)
+    sd = math.sqrt(2.0) * np.asarray(upstream_spread_hours, dtype=float)
+    delta = np.asarray(upstream_headway_hours, dtype=float) - h
+    spread = sd > 0
+    safe_sd = np.where(spread, sd, 1.0)
+    # L(delta / sd) / L(0), with L(0) = 1 / sqrt(2 pi).
+    catch_up = np.where(spread, _normal_loss(delta / safe_sd) * math.sqrt(2.0 * math.pi), 0.0)
+    c = np.asarray(long_run_cv2, dtype=float)
+    small = b * r**gamma * sd * catch_up * c**e
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = r / (1.0 - r) * h / 2.0
+        k = scale * c**f
+        cv2 = np.where(k > 0, c**f * -np.expm1(-small / np.where(k > 0, k, 1.0)), 0.0)
+    return np.asarray(cv2, dtype=float)
 
 
 def mean_wait(

@@ -526,9 +526,23 @@ def default_services(
     )
 
 
-def _check_route(net: CorridorNetwork, path: CorridorRoute, *, open_only: bool) -> list[int]:
-    """Return the link indexes of `path`, checking that they join its nodes."""
-    link_index = {str(k): i for i, k in enumerate(net.link_id)}
+def _link_index(net: CorridorNetwork) -> dict[str, int]:
+    return {str(k): i for i, k in enumerate(net.link_id)}
+
+
+def _check_route(
+    net: CorridorNetwork,
+    path: CorridorRoute,
+    *,
+    open_only: bool,
+    link_index: dict[str, int] | None = None,
+) -> list[int]:
+    """Return the link indexes of `path`, checking that they join its nodes.
+
+    `link_index` (:func:`_link_index` of `net`) saves rebuilding it for every route.
+    """
+    if link_index is None:
+        link_index = _link_index(net)
     nodes = [_node(net, n) for n in path.node_ids]
     links = []
     for j, lid in enumerate(path.link_ids):
@@ -653,12 +667,13 @@ def corridor_model(
     routes: list[Route] = []
     train_services: list[TrainService] = []
     used_names: set[str] = set()
+    link_index = _link_index(net)
     for sv in services:
         path = sv.route or find(
             net, sv.origin, sv.destination, via=sv.via, include_planned=include_planned
         )
         nodes = [_node(net, n) for n in path.node_ids]
-        links = _check_route(net, path, open_only=False)
+        links = _check_route(net, path, open_only=False, link_index=link_index)
         seq: list[str] = []
         for j, i in enumerate(nodes):
             if 0 < j < len(nodes) - 1:

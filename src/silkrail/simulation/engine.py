@@ -105,6 +105,9 @@ def run_static(
     sail_feu = np.zeros(n_sail)
     sail_cross = np.zeros(n_sail)
     sail_count = np.zeros(n_st, np.int64)
+    max_queue = np.zeros(n_st)
+    moving = np.zeros(n_tr)
+    warmup = warmup_days * 24.0
     t0 = time.perf_counter()
     n_events = _kernels.run_events(
         static.kind,
@@ -138,9 +141,17 @@ def run_static(
         sail_feu,
         sail_cross,
         sail_count,
+        warmup,
+        horizon,
+        max_queue,
+        moving,
     )
     elapsed = time.perf_counter() - t0
-    t_arr, t_start, t_dep, t_free = (np.ascontiguousarray(rec_t[:, j]) for j in range(4))
+    if n_events < 0:  # pragma: no cover - the heap size is a proven bound
+        msg = "the event heap outgrew its bound (a bug in the engine's heap sizing)"
+        raise RuntimeError(msg)
+    # Columns as views (strided): copying them out cost 16 MB of memory traffic a replication.
+    t_arr, t_start, t_dep, t_free = (rec_t[:, j] for j in range(4))
     used = np.minimum(sail_count, np.diff(trial.sail_ptr))
     idx = np.concatenate(
         [np.arange(trial.sail_ptr[s], trial.sail_ptr[s] + used[s]) for s in range(n_st)]
@@ -151,7 +162,7 @@ def run_static(
         model=static.model,
         scenario=static.scenario,
         horizon_h=horizon,
-        warmup_h=warmup_days * 24.0,
+        warmup_h=warmup,
         t_cap_h=t_cap,
         train_service=trial.tr_service,
         train_route=trial.tr_route,
@@ -172,6 +183,8 @@ def run_static(
         seg_time_h=trial.seg_time,
         seg_servers=trial.seg_servers,
         seg_scale=trial.seg_scale,
+        station_max_queue=max_queue,
+        train_moving_h=moving,
         n_events=int(n_events),
         wait_threshold_h=wait_threshold_hours,
         elapsed_s=elapsed,

@@ -32,17 +32,21 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from silkrail._typing import FloatArray, IntArray
+    from silkrail.simulation._compile import Static
     from silkrail.simulation.model import Scenario, SimulationModel
 
 __all__ = ["MonteCarloResult", "ReplicationMetrics", "local_cluster_pays", "mean_ci", "replicate"]
 
-# Replication-days below which a local Dask cluster costs more than it saves. Starting two
-# worker processes (imports, loading the compiled engine) takes 3-5 s on 2 cores, and a
-# replication of 365 days of the 2024 demand took about 0.4 s when this was set
-# (docs/benchmarks.md): a job had to take about 10 s in one process before splitting it over
-# two paid. In-process runs now use a thread per core and a replication about 0.23 s of CPU;
-# the threshold was not measured again (no idle cores to measure on), see benchmarks.md.
-LOCAL_CLUSTER_MIN_REPLICATION_DAYS = 25 * 365.0
+# Replication-days below which a local Dask cluster costs more than it saves. In-process runs
+# use a thread per core, and most of a replication (the event kernel and the statistics'
+# kernels, over 2/3 of its CPU time) runs without the GIL, so threads already keep the cores
+# busy: a local cluster on the same cores can gain at most the GIL-bound remainder (a third of
+# a replication, about 0.05 s of CPU in 2026-12) and first pays 3-5 s to start its workers and
+# ship them the model. It breaks even beyond about 2 * 4 s / 0.05 s = 160 replication-years
+# on 2 cores; a 2-worker cluster was measured slower than the threads at 100 (264 s against
+# 143 s, docs/benchmarks.md). Hence 1,000 replication-years: in practice, a local cluster is
+# for an explicit `workers`; the threshold was derived, not measured as a crossover.
+LOCAL_CLUSTER_MIN_REPLICATION_DAYS = 1000 * 365.0
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -80,15 +84,15 @@ class ReplicationMetrics:
 
 
 def _one(
-    payload: tuple[SimulationModel, Scenario | None, dict[str, float]],
+    payload: tuple[Static, dict[str, float]],
     index: int,
     seed: np.random.SeedSequence,
     keep: bool,
 ) -> ReplicationMetrics:
     """Run replication `index` (module level, so Dask workers can import it)."""
-    model, scenario, opts = payload
+    static, opts = payload
     res = run_static(
-        prepare(model, scenario),
+        static,
         np.random.default_rng(seed),
         days=opts["days"],
         warmup_days=opts["warmup_days"],
@@ -408,8 +412,10 @@ def local_cluster_pays(
     >>> local_cluster_pays(3, 30.0, workers=2)
     False
     >>> local_cluster_pays(100, 365.0, workers=2)
+    False
+    >>> local_cluster_pays(2000, 365.0, workers=2)
     True
-    >>> local_cluster_pays(100, 365.0, workers=2, idle_cpus=0.5)
+    >>> local_cluster_pays(2000, 365.0, workers=2, idle_cpus=0.5)
     False
     """
     n = workers or os.cpu_count() or 1
@@ -508,8 +514,10 @@ def replicate(
         msg = f"cores must be ≥ 1, got {cores}"
         raise ValueError(msg)
     _check_days(days, warmup_days, drain_days)
-    # Fail fast on a bad scenario or too many trains, before any worker starts.
-    check_trains(prepare(model, scenario), days * 24.0)
+    # Fail fast on a bad scenario or too many trains, before any worker starts; the compiled
+    # model is shared by every replication.
+    static = prepare(model, scenario)
+    check_trains(static, days * 24.0)
     root = _root_seed(seed)
     children = root.spawn(replications)
     opts = {
@@ -518,7 +526,7 @@ def replicate(
         "drain_days": float(drain_days),
         "wait_threshold_hours": float(wait_threshold_hours),
     }
-    payload = (model, scenario, opts)
+    payload = (static, opts)
     out: list[ReplicationMetrics | None] = [None] * replications
     in_process = scheduler == "serial" or (
         scheduler is None and not local_cluster_pays(replications, days, workers)
@@ -552,7 +560,7 @@ def replicate(
 
 
 def _run_threads(
-    payload: tuple[SimulationModel, Scenario | None, dict[str, float]],
+    payload: tuple[Static, dict[str, float]],
     children: list[np.random.SeedSequence],
     out: list[ReplicationMetrics | None],
     cores: int,
@@ -583,7 +591,7 @@ def _run_threads(
 
 
 def _run_dask(
-    payload: tuple[SimulationModel, Scenario | None, dict[str, float]],
+    payload: tuple[Static, dict[str, float]],
     children: list[np.random.SeedSequence],
     out: list[ReplicationMetrics | None],
     scheduler: str | None,

@@ -251,26 +251,6 @@ def _window_overlap(a: FloatArray, b: FloatArray, lo: float, hi: float) -> Float
     return out
 
 
-def _sweep_max(
-    station: IntArray, t_in: FloatArray, t_out: FloatArray, n_st: int, lo: float, hi: float
-) -> FloatArray:
-    """Largest number of intervals ``[t_in, t_out)`` open at once within ``[lo, hi)``.
-
-    Back-to-back intervals do not overlap. A compiled kernel
-    (:func:`~silkrail.simulation._kernels.sweep_max`) that releases the GIL.
-    """
-    out = np.zeros(n_st)
-    _kernels.sweep_max(
-        np.ascontiguousarray(station, dtype=np.int64),
-        np.ascontiguousarray(t_in, dtype=np.float64),
-        np.ascontiguousarray(t_out, dtype=np.float64),
-        float(lo),
-        float(hi),
-        out,
-    )
-    return out
-
-
 #: Route lengths of the last models seen, by ``id`` (the model is kept, so the id stays its own):
 #: every replication of a Monte Carlo run asks for the same model's.
 _ROUTE_KM: dict[int, tuple[SimulationModel, list[float]]] = {}
@@ -334,6 +314,12 @@ class SimulationResult:
         One row per sailing.
     seg_ptr, seg_time_h, seg_servers, seg_scale
         Capacity segments per station (servers from each start time; 0 = closed).
+    station_max_queue
+        Per station, the largest number of trains waiting at once within the window
+        (counted by the engine as the queues change).
+    train_moving_h
+        Per train, the hours spent moving: running on sections and crossing on ferries
+        (summed by the engine in record order).
     n_events
         Events the engine handled.
     wait_threshold_h
@@ -366,6 +352,8 @@ class SimulationResult:
     seg_time_h: FloatArray
     seg_servers: IntArray
     seg_scale: FloatArray
+    station_max_queue: FloatArray
+    train_moving_h: FloatArray
     n_events: int
     wait_threshold_h: float = 72.0
     elapsed_s: float = field(default=0.0, compare=False)
@@ -567,8 +555,6 @@ class SimulationResult:
         lo, hi = self.warmup_h, self.horizon_h
         span = max(hi - lo, 1e-12)
         st = self.rec_station
-        wait = self.wait_h
-        arrived = self._in_window(self.arrive_h)
         kinds = self._kinds()
         out = np.full((n_st, len(STATION_METRICS)), np.nan)
         col = {m: j for j, m in enumerate(STATION_METRICS)}
@@ -581,8 +567,9 @@ class SimulationResult:
         arrivals, departures, _, over, cnt, tot, waited, busy = sums.T
         out[:, col["arrivals"]] = arrivals
         out[:, col["throughput_per_day"]] = departures / span * 24.0
-        started = arrived & ~np.isnan(wait)
-        w_sorted, count = _sorted_within_groups(wait[started], st[started], n_st)
+        count = np.zeros(n_st, np.int64)
+        w_sorted = np.empty(st.shape[0])
+        _kernels.window_waits(st, self.arrive_h, self.start_h, lo, hi, count, w_sorted)
         bounds = np.concatenate(([0], np.cumsum(count)))
         start = bounds[:-1]
         waited_any = count > 0
@@ -597,9 +584,8 @@ class SimulationResult:
             out[:, col["mean_time_h"]] = np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan)
 
         # Queue lengths: a train waits over [arrive, start); unstarted ones until the end.
-        t_out = np.where(np.isnan(self.start_h), np.inf, self.start_h)
         out[:, col["mean_queue"]] = waited / span
-        out[:, col["max_queue"]] = _sweep_max(st, self.arrive_h, t_out, n_st, lo, hi)
+        out[:, col["max_queue"]] = self.station_max_queue
         out[:, col["wait_train_hours_per_day"]] = out[:, col["mean_queue"]] * 24.0
 
         # Utilization.
@@ -653,13 +639,8 @@ class SimulationResult:
         n_r = len(model.routes)
         out = np.full((n_r, len(ROUTE_METRICS)), np.nan)
         col = {m: j for j, m in enumerate(ROUTE_METRICS)}
-        kinds = self._kinds()
         route_km = _route_km(model)
-        moving_kind = (kinds == KIND_SECTION) | (kinds == KIND_FERRY)
-        rec_train = self.rec_train
-        # Moving time per record: running time on sections, crossing time at ferries.
-        move = np.where(moving_kind[self.rec_station], self.depart_h - self.start_h, 0.0)
-        move_train = np.bincount(rec_train, weights=np.nan_to_num(move), minlength=self.n_trains)
+        move_train = self.train_moving_h
         in_win = self._in_window(self.train_release_h)
         transit = self.transit_h
         out[:, col["trains"]] = np.bincount(self.train_route[in_win], minlength=n_r)
@@ -740,26 +721,20 @@ class SimulationResult:
         node_idx = {n: i for i, n in enumerate(borders)}
         st_node = np.array([node_idx.get(n, -1) for n in node_of], np.int64)
         fee = np.array([getattr(s, "usd_per_feu", 0.0) for s in model.stations])
-        rec_node = st_node[self.rec_station]
-        rec_train = self.rec_train
-        keep = (rec_node >= 0) & self._in_window(self.train_release_h)[rec_train]
-        keep &= ~np.isnan(self.depart_h)
-        key = rec_train[keep] * len(borders) + rec_node[keep]
-        dur = (self.depart_h - self.arrive_h)[keep]
-        uniq, inv = np.unique(key, return_inverse=True)
-        per_visit: FloatArray = np.bincount(inv, weights=dur).astype(np.float64)
-        visit_node = uniq % len(borders)
-        fee_visit = np.bincount(inv, weights=fee[self.rec_station[keep]])
         n_b = len(borders)
-        count = np.bincount(visit_node, minlength=n_b)
+        n_rec = self.rec_station.shape[0]
+        count = np.zeros(n_b, np.int64)
+        # Crossings grouped by node in train order, so means keep their summation order.
+        per_visit, fee_visit, visit_sorted = np.empty(n_rec), np.empty(n_rec), np.empty(n_rec)
+        _kernels.border_visits(
+            self.rec_ptr, self.rec_station, self.arrive_h, self.depart_h, self.train_release_h,
+            self.warmup_h, self.horizon_h, st_node, fee, count, per_visit, fee_visit,
+            visit_sorted,
+        )  # fmt: skip
         start = np.concatenate(([0], np.cumsum(count)[:-1]))
-        # Visits grouped by node in visit order (stable), so means keep their summation order.
-        grouped = np.argsort(visit_node, kind="stable")
-        per_visit, fee_visit = per_visit[grouped], fee_visit[grouped]
-        node_sorted = _group_order(per_visit, visit_node[grouped], n_b)
         out[:, col["crossings"]] = count
-        out[:, col["p50_clear_h"]] = _group_percentile(per_visit[node_sorted], start, count, 50)
-        out[:, col["p95_clear_h"]] = _group_percentile(per_visit[node_sorted], start, count, 95)
+        out[:, col["p50_clear_h"]] = _group_percentile(visit_sorted, start, count, 50)
+        out[:, col["p95_clear_h"]] = _group_percentile(visit_sorted, start, count, 95)
         for b in np.flatnonzero(count):
             a, e = start[b], start[b] + count[b]
             out[b, col["mean_clear_h"]] = per_visit[a:e].mean()

@@ -11,6 +11,7 @@ from silkrail.studies.calibration import (
     inside_range,
     model_p50,
 )
+from silkrail.studies.flow_tables import flow_study_json
 from silkrail.studies.runner import Rerouting, StudyResult, rerouted_trains_bound, run_study
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "StudyResult",
     "cross_validate",
     "fit_delays",
+    "flow_study_json",
     "inside_range",
     "model_p50",
     "rerouted_trains_bound",

@@ -182,7 +182,7 @@ def load_flow_inputs() -> FlowInputs:
         raw = r["value"]
         try:
             par[r["name"]] = float(raw)
-        except ValueError:
+        except (TypeError, ValueError):  # a blank or missing cell reads as None
             msg = f"datasets/demand/{name}, row {i}, field 'value': {raw!r} is not a number"
             raise DatasetError(msg) from None
     params = ChoiceParameters(
@@ -516,8 +516,9 @@ def simulate_flows(
     pandas.DataFrame
         One row per loaded station: ``station``, ``category``, ``utilization`` (of the
         dispatched trains), ``offered_utilization``, ``trains_per_week``,
-        ``cost_function_wait_h``, ``simulated_wait_h``, ``difference`` (relative), sorted
-        by utilisation.
+        ``cost_function_wait_h``, ``simulated_wait_h``, ``simulated_wait_ci_h`` (half-width
+        of its 95 % confidence interval over the replications), ``difference`` (relative),
+        sorted by utilisation.
     """
     from silkrail.simulation import corridor_model, replicate
 
@@ -538,7 +539,9 @@ def simulate_flows(
         warmup_days=warmup_days,
         scheduler="serial",
     )
-    sim = mc.station_summary()["mean_wait_h"].to_dict()
+    summary = mc.station_summary()
+    sim = summary["mean_wait_h"].to_dict()
+    sim_ci = summary["mean_wait_h_ci"].to_dict()
     rows = []
     for j, name in enumerate(alts.stations.name):
         if lam[j] <= 0 or name not in sim or alts.stations.kind[j] == DELAY:
@@ -553,6 +556,7 @@ def simulate_flows(
                 "trains_per_week": float(lam[j] * 168.0),
                 "cost_function_wait_h": cf,
                 "simulated_wait_h": sw,
+                "simulated_wait_ci_h": float(sim_ci[name]),
                 "difference": (cf - sw) / sw if sw > 0 else math.nan,
             }
         )

@@ -17,11 +17,13 @@ from silkrail.simulation.names import station_title
 
 if TYPE_CHECKING:
     from silkrail.network.model import CorridorNetwork
+    from silkrail.simulation.scenario import ScenarioSpec
     from silkrail.studies.flow_study import FlowStudy
     from silkrail.studies.flows import FlowResult
 
 __all__ = [
     "corridor_table",
+    "flow_study_json",
     "flows_report_html",
     "link_table",
     "market_table",
@@ -255,3 +257,27 @@ def flows_report_html(study: FlowStudy, net: CorridorNetwork, *, top: int = 12) 
     if warnings:
         parts.append(f"<ul>{warnings}</ul>")
     return "\n".join(parts)
+
+
+def flow_study_json(net: CorridorNetwork, spec: ScenarioSpec | None = None) -> dict[str, object]:
+    """Solve the 2024 base year and, with `spec`, the scenario; return the flows JSON.
+
+    The answer of ``silkrail flows --json`` and of the service's flows jobs
+    (:func:`~silkrail.studies.flow_study.run_flow_study`, then :func:`study_json`).
+
+    Parameters
+    ----------
+    net
+        The corridor network.
+    spec
+        A scenario file (``None``: the base year only).
+
+    Returns
+    -------
+    dict
+        ``baseline`` and ``scenario`` markets, corridors, stations, the relative gap per
+        iteration and warnings.
+    """
+    from silkrail.studies.flow_study import run_flow_study
+
+    return study_json(run_flow_study(net, spec), net)

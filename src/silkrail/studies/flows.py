@@ -40,10 +40,12 @@ from silkrail.routing.choice import CORRIDORS, MODES, ChoiceParameters, nested_l
 from silkrail.simulation.congestion import (
     DELAY,
     RHO_MAX,
+    SECTION,
     StationCapacity,
     deferred_share,
     departure_affine,
     mean_wait,
+    tandem_cv2,
     utilization,
 )
 
@@ -330,6 +332,12 @@ class Alternatives:
         defer traffic); QNA's equations for the CV²s are then linear and iterated to a fixed
         point (to 1e-10).
 
+        The variability returned is the one each station's wait sees. A stream from a line
+        section into a section whose headway is no longer is the exception: trains already
+        spaced by the slower section wait there only as far as their running times bunch them
+        (:func:`~silkrail.simulation.congestion.tandem_cv2`). That holds for the section's own
+        wait only; what the section passes on downstream stays QNA's.
+
         Parameters
         ----------
         trains_per_hour
@@ -414,7 +422,29 @@ class Alternatives:
                 ca2 = nxt
                 break
             ca2 = nxt
-        return lam, ca2
+        # What each wait sees: streams from a section into a section no slower than it take
+        # the tandem variability instead of QNA's (one more pass of the map, not propagated).
+        cap = self.stations
+        at, up = stream_at[inner], stream_up[inner]
+        tandem = (
+            (cap.kind[at] == SECTION)
+            & (cap.kind[up] == SECTION)
+            & (cap.service_hours[up] >= cap.service_hours[at])
+        )
+        if not tandem.any():
+            return lam, ca2
+        seen = tandem_cv2(
+            rho=rho[at[tandem]],
+            headway_hours=cap.service_hours[at[tandem]],
+            upstream_headway_hours=cap.service_hours[up[tandem]],
+            upstream_spread_hours=_spread(cap)[up[tandem]],
+            long_run_cv2=origin_cv2,
+        )
+        own = coef * ca2[up] + p[inner] * a[up]
+        shift = np.zeros(inner.sum())
+        shift[tandem] = seen - own[tandem]
+        adjust = np.bincount(at, weights=weight[inner] * shift, minlength=n_st)
+        return lam, np.where(loaded, ca2 + adjust, ca2)
 
 
 def _leg_tariff(route: PlannedRoute, country: dict[str, str], scenario: FlowScenario) -> float:
@@ -838,6 +868,12 @@ def equilibrium(
         converged=bool(gaps and gaps[-1] <= rgap),
         teu_per_train=teu_per_train,
     )
+
+
+def _spread(cap: StationCapacity) -> FloatArray:
+    """Running-time spread of each station (0 where not given)."""
+    n = len(cap.name)
+    return np.zeros(n) if cap.exit_spread_hours is None else cap.exit_spread_hours
 
 
 def _cumprod_by_route(values: FloatArray, first: np.ndarray) -> FloatArray:

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from silkrail.service._errors import ApiError
-from silkrail.service._jobs import JobLimits, prepare_job
+from silkrail.service._jobs import JobLimits, prepare_job, unknown_job
 from silkrail.service.deps import (  # noqa: TC001 - FastAPI reads them at runtime
     JobsDep,
     NetworkDep,
@@ -20,9 +20,6 @@ from silkrail.service.schemas import ErrorBody, SimulationJob, SimulationRequest
 __all__ = ["router"]
 
 router = APIRouter(prefix="/simulations", tags=["simulations"])
-
-#: Longest job id looked up (ids are 32 hex digits).
-_MAX_ID = 64
 
 
 @router.post(
@@ -94,15 +91,14 @@ async def get_simulation(
     intervals, the top bottlenecks and the CAREC border-crossing indicators. A failed job has
     `error`. The service keeps the last ``SILKRAIL_SIM_KEEP_JOBS`` finished jobs.
     """
-    view = jobs.get(job_id) if len(job_id) <= _MAX_ID else None
+    view = jobs.get(job_id)
     if view is None:
-        shown = job_id if len(job_id) <= _MAX_ID else job_id[:_MAX_ID] + "..."
-        msg = (
-            f"no simulation job {shown!r}: the id is unknown, or the job finished long ago "
+        why = (
+            "the id is unknown, or the job finished long ago "
             f"(this service keeps the last {settings.sim_keep_jobs} finished jobs)"
             + ("" if settings.sim_jobs_dir is not None else " or before the service restarted")
         )
-        raise ApiError(404, "not_found", msg, field="job_id")
+        raise unknown_job("simulation", job_id, why)
     return view
 
 
@@ -134,14 +130,13 @@ async def get_simulation_report(
     the route, border and bottleneck tables, the assumptions and a reproducibility block; it
     loads nothing from the network, so it can be saved and sent on.
     """
-    found = jobs.report(job_id) if len(job_id) <= _MAX_ID else None
+    found = jobs.report(job_id)
     if found is None:
-        shown = job_id if len(job_id) <= _MAX_ID else job_id[:_MAX_ID] + "..."
-        msg = (
-            f"no simulation job {shown!r}: the id is unknown, or the job finished long ago "
+        why = (
+            "the id is unknown, or the job finished long ago "
             f"(this service keeps the last {settings.sim_keep_jobs} finished jobs)"
         )
-        raise ApiError(404, "not_found", msg, field="job_id")
+        raise unknown_job("simulation", job_id, why)
     status, html = found
     if status in ("queued", "running"):
         msg = f"job {job_id!r} is {status}; its report is ready once the job is done"

@@ -1,0 +1,207 @@
+"""Issue #12: "a longer list of places a forwarder types will also be tried".
+
+Freight cities, ports, terminals and border stations of the corridors as a forwarder types
+them: English, local and older spellings, local scripts (Chinese, Cyrillic, Georgian,
+Persian), and with the word for the place's kind ("Port of Rotterdam"). Each must resolve to
+the node meant. Towns off the rail network (Amsterdam, Wenzhou, Gomel...) are nodes reached by
+truck from the nearest hub (docs/data.md, "Road").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import silkrail
+
+FORWARDER_PLACES = {
+    # China
+    "Xi'an": "CN-XIAN", "西安": "CN-XIAN", "Xian": "CN-XIAN", "Khorgos": "CN-KHORGOS",
+    "Khorgas": "CN-KHORGOS", "Horgos": "CN-KHORGOS", "霍尔果斯": "CN-KHORGOS",
+    "Хоргос": "CN-KHORGOS", "Alashankou": "CN-ALASHANKOU", "阿拉山口": "CN-ALASHANKOU",
+    "Erenhot": "CN-ERENHOT", "Erlian": "CN-ERENHOT", "二连浩特": "CN-ERENHOT",
+    "Manzhouli": "CN-MANZHOULI", "满洲里": "CN-MANZHOULI", "Chongqing": "CNCKG", "重庆": "CNCKG",
+    "Chengdu": "CNCTU", "成都": "CNCTU", "Zhengzhou": "CN-ZHENGZHOU", "郑州": "CN-ZHENGZHOU",
+    "Wuhan": "CNWUH", "武汉": "CNWUH", "Yiwu": "CN-YIWU", "义乌": "CN-YIWU", "Urumqi": "CN-URUMQI",
+    "Ürümqi": "CN-URUMQI", "乌鲁木齐": "CN-URUMQI", "Harbin": "CN-HARBIN", "哈尔滨": "CN-HARBIN",
+    "Shenyang": "CN-SHENYANG", "沈阳": "CN-SHENYANG", "Beijing": "CN-BEIJING",
+    "北京": "CN-BEIJING", "Peking": "CN-BEIJING", "Shanghai": "CNSHA", "上海": "CNSHA",
+    "Ningbo": "CNNGB", "宁波": "CNNGB", "Lianyungang": "CNLYG", "连云港": "CNLYG",
+    "Qingdao": "CNTAO", "Tsingtao": "CNTAO", "Shenzhen": "CNSZX", "深圳": "CNSZX",
+    "Guangzhou": "CNCAN", "广州": "CNCAN", "Canton": "CNCAN", "Hefei": "CN-HEFEI",
+    "合肥": "CN-HEFEI", "Changsha": "CN-CHANGSHA", "长沙": "CN-CHANGSHA", "Suzhou": "CN-SUZHOU",
+    "Kashgar": "CN-KASHGAR", "Kashi": "CN-KASHGAR", "喀什": "CN-KASHGAR", "Lanzhou": "CN-LANZHOU",
+    "兰州": "CN-LANZHOU", "Nanjing": "CNNKG", "南京": "CNNKG", "Hangzhou": "CNHGH",
+    "杭州": "CNHGH", "Xiamen": "CN-XIAMEN", "厦门": "CN-XIAMEN", "Tianjin": "CNTSN",
+    "天津": "CNTSN", "Dalian": "CNDLC", "大连": "CNDLC", "Jinhua": "CN-JINHUA",
+    "金华": "CN-JINHUA", "Ganzhou": "CN-GANZHOU", "赣州": "CN-GANZHOU", "Kunming": "CN-KUNMING",
+    "昆明": "CN-KUNMING", "Nanning": "CN-NANNING", "南宁": "CN-NANNING", "Qinzhou": "CN-QINZHOU",
+    "钦州": "CN-QINZHOU", "Changchun": "CN-CHANGCHUN", "长春": "CN-CHANGCHUN",
+    "Hohhot": "CN-HOHHOT", "呼和浩特": "CN-HOHHOT", "Baotou": "CN-BAOTOU", "Jinan": "CN-JINAN",
+    "济南": "CN-JINAN", "Shijiazhuang": "CN-SHIJIAZHUANG", "石家庄": "CN-SHIJIAZHUANG",
+    "Taiyuan": "CN-TAIYUAN", "太原": "CN-TAIYUAN", "Xining": "CN-XINING",
+    "Yinchuan": "CN-YINCHUAN", "Guiyang": "CN-GUIYANG", "Suifenhe": "CN-SUIFENHE",
+    "绥芬河": "CN-SUIFENHE", "Jinghe": "CN-JINGHE", "精河": "CN-JINGHE", "Yining": "CN-YINING",
+    "Ghulja": "CN-YINING", "Kuytun": "CN-KUYTUN", "Hami": "CN-HAMI", "Lianyungang Port": "CNLYG",
+    "奎屯": "CN-KUYTUN", "Wenzhou": "CN-WENZHOU", "温州": "CN-WENZHOU",
+    "Changzhou": "CN-CHANGZHOU", "Dongguan": "CN-DONGGUAN", "Zhuhai": "CN-ZHUHAI",
+    "Quanzhou": "CN-QUANZHOU", "Fuzhou": "CN-FUZHOU", "Weifang": "CN-WEIFANG", "Linyi": "CN-LINYI",
+    "Tangshan": "CN-TANGSHAN", "Baoding": "CN-BAODING", "Handan": "CN-HANDAN", "Zibo": "CN-ZIBO",
+    "Jilin": "CN-JILIN", "Mianyang": "CN-MIANYANG", "Zigong": "CN-ZIGONG", "Yibin": "CN-YIBIN",
+    "Luzhou": "CN-LUZHOU",
+    # Central Asia and Mongolia
+    "Almaty": "KZ-ALMATY", "Алматы": "KZ-ALMATY", "Alma-Ata": "KZ-ALMATY",
+    "Tashkent": "UZ-TASHKENT", "Toshkent": "UZ-TASHKENT", "Ташкент": "UZ-TASHKENT",
+    "Korgas": "KZ-ALTYNKOL", "Altynkol": "KZ-ALTYNKOL", "Dostyk": "KZ-DOSTYK",
+    "Druzhba": "KZ-DOSTYK", "Zamyn-Uud": "MN-ZAMYN-UUD", "Astana": "KZ-ASTANA",
+    "Nur-Sultan": "KZ-ASTANA", "Астана": "KZ-ASTANA", "Aktau": "KZ-AKTAU", "Актау": "KZ-AKTAU",
+    "Kuryk": "KZ-KURYK", "Karaganda": "KZ-KARAGANDA", "Qaraghandy": "KZ-KARAGANDA",
+    "Shymkent": "KZ-SHYMKENT", "Chimkent": "KZ-SHYMKENT", "Aktobe": "KZ-AKTOBE",
+    "Aktyubinsk": "KZ-AKTOBE", "Atyrau": "KZ-ATYRAU", "Bishkek": "KG-BISHKEK",
+    "Бишкек": "KG-BISHKEK", "Frunze": "KG-BISHKEK", "Osh": "KG-OSH", "Samarkand": "UZ-SAMARKAND",
+    "Самарканд": "UZ-SAMARKAND", "Samarqand": "UZ-SAMARKAND", "Bukhara": "UZ-BUKHARA",
+    "Navoi": "UZ-NAVOI", "Navoiy": "UZ-NAVOI", "Termez": "UZ-TERMEZ", "Termiz": "UZ-TERMEZ",
+    "Dushanbe": "TJ-DUSHANBE", "Душанбе": "TJ-DUSHANBE", "Ashgabat": "TM-ASHGABAT",
+    "Ashkhabad": "TM-ASHGABAT", "Turkmenbashi": "TM-TURKMENBASHI",
+    "Türkmenbaşy": "TM-TURKMENBASHI", "Krasnovodsk": "TM-TURKMENBASHI",
+    "Kokshetau": "KZ-KOKSHETAU", "Taraz": "KZ-TARAZ", "Kyzylorda": "KZ-KYZYLORDA",
+    "Beyneu": "KZ-BEYNEU", "Zhezkazgan": "KZ-ZHEZKAZGAN", "Saryagash": "KZ-SARYAGASH",
+    "Aktogay": "KZ-AKTOGAY", "Moyinty": "KZ-MOYINTY", "Nur Zholy": "KZ-NUR-ZHOLY",
+    "Nurzholy": "KZ-NUR-ZHOLY", "Andijan": "UZ-ANDIJAN", "Andijon": "UZ-ANDIJAN",
+    "Fergana": "UZ-FERGANA", "Kokand": "UZ-KOKAND", "Namangan": "UZ-NAMANGAN",
+    "Karshi": "UZ-KARSHI", "Qarshi": "UZ-KARSHI", "Tokmok": "KG-TOKMOK", "Balykchy": "KG-BALYKCHY",
+    "Jalal-Abad": "KG-JALAL-ABAD", "Khujand": "TJ-KHUJAND", "Худжанд": "TJ-KHUJAND",
+    "Kulob": "TJ-KULOB", "Mary": "TM-MARY", "Turkmenabat": "TM-TURKMENABAT",
+    "Dashoguz": "TM-DASHOGUZ", "Port of Aktau": "KZ-AKTAU",
+    # Caucasus and Türkiye
+    "Baku": "AZBAK", "Bakı": "AZBAK", "Баку": "AZBAK", "Alat": "AZBAK", "Tbilisi": "GETBS",
+    "Тбилиси": "GETBS", "თბილისი": "GETBS", "Poti": "GEPTI", "Batumi": "GEBUS",
+    "Istanbul": "TRIST", "İstanbul": "TRIST", "Mersin": "TRMER", "Ankara": "TR-ANKARA",
+    "Kars": "TR-KARS", "Ganja": "AZ-GANJA", "Gyumri": "AM-GYUMRI", "Yerevan": "AM-YEREVAN",
+    "Kutaisi": "GE-KUTAISI", "Akhalkalaki": "GE-AKHALKALAKI", "Samtredia": "GE-SAMTREDIA",
+    "Izmir": "TR-IZMIR", "Erzurum": "TR-ERZURUM", "Sivas": "TR-SIVAS", "Kapikule": "TR-KAPIKULE",
+    "Halkalı": "TRIST", "Gebze": "TR-GEBZE", "Samsun": "TR-SAMSUN", "Trabzon": "TR-TRABZON",
+    "Iskenderun": "TR-ISKENDERUN", "Astara": "AZ-ASTARA",
+    # Iran
+    "Tehran": "IR-TEHRAN", "تهران": "IR-TEHRAN", "Teheran": "IR-TEHRAN", "Mashhad": "IR-MASHHAD",
+    "Bandar Abbas": "IRBND", "Sarakhs": "IR-SARAKHS", "Qazvin": "IR-QAZVIN", "Rasht": "IR-RASHT",
+    "Yazd": "IR-YAZD", "Bafq": "IR-BAFQ", "Sirjan": "IR-SIRJAN",
+    # Russia and Belarus
+    "Zabaikalsk": "RU-ZABAIKALSK", "Забайкальск": "RU-ZABAIKALSK", "Moscow": "RU-MOSCOW",
+    "Москва": "RU-MOSCOW", "Moskva": "RU-MOSCOW", "Yekaterinburg": "RU-YEKATERINBURG",
+    "Ekaterinburg": "RU-YEKATERINBURG", "Novosibirsk": "RU-NOVOSIBIRSK",
+    "Новосибирск": "RU-NOVOSIBIRSK", "Saint Petersburg": "RULED", "St. Petersburg": "RULED",
+    "Санкт-Петербург": "RULED", "Kaliningrad": "RU-KALININGRAD", "Калининград": "RU-KALININGRAD",
+    "Brest": "BY-BREST", "Брест": "BY-BREST", "Minsk": "BY-MINSK", "Минск": "BY-MINSK",
+    "Chelyabinsk": "RU-CHELYABINSK", "Omsk": "RU-OMSK", "Tyumen": "RU-TYUMEN",
+    "Krasnoyarsk": "RU-KRASNOYARSK", "Irkutsk": "RU-IRKUTSK", "Chita": "RU-CHITA",
+    "Ulan-Ude": "RU-ULAN-UDE", "Vladivostok": "RU-VLADIVOSTOK", "Nakhodka": "RU-NAKHODKA",
+    "Vostochny": "RU-VOSTOCHNY", "Khabarovsk": "RU-KHABAROVSK", "Samara": "RU-SAMARA",
+    "Novorossiysk": "RUNVS", "Astrakhan": "RU-ASTRAKHAN", "Makhachkala": "RU-MAKHACHKALA",
+    "Ust-Luga": "RU-UST-LUGA", "Kolyadichi": "BY-MINSK", "Bruzgi": "BY-BRUZGI",
+    "Grodno": "BY-HRODNA", "Gomel": "BY-GOMEL", "Orsha": "BY-ORSHA", "Vitebsk": "BY-VITEBSK",
+    "Brest-Litovsk": "BY-BREST", "Baranovichi": "BY-BARANOVICHI", "Selyatino": "RU-SELYATINO",
+    "Saint-Petersburg": "RULED", "Гомель": "BY-GOMEL",
+    # Europe
+    "Łódź": "PL-LODZ", "Lodz": "PL-LODZ", "Małaszewicze": "PL-MALASZEWICZE",
+    "Malaszewicze": "PL-MALASZEWICZE", "Terespol": "PL-MALASZEWICZE", "Warsaw": "PL-WARSAW",
+    "Warszawa": "PL-WARSAW", "Poznań": "PL-POZNAN", "Poznan": "PL-POZNAN", "Kutno": "PL-KUTNO",
+    "Gdańsk": "PLGDN", "Danzig": "PLGDN", "Duisburg": "DE-DUISBURG", "Hamburg": "DEHAM",
+    "Bremerhaven": "DEBRV", "Berlin": "DE-BERLIN", "Munich": "DE-MUNICH", "München": "DE-MUNICH",
+    "Nuremberg": "DE-NUREMBERG", "Nürnberg": "DE-NUREMBERG", "Leipzig": "DE-LEIPZIG",
+    "Frankfurt": "DE-FRANKFURT", "Cologne": "DECGN", "Köln": "DECGN", "Rotterdam": "NLRTM",
+    "Venlo": "NL-VENLO", "Tilburg": "NL-TILBURG", "Antwerp": "BEANR", "Antwerpen": "BEANR",
+    "Anvers": "BEANR", "Zeebrugge": "BEZEE", "Le Havre": "FRLEH", "Paris": "FR-PARIS",
+    "Lyon": "FR-LYON", "Milan": "ITMIL", "Milano": "ITMIL", "Verona": "IT-VERONA",
+    "Genoa": "ITGOA", "Genova": "ITGOA", "Trieste": "ITTRS", "Koper": "SIKOP",
+    "Vienna": "AT-VIENNA", "Wien": "AT-VIENNA", "Budapest": "HUBUD", "Prague": "CZ-PRAGUE",
+    "Praha": "CZ-PRAGUE", "Bratislava": "SK-BRATISLAVA", "Belgrade": "RS-BELGRADE",
+    "Beograd": "RS-BELGRADE", "Athens": "GR-ATHENS", "Piraeus": "GRPIR", "Constanta": "ROCND",
+    "Constanța": "ROCND", "Kouvola": "FI-KOUVOLA", "Helsinki": "FIHEL", "Madrid": "ESMAD",
+    "Barcelona": "ESBCN", "Valencia": "ESVLC", "Riga": "LV-RIGA", "Klaipeda": "LTKLJ",
+    "Klaipėda": "LTKLJ", "Vilnius": "LT-VILNIUS", "Odesa": "UAODS", "Odessa": "UAODS",
+    "Kaunas": "LT-KAUNAS", "Tallinn": "EE-TALLINN", "Muuga": "EE-TALLINN", "Kotka": "FI-KOTKA",
+    "Hamina": "FI-KOTKA", "Rostock": "DE-ROSTOCK", "Lübeck": "DE-LUBECK", "Kiel": "DE-KIEL",
+    "Dortmund": "DE-DORTMUND", "Düsseldorf": "DE-DUSSELDORF", "Neuss": "DE-NEUSS",
+    "Stuttgart": "DE-STUTTGART", "Ulm": "DE-ULM", "Regensburg": "DE-REGENSBURG",
+    "Dresden": "DE-DRESDEN", "Bremen": "DE-BREMEN", "Amsterdam": "NL-AMSTERDAM",
+    "Utrecht": "NL-UTRECHT", "Liège": "BE-LIEGE", "Luik": "BE-LIEGE", "Ghent": "BE-GENT",
+    "Lille": "FR-LILLE", "Marseille": "FR-MARSEILLE", "Basel": "CH-BASEL", "Turin": "IT-TURIN",
+    "Torino": "IT-TURIN", "Novara": "IT-NOVARA", "Mortara": "IT-MORTARA", "Bologna": "IT-BOLOGNA",
+    "Padua": "IT-PADUA", "Venice": "IT-MESTRE", "Venezia": "IT-MESTRE",
+    "Ljubljana": "SI-LJUBLJANA", "Zagreb": "HR-ZAGREB", "Rijeka": "HR-RIJEKA", "Győr": "HU-GYOR",
+    "Zahony": "HU-ZAHONY", "Záhony": "HU-ZAHONY", "Dunajská Streda": "SK-DUNAJSKA-STREDA",
+    "Košice": "SK-KOSICE", "Kosice": "SK-KOSICE", "Čierna nad Tisou": "SK-CIERNA-NAD-TISOU",
+    "Ostrava": "CZ-OSTRAVA", "Brno": "CZ-BRNO", "Pardubice": "CZ-PARDUBICE", "Linz": "AT-LINZ",
+    "Salzburg": "AT-SALZBURG", "Graz": "AT-GRAZ", "Enns": "AT-ENNS", "Wels": "AT-WELS",
+    "Bucharest": "RO-BUCHAREST", "București": "RO-BUCHAREST", "Sofia": "BG-SOFIA",
+    "Plovdiv": "BG-PLOVDIV", "Thessaloniki": "GRSKG", "Skopje": "MK-SKOPJE", "Niš": "RS-NIS",
+    "Nis": "RS-NIS", "Zaragoza": "ESZAZ", "London": "GBLON", "Felixstowe": "GBFXT",
+    "Southampton": "GB-SOUTHAMPTON", "Gdynia": "PLGDY", "Szczecin": "PL-SZCZECIN",
+    "Wrocław": "PL-WROCLAW", "Wroclaw": "PL-WROCLAW", "Katowice": "PL-KATOWICE",
+    "Sławków": "PL-SLAWKOW", "Slawkow": "PL-SLAWKOW", "Kraków": "PL-KRAKOW", "Krakow": "PL-KRAKOW",
+    "Lublin": "PL-LUBLIN", "Klaipeda Port": "LTKLJ", "Stettin": "PL-SZCZECIN",
+    "Port of Rotterdam": "NLRTM", "Duisburg terminal": "DE-DUISBURG", "Hamburg port": "DEHAM",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def net() -> silkrail.CorridorNetwork:
+    return silkrail.load_network()
+
+
+def test_the_list_is_long_and_covers_every_region() -> None:
+    assert len(FORWARDER_PLACES) >= 300
+    countries = {node[:2] for node in FORWARDER_PLACES.values()}
+    assert {
+        "CN",
+        "KZ",
+        "UZ",
+        "KG",
+        "TJ",
+        "TM",
+        "AZ",
+        "GE",
+        "TR",
+        "IR",
+        "RU",
+        "BY",
+        "PL",
+        "DE",
+    } <= countries
+
+
+def test_every_place_a_forwarder_types_resolves_to_the_node_meant(
+    net: silkrail.CorridorNetwork,
+) -> None:
+    wrong = {}
+    for query, node in FORWARDER_PLACES.items():
+        try:
+            found = silkrail.locate(net, query).id
+        except silkrail.UnknownLocationError as exc:
+            found = str(exc)
+        if found != node:
+            wrong[query] = found
+    assert not wrong, wrong
+
+
+def test_two_towns_of_one_name_stay_ambiguous(net: silkrail.CorridorNetwork) -> None:
+    # Serakhs (Turkmenistan) and Sarakhs (Iran) face each other across the border: ask.
+    with pytest.raises(silkrail.UnknownLocationError, match=r"TM-SERAKHS.*IR-SARAKHS"):
+        silkrail.locate(net, "Serakhs")
+
+
+@pytest.mark.parametrize(
+    ("query", "node"),
+    [("Port of Rotterdam", "NLRTM"), ("Lianyungang Port", "CNLYG"),
+     ("Duisburg terminal", "DE-DUISBURG"), ("Xi'an railway station", "CN-XIAN")],
+)  # fmt: skip
+def test_the_word_for_a_places_kind_is_ignored(
+    net: silkrail.CorridorNetwork, query: str, node: str
+) -> None:
+    assert silkrail.locate(net, query).id == node
+
+
+def test_a_town_off_the_rail_network_is_planned_door_to_door(net: silkrail.CorridorNetwork) -> None:
+    result = silkrail.plan(net, "Wenzhou", "Duisburg", depart="2025-06-01")
+    first = result.routes[0].legs[0]
+    assert (first.from_id, first.mode) == ("CN-WENZHOU", "road")
