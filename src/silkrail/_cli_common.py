@@ -289,3 +289,45 @@ data_option = click.option(
     default=None,
     help="Network to use: a CSV folder, .geojson or .gpkg (default: the packaged corridors).",
 )
+
+
+def scenario_option(help: str) -> Callable[[F], F]:
+    """``--scenario FILE``: a YAML scenario file, read into ``scenario_path``."""
+    return click.option(
+        "--scenario",
+        "scenario_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=help,
+    )
+
+
+def replications_option(*, default: int, help: str) -> Callable[[F], F]:
+    """``--replications N`` (at least 1)."""
+    return click.option(
+        "--replications", type=click.IntRange(min=1), default=default, show_default=True, help=help
+    )
+
+
+days_option = click.option(
+    "--days",
+    type=click.FloatRange(min=1.0),
+    default=365.0,
+    show_default=True,
+    help="Days of train releases per replication.",
+)
+
+
+def seed_option(help: str) -> Callable[[F], F]:
+    """``--seed N`` (default ``None``: fresh entropy, which the command reports)."""
+    return click.option("--seed", type=click.IntRange(min=0), default=None, help=help)
+
+
+def scheduler_option(help: str) -> Callable[[F], F]:
+    """``--scheduler ADDRESS``: a Dask scheduler, or 'serial'."""
+    return click.option("--scheduler", default=None, metavar="ADDRESS", help=help)
+
+
+def workers_option(help: str) -> Callable[[F], F]:
+    """``--workers N`` (at least 1)."""
+    return click.option("--workers", type=click.IntRange(min=1), default=None, help=help)

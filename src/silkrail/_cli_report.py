@@ -17,7 +17,18 @@ import click
 import numpy as np
 
 import silkrail
-from silkrail._cli_common import EXIT_EXPORT, CommandError, handle_errors
+from silkrail._cli_common import (
+    EXIT_EXPORT,
+    CommandError,
+    data_option,
+    days_option,
+    handle_errors,
+    replications_option,
+    scenario_option,
+    scheduler_option,
+    seed_option,
+    workers_option,
+)
 from silkrail._cli_common import load_data as _network
 from silkrail._cli_common import stdout as _stdout
 from silkrail._cli_simulate import (
@@ -58,51 +69,15 @@ def _command(
 
 
 @click.command("report")
-@click.option(
-    "--scenario",
-    "scenario_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="YAML scenario file; without one the report shows the baseline alone.",
+@scenario_option("YAML scenario file; without one the report shows the baseline alone.")
+@replications_option(
+    default=20, help="Monte Carlo replications of the scenario and of its baseline."
 )
-@click.option(
-    "--replications",
-    type=click.IntRange(min=1),
-    default=20,
-    show_default=True,
-    help="Monte Carlo replications of the scenario and of its baseline.",
-)
-@click.option(
-    "--days",
-    type=click.FloatRange(min=1.0),
-    default=365.0,
-    show_default=True,
-    help="Days of train releases per replication.",
-)
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=None,
-    help="Root seed (default: fresh entropy, written in the report).",
-)
-@click.option(
-    "--scheduler",
-    default=None,
-    metavar="ADDRESS",
-    help="Dask scheduler address; default a local cluster; 'serial' runs in-process.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes of the local cluster (default: CPU count).",
-)
-@click.option(
-    "--data",
-    type=click.Path(exists=True, path_type=Path),
-    default=None,
-    help="Network to use (default: the packaged corridors).",
-)
+@days_option
+@seed_option("Root seed (default: fresh entropy, written in the report).")
+@scheduler_option("Dask scheduler address; default a local cluster; 'serial' runs in-process.")
+@workers_option("Worker processes of the local cluster (default: CPU count).")
+@data_option
 @click.option(
     "-o",
     "--out",

@@ -30,9 +30,16 @@ from silkrail._cli_common import (
     EXIT_EXPORT,
     EXIT_USAGE,
     CommandError,
+    data_option,
+    days_option,
     emit_table,
     handle_errors,
+    replications_option,
+    scenario_option,
+    scheduler_option,
+    seed_option,
     wide_option,
+    workers_option,
 )
 from silkrail._cli_common import load_data as _network
 from silkrail._cli_common import stderr as _stderr
@@ -379,47 +386,16 @@ def _print(
 
 
 @click.command("simulate")
-@click.option(
-    "--scenario",
-    "scenario_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="YAML scenario file (closures, capacity, ferries, demand, services).",
-)
-@click.option(
-    "--days",
-    type=click.FloatRange(min=1.0),
-    default=365.0,
-    show_default=True,
-    help="Days of train releases per replication.",
-)
-@click.option(
-    "--replications",
-    type=click.IntRange(min=1),
-    default=100,
-    show_default=True,
-    help="Monte Carlo replications.",
-)
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=None,
-    help="Root seed (default: fresh entropy, printed at the end).",
-)
-@click.option(
-    "--scheduler",
-    default=None,
-    metavar="ADDRESS",
-    help="Dask scheduler address; 'serial' runs in-process (one thread per CPU); default: "
+@scenario_option("YAML scenario file (closures, capacity, ferries, demand, services).")
+@days_option
+@replications_option(default=100, help="Monte Carlo replications.")
+@seed_option("Root seed (default: fresh entropy, printed at the end).")
+@scheduler_option(
+    "Dask scheduler address; 'serial' runs in-process (one thread per CPU); default: "
     "a local cluster (no dashboard) when the run is long and two CPUs are idle, else "
-    "in-process.",
+    "in-process."
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Start a local cluster of N worker processes, however long the run.",
-)
+@workers_option("Start a local cluster of N worker processes, however long the run.")
 @click.option(
     "--warmup-days",
     type=click.FloatRange(min=0.0),
@@ -443,12 +419,7 @@ def _print(
     show_default=True,
     help="Routes to list in the text output, busiest first (all with --json or --out).",
 )
-@click.option(
-    "--data",
-    type=click.Path(exists=True, path_type=Path),
-    default=None,
-    help="Network to use (default: the packaged corridors).",
-)
+@data_option
 @click.option(
     "--out",
     "out_dir",
