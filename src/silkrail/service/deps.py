@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 from functools import lru_cache
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 from fastapi import Depends, Request
 
@@ -22,6 +22,9 @@ from silkrail.service._errors import ApiError
 from silkrail.service._jobs import JobManager
 from silkrail.service._state import NetworkState, load_state
 from silkrail.service.schemas import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
 
 __all__ = [
     "FlowJobsDep",
@@ -109,41 +112,25 @@ async def get_network_state(settings: SettingsDep) -> NetworkState:
 NetworkDep = Annotated[NetworkState, Depends(get_network_state)]
 
 
-async def get_jobs(request: Request) -> JobManager:
-    """Return the simulation jobs of the app serving `request`.
+def _job_queue(attribute: str, what: str) -> Callable[[Request], Awaitable[JobManager]]:
+    """Make the dependency that returns the app's job queue stored as ``app.state.<attribute>``."""
 
-    Parameters
-    ----------
-    request
-        The request.
+    async def get(request: Request) -> JobManager:
+        return cast("JobManager", getattr(request.app.state, attribute))
 
-    Returns
-    -------
-    JobManager
-        The app's job queue (made by :func:`~silkrail.service.create_app`).
-    """
-    return cast("JobManager", request.app.state.simulations)
+    get.__name__ = get.__qualname__ = f"get_{attribute}_jobs"
+    get.__doc__ = (
+        f"Return the {what} jobs of the app serving `request` (made by "
+        ":func:`~silkrail.service.create_app`)."
+    )
+    return get
 
 
+#: The simulation jobs of the app serving a request.
+get_jobs = _job_queue("simulations", "simulation")
 JobsDep = Annotated[JobManager, Depends(get_jobs)]
-
-
-async def get_flow_jobs(request: Request) -> JobManager:
-    """Return the corridor-flows jobs of the app serving `request`.
-
-    Parameters
-    ----------
-    request
-        The request.
-
-    Returns
-    -------
-    JobManager
-        The app's flows job queue (made by :func:`~silkrail.service.create_app`).
-    """
-    return cast("JobManager", request.app.state.flows)
-
-
+#: The corridor-flows jobs of the app serving a request.
+get_flow_jobs = _job_queue("flows", "corridor-flows")
 FlowJobsDep = Annotated[JobManager, Depends(get_flow_jobs)]
 
 
