@@ -95,6 +95,16 @@ def _shipment_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _store_command(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--database``, ``--data``, ``--json`` and the store's exit codes to a command.
+
+    Every command that reads or writes shipments takes them.
+    """
+    for decorate in (_shipment_errors, handle_errors, json_option, data_option, database_option):
+        func = decorate(func)
+    return func
+
+
 def _when(t: dt.datetime | None) -> str:
     return "" if t is None else t.strftime("%Y-%m-%d %H:%M")
 
@@ -118,11 +128,7 @@ def track() -> None:
 @click.option("--depart", required=True, help="Planned departure, ISO 8601 (UTC if no zone).")
 @click.option("--via", multiple=True, help="A node the route must pass (repeat, in order).")
 @click.option("--service", default="block", show_default=True, help="Service class.")
-@database_option
-@data_option
-@json_option
-@handle_errors
-@_shipment_errors
+@_store_command
 def track_add(
     container: str,
     origin: str,
@@ -161,11 +167,7 @@ def track_add(
     help="Forecast after every new event, or once per shipment from its latest (the default; "
     "much faster for large files).",
 )
-@database_option
-@data_option
-@json_option
-@handle_errors
-@_shipment_errors
+@_store_command
 def track_import(
     path: Path, every_event: bool, database: str | None, data: Path | None, as_json: bool
 ) -> None:
@@ -209,11 +211,7 @@ def _print_status(st: ShipmentStatus, net: CorridorNetwork) -> None:
 @track.command("show")
 @click.argument("container")
 @click.option("--slip-hours", type=float, default=24.0, show_default=True, help="Late p50 slip.")
-@database_option
-@data_option
-@json_option
-@handle_errors
-@_shipment_errors
+@_store_command
 def track_show(
     container: str, slip_hours: float, database: str | None, data: Path | None, as_json: bool
 ) -> None:
@@ -232,11 +230,7 @@ def track_show(
 @track.command("list")
 @click.option("--late", is_flag=True, help="Only late shipments.")
 @click.option("--slip-hours", type=float, default=24.0, show_default=True, help="Late p50 slip.")
-@database_option
-@data_option
-@json_option
-@handle_errors
-@_shipment_errors
+@_store_command
 def track_list(
     late: bool, slip_hours: float, database: str | None, data: Path | None, as_json: bool
 ) -> None:
