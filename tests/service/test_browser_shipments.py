@@ -8,13 +8,9 @@ position, events and forecast band, then move the marker when a later event arri
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
-import time
 from typing import TYPE_CHECKING
 
 import pytest
-import uvicorn
 
 import silkrail
 from silkrail.service import Settings, create_app
@@ -26,6 +22,7 @@ from silkrail.shipments import (
     register,
 )
 
+from ._live import live_server
 from .test_browser import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
@@ -55,24 +52,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         shipment = plan_shipment(net, C, "Xi'an", "Duisburg", depart=T0)
         register(store, shipment, net)
         ingest_events(store, [_event(1, "DEPA", "TRANSPORT", "CN-XIAN", 20)], net)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app = create_app(Settings(data=None, database=url))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with live_server(create_app(Settings(data=None, database=url))) as base_url:
+        yield base_url, url
 
 
 def _show(page: Page, node: str) -> dict[str, float]:

@@ -11,19 +11,18 @@ server has simulation capacity to spare (a queue of 100), so schema-valid jobs a
 
 from __future__ import annotations
 
-import socket
 import tempfile
-import threading
 import time
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, settings
 
 from silkrail.service import Settings, create_app
+
+from ._live import live_server
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -42,33 +41,11 @@ SETTINGS = Settings(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def live_url() -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(SETTINGS), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="schemathesis-server", daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the live server did not start")
-        time.sleep(0.05)
-    try:
+    # The app's shutdown, when the block ends, stops the queued and running jobs.
+    with live_server(create_app(SETTINGS), start_s=60.0, stop_s=30.0) as url:
         yield url
-    finally:
-        server.should_exit = True  # the app's shutdown stops the queued and running jobs
-        thread.join(timeout=30)
 
 
 SPEC = create_app(SETTINGS).openapi()
