@@ -170,26 +170,14 @@ def test_local_cluster_pays_only_for_long_runs_on_several_workers() -> None:
     assert local_cluster_pays(2000, 365.0, workers=2)
 
 
-def test_a_local_cluster_does_not_need_port_8787() -> None:
+def test_a_local_cluster_does_not_need_port_8787(port_8787_taken: None) -> None:
     # The review: with port 8787 taken, distributed warned "Port 8787 is already in use" (a
     # failing test under filterwarnings=error, a raw warning in the CLI) even with the
     # dashboard off, since the scheduler's HTTP endpoint defaulted to that port.
-    import errno
-    import socket
-
     pytest.importorskip("distributed")
     from silkrail.simulation.montecarlo import local_cluster
 
-    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        try:
-            holder.bind(("", 8787))
-            holder.listen()
-        except OSError as exc:  # already taken by another process: as good for this test
-            assert exc.errno == errno.EADDRINUSE
-        with local_cluster(1, processes=False) as cluster:
-            server = cluster.scheduler.http_server
-            assert server.port != 8787
-            assert server.address == "127.0.0.1"
-    finally:
-        holder.close()
+    with local_cluster(1, processes=False) as cluster:
+        server = cluster.scheduler.http_server
+        assert server.port != 8787
+        assert server.address == "127.0.0.1"
