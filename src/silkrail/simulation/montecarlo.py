@@ -455,6 +455,13 @@ def local_cluster(n_workers: int, *, processes: bool = True) -> Any:
     ------
     ModuleNotFoundError
         When dask.distributed is not installed.
+
+    Examples
+    --------
+    >>> with local_cluster(1, processes=False) as cluster:
+    ...     server = cluster.scheduler.http_server
+    ...     print(server.address, server.port != 8787)
+    127.0.0.1 True
     """
     try:
         # Imported by name: dask is an optional extra and ships no type information.
