@@ -140,6 +140,48 @@ def test_a_complete_request_is_not_cut_by_the_timeout(server: tuple[str, int]) -
         )
 
 
+class _Transport:
+    """Enough of an asyncio transport for the protocol's bookkeeping."""
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return default
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_burst_in_one_turn_of_the_event_loop_keeps_exactly_the_cap() -> None:
+    # A flood arrives in bursts: the event loop accepts many connections before the ones it
+    # shed are gone (their connection_lost runs on a later turn). Each new connection beyond
+    # the cap must shed another one, not the same victim again, and a shed connection must not
+    # count as open; the first cap did both, so 6,000 stalled connections kept thousands open
+    # and cost the server 20 s of CPU (docs/benchmarks.md).
+    import asyncio
+
+    from uvicorn.server import ServerState
+
+    config = uvicorn.Config(app=create_app(Settings(data=TOY)), log_level="warning")
+    config.load()
+    protocol = bounded_protocol(Settings(server_read_timeout_s=10, server_max_connections=3))
+    loop = asyncio.new_event_loop()
+    try:
+        state = ServerState()
+        transports = [_Transport() for _ in range(10)]
+        for transport in transports:
+            conn = protocol(config=config, server_state=state, app_state={}, _loop=loop)
+            conn.connection_made(transport)  # type: ignore[arg-type]
+        # The oldest seven are shed, the newest three stay: exactly the cap.
+        assert [t.closed for t in transports] == [True] * 7 + [False] * 3
+    finally:
+        loop.close()
+
+
 # ------------------------------------------------------------------ the review's own numbers
 # Against `silkrail serve` in a process of its own with the default settings (10 s read
 # timeout, 1,000 connections), as the review ran it; the client's sockets are in this process.

@@ -169,8 +169,9 @@ def test_forty_eight_via_requests_on_a_server_allowing_them_leave_health_served(
 
     settings = Settings(plan_cache_size=0, plan_max_via=MAX_VIA, plan_max_routes=MAX_ROUTES)
     app = create_app(settings)
-    # One plan first: in a fresh process, two first plans at once can race in loading numba's
-    # CPU target (_numba_setup.load_cpu_target; reported, not this test's subject).
+    # httpx's ASGI transport runs no lifespan, so the app's warm-up plan is made here (without
+    # it, two first plans at once in a fresh process can race in loading numba's CPU target,
+    # _numba_setup.load_cpu_target: a library matter, not this test's subject).
     plain = {"origin": "Chongqing", "destination": "Duisburg"}
     assert TestClient(app).post(PLAN, json=plain).status_code == 200
     resps, slowest = asyncio.run(_forty_and_health(app))
