@@ -53,7 +53,7 @@ from silkrail.simulation import (
     route_table,
     scenario_from_yaml,
 )
-from silkrail.simulation.montecarlo import local_cluster_pays
+from silkrail.simulation.montecarlo import local_cluster, local_cluster_pays
 from silkrail.simulation.names import node_title, route_title, station_title
 from silkrail.simulation.summary import column_total
 from silkrail.studies import run_study
@@ -197,12 +197,7 @@ def dask_client(
     logging.getLogger("distributed").setLevel(logging.ERROR)
     if scheduler is None:
         with (
-            distributed.LocalCluster(
-                n_workers=workers or os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-            ) as cluster,
+            local_cluster(workers or os.cpu_count() or 1) as cluster,
             distributed.Client(cluster) as client,
         ):
             yield client

@@ -40,6 +40,10 @@ def test_lone_surrogate_in_the_scenario_name_is_422(corridor: TestClient) -> Non
     body = _refused(corridor, raw, "invalid_scenario")
     assert body["field"] == "scenario.name"
     assert "lone surrogate" in body["error"]
+    # Before, the POST answered 500 while the job ran, and every GET of it was a 500: now no
+    # job is started at all.
+    app: Any = corridor.app
+    assert app.state.simulations._jobs == {}
 
 
 @pytest.mark.parametrize("servers", [int("9" * 4000), 2**70, 1001, 1.5, 0])
@@ -82,12 +86,47 @@ def test_the_largest_plain_job_fits_the_cost_budget() -> None:
     assert trains * settings.sim_max_replications <= settings.sim_max_work
 
 
+def test_the_reviews_job_with_ten_reassign_rounds_is_refused(corridor: TestClient) -> None:
+    # The review's exact body: ``reassign`` was a number of rounds (10). It is a boolean now,
+    # so the number is refused; with re-routing (`true`) its trains a replication alone are
+    # over the limit, and without it the job is refused by its cost (the test above).
+    job = {"days": 730, "replications": 200, "reassign": 10,
+           "scenario": {"demand": {"growth": 0.5}}}  # fmt: skip
+    body = _refused(corridor, job, "validation_error")
+    assert body["field"] == "reassign"
+    body = _refused(corridor, {**job, "reassign": True}, "validation_error")
+    assert body["field"] == "scenario"
+    assert "trains per replication, over this service's limit of 100,000" in body["error"]
+
+
+@pytest.mark.parametrize("free", [0, False, True])
+def test_free_gateways_without_reassign_is_422(corridor: TestClient, free: object) -> None:
+    # The review's `free_gateways: 0` without `reassign` got a 202; the option went with the
+    # re-routing heuristic, and an unknown field is refused.
+    body = _refused(corridor, {"days": 20, "free_gateways": free}, "validation_error")
+    assert body["field"] == "free_gateways"
+    assert "Extra inputs" in body["error"]
+
+
 @pytest.mark.parametrize("change", [{"reassign": 0}, {"reassign": "false"}, {"baseline": 1}])
 def test_booleans_are_strict_as_the_schema_says(
     corridor: TestClient, change: dict[str, Any]
 ) -> None:
     body = _refused(corridor, {"days": 20, **change}, "validation_error")
     assert body["field"] == next(iter(change))
+
+
+def test_the_default_schema_publishes_the_default_limits(corridor: TestClient) -> None:
+    # The review: the schema allowed days <= 3650 and replications <= 10000 while the server
+    # capped them at 730 and 200.
+    spec = corridor.get("/api/v1/openapi.json").json()
+    props = spec["components"]["schemas"]["SimulationRequest"]["properties"]
+    assert props["days"]["maximum"] == 730
+    assert props["replications"]["maximum"] == 200
+    for field, value in (("days", 731), ("days", 3650), ("replications", 201),
+                         ("replications", 10000)):  # fmt: skip
+        body = _refused(corridor, {"days": 20, field: value}, "validation_error")
+        assert body["field"] == field
 
 
 def test_schema_limits_are_the_served_limits() -> None:

@@ -180,3 +180,17 @@ def test_waits_longer_than_the_run_come_with_a_saturation_warning(tmp_path) -> N
     args = ["simulate", "--days", "10", "--replications", "1", "--seed", "1"]
     result = CliRunner().invoke(_main, [*args, "--scheduler", "serial", "--json"])
     assert _json.loads(result.stdout)["warnings"] == []
+
+
+@pytest.mark.slow  # two worker processes: 40 s here under load
+def test_a_local_cluster_with_port_8787_taken_prints_no_dask_warning(
+    port_8787_taken: None,
+) -> None:
+    # The review: Dask's dashboard port 8787 clashed with another process, a test failed and
+    # the CLI printed distributed's raw warning. The local cluster uses no fixed port.
+    args = ["--days", "20", "--replications", "2", "--seed", "1", "--workers", "2"]
+    code, out, err = run(*args, "--json")
+    assert code == 0, err
+    assert json.loads(out)["replications"] == 2
+    assert "8787" not in err
+    assert "Warning" not in err

@@ -61,12 +61,12 @@ def test_summary_has_confidence_intervals_around_erlang_c() -> None:
 
 def test_identical_results_whatever_the_number_of_workers() -> None:
     distributed = pytest.importorskip("distributed")
+    from silkrail.simulation.montecarlo import local_cluster
+
     serial = replicate(MODEL, replications=6, days=30, seed=11, scheduler="serial")
     for n in (1, 2):
         with (
-            distributed.LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=False, dashboard_address=None
-            ) as cluster,
+            local_cluster(n, processes=False) as cluster,
             distributed.Client(cluster) as client,
         ):
             seen: list[tuple[int, int]] = []
@@ -168,3 +168,16 @@ def test_local_cluster_pays_only_for_long_runs_on_several_workers() -> None:
     # Threads use both cores in-process: 100 corridor years do not pay for worker start-up.
     assert not local_cluster_pays(100, 365.0, workers=2)
     assert local_cluster_pays(2000, 365.0, workers=2)
+
+
+def test_a_local_cluster_does_not_need_port_8787(port_8787_taken: None) -> None:
+    # The review: with port 8787 taken, distributed warned "Port 8787 is already in use" (a
+    # failing test under filterwarnings=error, a raw warning in the CLI) even with the
+    # dashboard off, since the scheduler's HTTP endpoint defaulted to that port.
+    pytest.importorskip("distributed")
+    from silkrail.simulation.montecarlo import local_cluster
+
+    with local_cluster(1, processes=False) as cluster:
+        server = cluster.scheduler.http_server
+        assert server.port != 8787
+        assert server.address == "127.0.0.1"

@@ -35,7 +35,14 @@ if TYPE_CHECKING:
     from silkrail.simulation._compile import Static
     from silkrail.simulation.model import Scenario, SimulationModel
 
-__all__ = ["MonteCarloResult", "ReplicationMetrics", "local_cluster_pays", "mean_ci", "replicate"]
+__all__ = [
+    "MonteCarloResult",
+    "ReplicationMetrics",
+    "local_cluster",
+    "local_cluster_pays",
+    "mean_ci",
+    "replicate",
+]
 
 # Replication-days below which a local Dask cluster costs more than it saves. In-process runs
 # use a thread per core, and most of a replication (the event kernel and the statistics'
@@ -424,6 +431,53 @@ def local_cluster_pays(
     return n > 1 and replications > 1 and replications * days >= LOCAL_CLUSTER_MIN_REPLICATION_DAYS
 
 
+def local_cluster(n_workers: int, *, processes: bool = True) -> Any:
+    """Start a local Dask cluster of worker processes, without a dashboard or a fixed port.
+
+    ``LocalCluster(dashboard_address=None)`` turns the dashboard off, but its scheduler still
+    serves a small HTTP endpoint (health, metrics) on port 8787: with that port taken by
+    another process (another cluster, a notebook) distributed warns ("Port 8787 is already in
+    use") and leaves a socket unclosed. That endpoint listens on a free loopback port here.
+
+    Parameters
+    ----------
+    n_workers
+        Workers, one thread each.
+    processes
+        Workers in processes of their own (``False``: threads of this process, for tests).
+
+    Returns
+    -------
+    distributed.LocalCluster
+        The started cluster; the caller closes it (it is a context manager).
+
+    Raises
+    ------
+    ModuleNotFoundError
+        When dask.distributed is not installed.
+
+    Examples
+    --------
+    >>> with local_cluster(1, processes=False) as cluster:
+    ...     server = cluster.scheduler.http_server
+    ...     print(server.address, server.port != 8787)
+    127.0.0.1 True
+    """
+    try:
+        # Imported by name: dask is an optional extra and ships no type information.
+        distributed: Any = importlib.import_module("distributed")
+    except ImportError:  # pragma: no cover - depends on the environment
+        msg = "Monte Carlo on Dask needs dask.distributed: pip install 'silkrail[dask]'"
+        raise ModuleNotFoundError(msg) from None
+    return distributed.LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=1,
+        processes=processes,
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    )
+
+
 def _root_seed(seed: int | np.random.Generator | None) -> np.random.SeedSequence:
     if isinstance(seed, np.random.Generator):
         return np.random.SeedSequence(int(seed.integers(2**63)))
@@ -612,9 +666,7 @@ def _run_dask(
     if client is None:
         if scheduler is None:
             n = workers or os.cpu_count() or 1
-            cluster = distributed.LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
-            )
+            cluster = local_cluster(n)
             own_client = distributed.Client(cluster)
         else:
             own_client = distributed.Client(scheduler)
