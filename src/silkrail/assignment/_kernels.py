@@ -28,7 +28,7 @@ from numba import njit
 from numba.core import config as numba_config
 from numba.core import event as numba_event
 
-from silkrail._numba_setup import prepare
+from silkrail._numba_setup import load_lightly, prepare
 from silkrail.graph import _kernels as graph_kernels
 
 if TYPE_CHECKING:
@@ -54,8 +54,9 @@ __all__ = [
     "skim_share",
 ]
 
-# Before the first @njit: the cache folder is chosen when a kernel is decorated.
-prepare(numba_config, numba_event, __file__)
+# Before the first @njit: the cache folder is chosen when a kernel is decorated. The kernels
+# load from the cache without numba's CPU target (load_lightly at the end of the module).
+prepare(numba_config, numba_event, __file__, load_target=False)
 
 _INF = np.inf
 
@@ -821,3 +822,8 @@ def bush_shift_all(
                     dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], vol[a])
                     q = tail[a]
     return worst
+
+
+# Every kernel above works on arrays and scalars: a warm process loads them without numba's
+# CPU target (0.2-0.3 s of start-up; silkrail._numba_setup says why).
+load_lightly(v for v in list(globals().values()) if hasattr(v, "py_func"))
