@@ -72,8 +72,9 @@ def test_compile_notice_once_per_engine(caplog: pytest.LogCaptureFixture) -> Non
 
 SIOUX = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "tntp" / "SiouxFalls"
 # Every light-loaded kernel once: BFW (link times, all-or-nothing, line search), Algorithm B
-# (the bush kernels), the skims, and the shared Dijkstra as routing calls it. "full" loads
-# numba's CPU target first, as numba's own cache loads do.
+# (the bush kernels, first loaded from two threads at once), the skims, and the shared
+# Dijkstra as routing calls it. "full" loads numba's CPU target first, as numba's own cache
+# loads do.
 _EVERY_KERNEL = """
 import hashlib, sys
 import numpy as np
@@ -88,7 +89,7 @@ net = silkrail.read_tntp_net(sys.argv[2])
 trips = silkrail.read_tntp_trips(sys.argv[3])
 digest = hashlib.sha256()
 bfw = silkrail.assign(net, trips)
-algb = silkrail.assign(net, trips, method="algb", rgap=1e-8)
+algb = silkrail.assign(net, trips, method="algb", rgap=1e-8, cores=2)  # first loads in threads
 skims = silkrail.assignment_skims(net, bfw)
 rng = np.random.default_rng(7)
 g = CSRGraph.from_edges(rng.integers(0, 50, 400), rng.integers(0, 50, 400),
