@@ -98,9 +98,11 @@ def _tntp_files(tmp_path: Path) -> tuple[Path, Path]:
     return net, trips
 
 
-# Modules a warm `silkrail assign` has no use for: the planner's and the simulator's engines,
-# pandas and scipy.linalg, and numba's CPU target (its registries: loading a cached kernel
-# does not need them, see silkrail._numba_setup.load_lightly).
+# Modules a warm `silkrail assign` (BFW) has no use for: the planner's and the simulator's
+# engines, pandas and scipy.linalg, numba's CPU target (its registries: loading a cached
+# kernel does not need them, see silkrail._numba_setup.load_lightly), and numba's array
+# implementations (imported when a cached kernel that allocates is loaded: the caller
+# allocates aon_share's scratch arrays).
 NOT_FOR_ASSIGN = (
     "pandas",
     "pyarrow",
@@ -109,6 +111,7 @@ NOT_FOR_ASSIGN = (
     "silkrail.simulation",
     "silkrail.network",
     "numba.np.arraymath",
+    "numba.np.arrayobj",
     "numba.np.linalg",
     "numba.typed.typeddict",
 )
