@@ -118,3 +118,23 @@ def test_light_cache_loads_give_the_same_results_as_numba_loads() -> None:
     assert light[-1] == "False"  # the target's registries stayed out
     assert full[-1] == "True"
     assert light[:-1] == full[:-1]
+
+
+def test_assignment_and_dijkstra_kernels_load_lightly() -> None:
+    from silkrail.assignment import _kernels
+    from silkrail.graph import _kernels as graph_kernels
+
+    for kernel in (_kernels.link_time, _kernels.aon_share, graph_kernels.jit("dijkstra")):
+        assert type(kernel._cache).__name__ == "LightFunctionCache"
+
+
+def test_load_lightly_falls_back_to_numbas_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A numba without the private cache methods: load the target now, leave the caches alone.
+    calls: list[bool] = []
+    monkeypatch.setattr(_numba_setup, "_light_cache_class", lambda: None)
+    monkeypatch.setattr(_numba_setup, "load_cpu_target", lambda: calls.append(True))
+    dispatcher = SimpleNamespace(_cache=object())
+    cache = dispatcher._cache
+    _numba_setup.load_lightly([dispatcher])
+    assert calls == [True]
+    assert dispatcher._cache is cache

@@ -160,12 +160,19 @@ def load_cpu_target() -> None:
             del sys.modules[_BLAS]
 
 
-def _light_cache_class() -> type:
-    """Return a subclass of numba's ``FunctionCache`` that loads without the CPU target."""
+def _light_cache_class() -> type | None:
+    """Return a subclass of numba's ``FunctionCache`` that loads without the CPU target.
+
+    ``None`` when this numba's cache lacks the private methods the subclass relies on.
+    """
     if _light_cache:
         return _light_cache[0]
     from numba.core.caching import FunctionCache
     from numba.core.runtime import nrt
+
+    needs = ("_load_overload", "_guard_against_spurious_io_errors")
+    if not all(hasattr(FunctionCache, name) for name in needs):
+        return None
 
     class LightFunctionCache(FunctionCache):
         def load_overload(self, sig: Any, target_context: Any) -> Any:
@@ -186,7 +193,9 @@ def load_lightly(dispatchers: Iterable[Any]) -> None:
     """Let `dispatchers` load from numba's cache without loading numba's CPU target.
 
     See the module doc: only for kernels on arrays and scalars (no sets or dicts). A
-    dispatcher without a file cache (``cache=False``) is left alone.
+    dispatcher without a file cache (``cache=False``) is left alone. With a numba whose cache
+    class differs from the one this was written for, numba's CPU target is loaded now instead
+    (:func:`load_cpu_target`) and the dispatchers load as numba does.
 
     Parameters
     ----------
@@ -194,6 +203,9 @@ def load_lightly(dispatchers: Iterable[Any]) -> None:
         numba dispatchers made with ``cache=True``.
     """
     light = _light_cache_class()
+    if light is None:  # another numba: its own loads, with the target loaded as before
+        load_cpu_target()
+        return
     for dispatcher in dispatchers:
         cache = getattr(dispatcher, "_cache", None)
         if cache is not None and type(cache) is light.__base__:
