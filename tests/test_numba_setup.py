@@ -2,15 +2,14 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
 
 import pytest
 
 from silkrail import _numba_setup
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 def test_no_fallback_when_the_source_tree_is_writable(tmp_path: Path) -> None:
@@ -69,3 +68,73 @@ def test_compile_notice_once_per_engine(caplog: pytest.LogCaptureFixture) -> Non
     assert messages == [
         "compiling the simulation engine (first use only; `silkrail warmup` does all)"
     ]
+
+
+SIOUX = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "tntp" / "SiouxFalls"
+# Every light-loaded kernel once: BFW (link times, all-or-nothing, line search), Algorithm B
+# (the bush kernels, first loaded from two threads at once), the skims, and the shared
+# Dijkstra as routing calls it. "full" loads numba's CPU target first, as numba's own cache
+# loads do.
+_EVERY_KERNEL = """
+import hashlib, sys
+import numpy as np
+import silkrail
+from silkrail import _numba_setup
+from silkrail.graph import CSRGraph
+from silkrail.routing.search import dijkstra_one_to_all
+if sys.argv[1] == "full":
+    import numba
+    _numba_setup.load_cpu_target()
+net = silkrail.read_tntp_net(sys.argv[2])
+trips = silkrail.read_tntp_trips(sys.argv[3])
+digest = hashlib.sha256()
+bfw = silkrail.assign(net, trips)
+algb = silkrail.assign(net, trips, method="algb", rgap=1e-8, cores=2)  # first loads in threads
+skims = silkrail.assignment_skims(net, bfw)
+rng = np.random.default_rng(7)
+g = CSRGraph.from_edges(rng.integers(0, 50, 400), rng.integers(0, 50, 400),
+                        rng.integers(0, 4, 400).astype(float), n_vertices=50)
+dist, pred = dijkstra_one_to_all(g, 0)
+for arr in (bfw.link_flow, algb.link_flow, *skims.values(), dist, pred):
+    digest.update(np.ascontiguousarray(arr).tobytes())
+print(bfw.iterations, algb.iterations, digest.hexdigest(), "numba.np.arraymath" in sys.modules)
+"""
+
+
+@pytest.mark.skipif(not SIOUX.is_dir(), reason="TNTP benchmark networks not present")
+def test_light_cache_loads_give_the_same_results_as_numba_loads() -> None:
+    args = [str(SIOUX / "SiouxFalls_net.tntp"), str(SIOUX / "SiouxFalls_trips.tntp")]
+
+    def run(mode: str) -> list[str]:
+        return subprocess.run(
+            [sys.executable, "-c", _EVERY_KERNEL, mode, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+
+    run("light")  # may compile: a compile loads the whole target
+    light, full = run("light"), run("full")
+    assert light[-1] == "False"  # the target's registries stayed out
+    assert full[-1] == "True"
+    assert light[:-1] == full[:-1]
+
+
+def test_assignment_and_dijkstra_kernels_load_lightly() -> None:
+    from silkrail.assignment import _kernels
+    from silkrail.graph import _kernels as graph_kernels
+
+    for kernel in (_kernels.link_time, _kernels.aon_share, graph_kernels.jit("dijkstra")):
+        assert type(kernel._cache).__name__ == "LightFunctionCache"
+
+
+def test_load_lightly_falls_back_to_numbas_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A numba without the private cache methods: load the target now, leave the caches alone.
+    calls: list[bool] = []
+    monkeypatch.setattr(_numba_setup, "_light_cache_class", lambda: None)
+    monkeypatch.setattr(_numba_setup, "load_cpu_target", lambda: calls.append(True))
+    dispatcher = SimpleNamespace(_cache=object())
+    cache = dispatcher._cache
+    _numba_setup.load_lightly([dispatcher])
+    assert calls == [True]
+    assert dispatcher._cache is cache

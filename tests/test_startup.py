@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 HEAVY = ("numba", "scipy", "pandas", "pyarrow", "dask", "distributed")
 
@@ -68,3 +69,74 @@ def test_scipy_linalg_and_numba_blas_still_work_after_the_kernels() -> None:
         " scipy.linalg.cython_blas is not None, np.allclose(dot(a, a), a @ a))"
     )
     assert out.split() == ["True", "True", "True"]
+
+
+SIOUX = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "tntp" / "SiouxFalls"
+TWO_NET = """<NUMBER OF ZONES> 2
+<NUMBER OF NODES> 2
+<FIRST THRU NODE> 1
+<NUMBER OF LINKS> 2
+<END OF METADATA>
+~ init term cap len fftt b power speed toll type ;
+1 2 1 1 1 1 1 0 0 1 ;
+1 2 1 1 2 0.25 1 0 0 1 ;
+"""
+TWO_TRIPS = """<NUMBER OF ZONES> 2
+<END OF METADATA>
+Origin 1
+ 2 : 4.0 ;
+"""
+
+
+def _tntp_files(tmp_path: Path) -> tuple[Path, Path]:
+    """SiouxFalls when the benchmark folder is there, else a two-node problem."""
+    if SIOUX.is_dir():
+        return SIOUX / "SiouxFalls_net.tntp", SIOUX / "SiouxFalls_trips.tntp"
+    net, trips = tmp_path / "two_net.tntp", tmp_path / "two_trips.tntp"
+    net.write_text(TWO_NET)
+    trips.write_text(TWO_TRIPS)
+    return net, trips
+
+
+# Modules a warm `silkrail assign` (BFW) has no use for: the planner's and the simulator's
+# engines, pandas and scipy.linalg, numba's CPU target (its registries: loading a cached
+# kernel does not need them, see silkrail._numba_setup.load_lightly), and numba's array
+# implementations (imported when a cached kernel that allocates is loaded: the caller
+# allocates aon_share's scratch arrays).
+NOT_FOR_ASSIGN = (
+    "pandas",
+    "pyarrow",
+    "scipy.linalg",
+    "silkrail.routing",
+    "silkrail.simulation",
+    "silkrail.network",
+    "numba.np.arraymath",
+    "numba.np.arrayobj",
+    "numba.np.linalg",
+    "numba.typed.typeddict",
+)
+
+
+def test_warm_assign_command_loads_only_the_assignment_engine(tmp_path: Path) -> None:
+    net, trips = _tntp_files(tmp_path)
+    code = (
+        "import json, sys\n"
+        "from silkrail.cli import main\n"
+        f"args = ['assign', '--net', {str(net)!r}, '--trips', {str(trips)!r}, '--json']\n"
+        "try:\n"
+        "    main(args)\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    _run(code)  # the first run may compile (a compile loads numba's whole CPU target)
+    out = _run(code)
+    loaded = set(json.loads(out[out.index("\n[") :]))
+    assert "silkrail.assignment._kernels" in loaded
+    unwanted = {
+        name
+        for name in loaded
+        for heavy in NOT_FOR_ASSIGN
+        if name == heavy or name.startswith(heavy + ".")
+    }
+    assert not unwanted, sorted(unwanted)

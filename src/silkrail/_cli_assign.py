@@ -27,6 +27,7 @@ from silkrail._cli_common import (
     EXIT_NO_ROUTE,
     EXIT_USAGE,
     json_safe,
+    skip_collection_at_exit,
 )
 from silkrail._cli_common import fail as _fail
 
@@ -177,6 +178,8 @@ def assign(
         silkrail assign --net SiouxFalls_net.tntp --trips SiouxFalls_trips.tntp
         --algorithm algb --rgap 1e-8 --json
     """
+    # Every file this command writes is closed in a with block before it returns.
+    skip_collection_at_exit()
     try:
         net = silkrail.read_tntp_net(
             net_path, toll_factor=toll_factor, distance_factor=distance_factor

@@ -21,6 +21,17 @@ Three things, about the first use of an engine in a fresh installation and its s
   ``sys.modules`` for the check, then takes it out again, so that a later ``import
   scipy.linalg`` (or a numba kernel using BLAS) imports the package in full as usual.
 
+* **Cache loads without numba's CPU target.** Loading a cached kernel refreshes numba's CPU
+  target first: it imports and installs every implementation registry numba has (its NumPy,
+  typed containers, random, unicode, ...), 0.2-0.3 s of CPU, which a compiled kernel loaded
+  from the cache never uses (its machine code is linked already). :func:`load_lightly`
+  gives a module's dispatchers a cache that loads without that refresh and starts only
+  numba's runtime (NRT, which kernels that allocate call); a compile still refreshes the
+  target in full (numba's compiler does, and :func:`prepare`'s listener calls
+  :func:`load_cpu_target` first). Only kernels that use arrays and scalars go this way (the
+  assignment engine's and the shared Dijkstra): a kernel that hashes (sets, dicts) needs
+  symbols that only the refresh registers.
+
 numba itself is imported by the kernel modules, not here: the caller passes its ``config``
 and ``event`` modules.
 """
@@ -34,9 +45,12 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["fallback_cache_dir", "load_cpu_target", "prepare"]
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = ["fallback_cache_dir", "load_cpu_target", "load_lightly", "prepare"]
 
 LOG = logging.getLogger("silkrail.compile")
 _ENGINE_OF_MODULE = {
@@ -146,7 +160,59 @@ def load_cpu_target() -> None:
             del sys.modules[_BLAS]
 
 
-def prepare(config: Any, event: Any, kernel_file: str) -> None:
+def _light_cache_class() -> type | None:
+    """Return a subclass of numba's ``FunctionCache`` that loads without the CPU target.
+
+    ``None`` when this numba's cache lacks the private methods the subclass relies on.
+    """
+    if _light_cache:
+        return _light_cache[0]
+    from numba.core.caching import FunctionCache
+    from numba.core.runtime import nrt
+
+    needs = ("_load_overload", "_guard_against_spurious_io_errors")
+    if not all(hasattr(FunctionCache, name) for name in needs):
+        return None
+
+    class LightFunctionCache(FunctionCache):
+        def load_overload(self, sig: Any, target_context: Any) -> Any:
+            # numba's own load_overload refreshes the whole target first; of that refresh a
+            # cached array kernel needs only the runtime (its symbols and atomic functions).
+            nrt.rtsys.initialize(target_context)
+            with self._guard_against_spurious_io_errors():
+                return self._load_overload(sig, target_context)  # type: ignore[no-untyped-call]
+
+    _light_cache.append(LightFunctionCache)
+    return LightFunctionCache
+
+
+_light_cache: list[type] = []
+
+
+def load_lightly(dispatchers: Iterable[Any]) -> None:
+    """Let `dispatchers` load from numba's cache without loading numba's CPU target.
+
+    See the module doc: only for kernels on arrays and scalars (no sets or dicts). A
+    dispatcher without a file cache (``cache=False``) is left alone. With a numba whose cache
+    class differs from the one this was written for, numba's CPU target is loaded now instead
+    (:func:`load_cpu_target`) and the dispatchers load as numba does.
+
+    Parameters
+    ----------
+    dispatchers
+        numba dispatchers made with ``cache=True``.
+    """
+    light = _light_cache_class()
+    if light is None:  # another numba: its own loads, with the target loaded as before
+        load_cpu_target()
+        return
+    for dispatcher in dispatchers:
+        cache = getattr(dispatcher, "_cache", None)
+        if cache is not None and type(cache) is light.__base__:
+            cache.__class__ = light
+
+
+def prepare(config: Any, event: Any, kernel_file: str, *, load_target: bool = True) -> None:
     """Give numba a writable cache folder and announce first compiles (see the module doc).
 
     Parameters
@@ -157,8 +223,13 @@ def prepare(config: Any, event: Any, kernel_file: str) -> None:
         The ``numba.core.event`` module, to listen for real compiles.
     kernel_file
         ``__file__`` of the calling kernel module.
+    load_target
+        Load numba's CPU target now (:func:`load_cpu_target`). A module whose dispatchers
+        all go through :func:`load_lightly` passes ``False``: its cache loads need no target,
+        and a compile loads it first.
     """
-    load_cpu_target()
+    if load_target:
+        load_cpu_target()
     fallback = fallback_cache_dir(kernel_file)
     if fallback is not None and not config.CACHE_DIR:
         config.CACHE_DIR = str(fallback)
@@ -168,6 +239,9 @@ def prepare(config: Any, event: Any, kernel_file: str) -> None:
             def on_start(self, ev: Any) -> None:
                 _depth[0] += 1
                 if _depth[0] == 1:
+                    # Before numba's compiler refreshes the target (with load_lightly no cache
+                    # load has done so), so that the refresh does not import scipy.linalg.
+                    load_cpu_target()
                     _announce(ev)
 
             def on_end(self, ev: Any) -> None:

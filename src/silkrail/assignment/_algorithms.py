@@ -280,6 +280,7 @@ def run_bush(
             mask[start:end],
             np.zeros(end - start),
             bad[start:end],
+            *_kernels.aon_workspace(pb.workers, pb.fs_ptr.shape[0] - 1),
         )
         start = end
     hit = np.flatnonzero(bad >= 0)

@@ -28,7 +28,7 @@ from numba import njit
 from numba.core import config as numba_config
 from numba.core import event as numba_event
 
-from silkrail._numba_setup import prepare
+from silkrail._numba_setup import load_lightly, prepare
 from silkrail.graph import _kernels as graph_kernels
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ Labels = tuple["FloatArray", "FloatArray", "IntArray", "IntArray", "FloatArray"]
 __all__ = [
     "UInt8Array",
     "aon_share",
+    "aon_workspace",
     "beckmann_integral",
     "bush_shift_all",
     "bush_update_share",
@@ -54,8 +55,9 @@ __all__ = [
     "skim_share",
 ]
 
-# Before the first @njit: the cache folder is chosen when a kernel is decorated.
-prepare(numba_config, numba_event, __file__)
+# Before the first @njit: the cache folder is chosen when a kernel is decorated. The kernels
+# load from the cache without numba's CPU target (load_lightly at the end of the module).
+prepare(numba_config, numba_event, __file__, load_target=False)
 
 _INF = np.inf
 
@@ -95,6 +97,11 @@ def in_threads(kernel: Callable[..., None], workers: int, *args: Any) -> None:
         t.join()
     if errors:
         raise errors[0]
+
+
+def aon_workspace(workers: int, n: int) -> tuple[FloatArray, IntArray]:
+    """Scratch arrays of :func:`aon_share` for ``workers`` workers on ``n`` nodes."""
+    return np.empty((workers, 3, n), np.float64), np.empty((workers, 4, n), np.int64)
 
 
 def check_int(name: str, arr: IntArray, ndim: int = 1) -> None:
@@ -281,6 +288,8 @@ def aon_share(
     tree_out: UInt8Array,
     sptt_out: FloatArray,
     unreachable_out: IntArray,
+    fwork: FloatArray,
+    iwork: IntArray,
 ) -> None:
     """All-or-nothing loading of ``demand[i, :]`` from ``origins[i]`` on shortest paths.
 
@@ -290,18 +299,21 @@ def aon_share(
     shortest-path tree with 1 in ``tree_out[i]`` (the start of an Algorithm B bush; else
     ``tree_out`` may have no rows). ``sptt_out[i]`` gets the shortest-path total cost of
     origin ``i``, ``unreachable_out[i]`` the first unreachable destination zone with demand
-    (or -1). With ``load=False`` only the costs are computed.
+    (or -1). With ``load=False`` only the costs are computed. ``fwork`` and ``iwork`` are
+    the workers' scratch arrays, from :func:`aon_workspace`.
     """
     n = fs_ptr.shape[0] - 1
     nz = demand.shape[1]
     n_orig = origins.shape[0]
-    dist = np.empty(n, np.float64)
-    pred = np.empty(n, np.int64)
-    order = np.empty(n, np.int64)
-    heap = np.empty(n, np.int64)
-    hkey = np.empty(n, np.float64)
-    hpos = np.empty(n, np.int64)
-    node_flow = np.empty(n, np.float64)
+    # Caller-allocated (no np.empty here): a cached kernel that allocates makes every warm
+    # process import numba's array implementations when it loads (docs/benchmarks.md).
+    dist = fwork[w, 0]
+    hkey = fwork[w, 1]
+    node_flow = fwork[w, 2]
+    pred = iwork[w, 0]
+    order = iwork[w, 1]
+    heap = iwork[w, 2]
+    hpos = iwork[w, 3]
     for i in range(w, n_orig, workers):
         o = origins[i]
         count = _dijkstra(
@@ -821,3 +833,8 @@ def bush_shift_all(
                     dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], vol[a])
                     q = tail[a]
     return worst
+
+
+# Every kernel above works on arrays and scalars: a warm process loads them without numba's
+# CPU target (0.2-0.3 s of start-up; silkrail._numba_setup says why).
+load_lightly(v for v in list(globals().values()) if hasattr(v, "py_func"))

@@ -121,6 +121,7 @@ class Problem:
             np.zeros((0, self.m), np.uint8),
             sptt,
             bad,
+            *_kernels.aon_workspace(flow.shape[0], self.fs_ptr.shape[0] - 1),
         )
         hit = np.flatnonzero(bad >= 0)
         if hit.size:

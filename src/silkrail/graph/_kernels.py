@@ -55,14 +55,17 @@ def jit(name: str) -> Any:
         from numba.core import config as numba_config
         from numba.core import event as numba_event
 
-        from silkrail._numba_setup import prepare
+        from silkrail._numba_setup import load_lightly, prepare
 
-        prepare(numba_config, numba_event, __file__)
+        # The kernels work on arrays and scalars: they load from the cache without numba's
+        # CPU target (silkrail._numba_setup says why).
+        prepare(numba_config, numba_event, __file__, load_target=False)
         module = globals()
         for kernel in _KERNELS:
             # nogil: a server runs plans in threads, the assignment engine runs workers.
             _compiled[kernel] = numba.njit(cache=True, nogil=True)(module[kernel])
             module[kernel] = _compiled[kernel]
+        load_lightly(_compiled.values())
     return _compiled[name]
 
 
