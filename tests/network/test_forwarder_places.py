@@ -166,7 +166,15 @@ FORWARDER_PLACES = {
     "Rzeszów": "PL-RZESZOW", "Rzeszow": "PL-RZESZOW", "Wilhelmshaven": "DE-WILHELMSHAVEN",
     "JadeWeserPort": "DE-WILHELMSHAVEN", "Erfurt": "DE-ERFURT", "Birmingham": "GB-BIRMINGHAM",
     "Manchester": "GB-MANCHESTER", "Liverpool": "GB-LIVERPOOL", "Tilbury": "GB-TILBURY",
-    "Port of Tilbury": "GB-TILBURY", "Castejón": "ES-CASTEJON",
+    "Port of Tilbury": "GB-TILBURY", "Castejón": "ES-CASTEJON", "Toulouse": "FR-TOULOUSE",
+    "Bordeaux": "FR-BORDEAUX", "Lausanne": "CH-LAUSANNE", "Geneva": "CH-GENEVA",
+    "Genève": "CH-GENEVA", "Genf": "CH-GENEVA", "Bern": "CH-BERN", "Berne": "CH-BERN",
+    "Sines": "PT-SINES", "Algeciras": "ES-ALGECIRAS", "Plzeň": "CZ-PLZEN", "Pilsen": "CZ-PLZEN",
+    "Olomouc": "CZ-OLOMOUC", "Miskolc": "HU-MISKOLC", "Iași": "RO-IASI", "Iasi": "RO-IASI",
+    "Jassy": "RO-IASI", "Dnipro": "UA-DNIPRO", "Dnepr": "UA-DNIPRO", "Kharkiv": "UA-KHARKIV",
+    "Kharkov": "UA-KHARKIV", "Харків": "UA-KHARKIV", "Helsingborg": "SE-HELSINGBORG",
+    "Tampere": "FI-TAMPERE", "Tammerfors": "FI-TAMPERE", "Turku": "FI-TURKU", "Åbo": "FI-TURKU",
+    "Bristol": "GB-BRISTOL",
 }  # fmt: skip
 
 
