@@ -80,6 +80,10 @@ FORWARDER_PLACES = {
     "Nukus": "UZ-NUKUS", "No'kis": "UZ-NUKUS", "Нукус": "UZ-NUKUS", "Urgench": "UZ-URGENCH",
     "Urganch": "UZ-URGENCH", "Ургенч": "UZ-URGENCH", "Karakol": "KG-KARAKOL",
     "Przhevalsk": "KG-KARAKOL", "Каракол": "KG-KARAKOL",
+    "Jizzakh": "UZ-JIZZAKH", "Jizzax": "UZ-JIZZAKH", "Джизак": "UZ-JIZZAKH",
+    "Gulistan": "UZ-GULISTAN", "Guliston": "UZ-GULISTAN", "Uzgen": "KG-UZGEN", "Özgön": "KG-UZGEN",
+    "Konaev": "KZ-KONAYEV", "Kapshagay": "KZ-KONAYEV", "Balkanabat": "TM-BALKANABAT",
+    "Nebit-Dag": "TM-BALKANABAT",
     # Caucasus and Türkiye
     "Baku": "AZBAK", "Bakı": "AZBAK", "Баку": "AZBAK", "Alat": "AZBAK", "Tbilisi": "GETBS",
     "Тбилиси": "GETBS", "თბილისი": "GETBS", "Poti": "GEPTI", "Batumi": "GEBUS",
@@ -91,6 +95,7 @@ FORWARDER_PLACES = {
     "Iskenderun": "TR-ISKENDERUN", "Astara": "AZ-ASTARA",
     "Izmit": "TR-IZMIT", "İzmit": "TR-IZMIT", "Kocaeli": "TR-IZMIT", "Sumgait": "AZ-SUMGAYIT",
     "Сумгаит": "AZ-SUMGAYIT",
+    "Bursa": "TR-BURSA", "Konya": "TR-KONYA", "Gaziantep": "TR-GAZIANTEP", "Antep": "TR-GAZIANTEP",
     # Iran
     "Tehran": "IR-TEHRAN", "تهران": "IR-TEHRAN", "Teheran": "IR-TEHRAN", "Mashhad": "IR-MASHHAD",
     "Bandar Abbas": "IRBND", "Sarakhs": "IR-SARAKHS", "Qazvin": "IR-QAZVIN", "Rasht": "IR-RASHT",
@@ -103,6 +108,9 @@ FORWARDER_PLACES = {
     "Bandar-e Anzali": "IR-BANDAR-ANZALI", "Anzali": "IR-BANDAR-ANZALI",
     "Enzeli": "IR-BANDAR-ANZALI", "بندر انزلی": "IR-BANDAR-ANZALI", "Chabahar": "IR-CHABAHAR",
     "چابهار": "IR-CHABAHAR", "Shahid Beheshti": "IR-CHABAHAR",
+    "Karaj": "IR-KARAJ", "کرج": "IR-KARAJ", "Arak": "IR-ARAK", "اراک": "IR-ARAK", "Sari": "IR-SARI",
+    "ساری": "IR-SARI", "Bandar-e Torkaman": "IR-BANDAR-TORKAMAN",
+    "Bandar Torkaman": "IR-BANDAR-TORKAMAN",
     # Pakistan
     "Karachi": "PK-KARACHI", "کراچی": "PK-KARACHI", "Gwadar": "PK-GWADAR", "گوادر": "PK-GWADAR",
     "Lahore": "PK-LAHORE", "لاہور": "PK-LAHORE",
@@ -128,6 +136,10 @@ FORWARDER_PLACES = {
     "Volgograd": "RU-VOLGOGRAD", "Волгоград": "RU-VOLGOGRAD", "Stalingrad": "RU-VOLGOGRAD",
     "Rostov-on-Don": "RU-ROSTOV-ON-DON", "Rostov-na-Donu": "RU-ROSTOV-ON-DON",
     "Ростов-на-Дону": "RU-ROSTOV-ON-DON",
+    "Tver": "RU-TVER", "Тверь": "RU-TVER", "Yaroslavl": "RU-YAROSLAVL",
+    "Ярославль": "RU-YAROSLAVL", "Ryazan": "RU-RYAZAN", "Рязань": "RU-RYAZAN",
+    "Krasnodar": "RU-KRASNODAR", "Краснодар": "RU-KRASNODAR", "Artyom": "RU-ARTYOM",
+    "Artem": "RU-ARTYOM", "Артём": "RU-ARTYOM",
     # Europe
     "Łódź": "PL-LODZ", "Lodz": "PL-LODZ", "Małaszewicze": "PL-MALASZEWICZE",
     "Malaszewicze": "PL-MALASZEWICZE", "Terespol": "PL-MALASZEWICZE", "Warsaw": "PL-WARSAW",
