@@ -108,6 +108,7 @@ FORWARDER_PLACES = {
     "Bandar-e Anzali": "IR-BANDAR-ANZALI", "Anzali": "IR-BANDAR-ANZALI",
     "Enzeli": "IR-BANDAR-ANZALI", "بندر انزلی": "IR-BANDAR-ANZALI", "Chabahar": "IR-CHABAHAR",
     "چابهار": "IR-CHABAHAR", "Shahid Beheshti": "IR-CHABAHAR",
+    "Shiraz": "IR-SHIRAZ", "شیراز": "IR-SHIRAZ",
     "Karaj": "IR-KARAJ", "کرج": "IR-KARAJ", "Arak": "IR-ARAK", "اراک": "IR-ARAK", "Sari": "IR-SARI",
     "ساری": "IR-SARI", "Bandar-e Torkaman": "IR-BANDAR-TORKAMAN",
     "Bandar Torkaman": "IR-BANDAR-TORKAMAN",
