@@ -144,6 +144,19 @@ def load_cpu_target() -> None:
     """
     if any(name in sys.modules for name in ("numba.np.arraymath", "scipy.linalg", _BLAS)):
         return
+    from numba.core.compiler_lock import global_compiler_lock
+
+    # Two threads' first plans at once (a server without its warm-up plan) must not both
+    # register the BLAS module (the second failed with "already imported"), nor compile or
+    # load a kernel while the target is half loaded: numba compiles and loads under its
+    # global compiler lock (reentrant), so the target is loaded under it too.
+    with global_compiler_lock:
+        if any(name in sys.modules for name in ("numba.np.arraymath", "scipy.linalg", _BLAS)):
+            return
+        _load_cpu_target()
+
+
+def _load_cpu_target() -> None:
     from numba.core.registry import cpu_target
 
     blas = _blas_extension()
