@@ -9,10 +9,18 @@ from pathlib import Path
 import pytest
 
 TOY = Path(__file__).parent / "data" / "toy"
+#: A two-node TNTP problem (two parallel links, 4 trips): the smallest `assign` input.
+TWO_NODE_TNTP = Path(__file__).parent / "data" / "tntp_two"
 
 # Starlette's TestClient sends "Host: testserver"; the service answers only for the hosts in
 # SILKRAIL_ALLOWED_HOSTS (default: localhost), so the tests' apps allow that name too.
 os.environ.setdefault("SILKRAIL_ALLOWED_HOSTS", '["localhost", "127.0.0.1", "::1", "testserver"]')
+
+
+@pytest.fixture
+def two_node_tntp() -> tuple[Path, Path]:
+    """The net and trips files of the two-node TNTP problem (read-only)."""
+    return TWO_NODE_TNTP / "two_net.tntp", TWO_NODE_TNTP / "two_trips.tntp"
 
 
 @pytest.fixture

@@ -14,21 +14,6 @@ if TYPE_CHECKING:
 
     import pytest
 
-NET = """<NUMBER OF ZONES> 2
-<NUMBER OF NODES> 2
-<FIRST THRU NODE> 1
-<NUMBER OF LINKS> 2
-<END OF METADATA>
-~ init term cap len fftt b power speed toll type ;
-1 2 1 1 1 1 1 0 0 1 ;
-1 2 1 1 2 0.25 1 0 0 1 ;
-"""
-TRIPS = """<NUMBER OF ZONES> 2
-<END OF METADATA>
-Origin 1
- 2 : 4.0 ;
-"""
-
 
 def test_simulate_out_is_checked_before_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
     def never(*args: Any, **kwargs: Any) -> None:
@@ -56,10 +41,8 @@ def test_plan_geojson_into_an_existing_folder_works(tmp_path: Path) -> None:
     assert target.stat().st_size > 1000
 
 
-def test_assign_warning_names_the_flags(tmp_path: Path) -> None:
-    net, trips = tmp_path / "n_net.tntp", tmp_path / "n_trips.tntp"
-    net.write_text(NET)
-    trips.write_text(TRIPS)
+def test_assign_warning_names_the_flags(two_node_tntp: tuple[Path, Path]) -> None:
+    net, trips = two_node_tntp
     args = ["assign", "--net", str(net), "--trips", str(trips), "--algorithm", "fw"]
     result = CliRunner().invoke(main, [*args, "--rgap", "1e-12", "--max-iter", "1"])
     assert result.exit_code == 0, result.output

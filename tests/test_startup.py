@@ -72,30 +72,14 @@ def test_scipy_linalg_and_numba_blas_still_work_after_the_kernels() -> None:
 
 
 SIOUX = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "tntp" / "SiouxFalls"
-TWO_NET = """<NUMBER OF ZONES> 2
-<NUMBER OF NODES> 2
-<FIRST THRU NODE> 1
-<NUMBER OF LINKS> 2
-<END OF METADATA>
-~ init term cap len fftt b power speed toll type ;
-1 2 1 1 1 1 1 0 0 1 ;
-1 2 1 1 2 0.25 1 0 0 1 ;
-"""
-TWO_TRIPS = """<NUMBER OF ZONES> 2
-<END OF METADATA>
-Origin 1
- 2 : 4.0 ;
-"""
+TWO_NODE_TNTP = Path(__file__).parent / "data" / "tntp_two"  # as tests/conftest.py
 
 
 def _tntp_files(tmp_path: Path) -> tuple[Path, Path]:
     """SiouxFalls when the benchmark folder is there, else a two-node problem."""
     if SIOUX.is_dir():
         return SIOUX / "SiouxFalls_net.tntp", SIOUX / "SiouxFalls_trips.tntp"
-    net, trips = tmp_path / "two_net.tntp", tmp_path / "two_trips.tntp"
-    net.write_text(TWO_NET)
-    trips.write_text(TWO_TRIPS)
-    return net, trips
+    return TWO_NODE_TNTP / "two_net.tntp", TWO_NODE_TNTP / "two_trips.tntp"
 
 
 # Modules a warm `silkrail assign` (BFW) has no use for: the planner's and the simulator's

@@ -17,29 +17,10 @@ from .conftest import TNTP
 if TYPE_CHECKING:
     from pathlib import Path
 
-NET = """<NUMBER OF ZONES> 2
-<NUMBER OF NODES> 2
-<FIRST THRU NODE> 1
-<NUMBER OF LINKS> 2
-<END OF METADATA>
-~ init term cap len fftt b power speed toll type ;
-1 2 1 1 1 1 1 0 0 1 ;
-1 2 1 1 2 0.25 1 0 0 1 ;
-"""
-TRIPS = """<NUMBER OF ZONES> 2
-<END OF METADATA>
-Origin 1
- 2 : 4.0 ;
-"""
-
 
 @pytest.fixture
-def files(tmp_path: Path) -> tuple[Path, Path]:
-    net = tmp_path / "two_net.tntp"
-    trips = tmp_path / "two_trips.tntp"
-    net.write_text(NET)
-    trips.write_text(TRIPS)
-    return net, trips
+def files(two_node_tntp: tuple[Path, Path]) -> tuple[Path, Path]:
+    return two_node_tntp
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -106,9 +87,10 @@ def test_omx_trips_and_skims(files: tuple[Path, Path], tmp_path: Path) -> None:
 
 
 def test_malformed_file_names_file_and_line(files: tuple[Path, Path], tmp_path: Path) -> None:
-    _, trips = files
+    net, trips = files
     bad = tmp_path / "bad_net.tntp"
-    bad.write_text(NET.replace("1 2 1 1 2 0.25 1 0 0 1 ;", "1 2 1 1 two 0.25 1 0 0 1 ;"))
+    text = net.read_text()
+    bad.write_text(text.replace("1 2 1 1 2 0.25 1 0 0 1 ;", "1 2 1 1 two 0.25 1 0 0 1 ;"))
     code, out = run("--net", str(bad), "--trips", str(trips))
     assert code == 3
     assert "bad_net.tntp, line 8: free_flow_time must be a number, got 'two'" in out
