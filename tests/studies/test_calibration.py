@@ -9,6 +9,7 @@ import pytest
 import silkrail
 from silkrail.datasets.parameters import _planning_table, calibrated_parameters
 from silkrail.routing.conditions import conditions_on
+from silkrail.routing.families import CorridorFamily, family_of_label
 from silkrail.routing.uncertainty import DelayParameters, route_parts
 from silkrail.studies import Observation, cross_validate, fit_delays, inside_range, model_p50
 
@@ -37,7 +38,13 @@ def test_packaged_values_lie_within_their_bounds_and_are_labelled() -> None:
 def routes() -> dict[str, silkrail.Route]:
     net = silkrail.load_network()
     plans = {
-        "baku": silkrail.plan(net, "Xi'an", "Baku", depart="2025-07-01").routes[0],
+        # The route across the Caspian (the rows that pin its parameters); the first route
+        # to Baku may go round through Russia.
+        "baku": next(
+            r
+            for r in silkrail.plan(net, "Xi'an", "Baku", depart="2025-07-01").routes
+            if family_of_label(r.label) == CorridorFamily.MIDDLE
+        ),
         "tbilisi": silkrail.plan(net, "Xi'an", "Tbilisi", avoid_countries=["RU"]).routes[0],
         "almaty": silkrail.plan(net, "Chengdu", "Almaty", modes=["rail"]).routes[0],
         "warsaw": silkrail.plan(net, "Chongqing", "Warsaw", modes=["rail"]).routes[0],
