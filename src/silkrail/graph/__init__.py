@@ -6,8 +6,9 @@ shortest-path kernels in ``graph/_kernels.py`` without loading ``compile.py`` an
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from silkrail._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from silkrail.graph.compile import (
@@ -37,15 +38,4 @@ _MODULE = dict.fromkeys(__all__, "silkrail.graph.compile") | {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE.get(name)
-    if module is None:
-        msg = f"module 'silkrail.graph' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_attributes(__name__, _MODULE)
