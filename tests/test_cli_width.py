@@ -76,3 +76,9 @@ def test_simulate_fits_with_names(columns: int) -> None:
 def test_piped_output_without_columns_keeps_wide_tables() -> None:
     text = _run(["plan", "Chongqing", "Duisburg"], columns=None)
     assert "┃ route" in text
+
+
+def test_one_block_is_counted_as_one_row() -> None:
+    text = _run(["plan", "Kashgar", "Osh", "--modes", "road"])
+    assert "(1 row as blocks to fit 80 columns" in text
+    assert "1 rows" not in text

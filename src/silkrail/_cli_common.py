@@ -141,7 +141,8 @@ def emit_table(console: Console, table: Table, *, wide: bool = False, key_column
         wrapped(key, "", "  ")
         wrapped(rest, "    ", "    ")
     console.print(
-        f"({rows} rows as blocks to fit {width} columns; --wide prints the table)", highlight=False
+        f"({rows} {'row' if rows == 1 else 'rows'} as blocks to fit {width} columns; "
+        "--wide prints the table)", highlight=False
     )
 
 
