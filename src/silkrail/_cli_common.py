@@ -142,7 +142,8 @@ def emit_table(console: Console, table: Table, *, wide: bool = False, key_column
         wrapped(rest, "    ", "    ")
     console.print(
         f"({rows} {'row' if rows == 1 else 'rows'} as blocks to fit {width} columns; "
-        "--wide prints the table)", highlight=False
+        "--wide prints the table)",
+        highlight=False,
     )
 
 
