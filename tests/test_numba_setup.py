@@ -123,9 +123,52 @@ def test_light_cache_loads_give_the_same_results_as_numba_loads() -> None:
 def test_assignment_and_dijkstra_kernels_load_lightly() -> None:
     from silkrail.assignment import _kernels
     from silkrail.graph import _kernels as graph_kernels
+    from silkrail.simulation import _kernels as sim_kernels
 
-    for kernel in (_kernels.link_time, _kernels.aon_share, graph_kernels.jit("dijkstra")):
+    for kernel in (
+        _kernels.link_time,
+        _kernels.aon_share,
+        graph_kernels.jit("dijkstra"),
+        sim_kernels.run_events,
+        sim_kernels.sorted_within_groups,
+    ):
         assert type(kernel._cache).__name__ == "LightFunctionCache"
+
+
+# The simulator's kernels (event loop, statistics with np.sort) loaded both ways: a short Monte
+# Carlo on two threads, every table hashed.
+_SIMULATION = """
+import hashlib, sys
+import numpy as np
+import silkrail
+from silkrail import _numba_setup
+if sys.argv[1] == "full":
+    import numba
+    _numba_setup.load_cpu_target()
+model = silkrail.corridor_model(silkrail.load_network(), silkrail.default_services())
+mc = silkrail.replicate(model, replications=2, days=20, seed=3, scheduler="serial", cores=2)
+digest = hashlib.sha256()
+for name in ("stations", "routes", "borders"):
+    digest.update(np.ascontiguousarray(getattr(mc, name)).tobytes())
+from numba.core.registry import cpu_target
+# A kernel that sorts imports numba.np.arraymath as it loads; the target's registries are
+# installed only by a refresh, and scipy.linalg stays out either way.
+installed = len(cpu_target.target_context._registries) > 0
+print(digest.hexdigest(), installed, "scipy.linalg" in sys.modules)
+"""
+
+
+def test_simulation_kernels_loaded_lightly_give_the_same_tables() -> None:
+    def run(mode: str) -> list[str]:
+        return subprocess.run(
+            [sys.executable, "-c", _SIMULATION, mode], capture_output=True, text=True, check=True
+        ).stdout.split()
+
+    run("light")  # may compile: a compile loads the whole target
+    light, full = run("light"), run("full")
+    assert light[1:] == ["False", "False"]  # no registries installed, no scipy.linalg
+    assert full[1:] == ["True", "False"]
+    assert light[0] == full[0]
 
 
 def test_load_lightly_falls_back_to_numbas_loads(monkeypatch: pytest.MonkeyPatch) -> None:

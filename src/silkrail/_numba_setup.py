@@ -38,6 +38,7 @@ and ``event`` modules.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.machinery
 import importlib.util
 import logging
@@ -48,7 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
 __all__ = ["fallback_cache_dir", "load_cpu_target", "load_lightly", "prepare"]
 
@@ -156,14 +157,17 @@ def load_cpu_target() -> None:
         _load_cpu_target()
 
 
-def _load_cpu_target() -> None:
-    from numba.core.registry import cpu_target
-
+@contextlib.contextmanager
+def _blas_alone() -> Iterator[None]:
+    """While inside, ``numba.np.arraymath``'s BLAS check finds SciPy's BLAS module alone."""
+    if any(name in sys.modules for name in ("numba.np.arraymath", "scipy.linalg", _BLAS)):
+        yield
+        return
     blas = _blas_extension()
     if blas is not None:
         sys.modules[_BLAS] = blas
     try:
-        cpu_target.target_context.refresh()
+        yield
     finally:
         if (
             blas is not None
@@ -171,6 +175,13 @@ def _load_cpu_target() -> None:
             and "scipy.linalg" not in sys.modules
         ):
             del sys.modules[_BLAS]
+
+
+def _load_cpu_target() -> None:
+    from numba.core.registry import cpu_target
+
+    with _blas_alone():
+        cpu_target.target_context.refresh()
 
 
 def _light_cache_class() -> type | None:
@@ -181,6 +192,7 @@ def _light_cache_class() -> type | None:
     if _light_cache:
         return _light_cache[0]
     from numba.core.caching import FunctionCache
+    from numba.core.compiler_lock import global_compiler_lock
     from numba.core.runtime import nrt
 
     needs = ("_load_overload", "_guard_against_spurious_io_errors")
@@ -192,7 +204,9 @@ def _light_cache_class() -> type | None:
             # numba's own load_overload refreshes the whole target first; of that refresh a
             # cached array kernel needs only the runtime (its symbols and atomic functions).
             nrt.rtsys.initialize(target_context)
-            with self._guard_against_spurious_io_errors():
+            # A kernel that sorts rebuilds an environment from numba.np.arraymath, whose import
+            # checks for BLAS: under the compiler lock, as load_cpu_target does (threads).
+            with global_compiler_lock, _blas_alone(), self._guard_against_spurious_io_errors():
                 return self._load_overload(sig, target_context)  # type: ignore[no-untyped-call]
 
     _light_cache.append(LightFunctionCache)

@@ -21,7 +21,7 @@ from numba import njit
 from numba.core import config as numba_config
 from numba.core import event as numba_event
 
-from silkrail._numba_setup import prepare
+from silkrail._numba_setup import load_lightly, prepare
 
 __all__ = [
     "EV_ARRIVE",
@@ -44,8 +44,10 @@ __all__ = [
     "window_waits",
 ]
 
-# Before the first @njit: the cache folder is chosen when a kernel is decorated.
-prepare(numba_config, numba_event, __file__)
+# Before the first @njit: the cache folder is chosen when a kernel is decorated. The kernels
+# work on arrays and scalars (np.sort included): they load from the cache without numba's CPU
+# target (load_lightly at the end of the module; silkrail._numba_setup says why).
+prepare(numba_config, numba_event, __file__, load_target=False)
 
 KIND_SERVER = 0
 KIND_SECTION = 1
@@ -673,3 +675,8 @@ def border_visits(
     for b in range(n_b):
         a = start[b]
         hours_sorted[a : a + count[b]] = np.sort(hours[a : a + count[b]])
+
+
+# Every kernel above works on arrays and scalars: a warm process loads them without numba's
+# CPU target (0.2-0.3 s of start-up; silkrail._numba_setup says why).
+load_lightly(v for v in list(globals().values()) if hasattr(v, "py_func"))

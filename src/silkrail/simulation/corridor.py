@@ -45,13 +45,12 @@ from dataclasses import KW_ONLY, dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from silkrail.errors import DatasetError, NoRouteError
+from silkrail.graph import CSRGraph
 from silkrail.network import LinkMode, locate
 from silkrail.network._schema import Status
-from silkrail.routing import plan
+from silkrail.routing import dijkstra_one_to_all, plan
 from silkrail.simulation._demand import DEMAND_DATE, demand_services
 from silkrail.simulation.model import (
     Ferry,
@@ -269,12 +268,14 @@ def corridor_path(
     first = np.ones(src.shape[0], dtype=bool)
     first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
     src, dst, w, lid = src[first], dst[first], w[first], lid[first]
-    graph = csr_matrix((w, (src, dst)), shape=(n, n))
+    # The one shared Dijkstra kernel; a vertex's predecessor is the tail of its CSR edge.
+    graph = CSRGraph.from_edges(src, dst, w, n_vertices=n)
+    edge_tail = src[graph.link_ids]
     best = {(int(a), int(b)): int(c) for a, b, c in zip(src, dst, lid, strict=True)}
     nodes = [stops[0]]
     for a, b in itertools.pairwise(stops):
-        _, preds = dijkstra(graph, directed=True, indices=[a], return_predecessors=True)
-        pred = preds[0]
+        _, edge = dijkstra_one_to_all(graph, a)
+        pred = np.where(edge >= 0, edge_tail[np.maximum(edge, 0)], -1)
         if a != b and pred[b] < 0:
             msg = (
                 f"no open path from {net.node_id[a]!r} to {net.node_id[b]!r} "

@@ -1,18 +1,27 @@
-"""Studies built on the engines: scenario against baseline, and calibration."""
+"""Studies built on the engines: scenario against baseline, and calibration.
+
+The names load on first use (module ``__getattr__``): a scenario run (``studies.runner``)
+does not import the calibration's SciPy optimisers.
+"""
 
 from __future__ import annotations
 
-from silkrail.studies.calibration import (
-    CalibrationResult,
-    FoldResult,
-    Observation,
-    cross_validate,
-    fit_delays,
-    inside_range,
-    model_p50,
-)
-from silkrail.studies.flow_tables import flow_study_json
-from silkrail.studies.runner import Rerouting, StudyResult, rerouted_trains_bound, run_study
+from typing import TYPE_CHECKING
+
+from silkrail._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from silkrail.studies.calibration import (
+        CalibrationResult,
+        FoldResult,
+        Observation,
+        cross_validate,
+        fit_delays,
+        inside_range,
+        model_p50,
+    )
+    from silkrail.studies.flow_tables import flow_study_json
+    from silkrail.studies.runner import Rerouting, StudyResult, rerouted_trains_bound, run_study
 
 __all__ = [
     "CalibrationResult",
@@ -28,3 +37,25 @@ __all__ = [
     "rerouted_trains_bound",
     "run_study",
 ]
+
+_MODULE = (
+    dict.fromkeys(
+        (
+            "CalibrationResult",
+            "FoldResult",
+            "Observation",
+            "cross_validate",
+            "fit_delays",
+            "inside_range",
+            "model_p50",
+        ),
+        "silkrail.studies.calibration",
+    )
+    | {"flow_study_json": "silkrail.studies.flow_tables"}
+    | dict.fromkeys(
+        ("Rerouting", "StudyResult", "rerouted_trains_bound", "run_study"),
+        "silkrail.studies.runner",
+    )
+)
+
+__getattr__, __dir__ = lazy_attributes(__name__, _MODULE)
