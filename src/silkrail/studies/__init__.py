@@ -38,24 +38,13 @@ __all__ = [
     "run_study",
 ]
 
-_MODULE = (
-    dict.fromkeys(
-        (
-            "CalibrationResult",
-            "FoldResult",
-            "Observation",
-            "cross_validate",
-            "fit_delays",
-            "inside_range",
-            "model_p50",
-        ),
-        "silkrail.studies.calibration",
-    )
-    | {"flow_study_json": "silkrail.studies.flow_tables"}
-    | dict.fromkeys(
-        ("Rerouting", "StudyResult", "rerouted_trains_bound", "run_study"),
-        "silkrail.studies.runner",
-    )
-)
+# Every name is the calibration's but these.
+_MODULE = dict.fromkeys(__all__, "silkrail.studies.calibration") | {
+    "flow_study_json": "silkrail.studies.flow_tables",
+    "Rerouting": "silkrail.studies.runner",
+    "StudyResult": "silkrail.studies.runner",
+    "rerouted_trains_bound": "silkrail.studies.runner",
+    "run_study": "silkrail.studies.runner",
+}
 
 __getattr__, __dir__ = lazy_attributes(__name__, _MODULE)
