@@ -102,6 +102,18 @@ SPLITS: dict[str, tuple[float, str, list[str]]] = {
         "Bishkek-Naryn-Torugart road 539 km",
         ["knews_torugart_road_2013"],
     ),
+    "ML1_NORTH": (
+        1206.0,
+        "Rohri Junction-Peshawar Cantonment on the Karachi-Peshawar line (ML-1): 1,687 km "
+        "Kiamari-Peshawar Cantonment minus the 481 km chainage of Rohri Junction",
+        ["af_wiki_ml1_2023", "af_qwertyu_ml1"],
+    ),
+    "UAP": (
+        750.0,
+        "Mazar-i-Sharif-Kharlachi (planned Uzbekistan-Afghanistan-Pakistan railway): 'more than "
+        "750 km of 1,520 mm gauge main line and station tracks' (route protocol of 18 Jul 2023)",
+        ["af_afghanherald_uap_2023"],
+    ),
 }
 
 #: Road network distance ÷ great-circle distance (Newell 1980: about 1.2 in a road network).
@@ -136,6 +148,12 @@ TR_LINKS, TR_HOURS, TR_BORDER = (
     ),
     70.0,
     "TR-KARS",
+)
+# Pakistan Railways' Premium Container Train Lahore-Karachi is scheduled at 32 h (2021); the
+# speed is the dataset's own Karachi-Lahore path length over that time.
+PK_LINKS, PK_HOURS = (
+    ("rail:PK-KARACHI~PK-ROHRI", "rail:PK-ROHRI~PK-MULTAN", "rail:PK-MULTAN~PK-LAHORE"),
+    32.0,
 )
 # Köseköy lies by İzmit on the Ankara-Istanbul line: its share of that link by great circle
 # (İzmit: GeoNames id 745028).
@@ -204,6 +222,12 @@ SPEEDS: dict[str, tuple[float | None, str, list[str]]] = {
         "normal 70 h Akhalkalaki-Köseköy (İzmit) for block trains incl. customs (Turkish "
         "transport ministry, 2020)",
         ["trthaber_btk_2020"],
+    ),
+    "PK32H": (
+        None,
+        "scheduled 32 h Lahore-Karachi for Pakistan Railways' Premium Container Train (2021; "
+        "the 2014 Cargo Express was expected to take 38 h)",
+        ["af_ary_container_2021", "af_pakistanlink_cargo_2014"],
     ),
     "ROAD42": (
         42.0,
@@ -467,6 +491,14 @@ def main() -> int:
         + "; carried over to all Georgian lines",
         SPEEDS["GE24H"][2],
     )
+    pk_km = sum(dist[x] for x in PK_LINKS if x in dist)
+    if pk_km > 0:
+        speeds["PK32H"] = (
+            pk_km / PK_HOURS,
+            f"{pk_km:.1f} km Karachi-Lahore (via Rohri and Multan) in this dataset ÷ "
+            f"{PK_HOURS:.0f} h: " + SPEEDS["PK32H"][1] + "; carried over to all Pakistani lines",
+            SPEEDS["PK32H"][2],
+        )
     a_id, b_id = TR_PARTIAL_LINK.removeprefix("rail:").split("~")
     first = haversine_km(*pos[a_id], *IZMIT)
     share = first / (first + haversine_km(*IZMIT, *pos[b_id]))

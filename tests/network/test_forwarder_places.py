@@ -215,6 +215,28 @@ FORWARDER_PLACES = {
     "Kharkov": "UA-KHARKIV", "Харків": "UA-KHARKIV", "Helsingborg": "SE-HELSINGBORG",
     "Tampere": "FI-TAMPERE", "Tammerfors": "FI-TAMPERE", "Turku": "FI-TURKU", "Åbo": "FI-TURKU",
     "Bristol": "GB-BRISTOL",
+    # Afghanistan, Pakistan, Khiva and Lhasa (docs/network-v2/south.md)
+    "Kabul": "AF-KABUL", "Kabol": "AF-KABUL", "کابل": "AF-KABUL", "Кабул": "AF-KABUL",
+    "Herat": "AF-HERAT", "Herāt": "AF-HERAT", "هرات": "AF-HERAT", "Kandahar": "AF-KANDAHAR",
+    "Qandahar": "AF-KANDAHAR", "کندهار": "AF-KANDAHAR", "Kunduz": "AF-KUNDUZ",
+    "Kondoz": "AF-KUNDUZ", "کندز": "AF-KUNDUZ", "Jalalabad, Afghanistan": "AF-JALALABAD",
+    "Jelalabad": "AF-JALALABAD", "جلال‌آباد": "AF-JALALABAD", "Torghundi": "AF-TORGHUNDI",
+    "Turghundi": "AF-TORGHUNDI", "Towraghondi": "AF-TORGHUNDI", "Rozanak": "AF-ROZANAK",
+    "Ghurian": "AF-ROZANAK", "Islam Qala": "AF-ISLAM-QALA", "Eslam Qaleh": "AF-ISLAM-QALA",
+    "Torkham": "AF-TORKHAM", "طورخم": "AF-TORKHAM", "Hairatan": "AF-HAIRATAN",
+    "Hayraton": "AF-HAIRATAN", "Mazar-i-Sharif": "AF-MAZAR-I-SHARIF",
+    "Mazar-e-Sharif": "AF-MAZAR-I-SHARIF", "Mazar-e Sharif": "AF-MAZAR-I-SHARIF",
+    "مزار شریف": "AF-MAZAR-I-SHARIF", "Naibabad": "AF-MAZAR-I-SHARIF",
+    "Islamabad": "PK-ISLAMABAD", "اسلام آباد": "PK-ISLAMABAD", "Rawalpindi": "PK-RAWALPINDI",
+    "راولپنڈی": "PK-RAWALPINDI", "Peshawar": "PK-PESHAWAR", "پشاور": "PK-PESHAWAR",
+    "Quetta": "PK-QUETTA", "کوئٹہ": "PK-QUETTA",
+    "Faisalabad": "PK-FAISALABAD", "Lyallpur": "PK-FAISALABAD", "Multan": "PK-MULTAN",
+    "ملتان": "PK-MULTAN", "Sialkot": "PK-SIALKOT", "Chaman": "PK-CHAMAN",
+    "Spin Boldak": "PK-CHAMAN", "Taftan": "PK-TAFTAN", "Koh-i-Taftan": "PK-TAFTAN",
+    "Mirjaveh": "PK-TAFTAN", "Rohri": "PK-ROHRI", "Sukkur": "PK-ROHRI",
+    "Port of Karachi": "PK-KARACHI", "Khaf": "IR-KHAF", "Khvaf": "IR-KHAF", "Khiva": "UZ-KHIVA",
+    "Xiva": "UZ-KHIVA", "Хива": "UZ-KHIVA", "Lhasa": "CN-LHASA", "拉萨": "CN-LHASA",
+    "Golmud": "CN-GOLMUD", "格尔木": "CN-GOLMUD",
 }  # fmt: skip
 
 
@@ -241,6 +263,8 @@ def test_the_list_is_long_and_covers_every_region() -> None:
         "BY",
         "PL",
         "DE",
+        "AF",
+        "PK",
     } <= countries
 
 
@@ -262,6 +286,14 @@ def test_two_towns_of_one_name_stay_ambiguous(net: silkrail.CorridorNetwork) -> 
     # Serakhs (Turkmenistan) and Sarakhs (Iran) face each other across the border: ask.
     with pytest.raises(silkrail.UnknownLocationError, match=r"TM-SERAKHS.*IR-SARAKHS"):
         silkrail.locate(net, "Serakhs")
+
+
+def test_jalalabad_keeps_the_kyrgyz_town_and_the_afghan_one_needs_its_country(
+    net: silkrail.CorridorNetwork,
+) -> None:
+    # "Jalalabad" folds to the key of Jalal-Abad (Kyrgyzstan), which had it first.
+    assert silkrail.locate(net, "Jalalabad").id == "KG-JALAL-ABAD"
+    assert silkrail.locate(net, "Jalalabad, Afghanistan").id == "AF-JALALABAD"
 
 
 @pytest.mark.parametrize(

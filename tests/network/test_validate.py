@@ -140,7 +140,7 @@ CASES: dict[
         "links.csv",
         _set(4, "gauge_mm", "1000"),
         (4, "gauge_mm", "1000"),
-        "rail gauge must be one of [1435, 1520, 1668]",
+        "rail gauge must be one of [1435, 1520, 1668, 1676]",
     ),
     "latitude out of range": ("nodes.csv", _set(4, "lat", "95"), (4, "lat", "95"), "[-90, 90]"),
     "longitude out of range": (

@@ -65,6 +65,24 @@ def test_madrid_needs_the_iberian_gauge_change(net: CorridorNetwork) -> None:
     assert sum(leg.kind == "gauge change" for leg in best.legs) >= 3
 
 
+def test_pakistan_is_reached_on_its_own_gauge_through_zahedan(net: CorridorNetwork) -> None:
+    # Pakistan Railways (1676 mm) meets Iran's 1435 mm network only at Zahedan.
+    best = plan(net, "Tashkent", "Karachi", modes=["rail"]).routes[0]
+    changes = [leg.from_id for leg in best.legs if leg.kind == "gauge change"]
+    assert "IR-ZAHEDAN" in changes
+    assert best.legs[-1].gauge_mm == 1676
+    assert {"TM", "IR", "PK"} <= set(best.countries)
+
+
+def test_the_trans_afghan_railway_is_planned(net: CorridorNetwork) -> None:
+    without = plan(net, "Termez", "Peshawar", modes=["rail"]).routes[0]
+    assert "PK-KHARLACHI" not in without.nodes
+    with_planned = plan(net, "Termez", "Peshawar", modes=["rail"], include_planned=True)
+    best = with_planned.routes[0]
+    assert "PK-KHARLACHI" in best.nodes
+    assert best.distance_km < without.distance_km
+
+
 def test_planned_line_only_when_asked(net: CorridorNetwork) -> None:
     without = plan(net, "Kashgar", "Tashkent").routes[0]
     with_planned = plan(net, "Kashgar", "Tashkent", include_planned=True).routes[0]

@@ -162,7 +162,7 @@ def test_gauge_changes_only_at_capable_nodes(seed: int) -> None:
     assert net.offers_gauge_change[graph.edge_node[transfer]].all()
     # Every travel edge keeps the gauge of its state.
     travel = ~transfer
-    gauges = np.array([1435, 1520, 1668, 0, 0, 0])[graph.state_class]
+    gauges = np.array([1435, 1520, 1668, 1676, 0, 0, 0, 0])[graph.state_class]
     assert np.all(gauges[graph.edge_tail[travel]] == net.link_gauge_mm[graph.edge_link[travel]])
     assert np.all(gauges[graph.edge_head[travel]] == net.link_gauge_mm[graph.edge_link[travel]])
     for p in pareto_paths(graph, 0, net.n_nodes - 1):

@@ -26,6 +26,7 @@ __all__ = [
     "CLASS_NAMES",
     "EDGE_TRANSFER",
     "EDGE_TRAVEL",
+    "N_RAIL_CLASSES",
     "CSRGraph",
     "CorridorGraph",
     "LegEmissions",
@@ -36,12 +37,23 @@ __all__ = [
 # "road (lifted)" is a container just lifted onto a truck from a train or ship: it may only
 # leave by road, so that two lifts at one node (train -> truck -> train) cannot stand in for a
 # gauge change or a port transfer.
-CLASS_NAMES = ("rail 1435", "rail 1520", "rail 1668", "ferry", "sea", "road", "road (lifted)")
-_RAIL_CLASS = {1435: 0, 1520: 1, 1668: 2}
-_MODE_CLASS = {LinkMode.FERRY: 3, LinkMode.SEA: 4, LinkMode.ROAD: 5}
-_WATER = (3, 4)
-_ROAD = 5
-_LIFTED = 6
+CLASS_NAMES = (
+    "rail 1435",
+    "rail 1520",
+    "rail 1668",
+    "rail 1676",
+    "ferry",
+    "sea",
+    "road",
+    "road (lifted)",
+)
+_RAIL_CLASS = {1435: 0, 1520: 1, 1668: 2, 1676: 3}
+#: The rail classes come first: a class number below this is a rail gauge.
+N_RAIL_CLASSES = len(_RAIL_CLASS)
+_MODE_CLASS = {LinkMode.FERRY: 4, LinkMode.SEA: 5, LinkMode.ROAD: 6}
+_WATER = (4, 5)
+_ROAD = 6
+_LIFTED = 7
 EDGE_TRAVEL = 0
 EDGE_TRANSFER = 1
 HOURS_PER_WEEK = 168.0
@@ -338,7 +350,7 @@ def compile_graph(
         for b in range(n_cls):
             if a == b:
                 continue
-            both_rail = a < 3 and b < 3
+            both_rail = a < N_RAIL_CLASSES and b < N_RAIL_CLASSES
             # Lifts go onto a truck into the lifted state and off a truck from the road state.
             if a == _LIFTED or b == _ROAD or (a == _ROAD and b == _LIFTED):
                 continue

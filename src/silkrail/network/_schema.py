@@ -34,6 +34,7 @@ class Gauge(IntEnum):
     STANDARD = 1435
     RUSSIAN = 1520
     IBERIAN = 1668
+    INDIAN = 1676
 
 
 class Status(IntEnum):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from silkrail.graph import CLASS_NAMES, EDGE_TRAVEL, CorridorGraph
+from silkrail.graph import CLASS_NAMES, EDGE_TRAVEL, N_RAIL_CLASSES, CorridorGraph
 from silkrail.network._geo import great_circle_km
 from silkrail.network._schema import LinkMode
 from silkrail.routing._cache import network_cache
@@ -148,8 +148,8 @@ def _make_legs(net: CorridorNetwork, graph: CorridorGraph, e: IntArray) -> list[
             kind, mode, gauge = "travel", _MODE_NAMES[link_modes[k]], int(gauges[k])
         else:
             f, t = from_cls[k], to_cls[k]
-            kind = "gauge change" if f < 3 and t < 3 else "transfer"
-            mode, gauge = ("rail" if t < 3 else CLASS_NAMES[t].split()[0]), 0
+            kind = "gauge change" if f < N_RAIL_CLASSES and t < N_RAIL_CLASSES else "transfer"
+            mode, gauge = ("rail" if t < N_RAIL_CLASSES else CLASS_NAMES[t].split()[0]), 0
         legs.append(
             Leg(
                 kind=kind,
