@@ -83,9 +83,24 @@ def test_the_trans_afghan_railway_is_planned(net: CorridorNetwork) -> None:
     assert best.distance_km < without.distance_km
 
 
+def test_a_far_round_rail_route_gets_a_road_trunk_alternative(net: CorridorNetwork) -> None:
+    # Rail from Termez to Islamabad goes round through Iran (several times the great circle);
+    # by default the planner then also offers the trunk by truck across Afghanistan.
+    every = plan(net, "Termez", "Islamabad", compare="all").routes
+    assert any(r.land_detour_index > 2 and "IR" in r.countries for r in every)
+    routes = plan(net, "Termez", "Islamabad").routes
+    road = [r for r in routes if "road" in r.modes]
+    assert road
+    assert road[0].land_detour_index <= 2
+    assert "AF" in road[0].countries
+    # Every row shown is plausible beside the first: the far-round rail row is folded away.
+    assert all(r.land_detour_index <= 2 for r in routes)
+
+
 def test_planned_line_only_when_asked(net: CorridorNetwork) -> None:
-    without = plan(net, "Kashgar", "Tashkent").routes[0]
-    with_planned = plan(net, "Kashgar", "Tashkent", include_planned=True).routes[0]
+    # By rail alone: without the planned line, the default plan takes trucks via Sary-Tash.
+    without = plan(net, "Kashgar", "Tashkent", modes=["rail"]).routes[0]
+    with_planned = plan(net, "Kashgar", "Tashkent", modes=["rail"], include_planned=True).routes[0]
     assert with_planned.hours_mean < without.hours_mean
     assert with_planned.distance_km < without.distance_km
 

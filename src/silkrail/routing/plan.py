@@ -15,7 +15,7 @@ from silkrail.network.lookup import Location, locate
 from silkrail.routing._cache import caspian_ferry_links, link_index, network_cache
 from silkrail.routing._routes import PathNumbers, build_route, path_numbers
 from silkrail.routing.conditions import conditions_on
-from silkrail.routing.detours import plausible
+from silkrail.routing.detours import PLAUSIBLE_DETOUR, plausible
 from silkrail.routing.families import NORTHERN_STATES, CorridorFamily, family_of_label
 from silkrail.routing.percentiles import timed_network, with_percentiles
 from silkrail.routing.results import (
@@ -574,9 +574,18 @@ def plan(
             continue
         if compare == "all" or plausible(option, chosen[0]):
             extras.append(_with_pareto(option, numbers))
+    if modes is None and chosen[0].land_detour_index > PLAUSIBLE_DETOUR:
+        # By default trucks carry only the first and last mile. Where every rail route goes
+        # far round (Termez -> Islamabad through Iran, 7.7 times the great circle), the trunk
+        # goes by truck in practice (Afghanistan): offer the best route with road on it.
+        road = _road_trunk_option(net, graph, req, vot, eps)
+        if road is not None:
+            extras.append(_with_pareto(road, numbers))
     if extras:
         keep = chosen[: max(max_routes - len(extras), 1)]
         chosen = sorted([*keep, *extras], key=lambda r: r.generalized_cost)
+        if compare == "plausible":
+            chosen = chosen[:1] + [r for r in chosen[1:] if plausible(r, chosen[0])]
     chosen = with_percentiles(chosen, net, cls, params, conditions, value_of_time=vot, seed=seed)
     # The drawn means re-rank the rows: fold again those that are now variants of a better row.
     chosen = [
@@ -813,6 +822,24 @@ _FAMILIES = {
     CorridorFamily.MIDDLE: _middle_option,
     CorridorFamily.SEA: _sea_option,
 }
+
+
+def _road_trunk_option(
+    net: CorridorNetwork, graph: CorridorGraph, req: _Request, vot: float, eps: float
+) -> Route | None:
+    """The best route (by generalized cost) with trucks allowed on the trunk, if it runs by
+    road somewhere and its land stretches stay within :data:`PLAUSIBLE_DETOUR`."""
+    road = _replace(req, road_trunk=True)
+    ok = _edge_mask(net, graph, road)
+    paths = _search(graph, road, ok, eps=eps)
+    if not paths:
+        return None
+    numbers = [path_numbers(net, graph, p, vot) for p in paths]
+    best = min(range(len(paths)), key=lambda i: numbers[i].generalized_cost)
+    route = _route(net, graph, paths[best], vot, req=road)
+    if "road" not in route.modes or route.land_detour_index > PLAUSIBLE_DETOUR:
+        return None
+    return route
 
 
 def _with_pareto(route: Route, pareto_routes: Sequence[Route | PathNumbers]) -> Route:
