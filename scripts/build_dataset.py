@@ -97,6 +97,11 @@ SPLITS: dict[str, tuple[float, str, list[str]]] = {
     ),
     "POTI_TBS": (310.0, "Poti-Tbilisi 310 km", ["jrtr_georgia"]),
     "MOSBREST": (1100.0, "Moscow-Brest railway about 1,100 km", ["moscow_brest_wiki"]),
+    "BELGRADE_BAR_ME": (
+        175.0,
+        "Montenegrin section of the Belgrade-Bar railway 175 km (of 476 km; 301 km in Serbia)",
+        ["eu3_belgrade_bar_nina"],
+    ),
     "KG_TORUGART_ROAD": (
         539.0,
         "Bishkek-Naryn-Torugart road 539 km",

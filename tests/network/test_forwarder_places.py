@@ -237,6 +237,47 @@ FORWARDER_PLACES = {
     "Port of Karachi": "PK-KARACHI", "Khaf": "IR-KHAF", "Khvaf": "IR-KHAF", "Khiva": "UZ-KHIVA",
     "Xiva": "UZ-KHIVA", "Хива": "UZ-KHIVA", "Lhasa": "CN-LHASA", "拉萨": "CN-LHASA",
     "Golmud": "CN-GOLMUD", "格尔木": "CN-GOLMUD",
+    # Europe, second list (docs/network-v2/west2.md): rail spurs, Irish and Adriatic feeders, trucks
+    "Nantes": "FR-NANTES", "Naoned": "FR-NANTES", "Le Mans": "FR-LE-MANS", "Rennes": "FR-RENNES",
+    "Nice": "FR-NICE", "Nizza": "FR-NICE", "Dublin": "IE-DUBLIN", "Baile Átha Cliath": "IE-DUBLIN",
+    "Port of Dublin": "IE-DUBLIN", "Cork": "IE-CORK", "Corcaigh": "IE-CORK",
+    "Belfast": "GB-BELFAST", "Béal Feirste": "GB-BELFAST", "Glasgow": "GB-GLASGOW",
+    "Coatbridge": "GB-GLASGOW", "Edinburgh": "GB-EDINBURGH", "Sarajevo": "BA-SARAJEVO",
+    "Сарајево": "BA-SARAJEVO", "Tirana": "AL-TIRANA", "Tiranë": "AL-TIRANA", "Durrës": "AL-DURRES",
+    "Durres": "AL-DURRES", "Durazzo": "AL-DURRES", "Split": "HR-SPLIT", "Spalato": "HR-SPLIT",
+    "Podgorica": "ME-PODGORICA", "Подгорица": "ME-PODGORICA", "Titograd": "ME-PODGORICA",
+    "Bar": "ME-BAR", "Port of Bar": "ME-BAR", "Antivari": "ME-BAR", "Palermo": "IT-PALERMO",
+    "Messina": "IT-MESSINA", "Catania": "IT-CATANIA", "Tanger Med": "MA-TANGER-MED",
+    "Tanger-Med": "MA-TANGER-MED", "Tangier": "MA-TANGER-MED", "Tanger": "MA-TANGER-MED",
+    "طنجة المتوسط": "MA-TANGER-MED", "Ploče": "HR-PLOCE", "Ploce": "HR-PLOCE",
+    "Mostar": "BA-MOSTAR", "Šamac": "BA-SAMAC", "Bijelo Polje": "ME-BIJELO-POLJE",
+    "Montpellier": "FR-MONTPELLIER", "Aberdeen": "GB-ABERDEEN", "Cardiff": "GB-CARDIFF",
+    "Caerdydd": "GB-CARDIFF", "Newcastle": "GB-NEWCASTLE", "Teesport": "GB-TEESPORT",
+    "Immingham": "GB-IMMINGHAM", "Hull": "GB-HULL", "London Gateway": "GB-LONDON-GATEWAY",
+    "Leeds": "GB-LEEDS", "Harwich": "GB-HARWICH", "Cairnryan": "GB-CAIRNRYAN", "Larne": "GB-LARNE",
+    "Limerick": "IE-LIMERICK", "Salerno": "IT-SALERNO", "Brindisi": "IT-BRINDISI",
+    "Reggio Calabria": "IT-REGGIO", "Savona": "IT-VADO", "Vado Ligure": "IT-VADO",
+    "Modena": "IT-MODENA", "Piacenza": "IT-PIACENZA", "Pisa": "IT-PISA", "Ravenna": "IT-RAVENNA",
+    "Málaga": "ES-MALAGA", "Malaga": "ES-MALAGA", "Huelva": "ES-HUELVA", "Cádiz": "ES-CADIZ",
+    "Vigo": "ES-VIGO", "A Coruña": "ES-A-CORUNA", "La Coruña": "ES-A-CORUNA",
+    "Alicante": "ES-ALICANTE", "Alacant": "ES-ALICANTE", "Murcia": "ES-MURCIA",
+    "Cartagena": "ES-CARTAGENA", "Valladolid": "ES-VALLADOLID", "Leixões": "PT-LEIXOES",
+    "Leixoes": "PT-LEIXOES", "Ostend": "BE-OSTEND",
+    "Oostende": "BE-OSTEND", "Norrköping": "SE-NORRKOPING", "Gävle": "SE-GAVLE",
+    "Sundsvall": "SE-SUNDSVALL", "Umeå": "SE-UMEA", "Umea": "SE-UMEA", "Luleå": "SE-LULEA",
+    "Lulea": "SE-LULEA", "Bergen": "NO-BERGEN", "Trondheim": "NO-TRONDHEIM",
+    "Kristiansand": "NO-KRISTIANSAND", "Stavanger": "NO-STAVANGER", "Oulu": "FI-OULU",
+    "Uleåborg": "FI-OULU", "Vaasa": "FI-VAASA", "Kokkola": "FI-KOKKOLA", "Pori": "FI-PORI",
+    "Rauma": "FI-RAUMA", "Świnoujście": "PL-SWINOUJSCIE", "Swinoujscie": "PL-SWINOUJSCIE",
+    "Patras": "GR-PATRAS", "Πάτρα": "GR-PATRAS", "Galați": "RO-GALATI", "Galati": "RO-GALATI",
+    "Brașov": "RO-BRASOV", "Brasov": "RO-BRASOV", "Szeged": "HU-SZEGED", "Pécs": "HU-PECS",
+    "Mykolaiv": "UA-MYKOLAIV", "Миколаїв": "UA-MYKOLAIV", "Chornomorsk": "UA-CHORNOMORSK",
+    "Illichivsk": "UA-CHORNOMORSK", "Nitra": "SK-NITRA", "Groningen": "NL-GRONINGEN",
+    "Banja Luka": "BA-BANJA-LUKA", "Metz": "FR-METZ", "Nancy": "FR-NANCY", "Reims": "FR-REIMS",
+    "Mulhouse": "FR-MULHOUSE", "Orléans": "FR-ORLEANS", "Tours": "FR-TOURS", "Caen": "FR-CAEN",
+    "Cherbourg": "FR-CHERBOURG", "Poitiers": "FR-POITIERS", "Limoges": "FR-LIMOGES",
+    "Clermont-Ferrand": "FR-CLERMONT", "Saint-Nazaire": "FR-SAINT-NAZAIRE", "Lorient": "FR-LORIENT",
+    "Brest (France)": "FR-BREST", "Fos-sur-Mer": "FR-FOS",
 }  # fmt: skip
 
 
@@ -280,6 +321,13 @@ def test_every_place_a_forwarder_types_resolves_to_the_node_meant(
         if found != node:
             wrong[query] = found
     assert not wrong, wrong
+
+
+def test_brest_stays_the_belarus_border_station(net: silkrail.CorridorNetwork) -> None:
+    # The Breton port was added as "Brest (France)" so that plain "Brest" keeps meaning the
+    # Brest-Małaszewicze gauge-change border every China-Europe train crosses.
+    assert silkrail.locate(net, "Brest").id == "BY-BREST"
+    assert silkrail.locate(net, "Brest (France)").id == "FR-BREST"
 
 
 def test_two_towns_of_one_name_stay_ambiguous(net: silkrail.CorridorNetwork) -> None:
