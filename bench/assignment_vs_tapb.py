@@ -35,6 +35,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -45,7 +46,7 @@ import sys
 import tempfile
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,7 @@ NETWORKS = ("SiouxFalls", "Anaheim", "Barcelona", "ChicagoSketch")
 FACTORS = {"ChicagoSketch": {"toll_factor": 0.02, "distance_factor": 0.04}}
 ITERATION = re.compile(r"Iteration (\d+):\s*(?:est\.)?\s*gap ([-0-9.eE+naif]+), time ([0-9.]+)")
 INIT = re.compile(r"Initialization done in ([0-9.]+) s")
+CPU_RESOLUTION = 0.005  # seconds; TAP-B CPU estimates below this are not reported
 
 
 @dataclass
@@ -316,7 +318,9 @@ def main() -> None:
                         show(r)
     if args.out is not None:
         args.out.write_text(report(runs, args), encoding="utf-8")
-        print(f"wrote {args.out}")
+        raw = args.out.with_suffix(".json")
+        raw.write_text(json.dumps([asdict(r) for r in runs], indent=1), encoding="utf-8")
+        print(f"wrote {args.out} and {raw}")
 
 
 def best(runs: list[Run], tool: str, name: str, gap: float) -> dict[str, float] | None:
@@ -367,11 +371,15 @@ def report(runs: list[Run], args: argparse.Namespace) -> str:
             s, t = best(runs, "silkrail", name, gap), best(runs, "TAP-B", name, gap)
             if s is None or t is None:
                 continue
+            # TAP-B's CPU is a difference of two runs' CPU: below ~5 ms it is noise.
+            tiny = t["cpu"] < CPU_RESOLUTION
+            t_cpu = f"<{CPU_RESOLUTION:g}" if tiny else f"{t['cpu']:.3f}"
+            cpu_ratio = "–" if tiny else f"{s['cpu'] / t['cpu']:.2f}"
             lines.append(
                 f"| {name} | {gap:.0e} | {s['wall']:.3f} | {s['cpu']:.3f} | {s['it']:g} "
-                f"| {s['gap']:.1e} | {t['wall']:.3f} | {t['cpu']:.3f} | {t['own']:.3f} "
+                f"| {s['gap']:.1e} | {t['wall']:.3f} | {t_cpu} | {t['own']:.3f} "
                 f"| {t['it']:g} | {t['gap']:.1e} | {s['wall'] / t['wall']:.2f} "
-                f"| {s['cpu'] / t['cpu']:.2f} | {s['wall'] / t['own']:.2f} |"
+                f"| {cpu_ratio} | {s['wall'] / t['own']:.2f} |"
             )
     two = [r for r in runs if r.cores == 2]
     if two:
