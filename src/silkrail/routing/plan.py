@@ -827,8 +827,11 @@ _FAMILIES = {
 def _road_trunk_option(
     net: CorridorNetwork, graph: CorridorGraph, req: _Request, vot: float, eps: float
 ) -> Route | None:
-    """The best route (by generalized cost) with trucks allowed on the trunk, if it runs by
-    road somewhere and its land stretches stay within :data:`PLAUSIBLE_DETOUR`."""
+    """Find the best route with trucks allowed on the trunk.
+
+    Returns the route of least generalized cost if it runs by road somewhere and its land
+    stretches stay within :data:`PLAUSIBLE_DETOUR`, else None.
+    """
     road = _replace(req, road_trunk=True)
     ok = _edge_mask(net, graph, road)
     paths = _search(graph, road, ok, eps=eps)
