@@ -28,7 +28,9 @@ def test_statistics_unchanged_from_the_per_station_loops() -> None:
     # Golden file: the same run with the per-station/per-route np.percentile loops (commit
     # 7e67821, before the statistics were vectorised). Same seed, same bits. Regenerated when
     # the packaged network changes: the code of 7e67821 run on the current datasets (it
-    # reproduced the previous golden file on the previous datasets).
+    # reproduced the previous golden file on the previous datasets). Since the 1676 mm gauge
+    # (55820ed) that code gets the gauge-class part of 55820ed (network/_schema.py,
+    # graph/compile.py), which leaves its output on the earlier datasets bit for bit the same.
     from pathlib import Path
 
     import silkrail
@@ -57,7 +59,8 @@ def test_sorted_within_groups_is_a_lexsort() -> None:
 def test_a_corridor_year_is_unchanged_by_the_faster_engine() -> None:
     # Golden file: replication 0 of a 365-day run (seed 7, warm-up 30 days) made with the code
     # of commit 7a4b488, before the statistics' kernels, the packed event heap and the threads.
-    # Regenerated when the packaged network changes: that code run on the current datasets.
+    # Regenerated when the packaged network changes: that code run on the current datasets
+    # (with the gauge-class part of 55820ed, as above).
     from pathlib import Path
 
     import silkrail
