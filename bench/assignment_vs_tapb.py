@@ -52,7 +52,10 @@ from pathlib import Path
 import numpy as np
 
 import silkrail
-from silkrail.assignment._problem import build_problem, relative_gap
+
+# The gap and objective of a tool's flows, computed as in the AequilibraE benchmark.
+sys.path.insert(0, str(Path(__file__).parent))
+from assignment_vs_aequilibrae import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TNTP = ROOT.parent / "shared" / "benchmarks" / "tntp"
@@ -80,29 +83,6 @@ class Run:
     true_gap: float  # recomputed by silkrail from the returned link flows
     beckmann: float
     load: float  # 1-minute load average just before the run
-
-
-def conservation_error(net: silkrail.TrafficNetwork, trips: np.ndarray, flow: np.ndarray) -> float:
-    """Largest node imbalance (out - in - net production) relative to the total demand."""
-    n, nz = net.num_nodes, net.num_zones
-    bal = np.bincount(net.init_node - 1, weights=flow, minlength=n)
-    bal -= np.bincount(net.term_node - 1, weights=flow, minlength=n)
-    d = trips - np.diag(np.diag(trips))
-    bal[:nz] -= d.sum(axis=1) - d.sum(axis=0)
-    return float(np.abs(bal).max() / d.sum())
-
-
-def evaluate(
-    net: silkrail.TrafficNetwork, trips: np.ndarray, flow: np.ndarray
-) -> tuple[float, float]:
-    """Relative gap (TSTT - SPTT) / TSTT and Beckmann objective of link flows (one class)."""
-    if conservation_error(net, trips, flow) > 1e-9:
-        return float("nan"), float("nan")
-    pb = build_problem(net, [silkrail.UserClass(trips)], 1)
-    x = np.ascontiguousarray(flow[None, :])
-    ltime = pb.link_time(np.ascontiguousarray(flow))
-    sptt, tstt = pb.sptt_and_tstt(flow, ltime, x)
-    return relative_gap(tstt, sptt), pb.beckmann(np.ascontiguousarray(flow), x)
 
 
 def find_folder(name: str, tntp: Path, extra: Path | None) -> Path:
