@@ -95,6 +95,12 @@ def test_a_far_round_rail_route_gets_a_road_trunk_alternative(net: CorridorNetwo
     assert "AF" in road[0].countries
     # Every row shown is plausible beside the first: the far-round rail row is folded away.
     assert all(r.land_detour_index <= 2 for r in routes)
+    # Where the road trunk too goes round (no road across the Pamirs to Pakistan in the data),
+    # it is still offered if it goes less far round than rail: Almaty -> Peshawar.
+    far = plan(net, "Almaty", "Peshawar", modes=["rail", "ferry", "sea"], compare="all").routes
+    best = plan(net, "Almaty", "Peshawar").routes[0]
+    assert "road" in best.modes
+    assert best.land_detour_index < min(r.land_detour_index for r in far)
 
 
 def test_planned_line_only_when_asked(net: CorridorNetwork) -> None:

@@ -577,8 +577,9 @@ def plan(
     if modes is None and chosen[0].land_detour_index > PLAUSIBLE_DETOUR:
         # By default trucks carry only the first and last mile. Where every rail route goes
         # far round (Termez -> Islamabad through Iran, 7.7 times the great circle), the trunk
-        # goes by truck in practice (Afghanistan): offer the best route with road on it.
-        road = _road_trunk_option(net, graph, req, vot, eps)
+        # goes by truck in practice (Afghanistan): offer the best route with road on it, if
+        # it goes less far round.
+        road = _road_trunk_option(net, graph, req, vot, eps, within=chosen[0].land_detour_index)
         if road is not None:
             extras.append(_with_pareto(road, numbers))
     if extras:
@@ -825,12 +826,18 @@ _FAMILIES = {
 
 
 def _road_trunk_option(
-    net: CorridorNetwork, graph: CorridorGraph, req: _Request, vot: float, eps: float
+    net: CorridorNetwork,
+    graph: CorridorGraph,
+    req: _Request,
+    vot: float,
+    eps: float,
+    *,
+    within: float,
 ) -> Route | None:
     """Find the best route with trucks allowed on the trunk.
 
     Returns the route of least generalized cost if it runs by road somewhere and its land
-    stretches stay within :data:`PLAUSIBLE_DETOUR`, else None.
+    stretches go less far round than ``within`` (a land detour index), else None.
     """
     road = _replace(req, road_trunk=True)
     ok = _edge_mask(net, graph, road)
@@ -840,7 +847,7 @@ def _road_trunk_option(
     numbers = [path_numbers(net, graph, p, vot) for p in paths]
     best = min(range(len(paths)), key=lambda i: numbers[i].generalized_cost)
     route = _route(net, graph, paths[best], vot, req=road)
-    if "road" not in route.modes or route.land_detour_index > PLAUSIBLE_DETOUR:
+    if "road" not in route.modes or route.land_detour_index >= within:
         return None
     return route
 
