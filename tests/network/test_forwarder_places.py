@@ -237,6 +237,14 @@ FORWARDER_PLACES = {
     "Port of Karachi": "PK-KARACHI", "Khaf": "IR-KHAF", "Khvaf": "IR-KHAF", "Khiva": "UZ-KHIVA",
     "Xiva": "UZ-KHIVA", "Хива": "UZ-KHIVA", "Lhasa": "CN-LHASA", "拉萨": "CN-LHASA",
     "Golmud": "CN-GOLMUD", "格尔木": "CN-GOLMUD",
+    # towns by truck from the nearest hub (docs/data.md, south)
+    "Gujranwala": "PK-GUJRANWALA", "گوجرانوالہ": "PK-GUJRANWALA", "Hyderabad": "PK-HYDERABAD",
+    "Haidarabad": "PK-HYDERABAD", "Kohat": "PK-KOHAT", "Sibi": "PK-SIBI",
+    "Pul-i-Khumri": "AF-PUL-E-KHUMRI", "Pol-e Khomri": "AF-PUL-E-KHUMRI",
+    "پل خمری": "AF-PUL-E-KHUMRI",
+    "Andkhoy": "AF-ANDKHOY", "Andkhoi": "AF-ANDKHOY", "Bamiyan": "AF-BAMYAN", "بامیان": "AF-BAMYAN",
+    "Ghazni": "AF-GHAZNI", "غزنی": "AF-GHAZNI", "Gardez": "AF-GARDEZ", "Shigatse": "CN-SHIGATSE",
+    "Xigazê": "CN-SHIGATSE", "日喀则": "CN-SHIGATSE",
     # Europe, second list (docs/network-v2/west2.md): rail spurs, Irish and Adriatic feeders, trucks
     "Nantes": "FR-NANTES", "Naoned": "FR-NANTES", "Le Mans": "FR-LE-MANS", "Rennes": "FR-RENNES",
     "Nice": "FR-NICE", "Nizza": "FR-NICE", "Dublin": "IE-DUBLIN", "Baile Átha Cliath": "IE-DUBLIN",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["plot_network"]
 
 # Colour by what a planner reads first: gauge for rail, then the water modes.
-_RAIL_COLOURS = {1435: "#1f77b4", 1520: "#d62728", 1668: "#9467bd", 1676: "#8c564b"}
+_RAIL_COLOURS = {1435: "#1f77b4", 1520: "#d62728", 1668: "#9467bd", 1676: "#e377c2"}
 _MODE_COLOURS = {LinkMode.FERRY: "#17becf", LinkMode.SEA: "#7f7f7f", LinkMode.ROAD: "#8c564b"}
 _KIND_MARKERS = {
     NodeKind.TERMINAL: ("o", "#222222"),
