@@ -3,7 +3,8 @@
 A plan is for a departure date. ``datasets/planning/conditions.csv`` holds sourced, dated
 conditions: a ``close_node`` or ``close_link`` row closes a node or link from ``start`` to
 ``end`` (e.g. the Red Sea route since December 2023, so the default sea option sails via the
-Cape; rail freight between Russia and Finland since 2023); an
+Cape; rail freight between Russia and Finland since 2023), and, where the row names ``months``,
+only in those months of each year (a seasonal closure: the Khunjerab Pass in winter); an
 ``extra_wait_hours`` row adds a mean queue wait at nodes during a congestion period; a
 ``storm_season`` row names the months in which Caspian ferries may stop for weather.
 """
@@ -129,11 +130,21 @@ def _rows(depart: dt.date, lookahead_days: int = 0) -> pd.DataFrame:
     return t[keep]
 
 
+def _in_months(cell: object, day: dt.date) -> bool:
+    # An empty ``months`` cell means every month; else ``;``-separated month numbers (1-12).
+    text = str(cell).strip()
+    if text in ("", "nan"):
+        return True
+    return day.month in {int(float(m)) for m in text.split(";") if m.strip()}
+
+
 def _closures(depart: dt.date) -> dict[str, list[str]]:
     rows = _rows(depart)
     rows = rows[rows["parameter"].isin(("close_node", "close_link"))]
     out: dict[str, list[str]] = {}
     for _, r in rows.iterrows():
+        if not _in_months(r["months"], depart):
+            continue
         out.setdefault(str(r["id"]), []).extend(str(r["target"]).split(";"))
     return out
 
