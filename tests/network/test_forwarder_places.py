@@ -245,6 +245,12 @@ FORWARDER_PLACES = {
     "Andkhoy": "AF-ANDKHOY", "Andkhoi": "AF-ANDKHOY", "Bamiyan": "AF-BAMYAN", "بامیان": "AF-BAMYAN",
     "Ghazni": "AF-GHAZNI", "غزنی": "AF-GHAZNI", "Gardez": "AF-GARDEZ", "Shigatse": "CN-SHIGATSE",
     "Xigazê": "CN-SHIGATSE", "日喀则": "CN-SHIGATSE",
+    # Karakoram Highway (issue #12, KKH)
+    "Sost": "PK-SOST", "Sust": "PK-SOST", "سوست": "PK-SOST", "Sost Dry Port": "PK-SOST",
+    "Khunjerab": "PK-KHUNJERAB", "Khunjerab Pass": "PK-KHUNJERAB", "Khunjerav": "PK-KHUNJERAB",
+    "红其拉甫": "PK-KHUNJERAB", "درہ خنجراب": "PK-KHUNJERAB", "Tashkurgan": "CN-TASHKURGAN",
+    "Taxkorgan": "CN-TASHKURGAN", "塔什库尔干": "CN-TASHKURGAN", "Gilgit": "PK-GILGIT",
+    "گلگت": "PK-GILGIT",
     # Europe, second list (docs/network-v2/west2.md): rail spurs, Irish and Adriatic feeders, trucks
     "Nantes": "FR-NANTES", "Naoned": "FR-NANTES", "Le Mans": "FR-LE-MANS", "Rennes": "FR-RENNES",
     "Nice": "FR-NICE", "Nizza": "FR-NICE", "Dublin": "IE-DUBLIN", "Baile Átha Cliath": "IE-DUBLIN",
