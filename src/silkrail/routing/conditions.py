@@ -180,6 +180,10 @@ def conditions_on(
     {}
     >>> conditions_on("2025-06-01").storm_fraction[10]
     0.5
+    >>> conditions_on("2026-01-15").closed.get("PK-KHUNJERAB")  # closed December-March
+    'khunjerab-winter'
+    >>> "PK-KHUNJERAB" in conditions_on("2026-06-15").closed
+    False
     """
     return _conditions_on(parse_depart(depart), tuple(dict.fromkeys(ignore)))
 
