@@ -229,7 +229,14 @@ def _bush_link_totals(bush_class: IntArray, flow: FloatArray, out: FloatArray) -
 
 
 def run_bush(
-    pb: Problem, target: float, max_iter: int, rec: Recorder, *, passes: int = 10
+    pb: Problem,
+    target: float,
+    max_iter: int,
+    rec: Recorder,
+    *,
+    passes: int = 10,
+    first_passes: int = 10,
+    aec_share: float = 0.0,
 ) -> State:
     """Algorithm B (Dial 2006): origin-based bushes with Newton flow shifts.
 
@@ -345,9 +352,11 @@ def run_bush(
                 pb.b,
                 pb.cap,
                 pb.power,
-                passes,
+                first_passes if it == 1 else passes,
                 rel_tol,
                 flow_eps,
+                bush_demand,
+                aec_share * gap if np.isfinite(gap) else 0.0,
             )
         _bush_link_totals(bush_class, flow, class_flow)
         vol[:] = class_flow.sum(axis=0)

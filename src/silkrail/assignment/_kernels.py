@@ -533,16 +533,23 @@ def _bush_reaches(
     fs_ptr: IntArray,
     fs_link: IntArray,
     head: IntArray,
+    pos: IntArray,
+    bound: int,
     stack: IntArray,
-    seen: UInt8Array,
+    seen: IntArray,
+    stamp: int,
 ) -> bool:
-    """Whether bush ``bb`` has a path from ``src`` to ``dst`` (iterative depth-first)."""
-    for v in range(seen.shape[0]):
-        seen[v] = 0
+    """Whether bush ``bb`` has a path from ``src`` to ``dst`` (iterative depth-first).
+
+    ``pos`` holds the nodes' positions in a topological order of the bush (-1: not in it);
+    with ``bound >= 0`` (the position of ``dst``) nodes placed after ``bound`` are not
+    entered, as no path from them leads back to ``dst``. ``seen[v] == stamp`` marks the
+    nodes reached in this search (a new stamp per search: no clearing of ``seen``).
+    """
     top = 0
     stack[top] = src
     top += 1
-    seen[src] = 1
+    seen[src] = stamp
     while top > 0:
         top -= 1
         u = stack[top]
@@ -552,8 +559,10 @@ def _bush_reaches(
             a = fs_link[k]
             if mask[bb, a]:
                 w = head[a]
-                if not seen[w]:
-                    seen[w] = 1
+                if seen[w] != stamp:
+                    seen[w] = stamp
+                    if bound >= 0 and pos[w] > bound:
+                        continue
                     stack[top] = w
                     top += 1
     return False
@@ -614,7 +623,8 @@ def bush_update_share(
     fmin = np.empty(n, np.float64)
     labels = (lmin, lmax, pmin, pmax, fmin)
     dropped = np.empty(m, np.uint8)
-    seen = np.empty(n, np.uint8)
+    seen = np.zeros(n, np.int64)
+    stamp = 0
     for bb in range(w, nb, workers):
         c = bush_class[bb]
         for a in range(m):
@@ -627,8 +637,11 @@ def bush_update_share(
         # Phase 0: sort, label, steps 1-2; phase 1: sort again if the bush changed, label,
         # step 3; phase 2: sort again if step 3 added links. (One call site each of the sort
         # and the labels: numba and LLVM compile a copy of a callee at every call site.)
-        count = 0
-        changed = True
+        # Phase 0 sorts only a bush never sorted: the flow shifts change no bush's links, so
+        # the order and in-link lists of the last update still hold (Kahn's sort of the same
+        # links would give the same order).
+        count = counts[bb]
+        changed = count == 0
         for phase in range(3):
             if changed:
                 count = _bush_topo(
@@ -682,9 +695,12 @@ def bush_update_share(
                     mask[bb, a] = 1
                     added += 1
             # Step 2b: improving links against the order join when no bush path leads from
-            # their head back to their tail (a depth-first search; such links are few).
+            # their head back to their tail (a depth-first search; such links are few). Until
+            # the first of them joins, the order (pmax) still holds for the bush, so a search
+            # need not enter nodes placed after the tail.
             stack = indeg  # free until the next topological sort
             checked = 0
+            in_order = True
             for a in range(m):
                 if mask[bb, a] or checked >= 64:
                     continue
@@ -695,9 +711,14 @@ def bush_update_share(
                 if not lmin[u] + cost[a] < lmin[v]:
                     continue
                 checked += 1
-                if not _bush_reaches(bb, v, u, mask, fs_ptr, fs_link, head, stack, seen):
+                stamp += 1
+                bound = pmax[u] if in_order else -1
+                if not _bush_reaches(
+                    bb, v, u, mask, fs_ptr, fs_link, head, pmax, bound, stack, seen, stamp
+                ):
                     mask[bb, a] = 1
                     added += 1
+                    in_order = False
             changed = added > 0 or removed > 0
         counts[bb] = count
 
@@ -723,6 +744,8 @@ def bush_shift_all(
     passes: int,
     rel_tol: float,
     flow_eps: FloatArray,
+    bush_demand: FloatArray,
+    aec_min: float,
 ) -> float:
     """Sweep all bushes ``passes`` times with Newton flow shifts; return the largest gap.
 
@@ -750,7 +773,9 @@ def bush_shift_all(
     # A bush two passes in a row leave unchanged sits out the iteration's later passes: the
     # other bushes' shifts move its costs only a little, and the next iteration scans it again.
     idle = np.zeros(nb, np.int64)
+    nz = bush_demand.shape[1]
     for _ in range(passes):
+        any_moved = False
         for bb in range(nb):
             if idle[bb] >= 2:
                 continue
@@ -761,9 +786,29 @@ def bush_shift_all(
             count = counts[bb]
             eps = flow_eps[bb]
             fc = fixed[c]
-            _bush_labels(
-                bb, origin, in_ptr[bb], in_link[bb], flow, 0.0, tail, time, fc, order, count, labels
-            )
+            ip = in_ptr[bb]
+            il = in_link[bb]
+            _bush_labels(bb, origin, ip, il, flow, 0.0, tail, time, fc, order, count, labels)
+            if aec_min > 0.0:
+                # The bush's own relative gap (average excess cost): its flow times the excess
+                # of each used link over the shortest bush paths, over its shortest-path cost.
+                # A bush below aec_min sits out the iteration (TAP-B's thresholdAEC test).
+                excess = 0.0
+                for i in range(1, count):
+                    lv = lmin[order[i]]
+                    for p in range(ip[i], ip[i + 1]):
+                        a = il[p]
+                        f = flow[bb, a]
+                        if f > 0.0:
+                            excess += f * (lmin[tail[a]] + time[a] + fc[a] - lv)
+                sptt = 0.0
+                for z in range(nz):
+                    d = bush_demand[bb, z]
+                    if d > 0.0:
+                        sptt += d * lmin[z]
+                if sptt > 0.0 and excess < aec_min * sptt:
+                    idle[bb] = 2
+                    continue
             for i in range(count):
                 pos[order[i]] = i
             for i in range(count - 1, 0, -1):
@@ -843,6 +888,11 @@ def bush_shift_all(
                     dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], vol[a])
                     q = tail[a]
             idle[bb] = 0 if moved else idle[bb] + 1
+            any_moved = any_moved or moved
+        if not any_moved:
+            # Nothing moved, so the costs are as the pass found them and a further pass
+            # would find the same labels and move nothing again (TAP-B stops here too).
+            break
     return worst
 
 
