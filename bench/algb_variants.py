@@ -27,10 +27,8 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "tntp"
 NETWORKS = ("SiouxFalls", "Anaheim", "Barcelona", "ChicagoSketch")
 # Name -> run_bush options. "before": 10 passes every iteration, no bush skipped on its gap.
 VARIANTS: dict[str, dict[str, Any]] = {
-    "before": {"passes": 10, "first_passes": 10, "aec_share": 0.0},
-    "aec0.25": {"passes": 10, "first_passes": 10, "aec_share": 0.25},
-    "first1": {"passes": 10, "first_passes": 1, "aec_share": 0.0},
-    "aec0.25+first1": {"passes": 10, "first_passes": 1, "aec_share": 0.25},
+    "before": {"passes": 10, "first_passes": 10},
+    "first1": {"passes": 10, "first_passes": 1},
 }
 
 
