@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "benchmarks" / "tntp"
 NETWORKS = ("SiouxFalls", "Anaheim", "Barcelona", "ChicagoSketch")
+# Chicago Sketch's generalised cost from its README, as in assignment_vs_tapb.py.
+FACTORS = {"ChicagoSketch": {"toll_factor": 0.02, "distance_factor": 0.04}}
 
 
 def child(networks: list[str], gaps: list[float]) -> None:
@@ -34,7 +36,7 @@ def child(networks: list[str], gaps: list[float]) -> None:
 
     data = {}
     for name in networks:
-        net = silkrail.read_tntp_net(DATA / name / f"{name}_net.tntp")
+        net = silkrail.read_tntp_net(DATA / name / f"{name}_net.tntp", **FACTORS.get(name, {}))
         trips = silkrail.read_tntp_trips(DATA / name / f"{name}_trips.tntp")
         data[name] = (net, trips)
     silkrail.assign(*data[networks[0]], method="algb", rgap=1e-4)  # load the kernels
