@@ -236,7 +236,6 @@ def run_bush(
     rec: Recorder,
     *,
     passes: int = 10,
-    first_passes: int = 10,
 ) -> State:
     """Algorithm B (Dial 2006): origin-based bushes with Newton flow shifts.
 
@@ -358,7 +357,7 @@ def run_bush(
                 pb.b,
                 pb.cap,
                 pb.power,
-                first_passes if it == 1 else passes,
+                passes,
                 rel_tol,
                 flow_eps,
             )

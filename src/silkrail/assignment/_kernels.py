@@ -831,9 +831,12 @@ def bush_shift_all(
     (Gauss-Seidel). Bush flows at or below ``flow_eps[bb]`` move whole. A bush that two
     passes in a row leave unchanged is skipped for the rest of the sweep (as TAP-B skips
     bushes near equilibrium): on ChicagoSketch this cut the solve's CPU to 0.67 (1e-6) and
-    0.81 (1e-10) of sweeping every bush every pass (docs/benchmarks.md). (One kernel, not a
-    per-bush function: see :func:`bush_update_share`.) The bushes' links are the lists
-    ``in_ptr``/``in_link`` of :func:`bush_update_share`.
+    0.81 (1e-10) of sweeping every bush every pass (docs/benchmarks.md). The sweeps stop
+    early after a pass that moves nothing. (One kernel, not a per-bush function: see
+    :func:`bush_update_share`.) The bushes' links are the lists ``in_ptr``/``in_link`` of
+    :func:`bush_update_share`; only the merge nodes and their ancestors, ``rel``/``nrels``,
+    are labelled and visited, since a shift can start only at a merge node and walks back
+    over ancestors (the same shifts, in the same order, as over the whole bush).
     """
     n = orders.shape[1]
     nb = bush_origin.shape[0]
