@@ -42,15 +42,16 @@ def bush_bytes(bushes: int, links: int, nodes: int) -> int:
     """Return the bytes of Algorithm B's per-bush arrays.
 
     Every (class, origin) bush keeps a link mask (1 B a link), link flows (8 B a link), a
-    topological order of the nodes (8 B a node) and its in-links listed in that order (8 B
-    a link, plus 8 B a node and one more for the list offsets).
+    topological order of the nodes (8 B a node), its in-links listed in that order (8 B a
+    link, plus 8 B a node and one more for the list offsets) and the positions of its merge
+    nodes' ancestors in the order (8 B a node, and their number).
 
     Examples
     --------
-    >>> bush_bytes(387, 2950, 933)  # ChicagoSketch: about 25 MB
-    25188282
+    >>> bush_bytes(387, 2950, 933)  # ChicagoSketch: about 28 MB
+    28079946
     """
-    return bushes * (links * 17 + nodes * 16 + 8)
+    return bushes * (links * 17 + nodes * 24 + 16)
 
 
 def _check_bush_memory(bushes: int, links: int, nodes: int) -> None:
@@ -229,7 +230,12 @@ def _bush_link_totals(bush_class: IntArray, flow: FloatArray, out: FloatArray) -
 
 
 def run_bush(
-    pb: Problem, target: float, max_iter: int, rec: Recorder, *, passes: int = 10
+    pb: Problem,
+    target: float,
+    max_iter: int,
+    rec: Recorder,
+    *,
+    passes: int = 10,
 ) -> State:
     """Algorithm B (Dial 2006): origin-based bushes with Newton flow shifts.
 
@@ -295,6 +301,8 @@ def run_bush(
     counts = np.zeros(nb, np.int64)
     in_ptr = np.zeros((nb, n + 1), np.int64)
     in_link = np.zeros((nb, pb.m), np.int64)
+    rel = np.zeros((nb, n), np.int64)
+    nrels = np.zeros(nb, np.int64)
     vol = np.zeros(pb.m)
     dtime = np.zeros(pb.m)
     gap = np.inf
@@ -325,6 +333,8 @@ def run_bush(
                 counts,
                 in_ptr,
                 in_link,
+                rel,
+                nrels,
                 zero_flow,
             )
             rel_tol = max(1e-15, min(1e-3, 1e-3 * gap))
@@ -338,6 +348,8 @@ def run_bush(
                 counts,
                 in_ptr,
                 in_link,
+                rel,
+                nrels,
                 vol,
                 ltime,
                 dtime,

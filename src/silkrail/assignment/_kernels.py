@@ -470,12 +470,18 @@ def _bush_labels(
     fc: FloatArray,
     order: IntArray,
     count: int,
+    rel: IntArray,
+    nrel: int,
     labels: Labels,
 ) -> None:
     """Min and max path cost labels over the bush, in topological order.
 
     Link costs are ``time + fc`` (the class's fixed costs), read as they are now; the bush
-    links come from the lists :func:`_bush_topo` made with ``order``.
+    links come from the lists :func:`_bush_topo` made with ``order``. With ``nrel >= 0``,
+    only the nodes at the positions ``rel[:nrel]`` of the order (increasing) get labels,
+    and only they are reset: a set that holds every bush ancestor of its nodes (the
+    ancestors of the bush's merge nodes, see :func:`_bush_merge_ancestors`), so their
+    labels are the same as over the whole bush. ``nrel < 0`` labels every node.
 
     Max labels run over the bush links with flow above ``min_flow``: ``0.0`` for the used
     links (nodes without a used in-link keep ``-inf``), ``-inf`` for every bush link (a
@@ -484,16 +490,30 @@ def _bush_labels(
     labels, the links they come by, and the smallest bush flow along each longest path.
     """
     lmin, lmax, pmin, pmax, fmin = labels
-    # Every node, not only the bush's: callers read labels of nodes outside the bush.
-    for v in range(lmin.shape[0]):
-        lmin[v] = _INF
-        lmax[v] = -_INF
-        pmin[v] = -1
-        pmax[v] = -1
-        fmin[v] = _INF
+    full = nrel < 0
+    if full:
+        # Every node, not only the bush's: the bush update reads labels of nodes outside it.
+        for v in range(lmin.shape[0]):
+            lmin[v] = _INF
+            lmax[v] = -_INF
+            pmin[v] = -1
+            pmax[v] = -1
+            fmin[v] = _INF
+    else:
+        for k in range(nrel):
+            v = order[rel[k]]
+            lmin[v] = _INF
+            lmax[v] = -_INF
+            pmin[v] = -1
+            pmax[v] = -1
+            fmin[v] = _INF
+        pmin[origin] = -1
+        pmax[origin] = -1
+        fmin[origin] = _INF
     lmin[origin] = 0.0
     lmax[origin] = 0.0
-    for i in range(1, count):
+    for k in range(count - 1 if full else nrel):
+        i = k + 1 if full else rel[k]
         v = order[i]
         bestmin = _INF
         bestmax = -_INF
@@ -525,6 +545,42 @@ def _bush_labels(
 
 
 @njit(cache=True)
+def _bush_merge_ancestors(
+    order: IntArray,
+    count: int,
+    in_ptr: IntArray,
+    in_link: IntArray,
+    tail: IntArray,
+    mark: UInt8Array,
+    rel: IntArray,
+) -> int:
+    """List the positions (in ``order``) of the bush's merge nodes and all their ancestors.
+
+    A merge node has two or more bush in-links; only there can the shortest and the longest
+    bush path part, so only there do flow shifts start, and they walk back over ancestors
+    only. On a bush that is nearly a tree (ChicagoSketch: about 9 % of the nodes are such
+    ancestors) the flow-shift passes then label a small part of the bush. Writes the
+    positions, increasing and without the origin's 0, into ``rel``; returns their number.
+    ``mark`` is a node-sized scratch array.
+    """
+    for i in range(count):
+        mark[order[i]] = 0
+    for i in range(count - 1, 0, -1):
+        v = order[i]
+        if in_ptr[i + 1] - in_ptr[i] >= 2:
+            mark[v] = 1
+        if mark[v]:
+            for p in range(in_ptr[i], in_ptr[i + 1]):
+                mark[tail[in_link[p]]] = 1
+    nrel = 0
+    for i in range(1, count):
+        if mark[order[i]]:
+            rel[nrel] = i
+            nrel += 1
+    return nrel
+
+
+@njit(cache=True)
 def _bush_reaches(
     bb: int,
     src: int,
@@ -533,16 +589,23 @@ def _bush_reaches(
     fs_ptr: IntArray,
     fs_link: IntArray,
     head: IntArray,
+    pos: IntArray,
+    bound: int,
     stack: IntArray,
-    seen: UInt8Array,
+    seen: IntArray,
+    stamp: int,
 ) -> bool:
-    """Whether bush ``bb`` has a path from ``src`` to ``dst`` (iterative depth-first)."""
-    for v in range(seen.shape[0]):
-        seen[v] = 0
+    """Whether bush ``bb`` has a path from ``src`` to ``dst`` (iterative depth-first).
+
+    ``pos`` holds the nodes' positions in a topological order of the bush (-1: not in it);
+    with ``bound >= 0`` (the position of ``dst``) nodes placed after ``bound`` are not
+    entered, as no path from them leads back to ``dst``. ``seen[v] == stamp`` marks the
+    nodes reached in this search (a new stamp per search: no clearing of ``seen``).
+    """
     top = 0
     stack[top] = src
     top += 1
-    seen[src] = 1
+    seen[src] = stamp
     while top > 0:
         top -= 1
         u = stack[top]
@@ -552,8 +615,10 @@ def _bush_reaches(
             a = fs_link[k]
             if mask[bb, a]:
                 w = head[a]
-                if not seen[w]:
-                    seen[w] = 1
+                if seen[w] != stamp:
+                    seen[w] = stamp
+                    if bound >= 0 and pos[w] > bound:
+                        continue
                     stack[top] = w
                     top += 1
     return False
@@ -580,6 +645,8 @@ def bush_update_share(
     counts: IntArray,
     in_ptr: IntArray,
     in_link: IntArray,
+    rel: IntArray,
+    nrels: IntArray,
     zero_flow: FloatArray,
 ) -> None:
     """Update the link set and topological order of bushes ``w, w + workers, ...``.
@@ -598,7 +665,8 @@ def bush_update_share(
 
     ``counts[bb]`` gets the node count of the new topological order ``orders[bb]``, and
     ``in_ptr[bb]``/``in_link[bb]`` the bush's in-links in that order (see
-    :func:`_bush_topo`), which :func:`bush_shift_all` reads. (One
+    :func:`_bush_topo`), and ``rel[bb, :nrels[bb]]`` the positions of its merge nodes and
+    their ancestors (:func:`_bush_merge_ancestors`), which :func:`bush_shift_all` reads. (One
     kernel, not a per-bush function called from a loop: numba re-optimises every callee in
     each caller, so nesting costs compile time.)
     """
@@ -614,7 +682,10 @@ def bush_update_share(
     fmin = np.empty(n, np.float64)
     labels = (lmin, lmax, pmin, pmax, fmin)
     dropped = np.empty(m, np.uint8)
-    seen = np.empty(n, np.uint8)
+    seen = np.zeros(n, np.int64)
+    stamp = 0
+    mark = np.empty(n, np.uint8)
+    no_rel = np.empty(0, np.int64)
     for bb in range(w, nb, workers):
         c = bush_class[bb]
         for a in range(m):
@@ -627,8 +698,11 @@ def bush_update_share(
         # Phase 0: sort, label, steps 1-2; phase 1: sort again if the bush changed, label,
         # step 3; phase 2: sort again if step 3 added links. (One call site each of the sort
         # and the labels: numba and LLVM compile a copy of a callee at every call site.)
-        count = 0
-        changed = True
+        # Phase 0 sorts only a bush never sorted: the flow shifts change no bush's links, so
+        # the order and in-link lists of the last update still hold (Kahn's sort of the same
+        # links would give the same order).
+        count = counts[bb]
+        changed = count == 0
         for phase in range(3):
             if changed:
                 count = _bush_topo(
@@ -637,7 +711,20 @@ def bush_update_share(
             if phase == 2:
                 break
             _bush_labels(
-                bb, origin, ip, il, flow, -_INF, tail, time, fixed[c], order, count, labels
+                bb,
+                origin,
+                ip,
+                il,
+                flow,
+                -_INF,
+                tail,
+                time,
+                fixed[c],
+                order,
+                count,
+                no_rel,
+                -1,
+                labels,
             )
             if phase == 1:
                 # Step 3.
@@ -682,9 +769,12 @@ def bush_update_share(
                     mask[bb, a] = 1
                     added += 1
             # Step 2b: improving links against the order join when no bush path leads from
-            # their head back to their tail (a depth-first search; such links are few).
+            # their head back to their tail (a depth-first search; such links are few). Until
+            # the first of them joins, the order (pmax) still holds for the bush, so a search
+            # need not enter nodes placed after the tail.
             stack = indeg  # free until the next topological sort
             checked = 0
+            in_order = True
             for a in range(m):
                 if mask[bb, a] or checked >= 64:
                     continue
@@ -695,11 +785,17 @@ def bush_update_share(
                 if not lmin[u] + cost[a] < lmin[v]:
                     continue
                 checked += 1
-                if not _bush_reaches(bb, v, u, mask, fs_ptr, fs_link, head, stack, seen):
+                stamp += 1
+                bound = pmax[u] if in_order else -1
+                if not _bush_reaches(
+                    bb, v, u, mask, fs_ptr, fs_link, head, pmax, bound, stack, seen, stamp
+                ):
                     mask[bb, a] = 1
                     added += 1
+                    in_order = False
             changed = added > 0 or removed > 0
         counts[bb] = count
+        nrels[bb] = _bush_merge_ancestors(order, count, ip, il, tail, mark, rel[bb])
 
 
 @njit(cache=True)
@@ -713,6 +809,8 @@ def bush_shift_all(
     counts: IntArray,
     in_ptr: IntArray,
     in_link: IntArray,
+    rel: IntArray,
+    nrels: IntArray,
     vol: FloatArray,
     time: FloatArray,
     dtime: FloatArray,
@@ -733,9 +831,12 @@ def bush_shift_all(
     (Gauss-Seidel). Bush flows at or below ``flow_eps[bb]`` move whole. A bush that two
     passes in a row leave unchanged is skipped for the rest of the sweep (as TAP-B skips
     bushes near equilibrium): on ChicagoSketch this cut the solve's CPU to 0.67 (1e-6) and
-    0.81 (1e-10) of sweeping every bush every pass (docs/benchmarks.md). (One kernel, not a
-    per-bush function: see :func:`bush_update_share`.) The bushes' links are the lists
-    ``in_ptr``/``in_link`` of :func:`bush_update_share`.
+    0.81 (1e-10) of sweeping every bush every pass (docs/benchmarks.md). The sweeps stop
+    early after a pass that moves nothing. (One kernel, not a per-bush function: see
+    :func:`bush_update_share`.) The bushes' links are the lists ``in_ptr``/``in_link`` of
+    :func:`bush_update_share`; only the merge nodes and their ancestors, ``rel``/``nrels``,
+    are labelled and visited, since a shift can start only at a merge node and walks back
+    over ancestors (the same shifts, in the same order, as over the whole bush).
     """
     n = orders.shape[1]
     nb = bush_origin.shape[0]
@@ -751,6 +852,7 @@ def bush_shift_all(
     # other bushes' shifts move its costs only a little, and the next iteration scans it again.
     idle = np.zeros(nb, np.int64)
     for _ in range(passes):
+        any_moved = False
         for bb in range(nb):
             if idle[bb] >= 2:
                 continue
@@ -761,13 +863,18 @@ def bush_shift_all(
             count = counts[bb]
             eps = flow_eps[bb]
             fc = fixed[c]
+            ip = in_ptr[bb]
+            il = in_link[bb]
+            rl = rel[bb]
+            nrel = nrels[bb]
             _bush_labels(
-                bb, origin, in_ptr[bb], in_link[bb], flow, 0.0, tail, time, fc, order, count, labels
+                bb, origin, ip, il, flow, 0.0, tail, time, fc, order, count, rl, nrel, labels
             )
-            for i in range(count):
-                pos[order[i]] = i
-            for i in range(count - 1, 0, -1):
-                j = order[i]
+            pos[origin] = 0
+            for k in range(nrel):
+                pos[order[rl[k]]] = rl[k]
+            for k in range(nrel - 1, -1, -1):
+                j = order[rl[k]]
                 amax = pmax[j]
                 if amax < 0 or amax == pmin[j]:
                     continue
@@ -843,6 +950,11 @@ def bush_shift_all(
                     dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], vol[a])
                     q = tail[a]
             idle[bb] = 0 if moved else idle[bb] + 1
+            any_moved = any_moved or moved
+        if not any_moved:
+            # Nothing moved, so the costs are as the pass found them and a further pass
+            # would find the same labels and move nothing again (TAP-B stops here too).
+            break
     return worst
 
 
