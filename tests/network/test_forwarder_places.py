@@ -269,7 +269,8 @@ FORWARDER_PLACES = {
     "கொழும்பு": "LK-COLOMBO", "Port Klang": "MY-PORT-KLANG", "Pelabuhan Klang": "MY-PORT-KLANG",
     "Port Kelang": "MY-PORT-KLANG", "Hanoi": "VN-HANOI", "Hà Nội": "VN-HANOI",
     "Ha Noi": "VN-HANOI", "Vientiane": "LA-VIENTIANE", "Viangchan": "LA-VIENTIANE",
-    "ວຽງຈັນ": "LA-VIENTIANE",
+    "ວຽງຈັນ": "LA-VIENTIANE", "Friendship Pass": "CN-YOUYIGUAN", "友谊关": "CN-YOUYIGUAN",
+    "Huu Nghi": "CN-YOUYIGUAN", "Mohan": "CN-MOHAN", "磨憨": "CN-MOHAN", "Boten": "CN-MOHAN",
     # Europe, second list (docs/network-v2/west2.md): rail spurs, Irish and Adriatic feeders, trucks
     "Nantes": "FR-NANTES", "Naoned": "FR-NANTES", "Le Mans": "FR-LE-MANS", "Rennes": "FR-RENNES",
     "Nice": "FR-NICE", "Nizza": "FR-NICE", "Dublin": "IE-DUBLIN", "Baile Átha Cliath": "IE-DUBLIN",

@@ -213,8 +213,8 @@ def test_nyingchi_to_lhasa_goes_by_rail(net: silkrail.CorridorNetwork) -> None:
     [("Port Qasim", "PK-PORT-QASIM", ("SG-SINGAPORE", "OM-HORMUZ"), "sea"),
      ("Sher Khan Bandar", "AF-SHER-KHAN-BANDAR", ("AF-KUNDUZ",), "road"),
      ("Dunhuang", "CN-DUNHUANG", ("CN-HAMI",), "rail"),
-     ("Hanoi", "VN-HANOI", ("CN-QINZHOU",), "road"),
-     ("Vientiane", "LA-VIENTIANE", ("CN-KUNMING",), "rail"),
+     ("Hanoi", "VN-HANOI", ("CN-YOUYIGUAN",), "road"),
+     ("Vientiane", "LA-VIENTIANE", ("CN-MOHAN",), "rail"),
      ("Jebel Ali", "AE-JEBEL-ALI", ("OM-HORMUZ",), "sea")],
 )  # fmt: skip
 def test_a_new_place_is_planned_from_its_hub(
