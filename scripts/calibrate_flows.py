@@ -132,7 +132,7 @@ def refresh_checksums() -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true", help="write the constants and the docs")
-    ap.add_argument("--replications", type=int, default=20)
+    ap.add_argument("--replications", type=int, default=200)
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     net = load_network()

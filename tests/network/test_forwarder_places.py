@@ -364,6 +364,17 @@ def test_brest_stays_the_belarus_border_station(net: silkrail.CorridorNetwork) -
     assert silkrail.locate(net, "Brest (France)").id == "FR-BREST"
 
 
+def test_a_town_named_so_wins_over_the_crossing_that_has_its_name_as_an_alias(
+    net: silkrail.CorridorNetwork,
+) -> None:
+    # Chop is also an alias of the Záhony and Čierna nad Tisou crossings opposite; Svilengrad
+    # of the Kapitan Andreevo road crossing. Each was "ambiguous" until December 2026.
+    assert silkrail.locate(net, "Chop").id == "UA-CHOP"
+    assert silkrail.locate(net, "Svilengrad").id == "BG-SVILENGRAD"
+    assert silkrail.locate(net, "Záhony").id == "HU-ZAHONY"
+    assert silkrail.locate(net, "Kapitan Andreevo").id == "BG-KAPITAN-ANDREEVO"
+
+
 def test_two_towns_of_one_name_stay_ambiguous(net: silkrail.CorridorNetwork) -> None:
     # Serakhs (Turkmenistan) and Sarakhs (Iran) face each other across the border: ask.
     with pytest.raises(silkrail.UnknownLocationError, match=r"TM-SERAKHS.*IR-SARAKHS"):

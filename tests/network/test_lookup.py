@@ -55,16 +55,28 @@ def test_nonsense_has_no_suggestion(toy: CorridorNetwork) -> None:
 
 
 def test_ambiguous_name_lists_candidates(toy_dir: Path) -> None:
+    # "Kappa" is an alias of two nodes and the name of neither.
     nodes = toy_dir / "nodes.csv"
-    text = nodes.read_text(encoding="utf-8").replace("Delta,,KZ", "Delta,Gamma,KZ")
+    text = nodes.read_text(encoding="utf-8").replace("Delta,,KZ", "Delta,Kappa,KZ")
+    text = text.replace("Gamma,Гамма,KZ", "Gamma,Гамма;Kappa,KZ")
     nodes.write_text(text, encoding="utf-8")
     net = read_network(toy_dir)
     with pytest.raises(UnknownLocationError) as info:
-        locate(net, "gamma")
+        locate(net, "kappa")
     assert info.value.ambiguous
     assert "KZ-GAMMA" in str(info.value)
     assert "KZ-DELTA" in str(info.value)
     assert "use an id" in str(info.value)
+
+
+def test_a_nodes_own_name_outranks_another_nodes_alias(toy_dir: Path) -> None:
+    # As "Chop": the Ukrainian station's name, and an alias of the crossings opposite.
+    nodes = toy_dir / "nodes.csv"
+    text = nodes.read_text(encoding="utf-8").replace("Delta,,KZ", "Delta,Gamma,KZ")
+    nodes.write_text(text, encoding="utf-8")
+    net = read_network(toy_dir)
+    assert locate(net, "gamma").id == "KZ-GAMMA"
+    assert locate(net, "Гамма").id == "KZ-GAMMA"
 
 
 def test_search_ranks_prefix_before_fuzzy(toy: CorridorNetwork) -> None:

@@ -86,6 +86,8 @@ def locate(net: CorridorNetwork, name: str) -> Location:
 
     Matches the node id exactly (ignoring case), then any name or alias after folding case,
     accents, punctuation and script (``"Xi'an"``, ``"xian"`` and ``"西安"`` are the same key).
+    Where several nodes match, the one whose own name it is wins over those that only have it
+    as an alias; otherwise the name is ambiguous.
 
     Parameters
     ----------
@@ -111,6 +113,8 @@ def locate(net: CorridorNetwork, name: str) -> Location:
     >>> net = load_network()
     >>> locate(net, "duisburg").id
     'DE-DUISBURG'
+    >>> locate(net, "Chop").id  # also an alias of the Záhony crossing opposite
+    'UA-CHOP'
     >>> locate(net, "Duisberg")
     Traceback (most recent call last):
     ...
@@ -131,6 +135,12 @@ def locate(net: CorridorNetwork, name: str) -> Location:
         # word for its kind, tried only when the whole text names nothing.
         bare = normalize_name(_without_kind_words(query))
         hits = _keys(net).get(bare, ()) if bare and bare != key else ()
+    if len(hits) > 1:
+        # "Chop" names the Ukrainian station and is an alias of the Záhony and Čierna crossings
+        # opposite: a node's own name outranks other nodes' aliases. Two names stay ambiguous.
+        named = [i for i in hits if normalize_name(str(net.node_name[i])) == key]
+        if len(named) == 1:
+            hits = (named[0],)
     if len(hits) == 1:
         return _location(net, hits[0])
     if len(hits) > 1:
