@@ -22,7 +22,7 @@ def main() -> None:
     plot_network(
         net,
         args.out,
-        bbox=(-12.0, 135.0, -38.0, 64.0),
+        bbox=(-12.0, 145.0, -38.0, 64.0),
         title=f"silkrail corridor dataset: {net.n_nodes} nodes, {net.n_links} links",
     )
     print(f"wrote {args.out}")

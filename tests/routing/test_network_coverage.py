@@ -32,6 +32,10 @@ PLACES = (
     # other spellings and scripts a forwarder types
     "Gdansk", "Constanta", "Lodz", "Malaszewicze", "Душанбе", "青岛", "Antwerpen", "Genova",
     "Wien", "Praha", "Milano",
+    # issue #12, list B: Pakistan, Afghanistan, western China, Asian sea ports, Hanoi, Vientiane
+    "Port Qasim", "Sher Khan Bandar", "Dunhuang", "Nyingchi", "Busan", "Hong Kong", "Tokyo",
+    "Yokohama", "Jebel Ali", "Dubai", "Mundra", "Nhava Sheva", "JNPT", "Mumbai", "Colombo",
+    "Port Klang", "Hanoi", "Vientiane",
 )  # fmt: skip
 
 
@@ -160,3 +164,65 @@ def test_mersin_piraeus_sails_the_mediterranean_without_a_canal(
     route = result.routes[0]
     assert not any(n.startswith("EG-") for n in route.nodes)
     assert route.distance_km < 1_400
+
+
+# Issue #12, list B: the Asian sea ports hang off the lanes of the sea waypoints as dead ends.
+NEW_SEA_PORTS = (
+    "PK-PORT-QASIM", "KR-BUSAN", "HK-HONG-KONG", "JP-TOKYO", "JP-YOKOHAMA", "AE-JEBEL-ALI",
+    "IN-MUNDRA", "IN-NHAVA-SHEVA", "LK-COLOMBO", "MY-PORT-KLANG",
+)  # fmt: skip
+
+
+def test_a_new_sea_port_is_no_shortcut_between_its_neighbours() -> None:
+    # Through a port with two or more lanes a ship could sail from one neighbour to another:
+    # every such pair must be longer than the lane that already joins those two neighbours, so
+    # the port takes no voyage from the existing lanes (docs/data.md, list B).
+    path = resources.files("silkrail.datasets") / "corridors" / "links.csv"
+    with path.open(encoding="utf-8") as fh:
+        links = pd.read_csv(fh, usecols=["from_id", "to_id", "mode", "distance_km"])
+    sea = links[links["mode"] == "sea"]
+    km = {frozenset((a, b)): d for a, b, d in sea[["from_id", "to_id", "distance_km"]].values}
+    checked = 0
+    for port in NEW_SEA_PORTS:
+        lanes = {next(iter(pair - {port})): d for pair, d in km.items() if port in pair}
+        assert lanes, port
+        for (x, dx), (y, dy) in itertools.combinations(lanes.items(), 2):
+            assert not set(lanes) & set(NEW_SEA_PORTS), port  # neighbours are old waypoints
+            direct = km[frozenset((x, y))]
+            assert dx + dy > direct, (port, x, y, dx + dy, direct)
+            checked += 1
+    assert checked >= 10
+
+
+def test_busan_to_duisburg_shows_a_sea_option(net: silkrail.CorridorNetwork) -> None:
+    routes = silkrail.plan(net, "Busan", "Duisburg", depart="2025-06-01").routes
+    assert routes
+    for r in routes:  # Busan has sea lanes only: every option sails from it
+        assert (r.legs[0].from_id, r.legs[0].mode) == ("KR-BUSAN", "sea")
+    assert any(r.label.startswith("Sea via") and "(Busan–" in r.label for r in routes)
+
+
+def test_nyingchi_to_lhasa_goes_by_rail(net: silkrail.CorridorNetwork) -> None:
+    route = silkrail.plan(net, "Nyingchi", "Lhasa", depart="2025-06-01").routes[0]
+    assert route.nodes == ("CN-NYINGCHI", "CN-LHASA")
+    assert route.modes == ("rail",)
+
+
+@pytest.mark.parametrize(
+    ("origin", "node", "hub", "mode"),
+    [("Port Qasim", "PK-PORT-QASIM", ("SG-SINGAPORE", "OM-HORMUZ"), "sea"),
+     ("Sher Khan Bandar", "AF-SHER-KHAN-BANDAR", ("AF-KUNDUZ",), "road"),
+     ("Dunhuang", "CN-DUNHUANG", ("CN-HAMI",), "rail"),
+     ("Hanoi", "VN-HANOI", ("CN-YOUYIGUAN",), "road"),
+     ("Vientiane", "LA-VIENTIANE", ("CN-MOHAN",), "rail"),
+     ("Jebel Ali", "AE-JEBEL-ALI", ("OM-HORMUZ",), "sea")],
+)  # fmt: skip
+def test_a_new_place_is_planned_from_its_hub(
+    net: silkrail.CorridorNetwork, origin: str, node: str, hub: tuple[str, ...], mode: str
+) -> None:
+    routes = silkrail.plan(net, origin, "Duisburg", depart="2025-06-01").routes
+    assert routes
+    for r in routes:  # a dead end: every option leaves by its one way out
+        first = r.legs[0]
+        assert (first.from_id, first.mode) == (node, mode)
+        assert first.to_id in hub

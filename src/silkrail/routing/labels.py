@@ -18,6 +18,8 @@ __all__ = ["CASPIAN_STATES", "corridor_label", "short_name"]
 _PAREN = re.compile(r"\s*[(/].*$")
 _PARTICLES = frozenset(
     {"Le", "La", "Los", "Las", "El", "Al", "Saint", "St", "San", "Santa", "Bandar"}
+    # first words of two-word port names ("Hong Kong", "Port Klang", "Jebel Ali", "Nhava Sheva")
+    | {"Hong", "Port", "Jebel", "Nhava"}
 )
 
 
@@ -30,6 +32,8 @@ def short_name(name: str) -> str:
     'Baku'
     >>> short_name("Kuźnica Białostocka"), short_name("Zamyn-Uud"), short_name("Le Havre")
     ('Kuźnica', 'Zamyn-Uud', 'Le Havre')
+    >>> short_name("Hong Kong"), short_name("Port Qasim"), short_name("Jebel Ali (Dubai)")
+    ('Hong Kong', 'Port Qasim', 'Jebel Ali')
     """
     base = _PAREN.sub("", name).strip() or name
     words = base.split()
