@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 import silkrail
+from silkrail.network._geo import great_circle_km
 
 FORWARDER_PLACES = {
     # China
@@ -245,6 +246,29 @@ FORWARDER_PLACES = {
     "Andkhoy": "AF-ANDKHOY", "Andkhoi": "AF-ANDKHOY", "Bamiyan": "AF-BAMYAN", "بامیان": "AF-BAMYAN",
     "Ghazni": "AF-GHAZNI", "غزنی": "AF-GHAZNI", "Gardez": "AF-GARDEZ", "Shigatse": "CN-SHIGATSE",
     "Xigazê": "CN-SHIGATSE", "日喀则": "CN-SHIGATSE",
+    # third list (docs/data.md, "Places a forwarder types"): dead-end spurs and aliases of
+    # the node that already stands for the place (a crossing's two sides, a port's city)
+    "Ventspils": "LV-VENTSPILS", "Вентспилс": "LV-VENTSPILS", "Liepāja": "LV-LIEPAJA",
+    "Liepaja": "LV-LIEPAJA", "Libau": "LV-LIEPAJA", "Mukran": "DE-MUKRAN",
+    "Sassnitz": "DE-MUKRAN", "Saßnitz": "DE-MUKRAN", "Trelleborg": "SE-TRELLEBORG",
+    "Karlshamn": "SE-KARLSHAMN", "Bronka": "RULED", "Бронка": "RULED",
+    "Vainikkala": "FI-KOUVOLA", "Luzhaika": "RUVYG", "Лужайка": "RUVYG",
+    "Dorohusk": "PL-DOROHUSK", "Ungheni": "MD-UNGHENI", "Giurgiulești": "MD-GIURGIULESTI",
+    "Giurgiulesti": "MD-GIURGIULESTI", "Chernivtsi": "UA-CHERNIVTSI",
+    "Czernowitz": "UA-CHERNIVTSI", "Чернівці": "UA-CHERNIVTSI", "Ambarli": "TR-AMBARLI",
+    "Ambarlı": "TR-AMBARLI", "Derince": "TR-IZMIT", "Köseköy": "TR-IZMIT",
+    "Kosekoy": "TR-IZMIT", "Malatya": "TR-MALATYA", "Farap": "TM-TURKMENABAT",
+    "Bolashak": "TM-BEREKET", "Serhetyaka": "TM-BEREKET", "Shetpe": "KZ-SHETPE",
+    "Шетпе": "KZ-SHETPE", "Amirabad": "IR-AMIRABAD", "امیرآباد": "IR-AMIRABAD",
+    "Inche Burun": "TM-ETREK", "Incheh Borun": "TM-ETREK", "Orsk": "RU-ORSK", "Орск": "RU-ORSK",
+    "Penza": "RU-PENZA", "Пенза": "RU-PENZA", "Tambov": "RU-TAMBOV", "Тамбов": "RU-TAMBOV",
+    "Voronezh": "RU-VORONEZH", "Воронеж": "RU-VORONEZH", "Ростов": "RU-ROSTOV-ON-DON",
+    "Rostov": "RU-ROSTOV-ON-DON", "Taman": "RU-TAMAN", "Tayshet": "RU-TAYSHET",
+    "Taishet": "RU-TAYSHET", "Hunchun": "CN-HUNCHUN", "珲春": "CN-HUNCHUN",
+    "Tongjiang": "CN-TONGJIANG", "同江": "CN-TONGJIANG",
+    "Nizhneleninskoye": "RU-NIZHNELENINSKOYE", "Heihe": "CN-HEIHE", "黑河": "CN-HEIHE",
+    "Blagoveshchensk": "RU-BLAGOVESHCHENSK", "Благовещенск": "RU-BLAGOVESHCHENSK",
+    "Andernach": "DE-ANDERNACH", "Ludwigshafen": "DE-MANNHEIM", "Sopron": "HU-SOPRON",
     # Karakoram Highway (issue #12, KKH)
     "Sost": "PK-SOST", "Sust": "PK-SOST", "سوست": "PK-SOST", "Sost Dry Port": "PK-SOST",
     "Khunjerab": "PK-KHUNJERAB", "Khunjerab Pass": "PK-KHUNJERAB", "Khunjerav": "PK-KHUNJERAB",
@@ -404,3 +428,36 @@ def test_a_town_off_the_rail_network_is_planned_door_to_door(net: silkrail.Corri
     result = silkrail.plan(net, "Wenzhou", "Duisburg", depart="2025-06-01")
     first = result.routes[0].legs[0]
     assert (first.from_id, first.mode) == ("CN-WENZHOU", "road")
+
+
+def test_a_baltic_port_of_the_third_list_is_planned_by_its_rail_spur(
+    net: silkrail.CorridorNetwork,
+) -> None:
+    # Ventspils is a dead end by rail from Jelgava: the plan to Riga runs the spur, then the
+    # Jelgava-Riga link, all by rail.
+    route = silkrail.plan(net, "Ventspils", "Riga", depart="2025-06-01").routes[0]
+    travel = [leg for leg in route.legs if leg.kind == "travel"]
+    assert [(leg.from_id, leg.to_id) for leg in travel] == [
+        ("LV-VENTSPILS", "LV-JELGAVA"),
+        ("LV-JELGAVA", "LV-RIGA"),
+    ]
+    assert {leg.mode for leg in travel} == {"rail"}
+    # the spur's length is its great circle x C (1.1891, unchanged by the spurs)
+    ids = list(net.node_id)
+    a, b = ids.index("LV-VENTSPILS"), ids.index("LV-JELGAVA")
+    crow = great_circle_km(net.node_lat[a], net.node_lon[a], net.node_lat[b], net.node_lon[b])
+    assert travel[0].distance_km == pytest.approx(float(crow) * 1.1891, abs=0.1)
+
+
+def test_a_russian_town_by_truck_is_planned_from_its_hub(net: silkrail.CorridorNetwork) -> None:
+    # Voronezh is reached by truck from Tula, so a plan from Moscow ends with that road link.
+    route = silkrail.plan(net, "Moscow", "Voronezh", depart="2025-06-01").routes[0]
+    last = [leg for leg in route.legs if leg.kind == "travel"][-1]
+    assert (last.from_id, last.to_id, last.mode) == ("RU-TULA", "RU-VORONEZH", "road")
+
+
+def test_an_alias_of_a_crossing_changes_no_route(net: silkrail.CorridorNetwork) -> None:
+    # Farap (Turkmen side of the Turkmenabat-Alat crossing) is an alias of the border node.
+    by_alias = silkrail.plan(net, "Farap", "Bukhara", depart="2025-06-01").routes[0]
+    by_name = silkrail.plan(net, "Turkmenabat", "Bukhara", depart="2025-06-01").routes[0]
+    assert [leg.link_id for leg in by_alias.legs] == [leg.link_id for leg in by_name.legs]
