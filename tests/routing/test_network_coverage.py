@@ -32,6 +32,10 @@ PLACES = (
     # other spellings and scripts a forwarder types
     "Gdansk", "Constanta", "Lodz", "Malaszewicze", "Душанбе", "青岛", "Antwerpen", "Genova",
     "Wien", "Praha", "Milano",
+    # the longer list (issue #12): island and Atlantic ports, Chop, Kazakh stations, Anaklia
+    "Cagliari", "Heraklion", "Limassol", "Malta Freeport", "Marsaxlokk", "Santander", "Almería",
+    "Holyhead", "Esbjerg", "Chop", "Oskemen", "Ust-Kamenogorsk", "Öskemen", "Усть-Каменогорск",
+    "Өскемен", "Ekibastuz", "Zhetygen", "Anaklia",
 )  # fmt: skip
 
 
