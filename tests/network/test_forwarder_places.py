@@ -336,6 +336,20 @@ FORWARDER_PLACES = {
     "Cherbourg": "FR-CHERBOURG", "Poitiers": "FR-POITIERS", "Limoges": "FR-LIMOGES",
     "Clermont-Ferrand": "FR-CLERMONT", "Saint-Nazaire": "FR-SAINT-NAZAIRE", "Lorient": "FR-LORIENT",
     "Brest (France)": "FR-BREST", "Fos-sur-Mer": "FR-FOS",
+    # the longer list (issue #12, docs/data.md): island and Atlantic ports, Holyhead, Esbjerg,
+    # Chop, Kazakh stations, the planned Anaklia port
+    "Cagliari": "IT-CAGLIARI", "Casteddu": "IT-CAGLIARI", "Heraklion": "GR-HERAKLION",
+    "Iraklio": "GR-HERAKLION", "Ηράκλειο": "GR-HERAKLION", "Limassol": "CY-LIMASSOL",
+    "Lemesos": "CY-LIMASSOL", "Λεμεσός": "CY-LIMASSOL", "Malta Freeport": "MT-MALTA-FREEPORT",
+    "Marsaxlokk": "MT-MALTA-FREEPORT", "Birżebbuġa": "MT-MALTA-FREEPORT",
+    "Malta": "MT-MALTA-FREEPORT", "Santander": "ES-SANTANDER", "Almería": "ES-ALMERIA",
+    "Almeria": "ES-ALMERIA", "Holyhead": "GB-HOLYHEAD", "Caergybi": "GB-HOLYHEAD",
+    "Esbjerg": "DK-PORT-ESBJERG", "Port Esbjerg": "DK-PORT-ESBJERG", "Chop": "UA-CHOP",
+    "Čop": "UA-CHOP", "Чоп": "UA-CHOP", "Oskemen": "KZ-OSKEMEN", "Öskemen": "KZ-OSKEMEN",
+    "Ust-Kamenogorsk": "KZ-OSKEMEN", "Усть-Каменогорск": "KZ-OSKEMEN", "Өскемен": "KZ-OSKEMEN",
+    "Ekibastuz": "KZ-EKIBASTUZ", "Екибастуз": "KZ-EKIBASTUZ", "Zhetygen": "KZ-ZHETYGEN",
+    "Zhetigen": "KZ-ZHETYGEN", "Жетыген": "KZ-ZHETYGEN", "Alatau": "KZ-ZHETYGEN",
+    "Anaklia": "GE-ANAKLIA", "ანაკლია": "GE-ANAKLIA",
 }  # fmt: skip
 
 
@@ -403,6 +417,22 @@ def test_two_towns_of_one_name_stay_ambiguous(net: silkrail.CorridorNetwork) -> 
     # Serakhs (Turkmenistan) and Sarakhs (Iran) face each other across the border: ask.
     with pytest.raises(silkrail.UnknownLocationError, match=r"TM-SERAKHS.*IR-SARAKHS"):
         silkrail.locate(net, "Serakhs")
+
+
+def test_chop_is_the_ukrainian_station_and_valletta_the_sea_waypoint(
+    net: silkrail.CorridorNetwork,
+) -> None:
+    # "Chop" was an alias of the Slovak and Hungarian yards opposite too, so it asked; the
+    # Maltese names moved from the Strait of Sicily waypoint to the Freeport, except Valletta.
+    assert silkrail.locate(net, "Chop").id == "UA-CHOP"
+    assert silkrail.locate(net, "Záhony").id == "HU-ZAHONY"
+    assert silkrail.locate(net, "Valletta").id == "MT-MALTA"
+
+
+def test_esbjerg_is_no_suggestion_for_a_misspelt_duisburg(net: silkrail.CorridorNetwork) -> None:
+    with pytest.raises(silkrail.UnknownLocationError) as info:
+        silkrail.locate(net, "Duisberg")
+    assert info.value.suggestions == ("Duisburg",)
 
 
 def test_jalalabad_keeps_the_kyrgyz_town_and_the_afghan_one_needs_its_country(

@@ -36,6 +36,10 @@ PLACES = (
     "Port Qasim", "Sher Khan Bandar", "Dunhuang", "Nyingchi", "Busan", "Hong Kong", "Tokyo",
     "Yokohama", "Jebel Ali", "Dubai", "Mundra", "Nhava Sheva", "JNPT", "Mumbai", "Colombo",
     "Port Klang", "Hanoi", "Vientiane",
+    # the longer list (issue #12): island and Atlantic ports, Chop, Kazakh stations, Anaklia
+    "Cagliari", "Heraklion", "Limassol", "Malta Freeport", "Marsaxlokk", "Santander", "Almería",
+    "Holyhead", "Esbjerg", "Chop", "Oskemen", "Ust-Kamenogorsk", "Öskemen", "Усть-Каменогорск",
+    "Өскемен", "Ekibastuz", "Zhetygen", "Anaklia",
 )  # fmt: skip
 
 
