@@ -42,14 +42,14 @@ def test_the_check_compares_like_with_like_and_repeats_with_its_seed(baseline) -
 
 @pytest.mark.slow
 def test_cost_functions_agree_with_200_simulated_years(baseline) -> None:  # type: ignore[no-untyped-def]
-    # docs/flows.md: within ±25 % at every station above 50 % utilisation except Saryagash
-    # (+40 %: at 95 % utilisation its timetabled half's long-period regularity is not in QNA).
+    # docs/flows.md: within ±25 % at every station above 50 % utilisation (Saryagash, at 95 %,
+    # was +40 % until the waits near capacity took the routes' long-run variability).
     net, res = baseline
     check = simulate_flows(net, res, replications=200, seed=2024)
     busy = check[check["utilization"] > 0.5]
     assert len(busy) >= 10
     out = busy[busy["difference"].abs() > 0.25]
-    assert set(out["station"]) <= {"KZ-SARYAGASH:border"}, out.to_string()
+    assert out.empty, out.to_string()
     # 200 years make the simulator's own interval small beside the 25 % margin.
     assert (busy["simulated_wait_ci_h"] < 0.1 * busy["simulated_wait_h"]).all()
 

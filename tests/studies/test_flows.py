@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -105,6 +106,69 @@ def series() -> Alternatives:
         station_node=("B", "Y"),
         station_category=("border", "gauge"),
     )
+
+
+def test_network_state_blends_qna_with_the_routes_long_run_variability() -> None:
+    # Route 0: 0.3 trains/h through the border (2 h, rho 0.6) into the yard; route 1: 0.5/h
+    # straight into the yard (1 h, rho 0.8). Both leave half random: origin CV² 0.5.
+    lam, ca2 = series().network_state(np.array([0.3, 0.5]))
+    np.testing.assert_allclose(lam, [0.3, 0.8])
+    # Border: one stream, QNA's and the long-run value are both 0.5.
+    # Its departures (QNA, cs² 0.25): 0.36 + 0.36 (0.25 - 1) + (1 - 0.36) 0.5 = 0.41.
+    # Yard, QNA: nu = 1 / (0.375² + 0.625²) = 1.88235, w = 1 / (1 + 4 0.2² 0.88235)
+    # = 0.876289; 0.876289 (0.375 0.41 + 0.625 0.5) + 1 - 0.876289 = 0.532280.
+    # Long run: both routes keep 0.5 (the border is below capacity). The yard's queue sees
+    # 0.876289 0.5 + 0.123711 0.532280 = 0.503994.
+    np.testing.assert_allclose(ca2, [0.5, 0.503994], atol=2e-6)
+
+
+def test_network_state_keeps_qna_where_servers_spaced_the_trains() -> None:
+    # Only route 0, 0.45 trains/h: the border at rho 0.9 spaces them; its departures'
+    # CV² is 0.81 + 0.81 (0.25 - 1) + 0.19 0.5 = 0.2975, below the long run 0.5 (a single
+    # route: weight 1). The long-run value only undoes pulls towards Poisson: 0.2975 stays.
+    lam, ca2 = series().network_state(np.array([0.45, 0.0]))
+    np.testing.assert_allclose(lam, [0.45, 0.45])
+    np.testing.assert_allclose(ca2, [0.5, 0.2975], atol=1e-9)
+
+
+def test_network_state_restarts_the_long_run_after_a_sea_leg() -> None:
+    # Two ports (no limit) joined by a sea leg, then a border: the vessel's loads reach the
+    # border as QNA's Poisson stream, not at the origin's long-run 0.5.
+    cap = StationCapacity.from_arrays(
+        name=["port A", "port B", "border"],
+        kind=[3, 3, 0],
+        servers=[1, 1, 2],
+        service_hours=[0.0, 0.0, 4.0],
+        service_cv=[0.0, 0.0, 0.5],
+    )
+    alts = Alternatives(
+        od=np.array([0, 1]),
+        label=("sea then rail", "rail"),
+        mode=np.array([1, 1]),
+        corridor=np.array([1, 1]),
+        tariff=np.zeros(2),
+        hours_free=np.zeros(2),
+        spread_hours=np.zeros(2),
+        baseline_wait=np.zeros(2),
+        co2e_kg=np.zeros(2),
+        station_ptr=np.array([0, 3, 4]),
+        station_idx=np.array([0, 1, 2, 2]),
+        stations=cap,
+        station_node=("A", "B", "X"),
+        station_category=("port", "port", "border"),
+    )
+    # 0.2 + 0.2 trains/h at the border: rho 0.8, two routes (nu 2, w 1 / (1 + 0.16) = 0.862069).
+    lam, ca2 = alts.network_state(np.array([0.2, 0.2]))
+    assert lam[2] == pytest.approx(0.4)
+    w = 1.0 / 1.16
+    qna = w * (0.5 * 0.5 + 0.5 * 0.5) + 1.0 - w  # the ports pass QNA's 0.5 on unchanged
+    long_run = 0.5 * 1.0 + 0.5 * 0.5  # the sea leg restarts at 1; the rail route keeps 0.5
+    assert ca2[2] == pytest.approx(min(w * long_run + (1 - w) * qna, qna), abs=1e-9)
+    assert ca2[2] == pytest.approx(qna, abs=1e-9)
+    # Two rail yards instead of ports: both routes keep their long run 0.5, the wait sees less.
+    rail = replace(alts, station_category=("gauge", "gauge", "border"))
+    _, ca2_rail = rail.network_state(np.array([0.2, 0.2]))
+    assert ca2_rail[2] == pytest.approx(w * 0.5 + (1 - w) * qna, abs=1e-9)
 
 
 def test_dispatched_share_holds_back_only_what_the_bottleneck_cannot_take() -> None:

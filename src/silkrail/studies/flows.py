@@ -39,6 +39,7 @@ from scipy import sparse
 from silkrail.routing.choice import CORRIDORS, MODES, ChoiceParameters, nested_logit
 from silkrail.simulation.congestion import (
     DELAY,
+    FERRY,
     RHO_MAX,
     SECTION,
     StationCapacity,
@@ -332,8 +333,18 @@ class Alternatives:
         defer traffic); QNA's equations for the CV²s are then linear and iterated to a fixed
         point (to 1e-10).
 
-        The variability returned is the one each station's wait sees. A stream from a line
-        section into a section whose headway is no longer is the exception: trains already
+        The variability returned is the one each station's wait sees: QNA's value lowered
+        towards the routes' long-run variability by Whitt's hybrid weight
+        ``1 / (1 + 4 (1 - rho)**2 (nu - 1))``, ``nu`` the effective number of routes
+        (Whitt 1982, "Approximating a point process by a renewal process, I", Operations
+        Research 30(1); Albin 1984, ibid. 32(5)). Near capacity a queue integrates its arrivals
+        over long spans (Iglehart and Whitt 1970, heavy traffic), over which a timetable's
+        counts do not drift however its trains are scattered: a route keeps its origin's
+        long-run variability (``origin_cv2``) through every station below capacity, while QNA
+        pulls each stream towards Poisson at every station it passes. A saturated station, a
+        ferry or a sea leg between two ports restarts the long run from its departures; where
+        QNA's value is below the long run (trains spaced by servers), it is kept. A stream from
+        a line section into a section whose headway is no longer is the exception: trains already
         spaced by the slower section wait there only as far as their running times bunch them
         (:func:`~silkrail.simulation.congestion.tandem_cv2`). That holds for the section's own
         wait only; what the section passes on downstream stays QNA's.
@@ -415,13 +426,46 @@ class Alternatives:
         # route along chains, geometric through the cycles a shared border makes. (A direct
         # solve fails where two unlimited stations feed each other back: any value is then a
         # solution, and the iteration keeps its start.)
-        ca2 = np.where(loaded, v, origin_cv2)
-        for _ in range(1000):
-            nxt = m @ ca2 + v
-            if np.max(np.abs(nxt - ca2), initial=0.0) < 1e-10:
-                ca2 = nxt
-                break
-            ca2 = nxt
+        ca2 = _fixed_point(m, np.where(loaded, v, origin_cv2))
+        # What a queue in heavy traffic sees is the streams' long-run variability (Whitt's
+        # asymptotic method), which QNA's superposition loses: every station a route passes
+        # pulls its stream towards Poisson by that station's own, short time scale.
+        # A station below capacity passes on its arrivals' long-run counts unchanged, so a
+        # route keeps its origin's (the random share; a timetable's counts do not drift).
+        # A saturated station, a ferry and a sea leg between two ports (not loaded here,
+        # sailed by the simulator) release trains at their own rhythm or in vessel loads:
+        # their streams start again from QNA's departure CV².
+        cd2 = a + b * ca2
+        cat = np.asarray((*self.station_category, ""))
+        restart = ((rho >= 1.0) | (self.stations.kind == FERRY))[stream_up] & ~stream_from_origin
+        sea = (cat[stream_at] == "port") & (
+            cat[np.where(stream_from_origin, -1, stream_up)] == "port"
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(lam[stream_at] > 0, stream_rate / lam[stream_at], 0.0)
+        const_am = np.where(
+            stream_from_origin,
+            origin_cv2,
+            np.where(sea, 1.0, np.where(restart, p * cd2[stream_up], 0.0)),
+        )
+        v_am = np.bincount(stream_at, weights=share * const_am, minlength=n_st)
+        coef_am = np.where(sea, 0.0, np.where(restart, 1.0 - p, 1.0))[inner]
+        m_am = sparse.csr_matrix(
+            (share[inner] * coef_am, (stream_at[inner], stream_up[inner])), shape=(n_st, n_st)
+        )
+        long_run = _fixed_point(m_am, np.where(loaded, v_am, origin_cv2))
+        # Whitt's hybrid of the two (QNA, 1983; Albin 1984): the independent timetables (one
+        # per route) look random over spans shorter than about nu of their trains, so the
+        # weight of the long-run value is 1 / (1 + 4 (1 - rho)^2 (nu - 1)) with nu the
+        # effective number of routes. Only where it lowers QNA's value: a stream more regular
+        # than its long run was spaced by servers (headways, a busy yard), whose rhythm lasts
+        # over the busy periods of the queue that spaced it.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            route2 = np.bincount(self.station_idx, weights=rate**2, minlength=n_st) / lam**2
+            nu = np.where(loaded, 1.0 / np.where(loaded, route2, 1.0), 1.0)
+        w_run = 1.0 / (1.0 + 4.0 * (1.0 - np.minimum(rho, 1.0)) ** 2 * (nu - 1.0))
+        qna = ca2
+        ca2 = np.where(loaded, np.minimum(w_run * long_run + (1.0 - w_run) * qna, qna), qna)
         # What each wait sees: streams from a section into a section no slower than it take
         # the tandem variability instead of QNA's (one more pass of the map, not propagated).
         cap = self.stations
@@ -440,7 +484,7 @@ class Alternatives:
             upstream_spread_hours=_spread(cap)[up[tandem]],
             long_run_cv2=origin_cv2,
         )
-        own = coef * ca2[up] + p[inner] * a[up]
+        own = coef * qna[up] + p[inner] * a[up]
         shift = np.zeros(inner.sum())
         shift[tandem] = seen - own[tandem]
         adjust = np.bincount(at, weights=weight[inner] * shift, minlength=n_st)
@@ -874,6 +918,17 @@ def _spread(cap: StationCapacity) -> FloatArray:
     """Running-time spread of each station (0 where not given)."""
     n = len(cap.name)
     return np.zeros(n) if cap.exit_spread_hours is None else cap.exit_spread_hours
+
+
+def _fixed_point(m: sparse.csr_matrix, v: FloatArray) -> FloatArray:
+    """Iterate ``x = m x + v`` from ``v`` to 1e-10 (at most 1000 passes)."""
+    x = v
+    for _ in range(1000):
+        nxt = m @ x + v
+        if np.max(np.abs(nxt - x), initial=0.0) < 1e-10:
+            return np.asarray(nxt, dtype=float)
+        x = nxt
+    return np.asarray(x, dtype=float)
 
 
 def _cumprod_by_route(values: FloatArray, first: np.ndarray) -> FloatArray:
