@@ -279,3 +279,22 @@ def test_via_paths_are_simple_and_exact(compile_above: int, monkeypatch) -> None
             checked += 1
     assert checked > 20
     assert any(relaxed)  # some searches needed the tracked-node re-run
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_compiled_trace_gives_the_python_trace(seed: int) -> None:
+    from silkrail.routing.search import _trace, _trace_compiled
+
+    # Random label trees: label i's predecessor is an earlier label (or none, a source).
+    rng = np.random.default_rng(seed)
+    n = 400
+    pred = np.array([-1] + [int(rng.integers(-1, i)) for i in range(1, n)], dtype=np.int64)
+    edge = np.where(pred >= 0, rng.integers(0, 50, n), -1).astype(np.int64)
+    pred = np.where(pred >= 0, pred, 0)  # a source's predecessor is never read
+    edge_ids = rng.permutation(50).astype(np.int64)
+    labels = rng.choice(n, 25, replace=False).astype(np.int64)
+    want = _trace(labels, edge_ids, pred, edge)
+    got = _trace_compiled(labels, edge_ids, pred, edge)
+    assert [g.tolist() for g in got] == [w.tolist() for w in want]
+    assert any(len(w) > 2 for w in want)
+    assert _trace_compiled(labels[:0], edge_ids, pred, edge) == []

@@ -130,3 +130,76 @@ def test_the_caspian_delays_the_route_search_sees_are_drawn_once(
 
     crossings = 1  # Aktau-Baku
     assert mean_hours(100.0) - mean_hours(0.0) == pytest.approx(100.0 * crossings, rel=0.1)
+
+
+def test_border_gamma_rows_are_numpys_broadcast_gamma_bit_for_bit() -> None:
+    from silkrail.routing.uncertainty import _gamma_rows
+
+    # Runs of equal shapes (drawn in one call), single rows, and a shape that comes back.
+    shape = np.array([51.02, 51.02, 25.0, 51.02, 4.0, 4.0, 4.0, 1e12])
+    scale = np.array([0.2, 1.5, 0.04, 3.0, 0.7, 0.0, 2.5, 1e-12])
+    want = np.random.default_rng(11).gamma(shape[:, None], scale[:, None], (8, 301))
+    rng = np.random.default_rng(11)
+    got = _gamma_rows(rng, shape, scale, 301)
+    assert got.tobytes() == want.tobytes()
+    # And the generator is left where NumPy's call leaves it: later draws are the same too.
+    after = np.random.default_rng(11)
+    after.gamma(shape[:, None], scale[:, None], (8, 301))
+    assert rng.random() == after.random()
+
+
+@pytest.mark.parametrize("queue_priority", [False, True])
+@pytest.mark.parametrize("running", ["railway", "section"])
+def test_route_parts_from_remembered_legs_are_the_fresh_ones(
+    net: silkrail.CorridorNetwork, middle: silkrail.Route, queue_priority: bool, running: str
+) -> None:
+    from dataclasses import asdict
+
+    from silkrail.routing._cache import network_cache
+
+    c = conditions_on("2025-12-01")
+    routes = [middle, *silkrail.plan(net, "Shanghai", "Rotterdam", depart="2025-06-01").routes]
+
+    def parts() -> list[dict[str, object]]:
+        return [
+            asdict(route_parts(r, net, c, queue_priority=queue_priority, running=running))
+            for r in routes
+        ]
+
+    network_cache(net).pop("route_part_legs", None)
+    fresh = parts()
+    again = parts()  # every leg now from the memo, under its own options
+    assert len(network_cache(net)["route_part_legs"]) > 0  # type: ignore[arg-type]
+    for a, b in zip(fresh, again, strict=True):
+        assert a.keys() == b.keys()
+        for k in a:
+            x, y = a[k], b[k]
+            same = np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y
+            assert same, k
+    # The options change the parts, so the memo must keep them apart.
+    assert any(p["run_hours"].size for p in fresh)
+
+
+def test_plan_percentiles_are_the_one_route_statistics(net: silkrail.CorridorNetwork) -> None:
+    # with_percentiles takes every route's statistics in one call over the stacked draws; they
+    # must be NumPy's one-route statistics, bit for bit.
+    from silkrail.routing.percentiles import with_percentiles
+    from silkrail.routing.service_classes import service_class
+
+    routes = list(silkrail.plan(net, "Chongqing", "Duisburg", depart="2025-06-01").routes)
+    assert len(routes) >= 2
+    cls = service_class(net, "block")
+    c = conditions_on("2025-06-01")
+    params = DelayParameters.packaged()
+    got = {r.label: r for r in with_percentiles(routes, net, cls, params, c, value_of_time=10.0,
+                                                 seed=4)}  # fmt: skip
+    rng = np.random.default_rng(4)
+    for r in routes:
+        parts = route_parts(r, cls.network, c, queue_priority=cls.queue_priority)
+        h = draw_route_hours(parts, params, c, dwell_factor=cls.origin_dwell_factor, seed=rng)
+        p5, p50, p95 = np.percentile(h, [5, 50, 95]) / 24.0
+        g = got[r.label]
+        assert (g.hours_mean, g.hours_var, g.transit_days_p5, g.transit_days_p50,
+                g.transit_days_p95) == (float(h.mean()), float(h.var()), float(p5), float(p50),
+                                        float(p95))  # fmt: skip
+        assert g.generalized_cost == r.cost_usd_per_feu + 10.0 * float(h.mean())

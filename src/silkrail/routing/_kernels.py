@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["N_CRIT", "jit", "pareto_kernel"]
+__all__ = ["N_CRIT", "jit", "pareto_kernel", "path_edges", "path_lengths"]
 
 N_CRIT = 4  # criteria columns in the multi-criteria search (unused ones are zero)
 _compiled: dict[str, Any] = {}
@@ -197,3 +197,31 @@ def pareto_kernel(
             heapq.heappush(heap, (new[0], new[1], new[2], new[3], np.int64(n)))
             n += 1
     return n
+
+
+def path_lengths(labels: np.ndarray, lab_pred: np.ndarray, lab_edge: np.ndarray,
+                 out_len: np.ndarray) -> None:  # fmt: skip
+    """Write the number of edges on each label's path back to its source into ``out_len``."""
+    for i in range(len(labels)):
+        j = labels[i]
+        k = 0
+        while lab_edge[j] >= 0:
+            k += 1
+            j = lab_pred[j]
+        out_len[i] = k
+
+
+def path_edges(labels: np.ndarray, lab_pred: np.ndarray, lab_edge: np.ndarray,
+               edge_ids: np.ndarray, offsets: np.ndarray, out: np.ndarray) -> None:  # fmt: skip
+    """Write each label's path, as ``edge_ids`` of its edges in path order, into ``out``.
+
+    Path ``i`` fills ``out[offsets[i]:offsets[i + 1]]`` (lengths from :func:`path_lengths`),
+    written from its last edge back to its first.
+    """
+    for i in range(len(labels)):
+        j = labels[i]
+        pos = offsets[i + 1] - 1
+        while lab_edge[j] >= 0:
+            out[pos] = edge_ids[lab_edge[j]]
+            pos -= 1
+            j = lab_pred[j]

@@ -67,12 +67,13 @@ def edge_legs(net: CorridorNetwork, graph: CorridorGraph, edges: IntArray) -> li
     True
     """
     store = _leg_store(net, graph)
-    todo = [int(k) for k in dict.fromkeys(edges.tolist()) if k not in store]
+    keys = edges.tolist()  # Python ints
+    todo = [k for k in dict.fromkeys(keys) if k not in store]
     if todo:
         store.update(
             zip(todo, _make_legs(net, graph, np.asarray(todo, dtype=np.int64)), strict=True)
         )
-    return [store[k] for k in edges.tolist()]
+    return [store[k] for k in keys]
 
 
 def _leg_store(net: CorridorNetwork, graph: CorridorGraph) -> dict[int, Leg]:

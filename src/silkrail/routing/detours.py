@@ -56,6 +56,25 @@ def land_detour_index(legs: Sequence[Leg]) -> float:
     >>> round(land_detour_index(land.legs), 6) == round(land.detour_index, 6)
     True
     """
+    # A route's legs tuple is kept by every copy of the route (``dataclasses.replace``), and a
+    # plan asks for its index several times (fold, comparison options, the answer).
+    hit = _MEMO.get(id(legs))
+    if hit is not None and hit[0] is legs:
+        return hit[1]
+    out = _land_detour_index(legs)
+    if isinstance(legs, tuple):
+        if len(_MEMO) >= _MAX_MEMO:  # bounded: a server plans many routes
+            _MEMO.clear()
+        _MEMO[id(legs)] = (legs, out)
+    return out
+
+
+# Land detour index by legs tuple (kept alive by the memo, so an id is not reused while in it).
+_MEMO: dict[int, tuple[Sequence[Leg], float]] = {}
+_MAX_MEMO = 4096
+
+
+def _land_detour_index(legs: Sequence[Leg]) -> float:
     travel = [leg for leg in legs if leg.kind == "travel"]
     if not travel:
         return float("nan")
@@ -99,4 +118,4 @@ def plausible(route: Route, best: Route) -> bool:
         True when the route is shown by default.
     """
     cheap_enough = route.generalized_cost <= PLAUSIBLE_GC_RATIO * best.generalized_cost
-    return bool(land_detour_index(route.legs) <= PLAUSIBLE_DETOUR and cheap_enough)
+    return bool(cheap_enough and land_detour_index(route.legs) <= PLAUSIBLE_DETOUR)

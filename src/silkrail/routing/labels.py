@@ -82,7 +82,7 @@ def corridor_label(
     label = _label(legs, node_country, via)
     missing = [
         short_name(leg.to_name)
-        for leg in legs
+        for leg in (legs if via else ())
         if leg.kind == "travel" and leg.to_id in via and short_name(leg.to_name) not in label
     ]
     return f"{label}, via {'–'.join(_dedupe(missing))}" if missing else label

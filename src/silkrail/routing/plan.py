@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -230,16 +231,44 @@ def _route(
     return build_route(net, graph, path, value_of_time, container=req.container, via=req.via)
 
 
-def _shared_share(a: Route, b: Route) -> float:
+class _TravelKm:
+    """Each route's travel km by link, made once per route in one fold, not once per pair.
+
+    A fold compares every route with the rows before it; reading each route's legs again
+    for every pair cost more than building the route. The memo holds the routes it has seen,
+    so an ``id`` is never reused while it lives.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[Route, dict[str, float]]] = {}
+
+    def __call__(self, route: Route) -> dict[str, float]:
+        hit = self._memo.get(id(route))
+        if hit is not None and hit[0] is route:
+            return hit[1]
+        km = _travel_km(route)
+        self._memo[id(route)] = (route, km)
+        return km
+
+
+def _travel_km(route: Route) -> dict[str, float]:
+    return {leg.link_id: leg.distance_km for leg in route.legs if leg.kind == "travel"}
+
+
+def _shared_share(
+    a: Route, b: Route, *, travel_km: Callable[[Route], dict[str, float]] = _travel_km
+) -> float:
     """Share of the shorter route's travel km that runs over links the other also uses."""
-    km_a = {leg.link_id: leg.distance_km for leg in a.legs if leg.kind == "travel"}
-    km_b = {leg.link_id for leg in b.legs if leg.kind == "travel"}
+    km_a = travel_km(a)
+    km_b = travel_km(b)
     shorter = min(a.distance_km, b.distance_km)
     if shorter <= 0:
         return 0.0
-    return sum(km for link, km in km_a.items() if link in km_b) / shorter
+    # A list, not a generator: the same additions in the same order, at less cost.
+    return sum([km for link, km in km_a.items() if link in km_b]) / shorter
 
 
+@functools.lru_cache(maxsize=4096)
 def _corridor(label: str) -> str:
     """Return a label without its stops.
 
@@ -251,7 +280,9 @@ def _corridor(label: str) -> str:
     return f"{name}, then {rest.split(' (')[0]}" if rest else name
 
 
-def _variant_of(better: Route, route: Route) -> bool:
+def _variant_of(
+    better: Route, route: Route, *, travel_km: Callable[[Route], dict[str, float]] = _travel_km
+) -> bool:
     """Return whether `route` is a variant of the `better` one.
 
     It is when it has the same corridor label, runs at least :data:`FOLD_SHARE` of the shorter
@@ -260,7 +291,7 @@ def _variant_of(better: Route, route: Route) -> bool:
     """
     return (
         better.label == route.label
-        or _shared_share(better, route) >= FOLD_SHARE
+        or _shared_share(better, route, travel_km=travel_km) >= FOLD_SHARE
         or (
             _corridor(better.label) == _corridor(route.label)
             and route.generalized_cost <= (1 + FOLD_GC) * better.generalized_cost
@@ -284,9 +315,10 @@ def _fold(
     """
     rows: list[tuple[Route, list[Route]]] = []
     shown = 0
+    travel_km = _TravelKm()
     for r in routes:
         for head, variants in rows:
-            if _variant_of(head, r):
+            if _variant_of(head, r, travel_km=travel_km):
                 variants.append(r)
                 break
         else:
@@ -294,15 +326,20 @@ def _fold(
             shown += counts is None or len(rows) == 1 or counts(r, rows[0][0])
             if max_rows is not None and shown >= max_rows:
                 break
-    return [replace(head, variants=tuple(variants)) for head, variants in rows]
+    # A row without variants is its head as built (which has none): no copy needed.
+    return [
+        replace(head, variants=tuple(variants)) if variants or head.variants else head
+        for head, variants in rows
+    ]
 
 
 def _refold(rows: list[Route]) -> list[tuple[Route, list[Route]]]:
     """Group rows (best first) into heads and the later rows that are variants of them."""
     out: list[tuple[Route, list[Route]]] = []
+    travel_km = _TravelKm()
     for r in sorted(rows, key=lambda r: r.generalized_cost):
         for head, merged in out:
-            if r.pareto and _variant_of(head, r):
+            if r.pareto and _variant_of(head, r, travel_km=travel_km):
                 merged.append(replace(r, variants=()))
                 break
         else:
@@ -598,7 +635,7 @@ def plan(
     chosen = [
         replace(r, variants=tuple(with_percentiles(
             list(r.variants), net, cls, params, conditions, value_of_time=vot, seed=seed
-        ))) if variants and r.variants else replace(r, variants=())
+        ))) if variants and r.variants else replace(r, variants=()) if r.variants else r
         for r in chosen
     ]  # fmt: skip
     constraints = {

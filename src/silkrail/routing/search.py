@@ -166,6 +166,15 @@ def _layered(
     s, e = graph.n_states, graph.n_edges
     n_via = len(vias) + 1
     n_req = 1 if require is None else 2
+    if n_via == 1 and n_req == 1:
+        # One stage: the graph itself (the planner's main search).
+        return (
+            np.ascontiguousarray(graph.indptr, dtype=np.int64),
+            np.ascontiguousarray(graph.edge_head, dtype=np.int64),
+            np.arange(e, dtype=np.int64),
+            1,
+            1,
+        )
     head_node = graph.state_node[graph.edge_head]
     heads, indptrs = [], []
     for used in range(n_req):
@@ -289,20 +298,21 @@ def pareto_paths(
         crit[:, k] = col
     ok = graph.open if edge_ok is None else edge_ok
     indptr, head, edge_ids, layers, _ = _layered(graph, list(via), require)
-    crit_l = np.ascontiguousarray(np.tile(crit, (layers, 1)))
+    crit_l = np.ascontiguousarray(np.tile(crit, (layers, 1))) if layers > 1 else crit
     ok_l = np.ascontiguousarray(np.tile(ok, layers), dtype=np.bool_)
     n_states = graph.n_states
     start_layer = 1 if via and via[0] == origin else 0
     sources = graph.states_of(origin) + start_layer * n_states
     is_target = np.zeros(layers * n_states, dtype=np.bool_)
     is_target[graph.states_of(destination) + (layers - 1) * n_states] = True
-    # A path may not pass through the destination before it has met every stage condition:
-    # "reach Duisburg, go on to a port, come back" is no route.
-    dest_early = np.isin(
-        head, graph.states_of(destination)[:, None] + np.arange(layers - 1) * n_states
-    )
-    ok_l &= ~dest_early
-    node_of = np.tile(graph.state_node, layers)
+    if layers > 1:
+        # A path may not pass through the destination before it has met every stage
+        # condition: "reach Duisburg, go on to a port, come back" is no route.
+        dest_early = np.isin(
+            head, graph.states_of(destination)[:, None] + np.arange(layers - 1) * n_states
+        )
+        ok_l &= ~dest_early
+    node_of = np.tile(graph.state_node, layers) if layers > 1 else graph.state_node
     kernel = jit("pareto_kernel") if len(head) > compile_above else pareto_kernel
 
     def run(tracked: list[int]) -> list[ParetoPath]:
@@ -346,7 +356,7 @@ def pareto_paths(
             else:
                 cap *= 4
         return _front(n, len(cols), edge_ids, is_target, lab_state, lab_crit, lab_pred, lab_edge,
-                      lab_alive)  # fmt: skip
+                      lab_alive, compiled=kernel is not pareto_kernel)  # fmt: skip
 
     # Decremental state-space relaxation (Righini & Salani 2008): forbid second visits only to
     # the nodes some path has visited twice so far, and search again until no path does.
@@ -412,6 +422,22 @@ def _trace(
     return out
 
 
+def _trace_compiled(
+    labels: IntArray, edge_ids: IntArray, lab_pred: IntArray, lab_edge: IntArray
+) -> list[IntArray]:
+    """:func:`_trace` by the compiled kernels: the same paths, without a Python loop per edge."""
+    if len(labels) == 0:
+        return []
+    labels = np.ascontiguousarray(labels, dtype=np.int64)
+    lengths = np.empty(len(labels), dtype=np.int64)
+    jit("path_lengths")(labels, lab_pred, lab_edge, lengths)
+    offsets = np.zeros(len(labels) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    flat = np.empty(int(offsets[-1]), dtype=np.int64)
+    jit("path_edges")(labels, lab_pred, lab_edge, edge_ids, offsets, flat)
+    return np.split(flat, offsets[1:-1])
+
+
 def _front(
     n: int,
     k: int,
@@ -422,6 +448,8 @@ def _front(
     lab_pred: IntArray,
     lab_edge: IntArray,
     lab_alive: BoolArray,
+    *,
+    compiled: bool = False,
 ) -> list[ParetoPath]:
     """Read the non-dominated target labels of a finished search back into paths."""
     final = np.flatnonzero(lab_alive[:n] & is_target[lab_state[:n]])
@@ -432,9 +460,10 @@ def _front(
     lt = (c[:, None, :] < c[None, :, :]).any(axis=2)
     dominated = (le & lt).any(axis=0)
     keep = final[~dominated]
+    trace = _trace_compiled if compiled else _trace
     paths = [
         ParetoPath(edges, lab_crit[i, :k].copy())
-        for i, edges in zip(keep.tolist(), _trace(keep, edge_ids, lab_pred, lab_edge), strict=True)
+        for i, edges in zip(keep.tolist(), trace(keep, edge_ids, lab_pred, lab_edge), strict=True)
     ]
     # Equal criteria reached through different destination states: keep one.
     unique: dict[tuple[float, ...], ParetoPath] = {}

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from silkrail._typing import FloatArray
     from silkrail.network.model import CorridorNetwork
     from silkrail.routing.conditions import Conditions
-    from silkrail.routing.results import Route
+    from silkrail.routing.results import Leg, Route
 
 __all__ = [
     "DRAWS",
@@ -193,6 +193,81 @@ def _part_columns(net: CorridorNetwork) -> _PartColumns:
     return out
 
 
+#: Legs whose parts are remembered per network (legs live as long as their graph's leg store).
+_MAX_LEG_MEMO = 1 << 16
+
+
+@dataclass(frozen=True)
+class _LegParts:
+    """What one leg adds to a route's parts that does not depend on the route.
+
+    The same leg object (legs are made once per graph edge) is split again in every plan
+    that shows it; building its group key and queue station names each time cost more
+    than the rest of :func:`route_parts`.
+    """
+
+    group: str = ""
+    time_cv: float = 0.0
+    #: Whether the leg waits for a new sailing (not an operation, land, or a voyage going on).
+    sails: bool = False
+    sail_headway: float = 0.0
+    sail_caspian: bool = False
+    queues: tuple[tuple[float, float], ...] = ()
+    border_hours: float = 0.0
+    border_cv: float = 0.0
+    port_hours: float = math.nan
+
+
+def _leg_memo(net: CorridorNetwork) -> dict[tuple[int, bool, str], tuple[Leg, _LegParts]]:
+    cache = network_cache(net)
+    hit = cache.get("route_part_legs")
+    if isinstance(hit, dict):
+        return hit
+    out: dict[tuple[int, bool, str], tuple[Leg, _LegParts]] = {}
+    cache["route_part_legs"] = out
+    return out
+
+
+def _leg_parts(leg: Leg, net: CorridorNetwork, *, queue_priority: bool, running: str) -> _LegParts:
+    """Split one leg (see :class:`_LegParts`), as :func:`route_parts` reads it."""
+    col = _part_columns(net)
+    if leg.kind != "travel":
+        queues: tuple[tuple[float, float], ...] = ()
+        if not queue_priority and leg.kind == "gauge change":
+            queues = (_queue(f"{leg.to_id}:gauge"),)
+        port = col.port_hours[net.index_of(leg.to_id)] if leg.kind == "transfer" else math.nan
+        return _LegParts(queues=queues, port_hours=port)
+    k = link_index(net)[leg.link_id]
+    mode = col.link_mode[k]
+    key = net.country_of[leg.from_id] if mode in (LinkMode.RAIL, LinkMode.ROAD) else mode.name
+    if running == "section":
+        key = f"{key}:{leg.link_id}"
+    sails, headway, caspian = False, 0.0, False
+    # As in the graph: a lane between two waypoints is a voyage sailing on, no new wait.
+    wp = col.waypoint
+    if mode in (LinkMode.FERRY, LinkMode.SEA) and not (
+        wp[net.index_of(leg.from_id)] and wp[net.index_of(leg.to_id)]
+    ):
+        sails, headway, caspian = True, HOURS_PER_WEEK / col.sailings[k], col.caspian[k]
+    found = []
+    if not queue_priority and mode == LinkMode.RAIL:
+        for station in (f"{leg.link_id}:{leg.from_id}>{leg.to_id}", f"{leg.to_id}:border"):
+            a, s = _queue(station)
+            if a > 0:
+                found.append((a, s))
+    node = net.index_of(leg.to_id)
+    return _LegParts(
+        group=f"{mode.name}:{key}",
+        time_cv=col.time_cv[k],
+        sails=sails,
+        sail_headway=headway,
+        sail_caspian=caspian,
+        queues=tuple(found),
+        border_hours=col.border_hours[node],
+        border_cv=col.border_cv[node],
+    )
+
+
 def route_parts(
     route: Route,
     net: CorridorNetwork,
@@ -236,15 +311,7 @@ def route_parts(
         msg = f"unknown running {running!r}; choose one of {RUNNING}"
         raise ValueError(msg)
     country = net.country_of
-    index = link_index(net)
-    col = _part_columns(net)
-    caspian, wp, link_mode, time_cv, sailings = (
-        col.caspian,
-        col.waypoint,
-        col.link_mode,
-        col.time_cv,
-        col.sailings,
-    )
+    memo = _leg_memo(net)
     groups: dict[str, list[float]] = {}
     fixed = 0.0
     border_h, border_cv, q_share, q_scale = [], [], [], []
@@ -252,52 +319,45 @@ def route_parts(
     cong_h, cong_at, cong_s, cong_e = [], [], [], []
     periods = conditions.congestion
     elapsed = 0.0
-    port_h, border_base, border_cv_at = col.port_hours, col.border_hours, col.border_cv
     for leg in route.legs:
+        hit = memo.get((id(leg), queue_priority, running))
+        if hit is None or hit[0] is not leg:
+            if len(memo) >= _MAX_LEG_MEMO:  # a bound on a server's memory
+                memo.clear()
+            hit = (leg, _leg_parts(leg, net, queue_priority=queue_priority, running=running))
+            memo[(id(leg), queue_priority, running)] = hit
+        info = hit[1]
         if leg.kind != "travel":
             hours = leg.hours
             if leg.kind == "transfer":
                 # The planner's legs carry the expected Caspian delays in the transfer time (for
                 # the route search, ``percentiles.timed_network``); the draws below add them,
                 # so the part is the transfer of the untimed network.
-                base = port_h[net.index_of(leg.to_id)]
+                base = info.port_hours
                 if not math.isnan(base):
                     hours = min(hours, base)
             fixed += hours
-            if not queue_priority and leg.kind == "gauge change":
-                a, s = _queue(f"{leg.to_id}:gauge")
+            for a, s in info.queues:
                 q_share.append(a)
                 q_scale.append(s)
             elapsed += leg.hours
             continue
-        k = index[leg.link_id]
         run = max(leg.hours - leg.wait_hours - leg.border_hours, 0.0)
-        mode = link_mode[k]
-        key = country[leg.from_id] if mode in (LinkMode.RAIL, LinkMode.ROAD) else mode.name
-        if running == "section":
-            key = f"{key}:{leg.link_id}"
-        g = groups.setdefault(f"{mode.name}:{key}", [0.0, 0.0])
+        g = groups.setdefault(info.group, [0.0, 0.0])
         g[0] += run
-        g[1] += run * time_cv[k]
-        # As in the graph: a lane between two waypoints is a voyage sailing on, no new wait.
-        if mode in (LinkMode.FERRY, LinkMode.SEA) and not (
-            wp[net.index_of(leg.from_id)] and wp[net.index_of(leg.to_id)]
-        ):
-            sail_h.append(HOURS_PER_WEEK / sailings[k])
-            sail_casp.append(caspian[k])
+        g[1] += run * info.time_cv
+        if info.sails:
+            sail_h.append(info.sail_headway)
+            sail_casp.append(info.sail_caspian)
             sail_at.append(elapsed)
-        if not queue_priority and mode == LinkMode.RAIL:
-            for station in (f"{leg.link_id}:{leg.from_id}>{leg.to_id}", f"{leg.to_id}:border"):
-                a, s = _queue(station)
-                if a > 0:
-                    q_share.append(a)
-                    q_scale.append(s)
+        for a, s in info.queues:
+            q_share.append(a)
+            q_scale.append(s)
         if leg.border_hours > 0:
-            node = net.index_of(leg.to_id)
             # Likewise the mean congestion wait the timed network adds to the border time:
             # the congestion draw below adds it.
-            border_h.append(min(leg.border_hours, border_base[node]))
-            border_cv.append(border_cv_at[node])
+            border_h.append(min(leg.border_hours, info.border_hours))
+            border_cv.append(info.border_cv)
         elapsed += leg.hours
         for p in periods:
             if leg.to_id in p.nodes:
@@ -335,6 +395,28 @@ def route_parts(
 def _lognormal_factor(cv: FloatArray, z: FloatArray) -> FloatArray:
     s2 = np.log1p(cv**2)
     out: FloatArray = np.exp(np.sqrt(s2)[:, None] * z - s2[:, None] / 2)
+    return out
+
+
+def _gamma_rows(
+    rng: np.random.Generator, shape: FloatArray, scale: FloatArray, n: int
+) -> FloatArray:
+    """Draw ``rng.gamma(shape[:, None], scale[:, None], (len(shape), n))``, the same bits faster.
+
+    NumPy's gamma is ``scale * standard_gamma(shape)`` element by element, in C order, whether
+    its parameters are broadcast arrays or scalars; but the broadcast loop costs half again as
+    much as the draws. Rows of one shape in a row (most borders share a coefficient of
+    variation) are drawn with one scalar-shape call and scaled row by row: the same stream,
+    the same products.
+    """
+    out = np.empty((len(shape), n))
+    i = 0
+    while i < len(shape):
+        j = i + 1
+        while j < len(shape) and shape[j] == shape[i]:
+            j += 1
+        out[i:j] = rng.standard_gamma(shape[i], (j - i, n)) * scale[i:j, None]
+        i = j
     return out
 
 
@@ -460,7 +542,7 @@ def draw_parts(
         cv = np.maximum(parts.border_cv, 1e-6)
         shape = 1.0 / cv**2
         scale = parts.border_hours / shape
-        train += rng.gamma(shape[:, None], scale[:, None], (parts.border_hours.size, n)).sum(0)
+        train += _gamma_rows(rng, shape, scale, n).sum(0)
     if parts.queue_share.size:
         u = rng.random((parts.queue_share.size, n))
         e = rng.exponential(1.0, (parts.queue_share.size, n))
