@@ -491,3 +491,21 @@ def test_an_alias_of_a_crossing_changes_no_route(net: silkrail.CorridorNetwork) 
     by_alias = silkrail.plan(net, "Farap", "Bukhara", depart="2025-06-01").routes[0]
     by_name = silkrail.plan(net, "Turkmenabat", "Bukhara", depart="2025-06-01").routes[0]
     assert [leg.link_id for leg in by_alias.legs] == [leg.link_id for leg in by_name.legs]
+
+
+def test_a_latin_query_gets_no_suggestion_through_a_chinese_transliteration(
+    net: silkrail.CorridorNetwork,
+) -> None:
+    # 马德里 (Madrid) folds to 'madeli', close to 'delhi'; Delhi is out of the network's scope.
+    with pytest.raises(silkrail.UnknownLocationError) as info:
+        silkrail.locate(net, "Delhi")
+    assert all(s.isascii() for s in info.value.suggestions)
+    assert "马德里" not in str(info.value)
+
+
+def test_a_cyrillic_query_still_gets_suggestions_in_any_script(
+    net: silkrail.CorridorNetwork,
+) -> None:
+    with pytest.raises(silkrail.UnknownLocationError) as info:
+        silkrail.locate(net, "Алмат")
+    assert info.value.suggestions[0] == "Almaty"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -146,7 +147,7 @@ def locate(net: CorridorNetwork, name: str) -> Location:
     if len(hits) > 1:
         options = [f"{net.node_id[i]} ({net.node_name[i]}, {net.node_country[i]})" for i in hits]
         raise UnknownLocationError(name, [str(net.node_id[i]) for i in hits], ambiguous=options)
-    raise UnknownLocationError(name, _suggest(net, key))
+    raise UnknownLocationError(name, _suggest(net, key, latin=_is_latin(query)))
 
 
 # Words for a place's kind that forwarders add to its name; dropped from either end of a query.
@@ -167,14 +168,24 @@ def _without_kind_words(query: str) -> str:
     return " ".join(words)
 
 
-def _suggest(net: CorridorNetwork, key: str) -> list[str]:
+def _is_latin(text: str) -> bool:
+    """Whether every letter of ``text`` is a Latin letter (with or without diacritics)."""
+    return all("LATIN" in unicodedata.name(c, "") for c in text if c.isalpha())
+
+
+def _suggest(net: CorridorNetwork, key: str, *, latin: bool = True) -> list[str]:
     if not key:
         return []
     keys = _keys(net)
-    matches = process.extract(
-        key, list(keys), scorer=fuzz.ratio, limit=10, score_cutoff=_SUGGEST_CUTOFF
-    )
     texts = net._search_texts
+    # Names in another script are matched through their transliteration, which nobody misspells
+    # into a Latin query: 'Delhi' is close to 'madeli' (马德里, Madrid in Chinese), yet
+    # suggesting it helps no one. A Latin query gets Latin spellings; a query in another script
+    # is itself matched through its transliteration, so it may get any.
+    candidates = [k for k in keys if _is_latin(texts[k])] if latin else list(keys)
+    matches = process.extract(
+        key, candidates, scorer=fuzz.ratio, limit=10, score_cutoff=_SUGGEST_CUTOFF
+    )
     names: list[str] = []
     seen: set[int] = set()
     ids = {str(i).casefold() for i in net.node_id}
