@@ -41,7 +41,9 @@ def test_statistics_unchanged_from_the_per_station_loops() -> None:
         model, replications=2, days=20, seed=2026, scheduler="serial", warmup_days=2
     )
     for name in ("stations", "routes", "borders"):
-        np.testing.assert_array_equal(getattr(mc, name), golden[name], err_msg=name)
+        # Equal to rounding: NumPy and numba builds may order a sum's additions differently
+        # (1e-13 relative between two machines); a changed statistic moves far more.
+        np.testing.assert_allclose(getattr(mc, name), golden[name], rtol=1e-9, err_msg=name)
 
 
 def test_sorted_within_groups_is_a_lexsort() -> None:
@@ -70,5 +72,7 @@ def test_a_corridor_year_is_unchanged_by_the_faster_engine() -> None:
     mc = silkrail.replicate(
         model, replications=1, days=365, seed=7, scheduler="serial", warmup_days=30
     )
-    for name in ("stations", "routes", "borders", "n_events"):
-        np.testing.assert_array_equal(getattr(mc, name), golden[name], err_msg=name)
+    np.testing.assert_array_equal(mc.n_events, golden["n_events"])
+    for name in ("stations", "routes", "borders"):
+        # Equal to rounding, as above.
+        np.testing.assert_allclose(getattr(mc, name), golden[name], rtol=1e-9, err_msg=name)
