@@ -90,9 +90,23 @@ def series() -> Alternatives:
         service_hours=[2.0, 1.0],
         service_cv=[0.5, 0.5],
     )
+    return _two_routes(
+        cap, ("via border", "yard only"), [0, 2, 3], [0, 1, 1], ("B", "Y"), ("border", "gauge")
+    )
+
+
+def _two_routes(
+    cap: StationCapacity,
+    label: tuple[str, str],
+    ptr: list[int],
+    idx: list[int],
+    nodes: tuple[str, ...],
+    categories: tuple[str, ...],
+) -> Alternatives:
+    """Two rail routes of one corridor, free of tariff and time, through the given stations."""
     return Alternatives(
         od=np.array([0, 1]),
-        label=("via border", "yard only"),
+        label=label,
         mode=np.array([1, 1]),
         corridor=np.array([1, 1]),
         tariff=np.zeros(2),
@@ -100,11 +114,11 @@ def series() -> Alternatives:
         spread_hours=np.zeros(2),
         baseline_wait=np.zeros(2),
         co2e_kg=np.zeros(2),
-        station_ptr=np.array([0, 2, 3]),
-        station_idx=np.array([0, 1, 1]),
+        station_ptr=np.array(ptr),
+        station_idx=np.array(idx),
         stations=cap,
-        station_node=("B", "Y"),
-        station_category=("border", "gauge"),
+        station_node=nodes,
+        station_category=categories,
     )
 
 
@@ -141,22 +155,10 @@ def test_network_state_restarts_the_long_run_after_a_sea_leg() -> None:
         service_hours=[0.0, 0.0, 4.0],
         service_cv=[0.0, 0.0, 0.5],
     )
-    alts = Alternatives(
-        od=np.array([0, 1]),
-        label=("sea then rail", "rail"),
-        mode=np.array([1, 1]),
-        corridor=np.array([1, 1]),
-        tariff=np.zeros(2),
-        hours_free=np.zeros(2),
-        spread_hours=np.zeros(2),
-        baseline_wait=np.zeros(2),
-        co2e_kg=np.zeros(2),
-        station_ptr=np.array([0, 3, 4]),
-        station_idx=np.array([0, 1, 2, 2]),
-        stations=cap,
-        station_node=("A", "B", "X"),
-        station_category=("port", "port", "border"),
-    )
+    alts = _two_routes(
+        cap, ("sea then rail", "rail"), [0, 3, 4], [0, 1, 2, 2], ("A", "B", "X"),
+        ("port", "port", "border"),
+    )  # fmt: skip
     # 0.2 + 0.2 trains/h at the border: rho 0.8, two routes (nu 2, w 1 / (1 + 0.16) = 0.862069).
     lam, ca2 = alts.network_state(np.array([0.2, 0.2]))
     assert lam[2] == pytest.approx(0.4)
