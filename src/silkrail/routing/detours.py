@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from silkrail._memo import IdentityMemo
 from silkrail.network._geo import great_circle_km
 
 if TYPE_CHECKING:
@@ -58,20 +59,13 @@ def land_detour_index(legs: Sequence[Leg]) -> float:
     """
     # A route's legs tuple is kept by every copy of the route (``dataclasses.replace``), and a
     # plan asks for its index several times (fold, comparison options, the answer).
-    hit = _MEMO.get(id(legs))
-    if hit is not None and hit[0] is legs:
-        return hit[1]
-    out = _land_detour_index(legs)
-    if isinstance(legs, tuple):
-        if len(_MEMO) >= _MAX_MEMO:  # bounded: a server plans many routes
-            _MEMO.clear()
-        _MEMO[id(legs)] = (legs, out)
-    return out
+    if not isinstance(legs, tuple):
+        return _land_detour_index(legs)
+    return _MEMO.get(legs, lambda: _land_detour_index(legs))
 
 
-# Land detour index by legs tuple (kept alive by the memo, so an id is not reused while in it).
-_MEMO: dict[int, tuple[Sequence[Leg], float]] = {}
-_MAX_MEMO = 4096
+# Land detour index by legs tuple, bounded: a server plans many routes.
+_MEMO: IdentityMemo[Sequence[Leg], float] = IdentityMemo(bound=4096)
 
 
 def _land_detour_index(legs: Sequence[Leg]) -> float:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pycountry
 
+from silkrail._memo import IdentityMemo
 from silkrail.errors import NoRouteError
 from silkrail.graph import EDGE_TRAVEL, CorridorGraph, LegEmissions, compile_graph
 from silkrail.network._schema import MODES, LinkMode
@@ -235,20 +236,14 @@ class _TravelKm:
     """Each route's travel km by link, made once per route in one fold, not once per pair.
 
     A fold compares every route with the rows before it; reading each route's legs again
-    for every pair cost more than building the route. The memo holds the routes it has seen,
-    so an ``id`` is never reused while it lives.
+    for every pair cost more than building the route.
     """
 
     def __init__(self) -> None:
-        self._memo: dict[int, tuple[Route, dict[str, float]]] = {}
+        self._memo: IdentityMemo[Route, dict[str, float]] = IdentityMemo()
 
     def __call__(self, route: Route) -> dict[str, float]:
-        hit = self._memo.get(id(route))
-        if hit is not None and hit[0] is route:
-            return hit[1]
-        km = _travel_km(route)
-        self._memo[id(route)] = (route, km)
-        return km
+        return self._memo.get(route, lambda: _travel_km(route))
 
 
 def _travel_km(route: Route) -> dict[str, float]:

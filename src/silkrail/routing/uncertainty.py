@@ -24,12 +24,14 @@ Values that no source gives are the calibrated parameters of ``calibrated.csv``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from silkrail._memo import IdentityMemo
 from silkrail.datasets.parameters import baseline_waits, calibrated_parameters
 from silkrail.graph.compile import HOURS_PER_WEEK
 from silkrail.network._schema import LinkMode
@@ -218,12 +220,12 @@ class _LegParts:
     port_hours: float = math.nan
 
 
-def _leg_memo(net: CorridorNetwork) -> dict[tuple[int, bool, str], tuple[Leg, _LegParts]]:
+def _leg_memo(net: CorridorNetwork) -> IdentityMemo[Leg, _LegParts]:
     cache = network_cache(net)
     hit = cache.get("route_part_legs")
-    if isinstance(hit, dict):
+    if isinstance(hit, IdentityMemo):
         return hit
-    out: dict[tuple[int, bool, str], tuple[Leg, _LegParts]] = {}
+    out: IdentityMemo[Leg, _LegParts] = IdentityMemo(bound=_MAX_LEG_MEMO)
     cache["route_part_legs"] = out
     return out
 
@@ -320,13 +322,10 @@ def route_parts(
     periods = conditions.congestion
     elapsed = 0.0
     for leg in route.legs:
-        hit = memo.get((id(leg), queue_priority, running))
-        if hit is None or hit[0] is not leg:
-            if len(memo) >= _MAX_LEG_MEMO:  # a bound on a server's memory
-                memo.clear()
-            hit = (leg, _leg_parts(leg, net, queue_priority=queue_priority, running=running))
-            memo[(id(leg), queue_priority, running)] = hit
-        info = hit[1]
+        make = functools.partial(
+            _leg_parts, leg, net, queue_priority=queue_priority, running=running
+        )
+        info = memo.get(leg, make, queue_priority, running)
         if leg.kind != "travel":
             hours = leg.hours
             if leg.kind == "transfer":
