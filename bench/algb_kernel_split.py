@@ -24,6 +24,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "tntp" / 
 # script times an older checkout (PYTHONPATH=<its src>); names a tree lacks are skipped.
 KERNELS = (
     "bush_update_share",
+    "bush_shift_share",
     "bush_shift_all",
     "aon_share",
     "link_time",

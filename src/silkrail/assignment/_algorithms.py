@@ -21,6 +21,11 @@ _CONJ_MAX = 0.99999
 # Share of the available memory Algorithm B's bush arrays may take: the rest is for the
 # per-thread labels, the link arrays and whatever else the process holds.
 _BUSH_MEMORY_SHARE = 0.8
+# Least bushes × links for which Algorithm B's flow shifts run in threads (``cores > 1``).
+# Below it a pass takes about as long as starting and joining the threads (Anaheim, 38 × 914
+# links: about 6 µs a pass against 50-100 µs), and on tiny networks the workers keep
+# shifting the same few links at once, which costs iterations (docs/benchmarks.md).
+_SHIFT_THREADS_MIN_WORK = 100_000
 
 
 def _available_bytes() -> int | None:
@@ -229,6 +234,21 @@ def _bush_link_totals(bush_class: IntArray, flow: FloatArray, out: FloatArray) -
         out[c] += flow[bb]
 
 
+def _balanced_shares(idle: IntArray, nrels: IntArray, workers: int) -> tuple[IntArray, IntArray]:
+    """Split the bushes a flow-shift pass visits into ``workers`` runs of equal work.
+
+    A pass skips the bushes idle for two passes (``idle >= 2``) and labels only a bush's
+    merge nodes and their ancestors (``nrels``), so ``nrels + 1`` weighs a bush's work.
+    Returns the active bushes in order and the ``workers + 1`` bounds of the runs.
+    """
+    active = np.flatnonzero(idle < 2).astype(np.int64)
+    weight = np.cumsum(nrels[active] + 1)
+    total = int(weight[-1]) if weight.size else 0
+    cuts = np.searchsorted(weight, np.arange(1, workers) * total / workers, side="right")
+    bounds = np.concatenate(([0], cuts, [active.size])).astype(np.int64)
+    return active, bounds
+
+
 def run_bush(
     pb: Problem,
     target: float,
@@ -245,6 +265,13 @@ def run_bush(
     parallel: each reads the link costs and writes only its own links) and then moves flow,
     bush by bush, from the longest used to the shortest bush paths with Newton steps while
     updating link costs immediately.
+
+    With one worker (``cores=1``) the flow shifts visit the bushes in order (Gauss-Seidel)
+    and the result depends only on the inputs. With more workers, on problems of at least
+    ``_SHIFT_THREADS_MIN_WORK`` bushes × links, each flow-shift pass runs in threads, each
+    worker shifting its own bushes against link costs that all workers update as they go:
+    the order in which the workers' shifts meet depends on thread timing, so two runs give
+    the same equilibrium to within the gap, not the same floats.
     """
     nz = pb.net.num_zones
     n = pb.net.num_nodes
@@ -293,7 +320,7 @@ def run_bush(
     if hit.size:
         i = int(hit[0])
         raise pb.no_route(int(bush_class[i]), int(bush_origin[i]), int(bad[i]))
-    # Bush flows below this are moved off whole (see _kernels.bush_shift_all).
+    # Bush flows below this are moved off whole (see _kernels.bush_shift_share).
     flow_eps = np.ascontiguousarray(1e-11 * bush_demand.sum(axis=1))
     zero_flow = np.ascontiguousarray(1e-14 * bush_demand.sum(axis=1))
     class_flow = np.zeros((pb.num_classes, pb.m))
@@ -305,6 +332,14 @@ def run_bush(
     nrels = np.zeros(nb, np.int64)
     vol = np.zeros(pb.m)
     dtime = np.zeros(pb.m)
+    # Flow shifts in threads only where a pass has enough work to pay for starting them.
+    shift_workers = pb.workers if nb * pb.m >= _SHIFT_THREADS_MIN_WORK else 1
+    # Each flow-shift worker's own volume changes (see _kernels.bush_shift_share); one
+    # thread updates ``vol`` itself.
+    dvol = np.zeros((shift_workers if shift_workers > 1 else 0, pb.m))
+    idle = np.zeros(nb, np.int64)
+    all_bushes = np.arange(nb, dtype=np.int64)
+    moved = np.zeros(shift_workers, np.int64)
     gap = np.inf
     tstt = obj = 0.0
     it = 0
@@ -338,7 +373,7 @@ def run_bush(
                 zero_flow,
             )
             rel_tol = max(1e-15, min(1e-3, 1e-3 * gap))
-            _kernels.bush_shift_all(
+            shift_args = (
                 bush_origin,
                 bush_class,
                 flow,
@@ -351,16 +386,57 @@ def run_bush(
                 rel,
                 nrels,
                 vol,
+                dvol,
                 ltime,
                 dtime,
                 pb.fftt,
                 pb.b,
                 pb.cap,
                 pb.power,
-                passes,
-                rel_tol,
-                flow_eps,
             )
+            idle[:] = 0
+            if shift_workers > 1:
+                # One pass at a time in threads, each worker on its own run of the active
+                # bushes, all shifting against the shared link costs (asynchronous
+                # Gauss-Seidel, see _kernels.bush_shift_share). Between passes the link
+                # volumes take in the workers' changes and the link costs are recomputed,
+                # so no stale cost outlives a pass. (Ten passes without these joins, or
+                # a fixed share per worker, took up to 2-3 times the iterations at 1e-10:
+                # docs/benchmarks.md.)
+                for _ in range(passes):
+                    active, bounds = _balanced_shares(idle, nrels, shift_workers)
+                    if active.size == 0:
+                        break
+                    _kernels.in_threads(
+                        _kernels.bush_shift_share,
+                        shift_workers,
+                        active,
+                        bounds,
+                        *shift_args,
+                        1,
+                        rel_tol,
+                        flow_eps,
+                        idle,
+                        moved,
+                    )
+                    vol += dvol.sum(axis=0)
+                    dvol[:] = 0.0
+                    pb.link_time(vol, ltime, dtime)
+                    if not moved.any():
+                        break
+            else:
+                _kernels.bush_shift_share(
+                    0,
+                    1,
+                    all_bushes,
+                    np.array([0, nb], np.int64),
+                    *shift_args,
+                    passes,
+                    rel_tol,
+                    flow_eps,
+                    idle,
+                    moved,
+                )
         _bush_link_totals(bush_class, flow, class_flow)
         vol[:] = class_flow.sum(axis=0)
         pb.link_time(vol, ltime)

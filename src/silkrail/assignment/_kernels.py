@@ -45,7 +45,7 @@ __all__ = [
     "aon_share",
     "aon_workspace",
     "beckmann_integral",
-    "bush_shift_all",
+    "bush_shift_share",
     "bush_update_share",
     "check_float",
     "check_int",
@@ -666,7 +666,7 @@ def bush_update_share(
     ``counts[bb]`` gets the node count of the new topological order ``orders[bb]``, and
     ``in_ptr[bb]``/``in_link[bb]`` the bush's in-links in that order (see
     :func:`_bush_topo`), and ``rel[bb, :nrels[bb]]`` the positions of its merge nodes and
-    their ancestors (:func:`_bush_merge_ancestors`), which :func:`bush_shift_all` reads. (One
+    their ancestors (:func:`_bush_merge_ancestors`), which :func:`bush_shift_share` reads. (One
     kernel, not a per-bush function called from a loop: numba re-optimises every callee in
     each caller, so nesting costs compile time.)
     """
@@ -799,7 +799,43 @@ def bush_update_share(
 
 
 @njit(cache=True)
-def bush_shift_all(
+def _shared_link_time(
+    a: int,
+    vol: FloatArray,
+    dvol: FloatArray,
+    time: FloatArray,
+    dtime: FloatArray,
+    fftt: FloatArray,
+    b: FloatArray,
+    cap: FloatArray,
+    power: FloatArray,
+) -> None:
+    """Set the time and derivative of link ``a`` at ``vol[a]`` plus every worker's change.
+
+    Another worker may change its row of ``dvol`` while this one computes, and then write
+    its time before this one does: so the volume is read again after the write, and the
+    time recomputed until the volume it was computed from is still the link's.
+    """
+    v = vol[a]
+    for k in range(dvol.shape[0]):
+        v += dvol[k, a]
+    for _ in range(100):
+        time[a] = _bpr(fftt[a], b[a], cap[a], power[a], v)
+        dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], v)
+        again = vol[a]
+        for k in range(dvol.shape[0]):
+            again += dvol[k, a]
+        if again == v:
+            return
+        v = again
+
+
+@njit(cache=True, nogil=True)
+def bush_shift_share(
+    w: int,
+    workers: int,
+    bush_list: IntArray,
+    bounds: IntArray,
     bush_origin: IntArray,
     bush_class: IntArray,
     flow: FloatArray,
@@ -812,6 +848,7 @@ def bush_shift_all(
     rel: IntArray,
     nrels: IntArray,
     vol: FloatArray,
+    dvol: FloatArray,
     time: FloatArray,
     dtime: FloatArray,
     fftt: FloatArray,
@@ -821,8 +858,10 @@ def bush_shift_all(
     passes: int,
     rel_tol: float,
     flow_eps: FloatArray,
-) -> float:
-    """Sweep all bushes ``passes`` times with Newton flow shifts; return the largest gap.
+    idle: IntArray,
+    moved_out: IntArray,
+) -> None:
+    """Sweep worker ``w``'s share of the bushes ``passes`` times with Newton flow shifts.
 
     In each bush, nodes are visited from last to first in topological order; at node ``j``
     the used longest and the shortest bush paths are walked back to where they meet, and
@@ -837,9 +876,20 @@ def bush_shift_all(
     :func:`bush_update_share`; only the merge nodes and their ancestors, ``rel``/``nrels``,
     are labelled and visited, since a shift can start only at a merge node and walks back
     over ancestors (the same shifts, in the same order, as over the whole bush).
+
+    With one worker, ``vol`` is updated in place and the result depends on nothing but the
+    inputs. With ``workers > 1`` (see :func:`in_threads`) the workers shift their own
+    bushes at the same time and see each other's shifts as they happen (asynchronous
+    Gauss-Seidel; TAP-B's parallel build does the same with a lock per link): worker ``w``
+    adds its shifts to its own row ``dvol[w]`` (zeros on entry; no two threads add to the
+    same float, so no shift is lost), the volume of a link is ``vol`` (left unchanged) plus
+    every row of ``dvol``, and each worker writes the link times and derivatives it
+    recomputes into the shared ``time``/``dtime``. A worker may read another's row or time
+    a moment before or after it changes, so the shifts then depend on thread timing; the
+    caller recomputes the link volumes and times from the bush flows afterwards, so the
+    stale reads cannot accumulate.
     """
     n = orders.shape[1]
-    nb = bush_origin.shape[0]
     lmin = np.empty(n, np.float64)
     lmax = np.empty(n, np.float64)
     pmin = np.empty(n, np.int64)
@@ -847,13 +897,14 @@ def bush_shift_all(
     pos = np.empty(n, np.int64)
     fmin = np.empty(n, np.float64)
     labels = (lmin, lmax, pmin, pmax, fmin)
-    worst = 0.0
-    # A bush two passes in a row leave unchanged sits out the iteration's later passes: the
-    # other bushes' shifts move its costs only a little, and the next iteration scans it again.
-    idle = np.zeros(nb, np.int64)
+    # A bush two passes in a row leave unchanged (``idle``, zeros at the iteration's start)
+    # sits out the iteration's later passes: the other bushes' shifts move its costs only a
+    # little, and the next iteration scans it again.
+    moved_out[w] = 0
     for _ in range(passes):
         any_moved = False
-        for bb in range(nb):
+        for i in range(bounds[w], bounds[w + 1]):
+            bb = bush_list[i]
             if idle[bb] >= 2:
                 continue
             moved = False
@@ -912,8 +963,6 @@ def bush_shift_all(
                         q = tail[a]
                 meet = p
                 diff = cmax - cmin
-                if diff > worst:
-                    worst = diff
                 if diff <= 0.0 or mflow <= 0.0:
                     continue
                 if mflow <= eps:
@@ -934,9 +983,13 @@ def bush_shift_all(
                 while p != meet:
                     a = pmin[p]
                     flow[bb, a] += delta
-                    vol[a] += delta
-                    time[a] = _bpr(fftt[a], b[a], cap[a], power[a], vol[a])
-                    dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], vol[a])
+                    if workers == 1:
+                        vol[a] += delta
+                        time[a] = _bpr(fftt[a], b[a], cap[a], power[a], vol[a])
+                        dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], vol[a])
+                    else:
+                        dvol[w, a] += delta
+                        _shared_link_time(a, vol, dvol, time, dtime, fftt, b, cap, power)
                     p = tail[a]
                 q = j
                 while q != meet:
@@ -945,17 +998,21 @@ def bush_shift_all(
                     if f <= 1e-12 * delta:
                         f = 0.0  # rounding residue of a full move
                     flow[bb, a] = f
-                    vol[a] -= delta
-                    time[a] = _bpr(fftt[a], b[a], cap[a], power[a], vol[a])
-                    dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], vol[a])
+                    if workers == 1:
+                        vol[a] -= delta
+                        time[a] = _bpr(fftt[a], b[a], cap[a], power[a], vol[a])
+                        dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], vol[a])
+                    else:
+                        dvol[w, a] -= delta
+                        _shared_link_time(a, vol, dvol, time, dtime, fftt, b, cap, power)
                     q = tail[a]
             idle[bb] = 0 if moved else idle[bb] + 1
             any_moved = any_moved or moved
+        moved_out[w] = 1 if any_moved else 0
         if not any_moved:
             # Nothing moved, so the costs are as the pass found them and a further pass
             # would find the same labels and move nothing again (TAP-B stops here too).
             break
-    return worst
 
 
 # Every kernel above works on arrays and scalars: a warm process loads them without numba's

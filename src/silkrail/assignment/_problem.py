@@ -100,13 +100,15 @@ class Problem:
         """All-or-nothing flows (PCE) of class ``k`` on ``cost`` and its SPTT."""
         origins = self.origins[k]
         rows = np.ascontiguousarray(self.demand[k][origins])
+        # Without a load (the gap's shortest paths) the workers still share the origins, but
+        # need no flow rows; each origin's SPTT has its own slot, summed in origin order.
         flow = np.zeros((self.workers if load else 1, self.m))
         sptt = np.zeros(origins.shape[0])
         bad = np.full(origins.shape[0], -1, np.int64)
         _kernels.check_float("cost", cost)
         _kernels.in_threads(
             _kernels.aon_share,
-            flow.shape[0],
+            self.workers,
             origins,
             rows,
             self.fs_ptr,
@@ -121,7 +123,7 @@ class Problem:
             np.zeros((0, self.m), np.uint8),
             sptt,
             bad,
-            *_kernels.aon_workspace(flow.shape[0], self.fs_ptr.shape[0] - 1),
+            *_kernels.aon_workspace(self.workers, self.fs_ptr.shape[0] - 1),
         )
         hit = np.flatnonzero(bad >= 0)
         if hit.size:
