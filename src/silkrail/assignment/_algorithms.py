@@ -234,15 +234,15 @@ def _bush_link_totals(bush_class: IntArray, flow: FloatArray, out: FloatArray) -
         out[c] += flow[bb]
 
 
-def _balanced_shares(idle: IntArray, nrels: IntArray, workers: int) -> tuple[IntArray, IntArray]:
+def _balanced_shares(idle: IntArray, work: IntArray, workers: int) -> tuple[IntArray, IntArray]:
     """Split the bushes a flow-shift pass visits into ``workers`` runs of equal work.
 
-    A pass skips the bushes idle for two passes (``idle >= 2``) and labels only a bush's
-    merge nodes and their ancestors (``nrels``), so ``nrels + 1`` weighs a bush's work.
+    A pass skips the bushes idle for two passes (``idle >= 2``); each other bush weighs the
+    links its last pass scanned and walked (``work``, see _kernels.bush_shift_share).
     Returns the active bushes in order and the ``workers + 1`` bounds of the runs.
     """
     active = np.flatnonzero(idle < 2).astype(np.int64)
-    weight = np.cumsum(nrels[active] + 1)
+    weight = np.cumsum(work[active] + 1)
     total = int(weight[-1]) if weight.size else 0
     cuts = np.searchsorted(weight, np.arange(1, workers) * total / workers, side="right")
     bounds = np.concatenate(([0], cuts, [active.size])).astype(np.int64)
@@ -339,6 +339,7 @@ def run_bush(
     dvol = np.zeros((shift_workers if shift_workers > 1 else 0, pb.m))
     idle = np.zeros(nb, np.int64)
     all_bushes = np.arange(nb, dtype=np.int64)
+    work = np.zeros(nb, np.int64)
     moved = np.zeros(shift_workers, np.int64)
     gap = np.inf
     tstt = obj = 0.0
@@ -404,7 +405,7 @@ def run_bush(
                 # a fixed share per worker, took up to 2-3 times the iterations at 1e-10:
                 # docs/benchmarks.md.)
                 for _ in range(passes):
-                    active, bounds = _balanced_shares(idle, nrels, shift_workers)
+                    active, bounds = _balanced_shares(idle, work, shift_workers)
                     if active.size == 0:
                         break
                     _kernels.in_threads(
@@ -418,6 +419,7 @@ def run_bush(
                         flow_eps,
                         idle,
                         moved,
+                        work,
                     )
                     vol += dvol.sum(axis=0)
                     dvol[:] = 0.0
@@ -436,6 +438,7 @@ def run_bush(
                     flow_eps,
                     idle,
                     moved,
+                    work,
                 )
         _bush_link_totals(bush_class, flow, class_flow)
         vol[:] = class_flow.sum(axis=0)

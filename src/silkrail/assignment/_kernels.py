@@ -860,6 +860,7 @@ def bush_shift_share(
     flow_eps: FloatArray,
     idle: IntArray,
     moved_out: IntArray,
+    work: IntArray,
 ) -> None:
     """Sweep worker ``w``'s share of the bushes ``passes`` times with Newton flow shifts.
 
@@ -888,6 +889,12 @@ def bush_shift_share(
     a moment before or after it changes, so the shifts then depend on thread timing; the
     caller recomputes the link volumes and times from the bush flows afterwards, so the
     stale reads cannot accumulate.
+
+    The workers take the bushes ``bush_list[bounds[w]:bounds[w + 1]]`` (one run each, in
+    order). ``idle`` counts each bush's passes in a row without a shift (zeros at an
+    iteration's start), ``moved_out[w]`` gets whether worker ``w``'s last pass moved flow,
+    and ``work[bb]`` the links a bush's last pass scanned and walked (for the caller to
+    split the next pass evenly).
     """
     n = orders.shape[1]
     lmin = np.empty(n, np.float64)
@@ -922,8 +929,10 @@ def bush_shift_share(
                 bb, origin, ip, il, flow, 0.0, tail, time, fc, order, count, rl, nrel, labels
             )
             pos[origin] = 0
+            steps = nrel
             for k in range(nrel):
                 pos[order[rl[k]]] = rl[k]
+                steps += ip[rl[k] + 1] - ip[rl[k]]
             for k in range(nrel - 1, -1, -1):
                 j = order[rl[k]]
                 amax = pmax[j]
@@ -949,6 +958,7 @@ def bush_shift_share(
                     mflow = flow[bb, a]
                 q = tail[a]
                 while p != q:
+                    steps += 1
                     if pos[p] > pos[q]:
                         a = pmin[p]
                         cmin += time[a] + fc[a]
@@ -979,6 +989,7 @@ def bush_shift_share(
                     delta = mflow
                 # Apply the shift.
                 moved = True
+                steps += 4
                 p = j
                 while p != meet:
                     a = pmin[p]
@@ -1008,6 +1019,7 @@ def bush_shift_share(
                     q = tail[a]
             idle[bb] = 0 if moved else idle[bb] + 1
             any_moved = any_moved or moved
+            work[bb] = steps
         moved_out[w] = 1 if any_moved else 0
         if not any_moved:
             # Nothing moved, so the costs are as the pass found them and a further pass
