@@ -11,7 +11,8 @@ Usage::
 
     python bench/algb_threads.py                       # ChicagoSketch, rgap 1e-6 and 1e-10
     python bench/algb_threads.py --networks Barcelona ChicagoSketch --reps 5
-    python bench/algb_threads.py --tiles 4             # 4 joined copies (bench/algb_growth.py)
+    python bench/algb_threads.py --tiles 4             # 4 joined copies (bench/algb_tiles.py)
+    python bench/algb_threads.py --spread 10 --networks SiouxFalls Anaheim Barcelona ChicagoSketch
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from silkrail.assignment import _kernels
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "tntp"
 PHASES = ("bush updates", "flow shifts", "gap shortest paths", "rest")
+FACTORS = {"ChicagoSketch": {"toll_factor": 0.02, "distance_factor": 0.04}}
 
 
 def time_phases(spent: collections.Counter[str]) -> None:
@@ -76,15 +78,41 @@ def time_phases(spent: collections.Counter[str]) -> None:
         _kernels.bush_shift_all = timed_shift
 
 
-def load(name: str, tiles: int) -> tuple[Any, Any]:
-    """The TNTP network ``name`` (``tiles`` > 1: joined copies, see algb_growth.py)."""
-    net = silkrail.read_tntp_net(DATA / name / f"{name}_net.tntp")
+def load(name: str, tiles: int = 1, factors: bool = False) -> tuple[Any, Any]:
+    """The TNTP network ``name`` (``tiles`` > 1: joined copies, see algb_tiles.py)."""
+    extra = FACTORS.get(name, {}) if factors else {}
+    net = silkrail.read_tntp_net(DATA / name / f"{name}_net.tntp", **extra)
     trips = silkrail.read_tntp_trips(DATA / name / f"{name}_trips.tntp")
     if tiles > 1:
-        from algb_growth import tile  # type: ignore[import-not-found]
+        from algb_tiles import tile  # type: ignore[import-not-found]
 
-        return tile(net, trips, tiles)
+        return tile(net, np.asarray(trips), tiles)
     return net, trips
+
+
+def spread(networks: list[str], gaps: list[float], runs: int, factors: bool) -> None:
+    """Print the iterations of ``runs`` 2-thread solves against the (one) 1-thread count."""
+    print(
+        "| network | target | 1 thread: it | 2 threads: it (sorted) | largest final gap "
+        "| largest link-flow difference / largest flow | load |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for name in networks:
+        net, trips = load(name, factors=factors)
+        for gap in gaps:
+            one = silkrail.assign(net, trips, method="algb", rgap=gap, max_iter=300, cores=1)
+            its, finals, diffs, loads = [], [], [], []
+            for _ in range(runs):
+                two = silkrail.assign(net, trips, method="algb", rgap=gap, max_iter=300, cores=2)
+                its.append(two.iterations)
+                finals.append(two.rgap)
+                diffs.append(np.max(np.abs(two.link_flow - one.link_flow)) / one.link_flow.max())
+                loads.append(os.getloadavg()[0])
+            print(
+                f"| {name} | {gap:g} | {one.iterations} | {', '.join(map(str, sorted(its)))} "
+                f"| {max(finals):.1e} | {max(diffs):.1e} | {min(loads):.2f}–{max(loads):.2f} |",
+                flush=True,
+            )
 
 
 def main() -> None:
@@ -93,8 +121,18 @@ def main() -> None:
     ap.add_argument("--gaps", nargs="+", type=float, default=[1e-6, 1e-10])
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--tiles", type=int, default=1)
+    ap.add_argument(
+        "--spread",
+        type=int,
+        default=0,
+        help="instead of timing: iterations of this many 2-thread solves against 1 thread",
+    )
+    ap.add_argument("--factors", action="store_true", help="ChicagoSketch's generalised cost")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
+    if args.spread:
+        spread(args.networks, args.gaps, args.spread, args.factors)
+        return
     spent: collections.Counter[str] = collections.Counter()
     print(
         "| network | target | cores | it | wall (s) | bush updates | flow shifts "
@@ -103,7 +141,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|")
     time_phases(spent)
     for name in args.networks:
-        net, trips = load(name, args.tiles)
+        net, trips = load(name, args.tiles, args.factors)
         silkrail.assign(net, trips, method="algb", rgap=1e-4, cores=2)  # load the kernels
         label = name if args.tiles == 1 else f"{name} × {args.tiles}"
         for gap in args.gaps:
