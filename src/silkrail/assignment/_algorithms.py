@@ -22,10 +22,12 @@ _CONJ_MAX = 0.99999
 # per-thread labels, the link arrays and whatever else the process holds.
 _BUSH_MEMORY_SHARE = 0.8
 # Least bushes × links for which Algorithm B's flow shifts run in threads (``cores > 1``).
-# Below it a pass takes about as long as starting and joining the threads (Anaheim, 38 × 914
-# links: about 6 µs a pass against 50-100 µs), and on tiny networks the workers keep
-# shifting the same few links at once, which costs iterations (docs/benchmarks.md).
-_SHIFT_THREADS_MIN_WORK = 100_000
+# Each threaded pass costs about 0.1-0.2 ms to start and join the threads and to update the
+# link costs; a pass takes about 6 µs on Anaheim (35k bushes × links), 0.5 ms on Barcelona
+# (245k), where 2 threads made the shifts 0.8 times as fast, and 2 ms on ChicagoSketch
+# (1.1M), where they made them 1.3-1.5 times as fast (docs/benchmarks.md). On tiny networks
+# the workers also keep shifting the same few links at once, which costs iterations.
+_SHIFT_THREADS_MIN_WORK = 500_000
 
 
 def _available_bytes() -> int | None:
