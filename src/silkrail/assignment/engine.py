@@ -91,7 +91,10 @@ def assign(
         Iteration limit (>= 1).
     cores
         Threads for the per-origin and per-bush kernels (1 to ``NUMBA_NUM_THREADS``, by
-        default the number of CPUs).
+        default the number of CPUs). With ``cores=1`` results are reproducible bit for bit.
+        Above 1, Algorithm B on large problems (500,000 bushes × links or more) also shifts
+        flow in threads, and its result then depends on thread timing: the same equilibrium
+        to within ``rgap``, not the same floats (docs/assignment.md, "Parallelism").
 
     Returns
     -------
