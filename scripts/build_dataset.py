@@ -61,17 +61,29 @@ SEP = " | "
 # Sourced constants (each names the sources.csv ids it comes from)
 # ---------------------------------------------------------------------------------------------
 
+# Beijing-Guangzhou railway south of Changsha: Laodaohe (Changsha) is 721 km from Guangzhou
+# station (zjjholiday_shichang); the Hengyang-Guangzhou express trains ran 521 km (1994,
+# hengyang_station_wiki). Changsha-Hengyang is the difference.
+CS_GZ_KM, HY_GZ_KM = 721.0, 521.0
+
 #: Sourced totals that are shared among several links in proportion to great-circle length.
 SPLITS: dict[str, tuple[float, str, list[str]]] = {
     "LANXIN": (1904.0, "Lanzhou-Urumqi (Lanxin) railway 1,904 km", ["lanxin_wiki"]),
     "JINGBAO": (833.0, "Beijing-Baotou railway 833 km", ["jingbao_wiki"]),
     "JINGHU": (1462.0, "Beijing-Shanghai railway 1,462 km", ["jinghu_wiki"]),
     "JINGGUANG": (2324.0, "Beijing-Guangzhou railway 2,324 km", ["jingguang_wiki"]),
-    "JINGGUANG_CS": (
-        721.0,
-        "Changsha (Laodaohe)-Guangzhou on the Beijing-Guangzhou railway 721 km, via Zhuzhou, "
-        "Hengyang and Shaoguan",
-        ["zjjholiday_shichang"],
+    "JINGGUANG_HY_GZ": (
+        HY_GZ_KM,
+        f"Hengyang-Guangzhou on the Beijing-Guangzhou railway {HY_GZ_KM:.0f} km, via Shaoguan "
+        "(full run of the Hengyang-Guangzhou express trains 83/84 and 85/86, 1994)",
+        ["hengyang_station_wiki"],
+    ),
+    "JINGGUANG_CS_HY": (
+        CS_GZ_KM - HY_GZ_KM,
+        f"Changsha (Laodaohe)-Hengyang on the Beijing-Guangzhou railway "
+        f"{CS_GZ_KM - HY_GZ_KM:.0f} km, via Zhuzhou (= Changsha (Laodaohe)-Guangzhou "
+        f"{CS_GZ_KM:.0f} km − Hengyang-Guangzhou {HY_GZ_KM:.0f} km)",
+        ["zjjholiday_shichang", "hengyang_station_wiki"],
     ),
     "CKU1520": (
         179.0,
@@ -262,6 +274,10 @@ ERAI_USD, ERAI_KM = 3250.0, 5430.0
 SOC_USD = 5250.0
 WCI_USD, WCI_KM = 2392.0, 19631.0
 RORO_USD = 1650.0
+# ASCO ferry and Ro-Ro tariff page: one 40-ft container Alat-Kuryk 1,200 USD, Alat-Turkmenbashi
+# 1,000 USD (20 ft: 600 and 500). Undated; its Alat-Turkmenbashi truck rate, 60.5 USD per metre
+# x 16.5 m = 998 USD, is the 1,000 USD ASCO set from 1 March 2023, so in force 2023 or later.
+ASCO_KURYK_USD, ASCO_TMB_USD = 1200.0, 1000.0
 ROAD_USD, ROAD_KM = 945.0, 500.0  # CPMM 2022 road TFI3: USD per 500 km per 20 t
 
 #: tariff key -> (USD/FEU-km or None, fixed USD/FEU or None, text, sources)
@@ -295,6 +311,29 @@ RATES: dict[str, tuple[float | None, float | None, str, list[str]]] = {
         f"CAREC road transport cost {ROAD_USD:,.0f} USD per {ROAD_KM:.0f} km per 20 t (CPMM "
         "2022 TFI3); 20 t = the default cargo of one FEU, so one truck",
         ["cpmm_road_2022"],
+    ),
+    "ASCO_KURYK": (
+        None,
+        ASCO_KURYK_USD,
+        f"{ASCO_KURYK_USD:,.0f} USD per 40-ft container = ASCO ferry/Ro-Ro tariff Alat-Kuryk "
+        "(tariff page in force 2023 or later)",
+        ["asco_tariffs", "asco_tmb_discount_2023"],
+    ),
+    "ASCO_KURYK_AKTAU": (
+        None,
+        ASCO_KURYK_USD,
+        f"{ASCO_KURYK_USD:,.0f} USD per 40-ft container = ASCO ferry/Ro-Ro tariff Alat-Kuryk "
+        "(tariff page in force 2023 or later), carried over to the Aktau-Alat container feeders "
+        "(no Aktau-Alat container tariff published; Kuryk is the neighbouring Kazakh port of the "
+        "same crossing)",
+        ["asco_tariffs", "asco_tmb_discount_2023"],
+    ),
+    "ASCO_TMB": (
+        None,
+        ASCO_TMB_USD,
+        f"{ASCO_TMB_USD:,.0f} USD per 40-ft container = ASCO ferry/Ro-Ro tariff "
+        "Alat-Turkmenbashi (tariff page in force 2023 or later)",
+        ["asco_tariffs", "asco_tmb_discount_2023"],
     ),
     "RORO": (
         None,
