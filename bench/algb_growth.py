@@ -34,7 +34,7 @@ TNTP = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "tntp"
 NETWORKS = ("SiouxFalls", "Anaheim", "Barcelona", "ChicagoSketch")
 PHASES = {
     "bush_update_share": "bush updates",
-    "bush_shift_all": "flow shifts",
+    "bush_shift_share": "flow shifts",
     "aon_share": "shortest paths",
 }
 #: Bytes a bush keeps per link (docs/assignment.md): flow 8, in-link list 8, mask 1.
@@ -71,7 +71,7 @@ def main() -> None:
         print(
             f"{name:14s} {bushes:6d} {links:6d} {size:11,d} "
             f"{size * BYTES_PER_BUSH_LINK / 1e6:6.1f} {its:4d} {1000 * total / its:7.1f} "
-            f"{per['bush_update_share']:7.1f} {per['bush_shift_all']:7.1f} "
+            f"{per['bush_update_share']:7.1f} {per['bush_shift_share']:7.1f} "
             f"{per['aon_share']:7.1f}"
         )
     x = np.log([r[0] for r in rows])

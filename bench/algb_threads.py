@@ -11,7 +11,7 @@ Usage::
 
     python bench/algb_threads.py                       # ChicagoSketch, rgap 1e-6 and 1e-10
     python bench/algb_threads.py --networks Barcelona ChicagoSketch --reps 5
-    python bench/algb_threads.py --tiles 4             # 4 joined copies (bench/algb_tiles.py)
+    python bench/algb_threads.py --tiles 2   # 2 joined copies (bench/algb_tiled_growth.py)
     python bench/algb_threads.py --spread 10 --networks SiouxFalls Anaheim Barcelona ChicagoSketch
 """
 
@@ -79,12 +79,12 @@ def time_phases(spent: collections.Counter[str]) -> None:
 
 
 def load(name: str, tiles: int = 1, factors: bool = False) -> tuple[Any, Any]:
-    """The TNTP network ``name`` (``tiles`` > 1: joined copies, see algb_tiles.py)."""
+    """The TNTP network ``name`` (``tiles`` > 1: joined copies, see algb_tiled_growth.py)."""
     extra = FACTORS.get(name, {}) if factors else {}
     net = silkrail.read_tntp_net(DATA / name / f"{name}_net.tntp", **extra)
     trips = silkrail.read_tntp_trips(DATA / name / f"{name}_trips.tntp")
     if tiles > 1:
-        from algb_tiles import tile  # type: ignore[import-not-found]
+        from algb_tiled_growth import tile  # type: ignore[import-not-found]
 
         return tile(net, np.asarray(trips), tiles)
     return net, trips

@@ -171,7 +171,7 @@ def main() -> None:
         print(
             f"{text:>4s} {bushes:6d} {net.num_nodes:6d} {net.num_links:6d} {size:12,d} "
             f"{size * BYTES_PER_BUSH_LINK / 1e6:5.0f} {its:3d} {1000 * total / its:7.1f} "
-            f"{per['bush_update_share']:7.1f} {per['bush_shift_all']:7.1f} "
+            f"{per['bush_update_share']:7.1f} {per['bush_shift_share']:7.1f} "
             f"{per['aon_share']:7.1f}",
             flush=True,
         )
