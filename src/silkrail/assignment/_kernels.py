@@ -812,22 +812,17 @@ def _shared_link_time(
 ) -> None:
     """Set the time and derivative of link ``a`` at ``vol[a]`` plus every worker's change.
 
-    Another worker may change its row of ``dvol`` while this one computes, and then write
-    its time before this one does: so the volume is read again after the write, and the
-    time recomputed until the volume it was computed from is still the link's.
+    Another worker may change its row of ``dvol`` while this one computes and write its time
+    first, so a time written here can miss a change made a moment before; it holds until
+    the link's next shift or the caller's recomputation after the pass. (Reading the volume
+    again after the write and recomputing until it held made no difference to the
+    iterations and cost a little time: docs/benchmarks.md.)
     """
     v = vol[a]
     for k in range(dvol.shape[0]):
         v += dvol[k, a]
-    for _ in range(100):
-        time[a] = _bpr(fftt[a], b[a], cap[a], power[a], v)
-        dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], v)
-        again = vol[a]
-        for k in range(dvol.shape[0]):
-            again += dvol[k, a]
-        if again == v:
-            return
-        v = again
+    time[a] = _bpr(fftt[a], b[a], cap[a], power[a], v)
+    dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], v)
 
 
 @njit(cache=True, nogil=True)
