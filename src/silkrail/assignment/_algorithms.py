@@ -25,7 +25,7 @@ _BUSH_MEMORY_SHARE = 0.8
 # Each threaded pass costs about 0.1-0.2 ms to start and join the threads and to update the
 # link costs; a pass takes about 6 µs on Anaheim (35k bushes × links), 0.5 ms on Barcelona
 # (245k), where 2 threads made the shifts 0.8 times as fast, and 2 ms on ChicagoSketch
-# (1.1M), where they made them 1.3-1.5 times as fast (docs/benchmarks.md). On tiny networks
+# (1.1M), where they made them up to 1.5 times as fast (docs/benchmarks.md). On tiny networks
 # the workers also keep shifting the same few links at once, which costs iterations.
 _SHIFT_THREADS_MIN_WORK = 500_000
 
