@@ -43,3 +43,15 @@ def test_planner_labels_and_families_agree() -> None:
     p = silkrail.plan(silkrail.load_network(), "Chongqing", "Duisburg", compare="all")
     families = {family_of_label(r.label) for r in p.routes}
     assert {CorridorFamily.NORTHERN, CorridorFamily.MIDDLE, CorridorFamily.SEA} <= families
+
+
+def test_a_land_route_from_outside_china_names_where_it_leaves_home() -> None:
+    # Almaty-Tbilisi round the Caspian has no ferry and no gauge change to name; its label
+    # says which way it goes (it read a bare "Northern").
+    p = silkrail.plan(silkrail.load_network(), "Almaty", "Tbilisi", depart="2025-06-01")
+    northern = [r for r in p.routes if family_of_label(r.label) is CorridorFamily.NORTHERN]
+    assert northern
+    assert northern[0].label.startswith("Northern via ")
+    first_abroad = next(leg for leg in northern[0].legs if leg.kind == "travel"
+                        and not leg.to_id.startswith("KZ"))  # fmt: skip
+    assert northern[0].label.endswith(first_abroad.to_name.split()[0])

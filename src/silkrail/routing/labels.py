@@ -62,8 +62,10 @@ def corridor_label(
     ``"Northern"`` through Russia or Belarus, ``"Southern"`` through Iran,
     Turkmenistan, Uzbekistan or Kyrgyzstan, else ``"Rail"``; followed by the key stops in route
     order: the first stop outside China, the ferry ports, the gauge changes outside China and
-    the required via places. A via place a label does not name that way (on a sea route, say)
-    is added at the end: ``"Sea via Suez (Shenzhen–Mersin), via Poti"``.
+    the required via places; a land route that names none of these (from outside China,
+    without a ferry or gauge change) names its first stop outside its origin's country. A via
+    place a label does not name that way (on a sea route, say) is added at the end:
+    ``"Sea via Suez (Shenzhen–Mersin), via Poti"``.
 
     Parameters
     ----------
@@ -88,7 +90,13 @@ def corridor_label(
     return f"{label}, via {'–'.join(_dedupe(missing))}" if missing else label
 
 
-def _label(legs: Sequence[Leg], node_country: dict[str, str], vias: Sequence[str]) -> str:
+def _label(
+    legs: Sequence[Leg],
+    node_country: dict[str, str],
+    vias: Sequence[str],
+    *,
+    whole: bool = True,
+) -> str:
     travel = [leg for leg in legs if leg.kind == "travel"]
     countries = {node_country[leg.to_id] for leg in travel} | {
         node_country[leg.from_id] for leg in travel
@@ -114,10 +122,10 @@ def _label(legs: Sequence[Leg], node_country: dict[str, str], vias: Sequence[str
             if any(node_country[leg.to_id] not in ends_in for leg in after):
                 # A sea leg, then a land route across borders (e.g. to Vladivostok, then the
                 # Trans-Siberian): name the land part too.
-                return f"Sea {by} ({ends}), then {_label(after, node_country, vias)}"
+                return f"Sea {by} ({ends}), then {_label(after, node_country, vias, whole=False)}"
             return f"Sea {by} ({ends})"
         # Land (and Caspian) legs to a port abroad, then a deep-sea leg.
-        land = _label(before, node_country, vias)
+        land = _label(before, node_country, vias, whole=False)
         return f"{land}, then sea {by} ({ends})"
     caspian = any(
         leg.mode == "ferry"
@@ -144,5 +152,13 @@ def _label(legs: Sequence[Leg], node_country: dict[str, str], vias: Sequence[str
             found.append((k, short_name(leg.from_name)))
         if leg.kind == "travel" and leg.to_id in vias:
             found.append((k, short_name(leg.to_name)))
+    if whole and not found and travel:
+        # A route from outside China with no ferry or gauge change (Almaty-Tbilisi through
+        # Russia): name where it leaves its origin's country, so that the label says which way.
+        home = node_country[travel[0].from_id]
+        for k, leg in enumerate(legs):
+            if leg.kind == "travel" and node_country[leg.to_id] != home:
+                found.append((k, short_name(leg.to_name)))
+                break
     stops = _dedupe([name for _, name in sorted(found, key=lambda f: f[0])])
     return f"{family} via {'–'.join(stops)}" if stops else family
