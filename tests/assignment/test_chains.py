@@ -74,16 +74,16 @@ def test_contracted_network_keeps_every_zone_distance(seed: int) -> None:
 def test_networks_with_few_pass_through_nodes_are_left_alone() -> None:
     net, _, _ = tntp_problem("ChicagoSketch")
     pb = build_problem(net, [silkrail.UserClass(np.zeros((387, 387)))], 1)
-    assert pb.chains() is None  # 2 % of its nodes: below MIN_REMOVED_SHARE
+    assert pb.chains is None  # 2 % of its nodes: below MIN_REMOVED_SHARE
 
 
 def test_the_gap_is_the_same_on_the_contracted_network(monkeypatch: pytest.MonkeyPatch) -> None:
     net, trips, _ = tntp_problem("Anaheim")
     pb = build_problem(net, [silkrail.UserClass(trips)], 1)
-    assert pb.chains() is not None  # about a fifth of Anaheim's nodes pass through
+    assert pb.chains is not None  # about a fifth of Anaheim's nodes pass through
     cost = np.ascontiguousarray(pb.link_time(np.full(pb.m, 500.0)))
     _, contracted = pb.aon(0, cost, load=False)
-    monkeypatch.setattr(pb, "_chains", None)
+    monkeypatch.setattr(pb, "chains", None)
     _, full = pb.aon(0, cost, load=False)
     assert contracted == pytest.approx(full, rel=1e-12)
     flows, with_load = pb.aon(0, cost, load=True)  # a load always uses the links themselves

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from silkrail.assignment.network import _star
+
 if TYPE_CHECKING:
     from silkrail._typing import FloatArray, IntArray
 
@@ -53,16 +55,14 @@ def _contractible(
     n: int, keep_below: int, tail: IntArray, head: IntArray
 ) -> tuple[np.ndarray, list[list[int]]]:
     """Mark the pass-through nodes; return the marks and every node's out-links."""
-    outs: list[list[int]] = [[] for _ in range(n)]
-    ins: list[list[int]] = [[] for _ in range(n)]
-    for a, (u, v) in enumerate(zip(tail.tolist(), head.tolist(), strict=True)):
-        outs[u].append(a)
-        ins[v].append(a)
+    fp, fl = (x.tolist() for x in _star(tail, n))
+    bp, bl = (x.tolist() for x in _star(head, n))
+    outs = [fl[fp[v] : fp[v + 1]] for v in range(n)]
     hl, tl = head.tolist(), tail.tolist()
     mark = np.zeros(n, dtype=bool)
     for v in range(keep_below, n):
         out_to = [hl[a] for a in outs[v]]
-        in_from = [tl[a] for a in ins[v]]
+        in_from = [tl[a] for a in bl[bp[v] : bp[v + 1]]]
         if v in out_to or len(set(out_to)) != len(out_to) or len(set(in_from)) != len(in_from):
             continue  # a loop, or parallel links that may differ in cost
         mark[v] = len(set(out_to) | set(in_from)) <= 2
@@ -127,9 +127,10 @@ def contract_chains(
     if removed < MIN_REMOVED_SHARE * n:
         return None
     t = np.asarray(e_tail, dtype=np.int64)
+    fs_ptr, fs_link = _star(t, n)
     return ContractedGraph(
-        fs_ptr=np.concatenate(([0], np.cumsum(np.bincount(t, minlength=n)))).astype(np.int64),
-        fs_link=np.arange(t.size, dtype=np.int64),
+        fs_ptr=fs_ptr,
+        fs_link=fs_link,
         tail=t,
         head=np.asarray(e_head, dtype=np.int64),
         links=np.asarray(links, dtype=np.int64),

@@ -799,8 +799,10 @@ def bush_update_share(
 
 
 @njit(cache=True)
-def _shared_link_time(
+def _move_link_flow(
     a: int,
+    delta: float,
+    w: int,
     vol: FloatArray,
     dvol: FloatArray,
     time: FloatArray,
@@ -810,14 +812,20 @@ def _shared_link_time(
     cap: FloatArray,
     power: FloatArray,
 ) -> None:
-    """Set the time and derivative of link ``a`` at ``vol[a]`` plus every worker's change.
+    """Add ``delta`` to link ``a``'s volume and set its time and derivative at the new volume.
 
-    Another worker may change its row of ``dvol`` while this one computes and write its time
-    first, so a time written here can miss a change made a moment before; it holds until
-    the link's next shift or the caller's recomputation after the pass. (Reading the volume
-    again after the write and recomputing until it held made no difference to the
-    iterations and cost a little time: docs/benchmarks.md.)
+    With no rows in ``dvol`` (one worker) the change goes into ``vol`` itself. Otherwise it
+    goes into worker ``w``'s row, and the volume is ``vol[a]`` plus every worker's change:
+    another worker may change its row while this one computes and write its time first, so
+    a time written here can miss a change made a moment before; it holds until the link's
+    next shift or the caller's recomputation after the pass. (Reading the volume again after
+    the write and recomputing until it held made no difference to the iterations and cost a
+    little time: docs/benchmarks.md.)
     """
+    if dvol.shape[0] == 0:
+        vol[a] += delta
+    else:
+        dvol[w, a] += delta
     v = vol[a]
     for k in range(dvol.shape[0]):
         v += dvol[k, a]
@@ -873,17 +881,18 @@ def bush_shift_share(
     are labelled and visited, since a shift can start only at a merge node and walks back
     over ancestors (the same shifts, in the same order, as over the whole bush).
 
-    With one worker, ``vol`` is updated in place and the result depends on nothing but the
-    inputs. With ``workers > 1`` (see :func:`in_threads`) the workers shift their own
-    bushes at the same time and see each other's shifts as they happen (asynchronous
-    Gauss-Seidel; TAP-B's parallel build does the same with a lock per link): worker ``w``
-    adds its shifts to its own row ``dvol[w]`` (zeros on entry; no two threads add to the
-    same float, so no shift is lost), the volume of a link is ``vol`` (left unchanged) plus
-    every row of ``dvol``, and each worker writes the link times and derivatives it
-    recomputes into the shared ``time``/``dtime``. A worker may read another's row or time
-    a moment before or after it changes, so the shifts then depend on thread timing; the
-    caller recomputes the link volumes and times from the bush flows afterwards, so the
-    stale reads cannot accumulate.
+    With one worker (and ``dvol`` with no rows), ``vol`` is updated in place and the result
+    depends on nothing but the inputs. With ``workers > 1`` (see :func:`in_threads`; ``dvol``
+    with a row per worker) the workers shift their own bushes at the same time and see each
+    other's shifts as they happen (asynchronous Gauss-Seidel; TAP-B's parallel build does the
+    same with a lock per link): worker ``w`` adds its shifts to its own row ``dvol[w]``
+    (zeros on entry; no two threads add to the same float, so no shift is lost), the volume
+    of a link is ``vol`` (left unchanged) plus every row of ``dvol``, and each worker writes
+    the link times and derivatives it recomputes into the shared ``time``/``dtime``
+    (:func:`_move_link_flow`). A worker may read another's row or time a moment before or
+    after it changes, so the shifts then depend on thread timing; the caller recomputes the
+    link volumes and times from the bush flows afterwards, so the stale reads cannot
+    accumulate.
 
     The workers take the bushes ``bush_list[bounds[w]:bounds[w + 1]]`` (one run each, in
     order). ``idle`` counts each bush's passes in a row without a shift (zeros at an
@@ -989,13 +998,7 @@ def bush_shift_share(
                 while p != meet:
                     a = pmin[p]
                     flow[bb, a] += delta
-                    if workers == 1:
-                        vol[a] += delta
-                        time[a] = _bpr(fftt[a], b[a], cap[a], power[a], vol[a])
-                        dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], vol[a])
-                    else:
-                        dvol[w, a] += delta
-                        _shared_link_time(a, vol, dvol, time, dtime, fftt, b, cap, power)
+                    _move_link_flow(a, delta, w, vol, dvol, time, dtime, fftt, b, cap, power)
                     p = tail[a]
                 q = j
                 while q != meet:
@@ -1004,13 +1007,7 @@ def bush_shift_share(
                     if f <= 1e-12 * delta:
                         f = 0.0  # rounding residue of a full move
                     flow[bb, a] = f
-                    if workers == 1:
-                        vol[a] -= delta
-                        time[a] = _bpr(fftt[a], b[a], cap[a], power[a], vol[a])
-                        dtime[a] = _bpr_der(fftt[a], b[a], cap[a], power[a], vol[a])
-                    else:
-                        dvol[w, a] -= delta
-                        _shared_link_time(a, vol, dvol, time, dtime, fftt, b, cap, power)
+                    _move_link_flow(a, -delta, w, vol, dvol, time, dtime, fftt, b, cap, power)
                     q = tail[a]
             idle[bb] = 0 if moved else idle[bb] + 1
             any_moved = any_moved or moved

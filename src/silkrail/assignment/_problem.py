@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -39,7 +40,6 @@ class Problem:
     bs_ptr: IntArray = field(init=False)
     bs_link: IntArray = field(init=False)
     n_blocked: int = field(init=False)
-    _chains: ContractedGraph | bool | None = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         net = self.net
@@ -98,24 +98,20 @@ class Problem:
         integral = _kernels.beckmann_integral(self.fftt, self.b, self.cap, self.power, vol)
         return float(integral + np.sum(self.fixed * class_flow))
 
+    @cached_property
     def chains(self) -> ContractedGraph | None:
-        """Return the network with its pass-through chains contracted (built once), or None."""
-        if self._chains is False:
-            self._chains = contract_chains(
-                self.net.num_nodes, self.net.num_zones, self.tail, self.head
-            )
-        assert not isinstance(self._chains, bool)
-        return self._chains
+        """The network with its pass-through chains contracted, or None (too few to pay)."""
+        return contract_chains(self.net.num_nodes, self.net.num_zones, self.tail, self.head)
 
     def aon(self, k: int, cost: FloatArray, *, load: bool) -> tuple[FloatArray, float]:
         """All-or-nothing flows (PCE) of class ``k`` on ``cost`` and its SPTT.
 
         Without a load only the zones' distances matter, so the shortest paths run on the
-        contracted network where it has one (:meth:`chains`): the same distances, up to the
+        contracted network where it has one (:attr:`chains`): the same distances, up to the
         rounding of adding a chain's link costs first.
         """
         fs_ptr, fs_link, tail, head = self.fs_ptr, self.fs_link, self.tail, self.head
-        graph = None if load else self.chains()
+        graph = None if load else self.chains
         if graph is not None:
             fs_ptr, fs_link, tail, head = graph.fs_ptr, graph.fs_link, graph.tail, graph.head
             cost = graph.cost(cost)

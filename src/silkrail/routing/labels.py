@@ -90,6 +90,20 @@ def corridor_label(
     return f"{label}, via {'–'.join(_dedupe(missing))}" if missing else label
 
 
+def _first_stop_abroad(
+    legs: Sequence[Leg], node_country: dict[str, str], home: str
+) -> list[tuple[int, str]]:
+    """Return ``[(leg index, place)]`` of the first travel leg from ``home`` to abroad, or []."""
+    for k, leg in enumerate(legs):
+        if (
+            leg.kind == "travel"
+            and node_country[leg.from_id] == home
+            and node_country[leg.to_id] != home
+        ):
+            return [(k, short_name(leg.to_name))]
+    return []
+
+
 def _label(
     legs: Sequence[Leg],
     node_country: dict[str, str],
@@ -136,15 +150,7 @@ def _label(
     road = bool(travel) and all(leg.mode == "road" for leg in travel)
     family = land_family(countries, caspian_ferry=caspian, road=road)
     # (leg index, place): sorted by leg, so the stops read in route order.
-    found: list[tuple[int, str]] = []
-    for k, leg in enumerate(legs):
-        if (
-            leg.kind == "travel"
-            and node_country[leg.from_id] == "CN"
-            and node_country[leg.to_id] != "CN"
-        ):
-            found.append((k, short_name(leg.to_name)))
-            break
+    found: list[tuple[int, str]] = _first_stop_abroad(legs, node_country, "CN")
     for k, leg in enumerate(legs):
         if leg.kind == "travel" and leg.mode == "ferry":
             found += [(k, short_name(leg.from_name)), (k, short_name(leg.to_name))]
@@ -155,10 +161,6 @@ def _label(
     if whole and not found and travel:
         # A route from outside China with no ferry or gauge change (Almaty-Tbilisi through
         # Russia): name where it leaves its origin's country, so that the label says which way.
-        home = node_country[travel[0].from_id]
-        for k, leg in enumerate(legs):
-            if leg.kind == "travel" and node_country[leg.to_id] != home:
-                found.append((k, short_name(leg.to_name)))
-                break
+        found = _first_stop_abroad(legs, node_country, node_country[travel[0].from_id])
     stops = _dedupe([name for _, name in sorted(found, key=lambda f: f[0])])
     return f"{family} via {'–'.join(stops)}" if stops else family
