@@ -499,6 +499,49 @@ def variates(kind: str, key: str, *, seed: int, n: int, shape: float = 1.0) -> F
     return _draw(kind, key, seed, n, float(shape))
 
 
+def _queue_waits(station: str, share: float, scale: float, seed: int, n: int) -> FloatArray:
+    """Draw one queue's waits: 0 with probability ``1 - share``, else exponential(`scale`).
+
+    The same for every route through the queue (its share and scale are the station's), so
+    remembered like the variates they are made of.
+    """
+    if n <= _REMEMBER_DRAWS:
+        return _queue_waits_remembered(station, share, scale, seed, n)
+    return _make_queue_waits(station, share, scale, seed, n)
+
+
+def _make_queue_waits(station: str, share: float, scale: float, seed: int, n: int) -> FloatArray:
+    u = variates("uniform", f"queue:{station}", seed=seed, n=n)
+    e = variates("exponential", f"queue:{station}", seed=seed, n=n)
+    out: FloatArray = np.where(u < share, e * scale, 0.0)
+    out.setflags(write=False)
+    return out
+
+
+_queue_waits_remembered = functools.lru_cache(maxsize=_MAX_VARIATES)(_make_queue_waits)
+
+
+def _running_factor(group: str, cv: float, seed: int, n: int) -> FloatArray:
+    """Draw one running group's lognormal factor (mean 1, coefficient of variation `cv`).
+
+    A group's `cv` is its links' km-weighted one, so routes over the same links of a railway
+    share the factor, remembered like the variates it is made of.
+    """
+    if n <= _REMEMBER_DRAWS:
+        return _running_factor_remembered(group, cv, seed, n)
+    return _make_running_factor(group, cv, seed, n)
+
+
+def _make_running_factor(group: str, cv: float, seed: int, n: int) -> FloatArray:
+    z = variates("normal", f"running:{group}", seed=seed, n=n)
+    out = _lognormal_factor(np.array([cv]), z[None, :])[0]
+    out.setflags(write=False)
+    return out
+
+
+_running_factor_remembered = functools.lru_cache(maxsize=_MAX_VARIATES)(_make_running_factor)
+
+
 def _rows(kind: str, keys: tuple[str, ...], tag: str, seed: int, n: int) -> FloatArray:
     """Stack the variates of several parts (one row each)."""
     out = np.empty((len(keys), n))
@@ -646,21 +689,23 @@ def draw_parts(
     total = np.full(n, parts.fixed_hours)
     # Rail-side hours the per-train factor scales (running on land, border, queues).
     train = np.zeros(n)
-    if parts.run_hours.size:
-        z = _rows("normal", parts.run_keys, "running", s, n)
-        run = parts.run_hours[:, None] * _lognormal_factor(parts.run_cv, z)
-        train += run[parts.run_land].sum(axis=0)
-        total += run[~parts.run_land].sum(axis=0)
+    running = zip(parts.run_keys, parts.run_hours.tolist(), parts.run_cv.tolist(),
+                  parts.run_land.tolist(), strict=True)  # fmt: skip
+    for key, hours, cv, land in running:
+        run = _running_factor(key, cv, s, n) * hours
+        if land:
+            train += run
+        else:
+            total += run
     if parts.border_hours.size:
         shape = 1.0 / np.maximum(parts.border_cv, 1e-6) ** 2
         scale = parts.border_hours / shape
         for key, k, theta in zip(parts.border_keys, shape.tolist(), scale.tolist(), strict=True):
             train += variates("gamma", f"border:{key}", seed=s, n=n, shape=k) * theta
-    if parts.queue_share.size:
-        u = _rows("uniform", parts.queue_keys, "queue", s, n)
-        e = _rows("exponential", parts.queue_keys, "queue", s, n)
-        hit = u < parts.queue_share[:, None]
-        train += np.where(hit, e * parts.queue_scale[:, None], 0.0).sum(axis=0)
+    queues = zip(parts.queue_keys, parts.queue_share.tolist(), parts.queue_scale.tolist(),
+                 strict=True)  # fmt: skip
+    for key, share, scale in queues:
+        train += _queue_waits(key, share, scale, s, n)
     casp = parts.sail_caspian
     k = int(casp.sum())
     if parts.sail_headway.size:
