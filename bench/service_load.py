@@ -9,10 +9,17 @@ errors. Two scenarios:
   during warm-up, so each answer is a cache hit — what repeated queries cost;
 - ``uncached``: ``SILKRAIL_PLAN_CACHE_SIZE=0``, so every request runs the planner.
 
+By default the clients send back to back (a closed loop: the server is saturated, and the
+latency is mostly the queue of the other clients' plans). With ``--rate R`` requests arrive
+at random (Poisson, seeded) at R a second on average, whoever is free sends the next one, and
+each latency counts from the request's scheduled time (so a backlog of the clients counts
+too): the latency users see at a given load.
+
 Run from the repository root (needs the ``service`` extra)::
 
     python bench/service_load.py                       # both scenarios, 50 clients
     python bench/service_load.py --scenario uncached --requests 500 --json
+    python bench/service_load.py --scenario uncached --rate 40 --requests 1200 --no-legs
 
 Only loopback is used; every loop is bounded in count and time, and the server is stopped at the
 end.
@@ -71,6 +78,7 @@ class Result:
     p99_ms: float
     max_ms: float
     statuses: dict[str, int]
+    offered_rps: float | None = None
 
 
 def _free_port() -> int:
@@ -161,7 +169,14 @@ async def _request(
 
 
 async def _drive(
-    port: int, bodies: list[dict[str, Any]], *, clients: int, requests: int, duration: float
+    port: int,
+    bodies: list[dict[str, Any]],
+    *,
+    clients: int,
+    requests: int,
+    duration: float,
+    rate: float | None = None,
+    seed: int = 7,
 ) -> tuple[list[float], dict[str, int], int, float]:
     # A minimal HTTP/1.1 client on asyncio streams, one keep-alive connection per client:
     # a full-featured client library costs more CPU per request than the server's cache hit,
@@ -182,6 +197,12 @@ async def _drive(
     # Connect every client first: keep-alive connections are opened once in real use, so
     # the connection burst is not part of the measured latencies.
     conns = await asyncio.gather(*(asyncio.open_connection(HOST, port) for _ in range(clients)))
+    # Open loop: seeded Poisson arrival times (s after the start), one per request.
+    arrivals = (
+        np.cumsum(np.random.default_rng(seed).exponential(1.0 / rate, requests)).tolist()
+        if rate
+        else None
+    )
     start = time.perf_counter()
     deadline = start + duration
 
@@ -190,8 +211,11 @@ async def _drive(
         try:
             while issued < requests and time.perf_counter() < deadline:
                 head, data = encoded[issued % len(encoded)]
-                issued += 1
                 t0 = time.perf_counter()
+                if arrivals is not None:
+                    t0 = start + arrivals[issued]
+                    await asyncio.sleep(max(t0 - time.perf_counter(), 0.0))
+                issued += 1
                 try:
                     code = await asyncio.wait_for(_request(reader, writer, head, data), 30)
                     status = str(code)
@@ -220,6 +244,7 @@ def run(
     data: Path | None,
     workers: int = 1,
     legs: bool = True,
+    rate: float | None = None,
 ) -> Result:
     port = _free_port()
     base = f"http://{HOST}:{port}"
@@ -228,7 +253,7 @@ def run(
         _wait_ready(base, proc)
         bodies = _bodies(base, data=data, legs=legs)
         lat, statuses, errors, seconds = asyncio.run(
-            _drive(port, bodies, clients=clients, requests=requests, duration=duration)
+            _drive(port, bodies, clients=clients, requests=requests, duration=duration, rate=rate)
         )
     finally:
         proc.terminate()
@@ -250,6 +275,7 @@ def run(
         p99_ms=round(float(np.percentile(ms, 99)), 1),
         max_ms=round(float(ms.max()), 1),
         statuses=statuses,
+        offered_rps=rate,
     )
 
 
@@ -273,8 +299,16 @@ def main() -> None:
     parser.add_argument(
         "--no-legs", action="store_true", help='ask for answers without legs ("legs": false)'
     )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="open loop: requests arrive at random at this many a second (default: back to back)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
+    if args.rate is not None and not 0 < args.rate <= 10_000:
+        parser.error("--rate must be in (0, 10000] requests a second")
     if not 1 <= args.clients <= 500:
         parser.error("--clients must be between 1 and 500")
     if args.requests is not None and not 1 <= args.requests <= 1_000_000:
@@ -296,6 +330,7 @@ def main() -> None:
                 data=args.data,
                 workers=args.workers,
                 legs=not args.no_legs,
+                rate=args.rate,
             )
         )
     if args.json:
@@ -304,7 +339,9 @@ def main() -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"POST /api/v1/plan, {args.clients} concurrent clients on loopback, "
-        f"{args.workers} server process(es)" + (", answers without legs" if args.no_legs else "")
+        f"{args.workers} server process(es)"
+        + (", answers without legs" if args.no_legs else "")
+        + (f", Poisson arrivals at {args.rate:g}/s" if args.rate else ", back to back")
     )
     print(f"{os.cpu_count()} CPUs; load average after the run: {load}")
     head = f"{'scenario':<10}{'requests':>9}{'errors':>7}{'req/s':>8}"

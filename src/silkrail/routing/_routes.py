@@ -187,6 +187,8 @@ class PathNumbers:
         ``cost + value_of_time × hours_mean``, bit for bit the route's.
     sea_voyages
         Separate deep-sea voyages (runs of sea links between land links).
+    distance_km
+        The route's km, bit for bit.
     """
 
     hours_mean: float
@@ -194,6 +196,7 @@ class PathNumbers:
     co2e_kg_per_feu_wtw: float
     generalized_cost: float
     sea_voyages: int
+    distance_km: float
 
 
 def path_numbers(
@@ -230,7 +233,7 @@ def path_numbers(
     True
     """
     e = path.edges
-    hours_mean, _, cost, wtw, *_ = _sums(net, graph, e)
+    hours_mean, _, cost, wtw, _, distance, _ = _sums(net, graph, e)
     travel = graph.edge_kind[e] == EDGE_TRAVEL
     sea = net.link_mode[graph.edge_link[e][travel]] == LinkMode.SEA
     voyages = int(sea[:1].sum() + (sea[1:] & ~sea[:-1]).sum())
@@ -240,6 +243,7 @@ def path_numbers(
         co2e_kg_per_feu_wtw=wtw,
         generalized_cost=cost + value_of_time * hours_mean,
         sea_voyages=voyages,
+        distance_km=distance,
     )
 
 

@@ -98,7 +98,8 @@ def with_percentiles(
     """Replace each route's time statistics by Monte Carlo over its random parts.
 
     The mean, p5, p50 and p95 come from :func:`~silkrail.routing.uncertainty.draw_route_hours`
-    (one generator seeded with `seed` for all routes, in order); the generalized cost is
+    (each random part its own stream of `seed`, so a route's figures do not depend on the
+    other routes, and routes sharing a part share its draws); the generalized cost is
     recomputed with the new mean and the routes re-ranked. Routes through a disruption the
     caller planned through are labelled with it.
 
@@ -124,7 +125,6 @@ def with_percentiles(
     list of Route
         The routes, ranked by the new generalized cost.
     """
-    rng = np.random.default_rng(seed)
     disrupted = conditions.through
     if not routes:
         return []
@@ -139,7 +139,7 @@ def with_percentiles(
         )
         drawn.append(
             draw_route_hours(
-                parts, params, conditions, dwell_factor=cls.origin_dwell_factor, seed=rng
+                parts, params, conditions, dwell_factor=cls.origin_dwell_factor, seed=seed
             )
         )
     # One call over every route's row: NumPy's percentile, mean and variance along an axis

@@ -15,7 +15,7 @@ from silkrail.graph import EDGE_TRAVEL, CorridorGraph, LegEmissions, compile_gra
 from silkrail.network._schema import MODES, LinkMode
 from silkrail.network.lookup import Location, locate
 from silkrail.routing._cache import caspian_ferry_links, link_index, network_cache
-from silkrail.routing._routes import PathNumbers, build_route, path_numbers
+from silkrail.routing._routes import PathNumbers, build_route, edge_legs, path_numbers
 from silkrail.routing.conditions import conditions_on
 from silkrail.routing.detours import PLAUSIBLE_DETOUR, plausible
 from silkrail.routing.families import NORTHERN_STATES, CorridorFamily, family_of_label
@@ -250,17 +250,44 @@ def _travel_km(route: Route) -> dict[str, float]:
     return {leg.link_id: leg.distance_km for leg in route.legs if leg.kind == "travel"}
 
 
+def _path_km(net: CorridorNetwork, graph: CorridorGraph, path: ParetoPath) -> dict[str, float]:
+    """Return a path's :func:`_travel_km` from the graph's legs, without building it."""
+    legs = edge_legs(net, graph, path.edges)
+    return {leg.link_id: leg.distance_km for leg in legs if leg.kind == "travel"}
+
+
 def _shared_share(
     a: Route, b: Route, *, travel_km: Callable[[Route], dict[str, float]] = _travel_km
 ) -> float:
     """Share of the shorter route's travel km that runs over links the other also uses."""
-    km_a = travel_km(a)
-    km_b = travel_km(b)
-    shorter = min(a.distance_km, b.distance_km)
+    return _km_share(travel_km(a), a.distance_km, travel_km(b), b.distance_km)
+
+
+def _km_share(km_a: dict[str, float], km_a_total: float, km_b: dict[str, float],
+              km_b_total: float) -> float:  # fmt: skip
+    shorter = min(km_a_total, km_b_total)
     if shorter <= 0:
         return 0.0
     # A list, not a generator: the same additions in the same order, at less cost.
     return sum([km for link, km in km_a.items() if link in km_b]) / shorter
+
+
+class _Candidate:
+    """A path the fold reads, built into a route only when the fold needs the route.
+
+    Its travel km by link come from the graph's legs (made once per edge), so the fold can
+    tell a path that shares :data:`FOLD_SHARE` of its km with a row (a variant, whatever its
+    label) without building it.
+    """
+
+    def __init__(self, km: dict[str, float], distance_km: float, build: Callable[[], Route]):
+        self.km = km
+        self.distance_km = distance_km
+        self._build = build
+
+    @functools.cached_property
+    def route(self) -> Route:
+        return self._build()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -295,10 +322,11 @@ def _variant_of(
 
 
 def _fold(
-    routes: Iterable[Route],
+    routes: Iterable[Route | _Candidate],
     *,
     max_rows: int | None = None,
     counts: Callable[[Route, Route], bool] | None = None,
+    keep_variants: bool = True,
 ) -> list[Route]:
     """Fold routes, given best generalized cost first, into rows.
 
@@ -306,25 +334,38 @@ def _fold(
     as one of that row's variants; otherwise it opens a row. With `max_rows`, routes after
     the one that opens the last row are not read: they could only be variants. With `counts`
     (a row and the best row), only the rows it accepts count towards `max_rows` (the others are
-    still rows, which take their variants, and the caller drops them).
+    still rows, which take their variants, and the caller drops them). Without
+    `keep_variants`, rows come without variants, and a :class:`_Candidate` that shares
+    :data:`FOLD_SHARE` of its km with a row is passed over unbuilt.
     """
-    rows: list[tuple[Route, list[Route]]] = []
+    rows: list[tuple[Route, list[Route], _Candidate | None]] = []
     shown = 0
     travel_km = _TravelKm()
-    for r in routes:
-        for head, variants in rows:
+    for item in routes:
+        if isinstance(item, _Candidate):
+            if not keep_variants and any(
+                c is not None
+                and _km_share(c.km, c.distance_km, item.km, item.distance_km) >= FOLD_SHARE
+                for _, _, c in rows
+            ):
+                continue
+            r = item.route
+        else:
+            r = item
+        for head, variants, _ in rows:
             if _variant_of(head, r, travel_km=travel_km):
-                variants.append(r)
+                if keep_variants:
+                    variants.append(r)
                 break
         else:
-            rows.append((r, []))
+            rows.append((r, [], item if isinstance(item, _Candidate) else None))
             shown += counts is None or len(rows) == 1 or counts(r, rows[0][0])
             if max_rows is not None and shown >= max_rows:
                 break
     # A row without variants is its head as built (which has none): no copy needed.
     return [
         replace(head, variants=tuple(variants)) if variants or head.variants else head
-        for head, variants in rows
+        for head, variants, _ in rows
     ]
 
 
@@ -360,6 +401,7 @@ def _select(
     *,
     variants: bool,
     plausible_only: bool = True,
+    km: Callable[[ParetoPath], dict[str, float]],
 ) -> list[Route]:
     """Fold variants (see :func:`_fold`) and keep the best rows, ranked by generalized cost.
 
@@ -370,15 +412,21 @@ def _select(
 
     Paths are ranked on their `numbers` (the sums their routes would hold), and routes are
     built in that order only until the rows are full, unless the `variants` are kept: building
-    a route costs more than finding it, and most paths end up as dropped variants.
+    a route costs more than finding it, and most paths end up as dropped variants. Without
+    `variants`, a path whose travel km by link (`km`) share :data:`FOLD_SHARE` with a row is
+    not built at all.
     """
     single = [i for i, n in enumerate(numbers) if n.sea_voyages <= 1] or range(len(paths))
     ranked = sorted(single, key=lambda i: numbers[i].generalized_cost)
-    routes = (build(paths[i]) for i in ranked)
+    candidates = (
+        _Candidate(km(paths[i]), numbers[i].distance_km, functools.partial(build, paths[i]))
+        for i in ranked
+    )
     rows = _fold(
-        routes,
+        candidates,
         max_rows=None if variants else max_routes,
         counts=plausible if plausible_only else None,
+        keep_variants=variants,
     )
     if plausible_only:
         rows = rows[:1] + [r for r in rows[1:] if plausible(r, rows[0])]
@@ -596,6 +644,7 @@ def plan(
     chosen = _select(
         paths, numbers, lambda p: _route(net, graph, p, vot, req=req), max_routes,
         variants=variants, plausible_only=compare == "plausible",
+        km=lambda p: _path_km(net, graph, p),
     )  # fmt: skip
     extras: list[Route] = []
     for family, finder in _FAMILIES.items():

@@ -18,13 +18,21 @@ from drawing each part, not from one lognormal:
 - congestion periods of the conditions table on the dates the train passes.
 
 Values that no source gives are the calibrated parameters of ``calibrated.csv``
-(:class:`DelayParameters`). Draws use one seeded generator, so a plan is reproducible.
+(:class:`DelayParameters`).
+
+Every random part has its own stream, seeded by the plan's seed and the part's name (the
+railway, the border node, the queue, the sailing, ...): the Khorgos border is the same 2,000
+draws in every route that crosses it. So a route's percentiles do not depend on which other
+routes a plan shows (they did when one generator served all routes in turn), routes that share
+a part are compared on the same draws (common random numbers), and a process draws each part
+once per seed (:func:`variates` remembers them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import math
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
@@ -52,7 +60,9 @@ __all__ = [
     "combine_draws",
     "draw_parts",
     "draw_route_hours",
+    "draw_seed",
     "route_parts",
+    "variates",
 ]
 
 DRAWS = 2000
@@ -101,7 +111,8 @@ _PACKAGED: dict[type, tuple[object, DelayParameters]] = {}
 class RouteParts:
     """The random parts of one route, in the order the train meets them.
 
-    ``*_at`` columns are the expected hours from departure to the part (for dates).
+    ``*_at`` columns are the expected hours from departure to the part (for dates); ``*_keys``
+    name each part's random stream (see :func:`variates`).
     """
 
     fixed_hours: float
@@ -121,6 +132,11 @@ class RouteParts:
     congestion_at: FloatArray
     congestion_start: FloatArray
     congestion_end: FloatArray
+    run_keys: tuple[str, ...]
+    border_keys: tuple[str, ...]
+    queue_keys: tuple[str, ...]
+    sail_keys: tuple[str, ...]
+    congestion_keys: tuple[str, ...]
 
 
 def _tail_mixture(mean: FloatArray, p95: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -214,7 +230,8 @@ class _LegParts:
     sails: bool = False
     sail_headway: float = 0.0
     sail_caspian: bool = False
-    queues: tuple[tuple[float, float], ...] = ()
+    #: (station, share that waits, scale of the wait) of the leg's baseline queues.
+    queues: tuple[tuple[str, float, float], ...] = ()
     border_hours: float = 0.0
     border_cv: float = 0.0
     port_hours: float = math.nan
@@ -234,9 +251,10 @@ def _leg_parts(leg: Leg, net: CorridorNetwork, *, queue_priority: bool, running:
     """Split one leg (see :class:`_LegParts`), as :func:`route_parts` reads it."""
     col = _part_columns(net)
     if leg.kind != "travel":
-        queues: tuple[tuple[float, float], ...] = ()
+        queues: tuple[tuple[str, float, float], ...] = ()
         if not queue_priority and leg.kind == "gauge change":
-            queues = (_queue(f"{leg.to_id}:gauge"),)
+            station = f"{leg.to_id}:gauge"
+            queues = ((station, *_queue(station)),)
         port = col.port_hours[net.index_of(leg.to_id)] if leg.kind == "transfer" else math.nan
         return _LegParts(queues=queues, port_hours=port)
     k = link_index(net)[leg.link_id]
@@ -256,7 +274,7 @@ def _leg_parts(leg: Leg, net: CorridorNetwork, *, queue_priority: bool, running:
         for station in (f"{leg.link_id}:{leg.from_id}>{leg.to_id}", f"{leg.to_id}:border"):
             a, s = _queue(station)
             if a > 0:
-                found.append((a, s))
+                found.append((station, a, s))
     node = net.index_of(leg.to_id)
     return _LegParts(
         group=f"{mode.name}:{key}",
@@ -319,6 +337,10 @@ def route_parts(
     border_h, border_cv, q_share, q_scale = [], [], [], []
     sail_h, sail_casp, sail_at = [], [], []
     cong_h, cong_at, cong_s, cong_e = [], [], [], []
+    border_keys: list[str] = []
+    queue_keys: list[str] = []
+    sail_keys: list[str] = []
+    cong_keys: list[str] = []
     periods = conditions.congestion
     elapsed = 0.0
     for leg in route.legs:
@@ -336,7 +358,8 @@ def route_parts(
                 if not math.isnan(base):
                     hours = min(hours, base)
             fixed += hours
-            for a, s in info.queues:
+            for station, a, s in info.queues:
+                queue_keys.append(station)
                 q_share.append(a)
                 q_scale.append(s)
             elapsed += leg.hours
@@ -346,20 +369,24 @@ def route_parts(
         g[0] += run
         g[1] += run * info.time_cv
         if info.sails:
+            sail_keys.append(leg.link_id)
             sail_h.append(info.sail_headway)
             sail_casp.append(info.sail_caspian)
             sail_at.append(elapsed)
-        for a, s in info.queues:
+        for station, a, s in info.queues:
+            queue_keys.append(station)
             q_share.append(a)
             q_scale.append(s)
         if leg.border_hours > 0:
             # Likewise the mean congestion wait the timed network adds to the border time:
             # the congestion draw below adds it.
+            border_keys.append(leg.to_id)
             border_h.append(min(leg.border_hours, info.border_hours))
             border_cv.append(info.border_cv)
         elapsed += leg.hours
         for p in periods:
             if leg.to_id in p.nodes:
+                cong_keys.append(f"{p.condition}:{leg.to_id}")
                 cong_h.append(p.hours)
                 cong_at.append(elapsed)
                 cong_s.append((p.start - conditions.depart).days * HOURS_PER_DAY)
@@ -388,6 +415,11 @@ def route_parts(
         congestion_at=np.array(cong_at),
         congestion_start=np.array(cong_s),
         congestion_end=np.array(cong_e),
+        run_keys=tuple(groups),
+        border_keys=tuple(border_keys),
+        queue_keys=tuple(queue_keys),
+        sail_keys=tuple(sail_keys),
+        congestion_keys=tuple(cong_keys),
     )
 
 
@@ -397,26 +429,107 @@ def _lognormal_factor(cv: FloatArray, z: FloatArray) -> FloatArray:
     return out
 
 
-def _gamma_rows(
-    rng: np.random.Generator, shape: FloatArray, scale: FloatArray, n: int
-) -> FloatArray:
-    """Draw ``rng.gamma(shape[:, None], scale[:, None], (len(shape), n))``, the same bits faster.
+#: Parts whose draws a process remembers (per seed and number of draws); about 16 kB each at
+#: the planner's 2,000 draws. Longer runs (calibration checks of 20,000) are drawn each time.
+_MAX_VARIATES = 8192
+_REMEMBER_DRAWS = 4000
+_KINDS = ("normal", "uniform", "exponential", "gamma")
 
-    NumPy's gamma is ``scale * standard_gamma(shape)`` element by element, in C order, whether
-    its parameters are broadcast arrays or scalars; but the broadcast loop costs half again as
-    much as the draws. Rows of one shape in a row (most borders share a coefficient of
-    variation) are drawn with one scalar-shape call and scaled row by row: the same stream,
-    the same products.
-    """
-    out = np.empty((len(shape), n))
-    i = 0
-    while i < len(shape):
-        j = i + 1
-        while j < len(shape) and shape[j] == shape[i]:
-            j += 1
-        out[i:j] = rng.standard_gamma(shape[i], (j - i, n)) * scale[i:j, None]
-        i = j
+
+def _stream_seed(kind: str, key: str) -> int:
+    # A stable digest, not hash(): the same part gets the same stream in every process.
+    return int.from_bytes(hashlib.blake2b(f"{kind}|{key}".encode(), digest_size=8).digest())
+
+
+def _draw(kind: str, key: str, seed: int, n: int, shape: float) -> FloatArray:
+    rng = np.random.default_rng([seed, _stream_seed(kind, key)])
+    if kind == "normal":
+        out = rng.standard_normal(n)
+    elif kind == "uniform":
+        out = rng.random(n)
+    elif kind == "exponential":
+        out = rng.standard_exponential(n)
+    else:
+        out = rng.standard_gamma(shape, n)
+    out.setflags(write=False)  # shared between routes and plans
     return out
+
+
+_draw_remembered = functools.lru_cache(maxsize=_MAX_VARIATES)(_draw)
+
+
+def variates(kind: str, key: str, *, seed: int, n: int, shape: float = 1.0) -> FloatArray:
+    """Return the `n` standard variates of one random part's own stream.
+
+    Parameters
+    ----------
+    kind
+        ``"normal"``, ``"uniform"``, ``"exponential"`` or ``"gamma"`` (standard: scale 1).
+    key
+        The part's name, e.g. ``"border:KZ-DOSTYK"``; each kind and key is its own stream.
+    seed
+        The plan's seed.
+    n
+        Number of draws (a longer stream begins with the shorter one's draws).
+    shape
+        The gamma's shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        Read-only draws, the same for the same arguments in every process.
+
+    Raises
+    ------
+    ValueError
+        If `kind` is unknown.
+
+    Examples
+    --------
+    >>> a = variates("normal", "RAIL:KZ", seed=0, n=5)
+    >>> b = variates("normal", "RAIL:KZ", seed=0, n=8)
+    >>> bool((a == b[:5]).all()), bool((a == variates("normal", "RAIL:CN", seed=0, n=5)).all())
+    (True, False)
+    """
+    if kind not in _KINDS:
+        msg = f"unknown kind {kind!r}; choose one of {_KINDS}"
+        raise ValueError(msg)
+    if n <= _REMEMBER_DRAWS:
+        return _draw_remembered(kind, key, seed, n, float(shape))
+    return _draw(kind, key, seed, n, float(shape))
+
+
+def _rows(kind: str, keys: tuple[str, ...], tag: str, seed: int, n: int) -> FloatArray:
+    """Stack the variates of several parts (one row each)."""
+    out = np.empty((len(keys), n))
+    for i, key in enumerate(keys):
+        out[i] = variates(kind, f"{tag}:{key}", seed=seed, n=n)
+    return out
+
+
+def draw_seed(seed: int | np.random.Generator | None) -> int:
+    """Return the integer seed of the parts' streams.
+
+    Parameters
+    ----------
+    seed
+        An integer (itself), a generator (one draw of it) or None (fresh entropy).
+
+    Returns
+    -------
+    int
+        The seed :func:`variates` takes.
+
+    Examples
+    --------
+    >>> draw_seed(7), draw_seed(np.random.default_rng(1)) == draw_seed(np.random.default_rng(1))
+    (7, True)
+    """
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(0, 2**63))
+    if seed is None:
+        return int(np.random.SeedSequence().generate_state(2, np.uint64)[0] >> np.uint64(1))
+    return int(seed)
 
 
 def draw_route_hours(
@@ -443,7 +556,7 @@ def draw_route_hours(
     draws
         Number of draws.
     seed
-        Seed or generator; the same seed gives the same draws.
+        Seed of the parts' streams (:func:`draw_seed`); the same seed gives the same draws.
 
     Returns
     -------
@@ -520,69 +633,63 @@ def draw_parts(
     draws
         Number of draws.
     seed
-        Seed or generator.
+        Seed of the parts' streams (:func:`draw_seed`): the same seed gives the same draws,
+        and a part that two routes share the same draws in both.
 
     Returns
     -------
     RouteDraws
         The draws.
     """
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    s = draw_seed(seed)
     n = draws
     total = np.full(n, parts.fixed_hours)
     # Rail-side hours the per-train factor scales (running on land, border, queues).
     train = np.zeros(n)
     if parts.run_hours.size:
-        z = rng.standard_normal((parts.run_hours.size, n))
+        z = _rows("normal", parts.run_keys, "running", s, n)
         run = parts.run_hours[:, None] * _lognormal_factor(parts.run_cv, z)
         train += run[parts.run_land].sum(axis=0)
         total += run[~parts.run_land].sum(axis=0)
     if parts.border_hours.size:
-        cv = np.maximum(parts.border_cv, 1e-6)
-        shape = 1.0 / cv**2
+        shape = 1.0 / np.maximum(parts.border_cv, 1e-6) ** 2
         scale = parts.border_hours / shape
-        train += _gamma_rows(rng, shape, scale, n).sum(0)
+        for key, k, theta in zip(parts.border_keys, shape.tolist(), scale.tolist(), strict=True):
+            train += variates("gamma", f"border:{key}", seed=s, n=n, shape=k) * theta
     if parts.queue_share.size:
-        u = rng.random((parts.queue_share.size, n))
-        e = rng.exponential(1.0, (parts.queue_share.size, n))
-        # Only the draws that wait add hours; the others add zeros, which change nothing. A
-        # sum over axis 0 adds the rows in order, as np.add.at over the waiting draws did
-        # (the same bits, without its slow scatter).
+        u = _rows("uniform", parts.queue_keys, "queue", s, n)
+        e = _rows("exponential", parts.queue_keys, "queue", s, n)
         hit = u < parts.queue_share[:, None]
         train += np.where(hit, e * parts.queue_scale[:, None], 0.0).sum(axis=0)
     casp = parts.sail_caspian
     k = int(casp.sum())
     if parts.sail_headway.size:
-        m = parts.sail_headway.size
-        total += (rng.random((m, n)) * parts.sail_headway[:, None]).sum(0)
+        u = _rows("uniform", parts.sail_keys, "sailing", s, n)
+        total += (u * parts.sail_headway[:, None]).sum(0)
     when = [conditions.depart + dt.timedelta(hours=float(t)) for t in parts.sail_at[casp]]
     frac = np.array([conditions.storm_fraction[d.month - 1] for d in when]).reshape(k)
     length = conditions.storm_length_days * HOURS_PER_DAY
     if parts.congestion_hours.size:
         at = parts.congestion_at
         inside = (at >= parts.congestion_start) & (at < parts.congestion_end)
-        e = rng.exponential(1.0, (parts.congestion_hours.size, n))
+        e = _rows("exponential", parts.congestion_keys, "congestion", s, n)
         total += (e * (inside * parts.congestion_hours)[:, None]).sum(0)
     if not parts.train_factor:
         total += train
         train = np.zeros(n)
-    u_miss = rng.random((k, n))
-    u_closed = rng.random((k, n))
-    closed_wait = rng.random((k, n)) * length
-    e_dwell = rng.exponential(1.0, (k, n))
-    e_origin = rng.exponential(1.0, n) if parts.origin_dwell else np.zeros(n)
+    caspian = tuple(key for key, c in zip(parts.sail_keys, casp.tolist(), strict=True) if c)
+    e_origin = variates("exponential", "origin dwell", seed=s, n=n)
     return RouteDraws(
         base=total,
         train=train,
-        # Drawn last, so that every draw above is the one made without the per-train factor.
-        z_train=rng.standard_normal(n),
+        z_train=variates("normal", "train", seed=s, n=n),
         caspian_headway=parts.sail_headway[casp],
         caspian_fraction=np.repeat(frac[:, None], n, axis=1),
-        u_miss=u_miss,
-        u_closed=u_closed,
-        closed_wait=closed_wait,
-        e_dwell=e_dwell,
-        e_origin=e_origin,
+        u_miss=_rows("uniform", caspian, "vessel space", s, n),
+        u_closed=_rows("uniform", caspian, "closure", s, n),
+        closed_wait=_rows("uniform", caspian, "closure wait", s, n) * length,
+        e_dwell=_rows("exponential", caspian, "port dwell", s, n),
+        e_origin=e_origin if parts.origin_dwell else np.zeros(n),
     )
 
 

@@ -40,6 +40,7 @@ from silkrail.routing.uncertainty import (
     DelayParameters,
     RouteParts,
     draw_route_hours,
+    draw_seed,
     route_parts,
 )
 
@@ -500,9 +501,10 @@ def _remaining_hours(
         hit = memo.get(key)
         if hit is not None:
             return hit, any_date
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    # One seed for both: the legs ahead and the next leg share their first parts' draws.
+    stream = draw_seed(seed)
     hours = [
-        draw_route_hours(p, params, conditions, dwell_factor=factor, draws=draws, seed=rng)
+        draw_route_hours(p, params, conditions, dwell_factor=factor, draws=draws, seed=stream)
         for p in parts
     ]
     p5, p50, p95 = np.percentile(hours[0], [5, 50, 95])
