@@ -210,12 +210,13 @@ async def _drive(
         nonlocal issued, errors
         try:
             while issued < requests and time.perf_counter() < deadline:
-                head, data = encoded[issued % len(encoded)]
+                i = issued
+                issued += 1  # before any await: each request is taken by one client
+                head, data = encoded[i % len(encoded)]
                 t0 = time.perf_counter()
                 if arrivals is not None:
-                    t0 = start + arrivals[issued]
+                    t0 = start + arrivals[i]
                     await asyncio.sleep(max(t0 - time.perf_counter(), 0.0))
-                issued += 1
                 try:
                     code = await asyncio.wait_for(_request(reader, writer, head, data), 30)
                     status = str(code)
