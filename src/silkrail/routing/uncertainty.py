@@ -534,7 +534,7 @@ def _running_factor(group: str, cv: float, seed: int, n: int) -> FloatArray:
 
 def _make_running_factor(group: str, cv: float, seed: int, n: int) -> FloatArray:
     z = variates("normal", f"running:{group}", seed=seed, n=n)
-    out = _lognormal_factor(np.array([cv]), z[None, :])[0]
+    out: FloatArray = _lognormal_factor(np.array([cv]), z[None, :])[0]
     out.setflags(write=False)
     return out
 
