@@ -430,8 +430,11 @@ def _lognormal_factor(cv: FloatArray, z: FloatArray) -> FloatArray:
 
 
 #: Parts whose draws a process remembers (per seed and number of draws); about 16 kB each at
-#: the planner's 2,000 draws. Longer runs (calibration checks of 20,000) are drawn each time.
-_MAX_VARIATES = 8192
+#: the planner's 2,000 draws, so at most 64 MB, and 16 MB each for the queue waits and running
+#: factors made of them (the packaged network's 40 benchmark plans use 181, 32 and 67 at one
+#: seed). Longer runs (calibration checks of 20,000) are drawn each time.
+_MAX_VARIATES = 4096
+_MAX_DERIVED = 1024
 _REMEMBER_DRAWS = 4000
 _KINDS = ("normal", "uniform", "exponential", "gamma")
 
@@ -518,7 +521,7 @@ def _make_queue_waits(station: str, share: float, scale: float, seed: int, n: in
     return out
 
 
-_queue_waits_remembered = functools.lru_cache(maxsize=_MAX_VARIATES)(_make_queue_waits)
+_queue_waits_remembered = functools.lru_cache(maxsize=_MAX_DERIVED)(_make_queue_waits)
 
 
 def _running_factor(group: str, cv: float, seed: int, n: int) -> FloatArray:
@@ -539,7 +542,7 @@ def _make_running_factor(group: str, cv: float, seed: int, n: int) -> FloatArray
     return out
 
 
-_running_factor_remembered = functools.lru_cache(maxsize=_MAX_VARIATES)(_make_running_factor)
+_running_factor_remembered = functools.lru_cache(maxsize=_MAX_DERIVED)(_make_running_factor)
 
 
 def _rows(kind: str, keys: tuple[str, ...], tag: str, seed: int, n: int) -> FloatArray:
