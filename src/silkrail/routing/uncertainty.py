@@ -35,7 +35,7 @@ import functools
 import hashlib
 import math
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -46,6 +46,8 @@ from silkrail.network._schema import LinkMode
 from silkrail.routing._cache import caspian_ferry_links, link_index, network_cache
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from silkrail._typing import FloatArray
     from silkrail.network.model import CorridorNetwork
     from silkrail.routing.conditions import Conditions
@@ -444,7 +446,21 @@ def _stream_seed(kind: str, key: str) -> int:
     return int.from_bytes(hashlib.blake2b(f"{kind}|{key}".encode(), digest_size=8).digest())
 
 
-def _draw(kind: str, key: str, seed: int, n: int, shape: float) -> FloatArray:
+def _remembered(make: Callable[..., FloatArray], maxsize: int) -> Callable[..., FloatArray]:
+    """Return `make` remembering what it made for runs of up to ``_REMEMBER_DRAWS`` draws.
+
+    `make`'s last argument is the number of draws; its arrays are read-only, so that routes
+    and plans can share them.
+    """
+    remembered = functools.lru_cache(maxsize=maxsize)(make)
+
+    def get(*args: Any) -> FloatArray:
+        return remembered(*args) if args[-1] <= _REMEMBER_DRAWS else make(*args)
+
+    return get
+
+
+def _draw(kind: str, key: str, seed: int, shape: float, n: int) -> FloatArray:
     rng = np.random.default_rng([seed, _stream_seed(kind, key)])
     if kind == "normal":
         out = rng.standard_normal(n)
@@ -458,7 +474,7 @@ def _draw(kind: str, key: str, seed: int, n: int, shape: float) -> FloatArray:
     return out
 
 
-_draw_remembered = functools.lru_cache(maxsize=_MAX_VARIATES)(_draw)
+_draw_part = _remembered(_draw, _MAX_VARIATES)
 
 
 def variates(kind: str, key: str, *, seed: int, n: int, shape: float = 1.0) -> FloatArray:
@@ -497,23 +513,14 @@ def variates(kind: str, key: str, *, seed: int, n: int, shape: float = 1.0) -> F
     if kind not in _KINDS:
         msg = f"unknown kind {kind!r}; choose one of {_KINDS}"
         raise ValueError(msg)
-    if n <= _REMEMBER_DRAWS:
-        return _draw_remembered(kind, key, seed, n, float(shape))
-    return _draw(kind, key, seed, n, float(shape))
-
-
-def _queue_waits(station: str, share: float, scale: float, seed: int, n: int) -> FloatArray:
-    """Draw one queue's waits: 0 with probability ``1 - share``, else exponential(`scale`).
-
-    The same for every route through the queue (its share and scale are the station's), so
-    remembered like the variates they are made of.
-    """
-    if n <= _REMEMBER_DRAWS:
-        return _queue_waits_remembered(station, share, scale, seed, n)
-    return _make_queue_waits(station, share, scale, seed, n)
+    return _draw_part(kind, key, seed, float(shape), int(n))
 
 
 def _make_queue_waits(station: str, share: float, scale: float, seed: int, n: int) -> FloatArray:
+    """Draw one queue's waits: 0 with probability ``1 - share``, else exponential(`scale`).
+
+    The same for every route through the queue (its share and scale are the station's).
+    """
     u = variates("uniform", f"queue:{station}", seed=seed, n=n)
     e = variates("exponential", f"queue:{station}", seed=seed, n=n)
     out: FloatArray = np.where(u < share, e * scale, 0.0)
@@ -521,28 +528,20 @@ def _make_queue_waits(station: str, share: float, scale: float, seed: int, n: in
     return out
 
 
-_queue_waits_remembered = functools.lru_cache(maxsize=_MAX_DERIVED)(_make_queue_waits)
-
-
-def _running_factor(group: str, cv: float, seed: int, n: int) -> FloatArray:
+def _make_running_factor(group: str, cv: float, seed: int, n: int) -> FloatArray:
     """Draw one running group's lognormal factor (mean 1, coefficient of variation `cv`).
 
     A group's `cv` is its links' km-weighted one, so routes over the same links of a railway
-    share the factor, remembered like the variates it is made of.
+    share the factor.
     """
-    if n <= _REMEMBER_DRAWS:
-        return _running_factor_remembered(group, cv, seed, n)
-    return _make_running_factor(group, cv, seed, n)
-
-
-def _make_running_factor(group: str, cv: float, seed: int, n: int) -> FloatArray:
     z = variates("normal", f"running:{group}", seed=seed, n=n)
     out: FloatArray = _lognormal_factor(np.array([cv]), z[None, :])[0]
     out.setflags(write=False)
     return out
 
 
-_running_factor_remembered = functools.lru_cache(maxsize=_MAX_DERIVED)(_make_running_factor)
+_queue_waits = _remembered(_make_queue_waits, _MAX_DERIVED)
+_running_factor = _remembered(_make_running_factor, _MAX_DERIVED)
 
 
 def _rows(kind: str, keys: tuple[str, ...], tag: str, seed: int, n: int) -> FloatArray:
