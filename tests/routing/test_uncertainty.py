@@ -156,6 +156,19 @@ def test_a_routes_percentiles_do_not_depend_on_the_other_routes(
         assert _stats(full[nodes]) == _stats(without_by[nodes])
     # And the figures are not all equal: the other rows do differ.
     assert len({_stats(r) for r in full.values()}) == len(full)
+    # Nor does the order in which the routes are drawn matter.
+    from silkrail.routing.percentiles import with_percentiles
+    from silkrail.routing.service_classes import service_class
+
+    routes = list(full.values())
+    cls, c = service_class(net, "block"), conditions_on("2025-06-01")
+    params = DelayParameters.packaged()
+
+    def drawn(rows: list[silkrail.Route]) -> dict[tuple[str, ...], tuple[float, ...]]:
+        out = with_percentiles(rows, net, cls, params, c, value_of_time=10.0, seed=3)
+        return {r.nodes: _stats(r) for r in out}
+
+    assert drawn(routes) == drawn(routes[::-1])
 
 
 def _borders_only(parts: RouteParts, keep: slice) -> RouteParts:
