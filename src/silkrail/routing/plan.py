@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from silkrail._typing import BoolArray
     from silkrail.network.model import CorridorNetwork
+    from silkrail.routing.results import Leg
 
 __all__ = ["COMPARE", "CONTAINERS", "plan"]
 
@@ -247,13 +248,16 @@ class _TravelKm:
 
 
 def _travel_km(route: Route) -> dict[str, float]:
-    return {leg.link_id: leg.distance_km for leg in route.legs if leg.kind == "travel"}
+    return _legs_km(route.legs)
+
+
+def _legs_km(legs: Iterable[Leg]) -> dict[str, float]:
+    return {leg.link_id: leg.distance_km for leg in legs if leg.kind == "travel"}
 
 
 def _path_km(net: CorridorNetwork, graph: CorridorGraph, path: ParetoPath) -> dict[str, float]:
     """Return a path's :func:`_travel_km` from the graph's legs, without building it."""
-    legs = edge_legs(net, graph, path.edges)
-    return {leg.link_id: leg.distance_km for leg in legs if leg.kind == "travel"}
+    return _legs_km(edge_legs(net, graph, path.edges))
 
 
 def _shared_share(
@@ -289,6 +293,10 @@ class _Candidate:
     def route(self) -> Route:
         return self._build()
 
+    def shares_km_with(self, row: _Candidate) -> bool:
+        """Whether this path runs :data:`FOLD_SHARE` of the shorter one's km on `row`'s links."""
+        return _km_share(row.km, row.distance_km, self.km, self.distance_km) >= FOLD_SHARE
+
 
 @functools.lru_cache(maxsize=4096)
 def _corridor(label: str) -> str:
@@ -312,53 +320,51 @@ def _variant_of(
     generalized cost at most :data:`FOLD_GC` higher.
     """
     return (
-        better.label == route.label
+        _same_corridor(better, route)
         or _shared_share(better, route, travel_km=travel_km) >= FOLD_SHARE
-        or (
-            _corridor(better.label) == _corridor(route.label)
-            and route.generalized_cost <= (1 + FOLD_GC) * better.generalized_cost
-        )
+    )
+
+
+def _same_corridor(better: Route, route: Route) -> bool:
+    """Return the label tests of :func:`_variant_of` (same label, or corridor within FOLD_GC)."""
+    return better.label == route.label or (
+        _corridor(better.label) == _corridor(route.label)
+        and route.generalized_cost <= (1 + FOLD_GC) * better.generalized_cost
     )
 
 
 def _fold(
-    routes: Iterable[Route | _Candidate],
+    candidates: Iterable[_Candidate],
     *,
     max_rows: int | None = None,
     counts: Callable[[Route, Route], bool] | None = None,
     keep_variants: bool = True,
 ) -> list[Route]:
-    """Fold routes, given best generalized cost first, into rows.
+    """Fold paths, given best generalized cost first, into rows.
 
     A route joins the first (better) row of which it is a variant (see :func:`_variant_of`),
     as one of that row's variants; otherwise it opens a row. With `max_rows`, routes after
     the one that opens the last row are not read: they could only be variants. With `counts`
     (a row and the best row), only the rows it accepts count towards `max_rows` (the others are
     still rows, which take their variants, and the caller drops them). Without
-    `keep_variants`, rows come without variants, and a :class:`_Candidate` that shares
-    :data:`FOLD_SHARE` of its km with a row is passed over unbuilt.
+    `keep_variants`, rows come without variants, and a path that shares :data:`FOLD_SHARE` of
+    its km with a row is passed over unbuilt.
     """
-    rows: list[tuple[Route, list[Route], _Candidate | None]] = []
+    rows: list[tuple[Route, list[Route], _Candidate]] = []
     shown = 0
-    travel_km = _TravelKm()
-    for item in routes:
-        if isinstance(item, _Candidate):
-            if not keep_variants and any(
-                c is not None
-                and _km_share(c.km, c.distance_km, item.km, item.distance_km) >= FOLD_SHARE
-                for _, _, c in rows
-            ):
-                continue
-            r = item.route
-        else:
-            r = item
-        for head, variants, _ in rows:
-            if _variant_of(head, r, travel_km=travel_km):
+    for item in candidates:
+        # The km test of _variant_of on the paths' own km (the same numbers as the routes').
+        by_km = [item.shares_km_with(c) for _, _, c in rows]
+        if not keep_variants and any(by_km):
+            continue
+        r = item.route
+        for (head, variants, _), km in zip(rows, by_km, strict=True):
+            if km or _same_corridor(head, r):
                 if keep_variants:
                     variants.append(r)
                 break
         else:
-            rows.append((r, [], item if isinstance(item, _Candidate) else None))
+            rows.append((r, [], item))
             shown += counts is None or len(rows) == 1 or counts(r, rows[0][0])
             if max_rows is not None and shown >= max_rows:
                 break

@@ -725,7 +725,6 @@ def draw_parts(
         total += train
         train = np.zeros(n)
     caspian = tuple(key for key, c in zip(parts.sail_keys, casp.tolist(), strict=True) if c)
-    e_origin = variates("exponential", "origin dwell", seed=s, n=n)
     return RouteDraws(
         base=total,
         train=train,
@@ -736,7 +735,11 @@ def draw_parts(
         u_closed=_rows("uniform", caspian, "closure", s, n),
         closed_wait=_rows("uniform", caspian, "closure wait", s, n) * length,
         e_dwell=_rows("exponential", caspian, "port dwell", s, n),
-        e_origin=e_origin if parts.origin_dwell else np.zeros(n),
+        e_origin=(
+            variates("exponential", "origin dwell", seed=s, n=n)
+            if parts.origin_dwell
+            else np.zeros(n)
+        ),
     )
 
 
