@@ -19,7 +19,7 @@ from silkrail import (
     network_from_frames,
     pareto_paths,
 )
-from silkrail.graph import EDGE_TRANSFER
+from silkrail.graph import EDGE_TRANSFER, EDGE_TRAVEL
 from silkrail.network import great_circle_km
 
 
@@ -298,3 +298,125 @@ def test_compiled_trace_gives_the_python_trace(seed: int) -> None:
     assert [g.tolist() for g in got] == [w.tolist() for w in want]
     assert any(len(w) > 2 for w in want)
     assert _trace_compiled(labels[:0], edge_ids, pred, edge) == []
+
+
+def brute_force_constrained(
+    graph, origin: int, dest: int, *, cap: int | None = None, require=None
+) -> set[tuple[float, ...]]:
+    """The Pareto front of simple paths within a transshipment `cap` (then a fourth
+    criterion, as the search adds it) and using at least one `require` edge, by enumeration."""
+    cols = ["time_mean", "cost", "co2_wtw"] + (["transship"] if cap is not None else [])
+    crit = np.column_stack([getattr(graph, c) for c in cols]).astype(float)
+    targets = set(graph.states_of(dest).tolist())
+    node = graph.state_node
+    found: list[np.ndarray] = []
+
+    def walk(state: int, seen: set[int], nodes: set[int], total: np.ndarray, used: bool) -> None:
+        if state in targets:
+            if (cap is None or total[-1] <= cap) and (require is None or used):
+                found.append(total)
+            return
+        for e in range(graph.indptr[state], graph.indptr[state + 1]):
+            nxt = int(graph.edge_head[e])
+            here, there = int(node[state]), int(node[nxt])
+            if nxt in seen or not graph.open[e] or (there != here and there in nodes):
+                continue
+            hit = used or (require is not None and bool(require[e]))
+            walk(nxt, seen | {nxt}, nodes | {there}, total + crit[e], hit)
+
+    for s in graph.states_of(origin).tolist():
+        walk(s, {s}, {origin}, np.zeros(len(cols)), False)
+    front = set()
+    for a in found:
+        if not any(np.all(b <= a) and np.any(b < a) for b in found):
+            front.add(tuple(np.round(a, 6)))
+    return front
+
+
+@pytest.mark.parametrize("compile_above", [0, 10**9], ids=["compiled", "python"])
+@pytest.mark.parametrize("seed", range(8))
+def test_transshipment_cap_and_required_edges_match_brute_force(
+    seed: int, compile_above: int
+) -> None:
+    # The search prunes with lower bounds on every criterion, the capped one included, and
+    # those bounds ignore the required edges: both must leave the exact Pareto set.
+    net = random_network(seed, n_nodes=8, n_links=16)
+    graph = compile_graph(net, emissions=random_emissions(net, seed))
+    dest = net.n_nodes - 1
+    for cap in (0, 1):
+        paths = pareto_paths(graph, 0, dest, max_transshipments=cap, compile_above=compile_above)
+        got = {tuple(np.round(p.criteria, 6)) for p in paths}
+        assert got == brute_force_constrained(graph, 0, dest, cap=cap)
+    # Travel edges only, as the planner requires (sea, Caspian ferry, Northern links): an
+    # operation at a node does not count as a visit, so a required gauge change could be met
+    # by changing there and back.
+    rng = np.random.default_rng(seed)
+    require = (rng.random(graph.n_edges) < 0.2) & (graph.edge_kind == EDGE_TRAVEL)
+    paths = pareto_paths(graph, 0, dest, require=require, compile_above=compile_above)
+    got = {tuple(np.round(p.criteria, 6)) for p in paths}
+    assert got == brute_force_constrained(graph, 0, dest, require=require)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lower_bounds_are_each_states_least_sum_to_the_destination(seed: int) -> None:
+    from silkrail.routing._kernels import N_CRIT
+    from silkrail.routing.search import _lower_bounds
+
+    net = random_network(seed, n_nodes=9, n_links=18)
+    graph = compile_graph(net, emissions=random_emissions(net, seed))
+    ok = graph.open & (np.random.default_rng(seed).random(graph.n_edges) < 0.8)
+    cut = graph.states_of(1)
+    ok &= ~np.isin(graph.edge_tail, cut)  # node 1 reaches nothing: its bounds are inf
+    targets = graph.states_of(net.n_nodes - 1)
+    crit = np.zeros((graph.n_edges, N_CRIT))
+    crit[:, :3] = np.column_stack([graph.time_mean, graph.cost, graph.co2_wtw])
+    for compiled in (True, False):
+        lower = _lower_bounds(graph, crit, ok, targets, 3, compiled=compiled)
+        for k in range(3):
+            # scipy over the same edges, reversed, from the targets: each state's least sum
+            # *to* a target (parallel edges: the least, which a sparse matrix would add up).
+            best: dict[tuple[int, int], float] = {}
+            for e in np.flatnonzero(ok):
+                key = (int(graph.edge_head[e]), int(graph.edge_tail[e]))
+                best[key] = min(best.get(key, np.inf), float(crit[e, k]))
+            heads, tails = zip(*best, strict=True)
+            # Explicit zeros would read as "no edge": shift every weight by a tiny amount.
+            weights = np.array(list(best.values())) + 1e-9
+            m = csr_matrix((weights, (heads, tails)), shape=(graph.n_states, graph.n_states))
+            want = scipy_dijkstra(m, indices=targets, directed=True).min(axis=0)
+            assert np.allclose(lower[:, k], want, rtol=1e-9, atol=1e-6)
+        reachable = np.isfinite(lower[:, 0])
+        assert reachable[targets].all()
+        assert (lower[targets] == 0).all()
+        assert np.isinf(lower[~reachable]).all()
+        assert not reachable[cut].any()
+
+
+def test_lower_bounds_prune_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bounds order the labels and drop those that cannot beat a route already found: the
+    # packaged network's Chongqing -> Duisburg search makes well under half the labels it
+    # makes with zero bounds (the plain target pruning) and finds the same paths.
+    import silkrail.routing.search as search
+    from silkrail.network import load_network
+
+    net = load_network()
+    graph = compile_graph(net)
+    o, d = net.index_of("CNCKG"), net.index_of("DE-DUISBURG")
+
+    def search_with(bounds: bool) -> tuple[int, set[tuple[float, ...]]]:
+        budget = search.LabelBudget(10**7)
+        with monkeypatch.context() as m:
+            if not bounds:
+                real = search._lower_bounds
+
+                def zero(*args: object, **kwargs: object) -> np.ndarray:
+                    lower = real(*args, **kwargs)  # type: ignore[arg-type]
+                    return np.where(np.isinf(lower), np.inf, 0.0)
+
+                m.setattr(search, "_lower_bounds", zero)
+            paths = pareto_paths(graph, o, d, budget=budget)
+        return 10**7 - budget.remaining, {tuple(np.round(p.criteria, 6)) for p in paths}
+
+    (with_bounds, found), (without, plain) = search_with(True), search_with(False)
+    assert found == plain
+    assert with_bounds < 0.5 * without, (with_bounds, without)

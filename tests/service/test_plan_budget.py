@@ -80,9 +80,11 @@ def test_ordinary_requests_fit_the_budget() -> None:
 
 def test_label_budget_in_the_library() -> None:
     net = load_network()
-    with pytest.raises(silkrail.SearchBudgetError, match="budget of 1,000 labels") as info:
-        silkrail.plan(net, "Chongqing", "Duisburg", max_labels=1_000)
-    assert info.value.limit == 1_000
+    # (The searches take 400-800 labels since they prune with lower bounds; 1,000 fitted
+    # none of them before.)
+    with pytest.raises(silkrail.SearchBudgetError, match="budget of 100 labels") as info:
+        silkrail.plan(net, "Chongqing", "Duisburg", max_labels=100)
+    assert info.value.limit == 100
     assert isinstance(info.value, ValueError)
     # The same request under a budget it fits gives the same plan as without one.
     free = silkrail.plan(net, "Chongqing", "Duisburg")

@@ -61,11 +61,19 @@ def planning_parameter(name: str) -> float:
     >>> round(planning_parameter("value_of_time_usd_per_feu_hour"), 2)
     27.25
     """
-    table = planning_parameters()
-    if name not in table.index:
-        msg = f"unknown planner parameter {name!r}; choose one of {sorted(table.index)}"
+    values = _parameter_values()
+    if name not in values:
+        msg = f"unknown planner parameter {name!r}; choose one of {sorted(values)}"
         raise DatasetError(msg)
-    return float(str(table.loc[name, "value"]))
+    return values[name]
+
+
+@cache
+def _parameter_values() -> dict[str, float]:
+    # Read once: a planner asks for the value of time on every plan, and a pandas look-up
+    # cost about 0.25 ms of it.
+    table = planning_parameters()
+    return {str(n): float(str(v)) for n, v in zip(table.index, table["value"], strict=True)}
 
 
 def _planning_table(name: str) -> pd.DataFrame:

@@ -48,6 +48,7 @@ def pareto_kernel(
     edge_ok: np.ndarray,
     sources: np.ndarray,
     is_target: np.ndarray,
+    lower: np.ndarray,
     limit_col: int,
     limit: float,
     eps: float,
@@ -67,6 +68,12 @@ def pareto_kernel(
     extended further. A new label is discarded if a label at its state or at any target state
     dominates it (within ``eps``; ``eps = 0`` is exact); labels it dominates exactly are
     discarded. ``limit_col >= 0`` caps that criterion at ``limit`` (a resource constraint).
+
+    ``lower[s, k]`` is a lower bound on criterion ``k`` from state ``s`` to any target state
+    (``inf`` where none is reachable): a new label at ``s`` is discarded when a target label
+    dominates its criteria plus those bounds, since then it dominates every path the label
+    could still become (target pruning with lower bounds; Raith & Ehrgott 2009). Zero
+    bounds give the plain target pruning.
 
     Elementary mode (``lab_vis`` has columns): each label carries the set of nodes its path has
     visited, as bits (state ``s`` is node bit ``node_bit[s]`` of word ``node_word[s]``). A label
@@ -105,7 +112,7 @@ def pareto_kernel(
         if is_target[s]:
             targets[n_targets] = n
             n_targets += 1
-        heapq.heappush(heap, (0.0, 0.0, 0.0, 0.0, np.int64(n)))
+        heapq.heappush(heap, (lower[s, 0], lower[s, 1], lower[s, 2], lower[s, 3], np.int64(n)))
         n += 1
     while len(heap) > 0:
         item = heapq.heappop(heap)
@@ -127,9 +134,11 @@ def pareto_kernel(
                 for k in range(n_words):
                     new_vis[k] = lab_vis[lab, k]
                 new_vis[w] = new_vis[w] | node_bit[t]
+            if lower[t, 0] == np.inf:
+                continue
             for k in range(n_crit):
                 new[k] = lab_crit[lab, k] + crit[e, k]
-            if limit_col >= 0 and new[limit_col] > limit:
+            if limit_col >= 0 and new[limit_col] + lower[t, limit_col] > limit:
                 continue
             # Dominance is written out inline (no helper call) so that the kernel also runs
             # uncompiled. m dominates new when m is no worse in every criterion (within eps).
@@ -139,28 +148,37 @@ def pareto_kernel(
                 if lab_alive[m]:
                     dominated = True
                     for k in range(n_crit):
-                        if lab_crit[m, k] > new[k] * (1.0 + eps) + 1e-12:
+                        if lab_crit[m, k] > (new[k] + lower[t, k]) * (1.0 + eps) + 1e-12:
                             dominated = False
                             break
                     if dominated:
                         break
             if dominated:
                 continue
+            # Labels found dead are unlinked on the way, so later scans skip them.
+            prev = -1
             m = first[t]
             while m != -1:
-                if lab_alive[m]:
-                    dominated = True
-                    for k in range(n_crit):
-                        if lab_crit[m, k] > new[k] * (1.0 + eps) + 1e-12:
-                            dominated = False
-                            break
-                    # In elementary mode m must also have visited a subset of new's nodes.
-                    if dominated and n_words > 0:
-                        for k in range(n_words):
-                            if (lab_vis[m, k] & ~new_vis[k]) != 0:
-                                dominated = False
-                    if dominated:
+                if not lab_alive[m]:
+                    if prev == -1:
+                        first[t] = nxt[m]
+                    else:
+                        nxt[prev] = nxt[m]
+                    m = nxt[m]
+                    continue
+                dominated = True
+                for k in range(n_crit):
+                    if lab_crit[m, k] > new[k] * (1.0 + eps) + 1e-12:
+                        dominated = False
                         break
+                # In elementary mode m must also have visited a subset of new's nodes.
+                if dominated and n_words > 0:
+                    for k in range(n_words):
+                        if (lab_vis[m, k] & ~new_vis[k]) != 0:
+                            dominated = False
+                if dominated:
+                    break
+                prev = m
                 m = nxt[m]
             if dominated:
                 continue
@@ -194,7 +212,9 @@ def pareto_kernel(
             if is_target[t]:
                 targets[n_targets] = n
                 n_targets += 1
-            heapq.heappush(heap, (new[0], new[1], new[2], new[3], np.int64(n)))
+            f0, f1 = new[0] + lower[t, 0], new[1] + lower[t, 1]
+            f2, f3 = new[2] + lower[t, 2], new[3] + lower[t, 3]
+            heapq.heappush(heap, (f0, f1, f2, f3, np.int64(n)))
             n += 1
     return n
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from silkrail.network.model import CorridorNetwork
     from silkrail.routing.search import ParetoPath
 
-__all__ = ["PathNumbers", "build_route", "edge_legs", "path_numbers"]
+__all__ = ["PathNumbers", "build_route", "edge_legs", "path_label", "path_numbers"]
 
 _MODE_NAMES = tuple(m.name.lower() for m in LinkMode)
 # Origin-destination pairs whose great-circle distance is remembered per network.
@@ -247,6 +247,42 @@ def path_numbers(
     )
 
 
+def path_label(
+    net: CorridorNetwork, graph: CorridorGraph, path: ParetoPath, *, via: Sequence[int] = ()
+) -> str:
+    """Return the corridor label of a path's route without building the route.
+
+    Parameters
+    ----------
+    net
+        The network `graph` was compiled from.
+    graph
+        The compiled graph.
+    path
+        A search path.
+    via
+        Node indices the route was required to pass (named in its label).
+
+    Returns
+    -------
+    str
+        The label :func:`build_route` gives the path's route.
+
+    Examples
+    --------
+    >>> from silkrail.graph import compile_graph
+    >>> from silkrail.network import load_network
+    >>> from silkrail.routing.search import pareto_paths
+    >>> net = load_network()
+    >>> g = compile_graph(net)
+    >>> p = pareto_paths(g, net.index_of("CNCKG"), net.index_of("DE-DUISBURG"))[0]
+    >>> path_label(net, g, p) == build_route(net, g, p, 10.0).label
+    True
+    """
+    legs = edge_legs(net, graph, path.edges)
+    return corridor_label(legs, net.country_of, via=tuple(net.node_id[list(via)].tolist()))
+
+
 def build_route(
     net: CorridorNetwork,
     graph: CorridorGraph,
@@ -255,6 +291,7 @@ def build_route(
     *,
     container: str = "40",
     via: Sequence[int] = (),
+    label: str | None = None,
 ) -> Route:
     """Build the route of one search path: legs, label, totals and time statistics.
 
@@ -272,6 +309,8 @@ def build_route(
         ``"40"`` or ``"20"``: the container size ``cost_usd_per_container`` prices.
     via
         Node indices the route was required to pass (named in its label).
+    label
+        The path's :func:`path_label` with the same `via`, if already known.
 
     Returns
     -------
@@ -303,8 +342,10 @@ def build_route(
     countries = list(dict.fromkeys(stops))
     borders = sum(a != b for a, b in itertools.pairwise(stops))
     crow = _crow_km(net, legs[0], legs[-1])
+    if label is None:
+        label = corridor_label(legs, country, via=tuple(net.node_id[list(via)].tolist()))
     return Route(
-        label=corridor_label(legs, country, via=tuple(net.node_id[list(via)].tolist())),
+        label=label,
         hours_mean=hours_mean,
         hours_var=hours_var,
         transit_days_p50=lognormal_quantile(hours_mean, hours_var, 0.0) / HOURS_PER_DAY,

@@ -15,7 +15,13 @@ from silkrail.graph import EDGE_TRAVEL, CorridorGraph, LegEmissions, compile_gra
 from silkrail.network._schema import MODES, LinkMode
 from silkrail.network.lookup import Location, locate
 from silkrail.routing._cache import caspian_ferry_links, link_index, network_cache
-from silkrail.routing._routes import PathNumbers, build_route, edge_legs, path_numbers
+from silkrail.routing._routes import (
+    PathNumbers,
+    build_route,
+    edge_legs,
+    path_label,
+    path_numbers,
+)
 from silkrail.routing.conditions import conditions_on
 from silkrail.routing.detours import PLAUSIBLE_DETOUR, plausible
 from silkrail.routing.families import NORTHERN_STATES, CorridorFamily, family_of_label
@@ -227,10 +233,13 @@ def _route(
     value_of_time: float,
     *,
     req: _Request | None = None,
+    label: str | None = None,
 ) -> Route:
     if req is None:
-        return build_route(net, graph, path, value_of_time)
-    return build_route(net, graph, path, value_of_time, container=req.container, via=req.via)
+        return build_route(net, graph, path, value_of_time, label=label)
+    return build_route(
+        net, graph, path, value_of_time, container=req.container, via=req.via, label=label
+    )
 
 
 class _TravelKm:
@@ -281,17 +290,30 @@ class _Candidate:
 
     Its travel km by link come from the graph's legs (made once per edge), so the fold can
     tell a path that shares :data:`FOLD_SHARE` of its km with a row (a variant, whatever its
-    label) without building it.
+    label) without building it; and its label and generalized cost (the route's, bit for
+    bit) tell a variant of the same corridor without building it either.
     """
 
-    def __init__(self, km: dict[str, float], distance_km: float, build: Callable[[], Route]):
+    def __init__(
+        self,
+        km: dict[str, float],
+        numbers: PathNumbers,
+        label: Callable[[], str],
+        build: Callable[[str], Route],
+    ):
         self.km = km
-        self.distance_km = distance_km
+        self.distance_km = numbers.distance_km
+        self.generalized_cost = numbers.generalized_cost
+        self._label = label
         self._build = build
 
     @functools.cached_property
+    def label(self) -> str:
+        return self._label()
+
+    @functools.cached_property
     def route(self) -> Route:
-        return self._build()
+        return self._build(self.label)
 
     def shares_km_with(self, row: _Candidate) -> bool:
         """Whether this path runs :data:`FOLD_SHARE` of the shorter one's km on `row`'s links."""
@@ -325,7 +347,7 @@ def _variant_of(
     )
 
 
-def _same_corridor(better: Route, route: Route) -> bool:
+def _same_corridor(better: Route, route: Route | _Candidate) -> bool:
     """Return the label tests of :func:`_variant_of` (same label, or corridor within FOLD_GC)."""
     return better.label == route.label or (
         _corridor(better.label) == _corridor(route.label)
@@ -357,13 +379,13 @@ def _fold(
         by_km = [item.shares_km_with(c) for _, _, c in rows]
         if not keep_variants and any(by_km):
             continue
-        r = item.route
         for (head, variants, _), km in zip(rows, by_km, strict=True):
-            if km or _same_corridor(head, r):
+            if km or _same_corridor(head, item):
                 if keep_variants:
-                    variants.append(r)
+                    variants.append(item.route)
                 break
         else:
+            r = item.route
             rows.append((r, [], item))
             shown += counts is None or len(rows) == 1 or counts(r, rows[0][0])
             if max_rows is not None and shown >= max_rows:
@@ -402,12 +424,13 @@ def _repeats_a_row(option: Route, rows: list[Route]) -> bool:
 def _select(
     paths: Sequence[ParetoPath],
     numbers: Sequence[PathNumbers],
-    build: Callable[[ParetoPath], Route],
+    build: Callable[[ParetoPath, str], Route],
     max_routes: int,
     *,
     variants: bool,
     plausible_only: bool = True,
     km: Callable[[ParetoPath], dict[str, float]],
+    label: Callable[[ParetoPath], str],
 ) -> list[Route]:
     """Fold variants (see :func:`_fold`) and keep the best rows, ranked by generalized cost.
 
@@ -419,13 +442,18 @@ def _select(
     Paths are ranked on their `numbers` (the sums their routes would hold), and routes are
     built in that order only until the rows are full, unless the `variants` are kept: building
     a route costs more than finding it, and most paths end up as dropped variants. Without
-    `variants`, a path whose travel km by link (`km`) share :data:`FOLD_SHARE` with a row is
-    not built at all.
+    `variants`, a path whose travel km by link (`km`) share :data:`FOLD_SHARE` with a row, or
+    whose `label` is a row's corridor (:func:`_same_corridor`), is not built at all.
     """
     single = [i for i, n in enumerate(numbers) if n.sea_voyages <= 1] or range(len(paths))
     ranked = sorted(single, key=lambda i: numbers[i].generalized_cost)
     candidates = (
-        _Candidate(km(paths[i]), numbers[i].distance_km, functools.partial(build, paths[i]))
+        _Candidate(
+            km(paths[i]),
+            numbers[i],
+            functools.partial(label, paths[i]),
+            functools.partial(build, paths[i]),
+        )
         for i in ranked
     )
     rows = _fold(
@@ -648,9 +676,10 @@ def plan(
         raise _diagnose(net, graph, req)
     numbers = [path_numbers(net, graph, p, vot) for p in paths]
     chosen = _select(
-        paths, numbers, lambda p: _route(net, graph, p, vot, req=req), max_routes,
-        variants=variants, plausible_only=compare == "plausible",
+        paths, numbers, lambda p, label: _route(net, graph, p, vot, req=req, label=label),
+        max_routes, variants=variants, plausible_only=compare == "plausible",
         km=lambda p: _path_km(net, graph, p),
+        label=lambda p: path_label(net, graph, p, via=req.via),
     )  # fmt: skip
     extras: list[Route] = []
     for family, finder in _FAMILIES.items():

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from silkrail._memo import IdentityMemo
 from silkrail.errors import SearchBudgetError
 from silkrail.graph import _kernels as graph_kernels
 from silkrail.routing._kernels import N_CRIT, jit, pareto_kernel
@@ -29,7 +30,7 @@ CRITERIA = {
     "transshipments": "transship",
     "borders": "border",
 }
-_INITIAL_LABELS = 1 << 16
+_INITIAL_LABELS = 1 << 11
 # Below this many (layered) edges the Pareto kernel runs uncompiled: faster than loading numba.
 COMPILE_ABOVE_EDGES = 20_000
 _MAX_LABELS = 1 << 24
@@ -313,7 +314,13 @@ def pareto_paths(
         )
         ok_l &= ~dest_early
     node_of = np.tile(graph.state_node, layers) if layers > 1 else graph.state_node
-    kernel = jit("pareto_kernel") if len(head) > compile_above else pareto_kernel
+    compiled = len(head) > compile_above
+    kernel = jit("pareto_kernel") if compiled else pareto_kernel
+    lower = _lower_bounds(
+        graph, crit, ok, graph.states_of(destination), len(cols), compiled=compiled
+    )
+    if layers > 1:
+        lower = np.tile(lower, (layers, 1))
 
     def run(tracked: list[int]) -> list[ParetoPath]:
         # Bit i of a label's visited set stands for tracked node i; other nodes have no bit.
@@ -337,7 +344,7 @@ def pareto_paths(
             lab_alive = np.zeros(cap, dtype=np.bool_)
             lab_vis = np.zeros((cap, n_words), dtype=np.int64)
             n = kernel(
-                indptr, head, crit_l, ok_l, sources.astype(np.int64), is_target, limit_col,
+                indptr, head, crit_l, ok_l, sources.astype(np.int64), is_target, lower, limit_col,
                 limit, float(eps), node_word, node_bit, lab_state, lab_crit, lab_pred, lab_edge,
                 lab_alive, lab_vis,
             )  # fmt: skip
@@ -372,6 +379,57 @@ def pareto_paths(
         tracked += new
         paths = run(tracked)
     return paths
+
+
+def _lower_bounds(
+    graph: CorridorGraph,
+    crit: FloatArray,
+    ok: BoolArray,
+    targets: IntArray,
+    n_cols: int,
+    *,
+    compiled: bool,
+) -> FloatArray:
+    """Each state's least sum of each criterion to any of the `targets` states over `ok` edges.
+
+    One Dijkstra per criterion on the reversed graph, from a super-source joined to every
+    target state at no cost; ``inf`` where no target is reachable. Columns past `n_cols` are
+    zero where a target is reachable (those criteria are all zero). Computed on the graph
+    itself, these also bound a search over stacked copies of it (a via or a required edge
+    only adds conditions), and they are consistent: no edge costs less than the drop in
+    bound along it.
+    """
+    ptr, into, tail = _REVERSED.get(graph.edge_head, lambda: _reversed(graph))
+    n_states = graph.n_states
+    link = np.concatenate([into, graph.n_edges + np.arange(len(targets), dtype=np.int64)])
+    ptr = np.append(ptr, ptr[-1] + len(targets))
+    rhead = np.concatenate([tail, targets.astype(np.int64)])
+    n = n_states + 1
+    dist, pred = np.empty(n), np.empty(n, dtype=np.int64)
+    work = (np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64), np.empty(n),
+            np.empty(n, dtype=np.int64))  # fmt: skip
+    dijkstra = graph_kernels.jit("dijkstra") if compiled else graph_kernels.dijkstra
+    out = np.zeros((n_states, N_CRIT), dtype=np.float64)
+    zeros = np.zeros(len(targets))
+    for k in range(max(n_cols, 1)):
+        cost = np.concatenate([np.where(ok, crit[:, k], np.inf), zeros])
+        dijkstra(n_states, ptr, link, rhead, cost, 0, dist, pred, *work)
+        out[:, k] = dist[:n_states]
+    out[np.isinf(out[:, 0])] = np.inf
+    return out
+
+
+def _reversed(graph: CorridorGraph) -> tuple[IntArray, IntArray, IntArray]:
+    """Return the graph's in-edges as a forward star: ``ptr`` by state, edge ids, tails."""
+    head = graph.edge_head
+    into = np.argsort(head, kind="stable").astype(np.int64)
+    ptr = np.zeros(graph.n_states + 1, dtype=np.int64)
+    np.cumsum(np.bincount(head, minlength=graph.n_states), out=ptr[1:])
+    return ptr, into, graph.edge_tail.astype(np.int64)
+
+
+# Reversed graphs by their edge heads (shared by the copies of a graph with other costs).
+_REVERSED: IdentityMemo[IntArray, tuple[IntArray, IntArray, IntArray]] = IdentityMemo(bound=16)
 
 
 def _repeated_in_any(graph: CorridorGraph, paths: Sequence[ParetoPath]) -> list[int]:
