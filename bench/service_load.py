@@ -88,12 +88,18 @@ def _free_port() -> int:
 
 
 def _start_server(
-    port: int, *, cache: bool, data: Path | None, workers: int
+    port: int, *, cache: bool, data: Path | None, workers: int, server: str = "silkrail"
 ) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env["SILKRAIL_PLAN_CACHE_SIZE"] = "4096" if cache else "0"
     if data is not None:
         env["SILKRAIL_DATA"] = str(data)
+    if server == "silkrail":
+        # As deployed: one socket per worker, the kernel spreading connections over them.
+        cmd = [sys.executable, "-m", "silkrail", "serve", "--host", HOST, "--port", str(port),
+               "--workers", str(workers), "--no-access-log"]  # fmt: skip
+        return subprocess.Popen(cmd, env=env, stderr=subprocess.DEVNULL)
+    # uvicorn's own workers, which share one listening socket (silkrail serve before 2026-12).
     cmd = [
         sys.executable, "-m", "uvicorn", "--factory", "silkrail.service:create_app",
         "--host", HOST, "--port", str(port), "--log-level", "warning", "--no-access-log",
@@ -246,10 +252,13 @@ def run(
     workers: int = 1,
     legs: bool = True,
     rate: float | None = None,
+    server: str = "silkrail",
 ) -> Result:
     port = _free_port()
     base = f"http://{HOST}:{port}"
-    proc = _start_server(port, cache=scenario == "cached", data=data, workers=workers)
+    proc = _start_server(
+        port, cache=scenario == "cached", data=data, workers=workers, server=server
+    )
     try:
         _wait_ready(base, proc)
         bodies = _bodies(base, data=data, legs=legs)
@@ -306,6 +315,13 @@ def main() -> None:
         default=None,
         help="open loop: requests arrive at random at this many a second (default: back to back)",
     )
+    parser.add_argument(
+        "--server",
+        choices=["silkrail", "uvicorn"],
+        default="silkrail",
+        help="run `silkrail serve` (a socket per worker, default) or uvicorn's own workers "
+        "(one shared socket)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
     if args.rate is not None and not 0 < args.rate <= 10_000:
@@ -332,6 +348,7 @@ def main() -> None:
                 workers=args.workers,
                 legs=not args.no_legs,
                 rate=args.rate,
+                server=args.server,
             )
         )
     if args.json:
@@ -340,7 +357,7 @@ def main() -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"POST /api/v1/plan, {args.clients} concurrent clients on loopback, "
-        f"{args.workers} server process(es)"
+        f"{args.workers} server process(es) ({args.server})"
         + (", answers without legs" if args.no_legs else "")
         + (f", Poisson arrivals at {args.rate:g}/s" if args.rate else ", back to back")
     )

@@ -67,6 +67,12 @@ __all__ = ["serve"]
 @click.option(
     "--private", is_flag=True, help="Reading shipments needs an API key with the read scope."
 )
+@click.option(
+    "--no-access-log",
+    "quiet",
+    is_flag=True,
+    help="Do not log each request (a reverse proxy in front logs them already).",
+)
 def serve(
     host: str,
     port: int,
@@ -75,6 +81,7 @@ def serve(
     jobs_dir: Path | None,
     database: str | None,
     private: bool,
+    quiet: bool,
 ) -> None:
     """Serve the REST API under /api/v1 and the web map at / (works offline).
 
@@ -124,7 +131,7 @@ def serve(
         os.environ["SILKRAIL_SIM_JOBS_DIR"] = str(jobs_dir.resolve())
         get_settings.cache_clear()
     try:
-        _run(host, port, workers)
+        _run(host, port, workers, access_log=not quiet)
     finally:
         if temporary is not None:
             shutil.rmtree(temporary, ignore_errors=True)
@@ -149,13 +156,14 @@ def check_port(host: str, port: int) -> None:
         sys.exit(EXIT_USAGE)
 
 
-def _run(host: str, port: int, workers: int) -> None:
+def _run(host: str, port: int, workers: int, *, access_log: bool = True) -> None:
     import uvicorn
 
     from silkrail.service import create_app, get_settings
     from silkrail.service._errors import ApiError
     from silkrail.service._server import server_options
     from silkrail.service._state import load_state
+    from silkrail.service._workers import run_workers, spreads_connections
 
     settings = get_settings()
     # Load (and validate) the network before listening, so a bad network fails here, not on
@@ -173,9 +181,21 @@ def _run(host: str, port: int, workers: int) -> None:
     if settings.sim_jobs_dir is not None:
         click.echo(f"simulation jobs are written to {settings.sim_jobs_dir}", err=True)
     # Request read timeout, connection cap, keep-alive: see silkrail.service._server.
-    bounds = server_options(settings)
+    bounds = {**server_options(settings), "access_log": access_log}
     if workers == 1:
         uvicorn.run(create_app(), host=host, port=port, log_level="info", **bounds)
+    elif spreads_connections():
+        # A socket per worker: the kernel spreads connections (silkrail.service._workers).
+        config = uvicorn.Config(
+            "silkrail.service:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            **bounds,
+        )
+        run_workers(config)
     else:
         # Each worker process builds its app from the environment (hence SILKRAIL_DATA above).
         uvicorn.run(

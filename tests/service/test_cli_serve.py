@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from fastapi import FastAPI
 
 import silkrail._cli_serve
+import silkrail.service._workers
 from silkrail._cli_serve import serve
 from silkrail.service import get_settings
 
@@ -34,7 +35,18 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
         jobs_dir = seen[-1]["jobs_dir"]
         seen[-1]["jobs_dir_exists"] = jobs_dir is not None and jobs_dir.is_dir()
 
+    def fake_workers(config: uvicorn.Config) -> None:
+        # silkrail serve --workers N on Linux: a socket per worker (silkrail.service._workers).
+        fake_run(
+            config.app,
+            host=config.host,
+            port=config.port,
+            workers=config.workers,
+            factory=config.factory,
+        )
+
     monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setattr(silkrail.service._workers, "run_workers", fake_workers)
     # The real ports may be taken on a shared machine; test_busy_port_is_a_usage_error binds.
     monkeypatch.setattr(silkrail._cli_serve, "check_port", lambda host, port: None)
     yield seen

@@ -63,17 +63,20 @@ def pareto_kernel(
 ) -> int:
     """Multi-criteria label setting (Martins 1984) with dominance and target pruning.
 
-    Labels are settled in lexicographic order of their criteria, so a settled label is never
-    dominated later. Only settled labels are extended; a label reaching a target state is not
-    extended further. A new label is discarded if a label at its state or at any target state
-    dominates it (within ``eps``; ``eps = 0`` is exact); labels it dominates exactly are
-    discarded. ``limit_col >= 0`` caps that criterion at ``limit`` (a resource constraint).
+    Labels are settled in lexicographic order of their criteria plus bounds (below), so a
+    settled label is never dominated later by a label at its state. Only settled labels are
+    extended; a label reaching a target state is not extended further. A new label is
+    discarded if a label at its state or at any target state dominates it (within ``eps``;
+    ``eps = 0`` is exact); labels it dominates exactly are discarded. ``limit_col >= 0`` caps
+    that criterion at ``limit`` (a resource constraint).
 
     ``lower[s, k]`` is a lower bound on criterion ``k`` from state ``s`` to any target state
-    (``inf`` where none is reachable): a new label at ``s`` is discarded when a target label
-    dominates its criteria plus those bounds, since then it dominates every path the label
-    could still become (target pruning with lower bounds; Raith & Ehrgott 2009). Zero
-    bounds give the plain target pruning.
+    (``inf`` where none is reachable), consistent along every edge. Labels are settled in
+    lexicographic order of their criteria plus their state's bounds, and a new label at ``s``
+    is discarded when a target label dominates its criteria plus those bounds, since then it
+    dominates every path the label could still become (the ideal-point heuristic of
+    multi-objective A*: Tung & Chew 1992; NAMOA*, Mandow & Pérez de la Cruz 2010). Zero bounds
+    give the plain label setting with target pruning.
 
     Elementary mode (``lab_vis`` has columns): each label carries the set of nodes its path has
     visited, as bits (state ``s`` is node bit ``node_bit[s]`` of word ``node_word[s]``). A label
