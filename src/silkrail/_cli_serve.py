@@ -12,6 +12,7 @@ import socket
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -184,26 +185,14 @@ def _run(host: str, port: int, workers: int, *, access_log: bool = True) -> None
     bounds = {**server_options(settings), "access_log": access_log}
     if workers == 1:
         uvicorn.run(create_app(), host=host, port=port, log_level="info", **bounds)
-    elif spreads_connections():
+        return
+    # Each worker process builds its app from the environment (hence SILKRAIL_DATA above).
+    options: dict[str, Any] = {
+        "factory": True, "host": host, "port": port, "workers": workers, "log_level": "info",
+        **bounds,
+    }  # fmt: skip
+    if spreads_connections():
         # A socket per worker: the kernel spreads connections (silkrail.service._workers).
-        config = uvicorn.Config(
-            "silkrail.service:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="info",
-            **bounds,
-        )
-        run_workers(config)
+        run_workers(uvicorn.Config("silkrail.service:create_app", **options))
     else:
-        # Each worker process builds its app from the environment (hence SILKRAIL_DATA above).
-        uvicorn.run(
-            "silkrail.service:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="info",
-            **bounds,
-        )
+        uvicorn.run("silkrail.service:create_app", **options)

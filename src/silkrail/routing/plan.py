@@ -103,10 +103,41 @@ def _country_codes(codes: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+@dataclass(frozen=True)
+class _Edges:
+    """What the masks of a plan read of each graph edge (made once per graph)."""
+
+    tail: np.ndarray  # node the edge leaves
+    head: np.ndarray  # node it enters
+    travel: BoolArray  # a link, not an operation at a node
+    link: np.ndarray  # its link (0 for operations)
+    mode: np.ndarray  # its link's mode (that of link 0 for operations)
+
+
+def _edges(net: CorridorNetwork, graph: CorridorGraph) -> _Edges:
+    # By the graph's edge heads: the copy of a graph with other costs (a family option's
+    # generalized-cost search) shares them, and every mask of every plan reads these.
+    def make() -> _Edges:
+        travel = graph.edge_kind == EDGE_TRAVEL
+        link = np.where(travel, graph.edge_link, 0)
+        return _Edges(
+            tail=graph.state_node[graph.edge_tail],
+            head=graph.state_node[graph.edge_head],
+            travel=travel,
+            link=link,
+            mode=net.link_mode[link],
+        )
+
+    return _EDGES.get(graph.edge_head, make, id(net))
+
+
+_EDGES: IdentityMemo[np.ndarray, _Edges] = IdentityMemo(bound=16)
+
+
 def _edge_mask(net: CorridorNetwork, graph: CorridorGraph, req: _Request) -> BoolArray:
     ok = graph.open.copy()
-    tail = graph.state_node[graph.edge_tail]
-    head = graph.state_node[graph.edge_head]
+    edges = _edges(net, graph)
+    tail, head = edges.tail, edges.head
     if req.avoid_countries:
         bad = np.isin(net.node_country, list(req.avoid_countries)) & ~_straits(net)
         ok &= ~bad[tail] & ~bad[head]
@@ -115,20 +146,17 @@ def _edge_mask(net: CorridorNetwork, graph: CorridorGraph, req: _Request) -> Boo
             bad = np.zeros(net.n_nodes, dtype=bool)
             bad[list(nodes)] = True
             ok &= ~bad[tail] & ~bad[head]
-    travel = graph.edge_kind == EDGE_TRAVEL
+    travel = edges.travel
     if req.closed_links:
         ok &= ~(travel & np.isin(graph.edge_link, list(req.closed_links)))
     if not req.road_trunk:
-        link = np.where(travel, graph.edge_link, 0)
-        road = travel & (net.link_mode[link] == LinkMode.ROAD)
+        road = travel & (edges.mode == LinkMode.ROAD)
         if road.any():
             ends = _last_mile(net, req.origin.index) | _last_mile(net, req.destination.index)
             ok &= ~road | (ends[tail] & ends[head])
     if req.modes != frozenset(MODES):
         allowed = np.isin(np.arange(len(MODES)), [MODES.index(m) for m in req.modes])
-        travel = graph.edge_kind == EDGE_TRAVEL
-        link_mode = net.link_mode[np.where(travel, graph.edge_link, 0)]
-        ok &= ~travel | allowed[link_mode]
+        ok &= ~travel | allowed[edges.mode]
     return ok
 
 
@@ -861,8 +889,8 @@ def _option(
 
 
 def _edge_modes(net: CorridorNetwork, graph: CorridorGraph) -> tuple[BoolArray, np.ndarray]:
-    travel = graph.edge_kind == EDGE_TRAVEL
-    return travel, net.link_mode[np.where(travel, graph.edge_link, 0)]
+    edges = _edges(net, graph)
+    return edges.travel, edges.mode
 
 
 def _sea_option(
@@ -880,7 +908,7 @@ def _sea_option(
     real alternative, not a detour that adds a sea leg to a land route.
     """
     travel, mode = _edge_modes(net, graph)
-    link = np.where(travel, graph.edge_link, 0)
+    link = _edges(net, graph).link
     broad_or_ferry = travel & ((mode == LinkMode.FERRY) | (net.link_gauge_mm[link] == 1520))
     return _option(
         net, graph, req, ok, vot, eps,
@@ -899,8 +927,7 @@ def _middle_option(
 ) -> Route | None:
     """Find the best Middle Corridor route: one that crosses the Caspian by ferry, no sea."""
     travel, mode = _edge_modes(net, graph)
-    tail = graph.state_node[graph.edge_tail]
-    head = graph.state_node[graph.edge_head]
+    tail, head = _edges(net, graph).tail, _edges(net, graph).head
     require = travel & caspian_ferry_links(net)[np.where(travel, graph.edge_link, 0)]
     # The Trans-Caspian route is the one that avoids Russia and Belarus (unless a trip starts
     # or ends there): crossing the Caspian to rejoin the Northern route is no alternative.
@@ -924,7 +951,8 @@ def _northern_option(
     """Find the best Northern route: rail through Russia or Belarus, no ferry or sea."""
     travel, mode = _edge_modes(net, graph)
     north = np.isin(net.node_country, list(NORTHERN_STATES))
-    touches = north[graph.state_node[graph.edge_tail]] | north[graph.state_node[graph.edge_head]]
+    edges = _edges(net, graph)
+    touches = north[edges.tail] | north[edges.head]
     return _option(
         net, graph, req, ok, vot, eps,
         require=travel & touches, exclude=travel & (mode != LinkMode.RAIL),
