@@ -5,8 +5,8 @@ examples"):
 
 - ``<!-- runnable -->``: every command of the block runs;
 - ``<!-- runnable: slow -->``: the same, for blocks that take minutes (a year of simulation);
-- ``<!-- runnable: needs-server -->``: collected and skipped, saying that they need a running
-  ``silkrail serve`` (curl against it).
+- ``<!-- runnable: needs-server -->``: the whole block runs as one script (curl against
+  ``localhost:8000``, which points at a ``silkrail serve`` the test starts on a free port).
 
 In a ``bash`` block every line that is not a comment is a command (a trailing ``\\`` joins
 the next line); in a ``text`` block only the lines that start with ``$ `` are. Commands run
@@ -22,11 +22,17 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = re.compile(r"^<!--\s*runnable(?::\s*([a-z-]+))?\s*-->\s*$")
@@ -73,41 +79,93 @@ def _commands(language: str, body: list[str]) -> list[str]:
     return commands
 
 
-def _cases() -> list[object]:
+def _cases(*, server: bool = False) -> list[object]:
+    """Commands of the runnable blocks; with `server`, the needs-server blocks as scripts."""
     cases = []
     for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         for line, kind, language, body in _blocks(path):
+            if (kind == "needs-server") != server:
+                continue
+            if server:
+                # One script: a later command reads what an earlier one wrote (a job's id).
+                assert language == "bash", f"{path.name}:{line}: a needs-server block is bash"
+                script = "\n".join(body)
+                cases.append(pytest.param(script, id=f"{path.name}:{line}", marks=pytest.mark.slow))
+                continue
             for k, command in enumerate(_commands(language, body), start=1):
-                marks: list[pytest.MarkDecorator] = [pytest.mark.slow]
-                if kind == "needs-server":
-                    reason = "needs a running `silkrail serve` (the block is marked needs-server)"
-                    marks.append(pytest.mark.skip(reason=reason))
                 ident = f"{path.name}:{line}:{k}"
-                cases.append(pytest.param(command, id=ident, marks=marks))
+                cases.append(pytest.param(command, id=ident, marks=pytest.mark.slow))
     return cases
 
 
 CASES = _cases()
+SERVER_CASES = _cases(server=True)
 
 
 def test_some_commands_are_marked() -> None:
     assert len(CASES) >= 10
+    assert len(SERVER_CASES) >= 2
 
 
-@pytest.mark.parametrize("command", CASES)
-def test_documented_command_runs(command: str, tmp_path: Path) -> None:
-    (tmp_path / "examples").symlink_to(ROOT / "examples")
+def _run(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    (cwd / "examples").symlink_to(ROOT / "examples")
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    done = subprocess.run(
+    return subprocess.run(
         ["bash", "-e", "-o", "pipefail", "-c", command],
-        cwd=tmp_path,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
         timeout=900,
         check=False,
     )
-    assert done.returncode == 0, (
-        f"{command}\nstdout:\n{done.stdout[-2000:]}\nstderr:\n{done.stderr[-2000:]}"
-    )
+
+
+def _failed(command: str, done: subprocess.CompletedProcess[str]) -> str:
+    return f"{command}\nstdout:\n{done.stdout[-2000:]}\nstderr:\n{done.stderr[-2000:]}"
+
+
+@pytest.mark.parametrize("command", CASES)
+def test_documented_command_runs(command: str, tmp_path: Path) -> None:
+    done = _run(command, tmp_path)
+    assert done.returncode == 0, _failed(command, done)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A ``silkrail serve`` on the packaged network, on a free port: its ``host:port``."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    folder = tmp_path_factory.mktemp("server")
+    env = {**os.environ, "SILKRAIL_SIM_JOBS_DIR": str(folder / "jobs")}
+    cmd = [sys.executable, "-m", "silkrail", "serve", "--port", str(port), "--no-access-log"]
+    log = (folder / "server.log").open("wb")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    address = f"localhost:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, (folder / "server.log").read_text()
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        yield address
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+@pytest.mark.parametrize("script", SERVER_CASES)
+def test_documented_server_example_runs(script: str, server: str, tmp_path: Path) -> None:
+    pointed = script.replace("localhost:8000", server)
+    assert pointed != script, "a needs-server block talks to localhost:8000"
+    done = _run(pointed, tmp_path)
+    assert done.returncode == 0, _failed(pointed, done)
+    # curl -s exits 0 on a 4xx or 5xx: the error body tells.
+    assert '"code":' not in done.stdout, _failed(pointed, done)
+    assert done.stdout.strip(), _failed(pointed, done)
