@@ -133,8 +133,10 @@ def run_workers(config: Config) -> None:
     OSError
         If the address cannot be bound.
     """
-    # Bind once here, so that a taken port fails now and not in every worker.
-    listening_socket(config.host, config.port).close()
+    # Bind once here, so that a taken port fails now and not in every worker; port 0 becomes
+    # the free port found, which every worker then binds.
+    with listening_socket(config.host, config.port) as probe:
+        config.port = probe.getsockname()[1]
     logger.info(
         "Uvicorn running on http://%s:%d with %d workers, one socket each (Press CTRL+C to quit)",
         config.host,
