@@ -30,7 +30,7 @@ CRITERIA = {
     "transshipments": "transship",
     "borders": "border",
 }
-_INITIAL_LABELS = 1 << 11
+_INITIAL_LABELS = 1 << 13
 # Below this many (layered) edges the Pareto kernel runs uncompiled: faster than loading numba.
 COMPILE_ABOVE_EDGES = 20_000
 _MAX_LABELS = 1 << 24
