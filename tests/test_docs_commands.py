@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from .service._live import free_port
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -135,9 +137,7 @@ def test_documented_command_runs(command: str, tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A ``silkrail serve`` on the packaged network, on a free port: its ``host:port``."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     folder = tmp_path_factory.mktemp("server")
     env = {**os.environ, "SILKRAIL_SIM_JOBS_DIR": str(folder / "jobs")}
     cmd = [sys.executable, "-m", "silkrail", "serve", "--port", str(port), "--no-access-log"]

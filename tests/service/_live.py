@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
 
+def free_port() -> int:
+    """Return a loopback port that was free a moment ago (for a server in another process)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
 @contextlib.contextmanager
 def live_server(app: FastAPI, *, start_s: float = 30.0, stop_s: float = 10.0) -> Iterator[str]:
     """Serve `app` until the block ends; yield its base URL.

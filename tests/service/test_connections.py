@@ -22,6 +22,8 @@ import uvicorn
 from silkrail.service import Settings, create_app
 from silkrail.service._server import bounded_protocol, server_options
 
+from ._live import free_port
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -36,9 +38,7 @@ TOY = Path(__file__).parents[1] / "data" / "toy"
 @contextlib.contextmanager
 def _serving(settings: Settings) -> Iterator[tuple[str, int]]:
     """Run the app as `silkrail serve` does (the bounded protocol) on a free loopback port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     options = {**server_options(settings), "http": bounded_protocol(settings)}
     config = uvicorn.Config(
         create_app(settings), host="127.0.0.1", port=port, log_level="warning", **options
@@ -196,9 +196,7 @@ SLOW_BODY = (
 @contextlib.contextmanager
 def _serve_process(log: Path) -> Iterator[tuple[tuple[str, int], int]]:
     """Run `silkrail serve` on the toy network; yield its address and process id."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "SILKRAIL_DATA": str(TOY)}
     with log.open("wb") as out:
         proc = subprocess.Popen(

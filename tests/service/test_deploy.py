@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+from ._live import free_port
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -37,13 +39,6 @@ pytestmark = [
         not os.access("/var/lib/nginx", os.W_OK), reason="nginx's temporary folder is not ours"
     ),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _replace(text: str, old: str, new: str) -> str:
@@ -66,7 +61,7 @@ def _wait_http(url: str, host: str, seconds: float) -> None:
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("deploy")
-    app_port, proxy_port = _free_port(), _free_port()
+    app_port, proxy_port = free_port(), free_port()
     env = {
         **os.environ,
         "SILKRAIL_ALLOWED_HOSTS": json.dumps([HOST]),

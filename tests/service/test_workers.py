@@ -17,6 +17,8 @@ import pytest
 
 from silkrail.service._workers import listening_socket, spreads_connections
 
+from ._live import free_port
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -25,15 +27,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def served(toy_dir: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "SILKRAIL_SIM_JOBS_DIR": str(tmp_path / "jobs")}
     cmd = [sys.executable, "-m", "silkrail", "serve", "--workers", "2", "--port", str(port),
            "--data", str(toy_dir)]  # fmt: skip

@@ -12,7 +12,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -23,6 +22,8 @@ import pytest
 import silkrail
 from silkrail.shipments import ShipmentStore, plan_shipment, register
 
+from ..service._live import free_port
+
 CONTAINER = "CSQU3054383"
 
 
@@ -32,12 +33,6 @@ def _pg_bin() -> Path | None:
         return Path(os.path.realpath(found)).parent
     hits = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
     return Path(hits[-1]).parent if hits else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +51,7 @@ def postgres_url() -> object:
         shutil.chown(root, user=user)
         root.chmod(0o700)
         prefix = ["runuser", "-u", user, "--"]
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         [
             *prefix,

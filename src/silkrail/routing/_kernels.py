@@ -63,17 +63,16 @@ def pareto_kernel(
 ) -> int:
     """Multi-criteria label setting (Martins 1984) with dominance and target pruning.
 
-    Labels are settled in lexicographic order of their criteria plus bounds (below), so a
-    settled label is never dominated later by a label at its state. Only settled labels are
-    extended; a label reaching a target state is not extended further. A new label is
-    discarded if a label at its state or at any target state dominates it (within ``eps``;
+    Labels are settled in lexicographic order of their criteria plus their state's bounds
+    (below), so a settled label is never dominated later by a label at its state. Only settled
+    labels are extended; a label reaching a target state is not extended further. A new label
+    is discarded if a label at its state or at any target state dominates it (within ``eps``;
     ``eps = 0`` is exact); labels it dominates exactly are discarded. ``limit_col >= 0`` caps
     that criterion at ``limit`` (a resource constraint).
 
     ``lower[s, k]`` is a lower bound on criterion ``k`` from state ``s`` to any target state
-    (``inf`` where none is reachable), consistent along every edge. Labels are settled in
-    lexicographic order of their criteria plus their state's bounds, and a new label at ``s``
-    is discarded when a target label dominates its criteria plus those bounds, since then it
+    (``inf`` where none is reachable), consistent along every edge. A new label at ``s`` is
+    discarded when a target label dominates its criteria plus those bounds, since then it
     dominates every path the label could still become (the ideal-point heuristic of
     multi-objective A*: Tung & Chew 1992; NAMOA*, Mandow & Pérez de la Cruz 2010). Zero bounds
     give the plain label setting with target pruning.
@@ -129,6 +128,8 @@ def pareto_kernel(
             if not edge_ok[e]:
                 continue
             t = head[e]
+            if lower[t, 0] == np.inf:  # no target reachable from t
+                continue
             if n_words > 0:
                 w = node_word[t]
                 same_node = w == node_word[s] and node_bit[t] == node_bit[s]
@@ -137,8 +138,6 @@ def pareto_kernel(
                 for k in range(n_words):
                     new_vis[k] = lab_vis[lab, k]
                 new_vis[w] = new_vis[w] | node_bit[t]
-            if lower[t, 0] == np.inf:
-                continue
             for k in range(n_crit):
                 new[k] = lab_crit[lab, k] + crit[e, k]
             if limit_col >= 0 and new[limit_col] + lower[t, limit_col] > limit:

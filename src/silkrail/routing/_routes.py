@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from silkrail.network.model import CorridorNetwork
     from silkrail.routing.search import ParetoPath
 
-__all__ = ["PathNumbers", "build_route", "edge_legs", "path_label", "path_numbers"]
+__all__ = ["PathNumbers", "build_route", "edge_legs", "legs_label", "path_numbers"]
 
 _MODE_NAMES = tuple(m.name.lower() for m in LinkMode)
 # Origin-destination pairs whose great-circle distance is remembered per network.
@@ -247,26 +247,25 @@ def path_numbers(
     )
 
 
-def path_label(
-    net: CorridorNetwork, graph: CorridorGraph, path: ParetoPath, *, via: Sequence[int] = ()
-) -> str:
-    """Return the corridor label of a path's route without building the route.
+def legs_label(net: CorridorNetwork, legs: Sequence[Leg], *, via: Sequence[int] = ()) -> str:
+    """Return the corridor label :func:`build_route` gives a route with these legs.
+
+    The planner reads it from a path's cached legs (:func:`edge_legs`) before it decides to
+    build the route.
 
     Parameters
     ----------
     net
-        The network `graph` was compiled from.
-    graph
-        The compiled graph.
-    path
-        A search path.
+        The network the legs belong to.
+    legs
+        A route's legs, in order.
     via
         Node indices the route was required to pass (named in its label).
 
     Returns
     -------
     str
-        The label :func:`build_route` gives the path's route.
+        The label.
 
     Examples
     --------
@@ -276,10 +275,9 @@ def path_label(
     >>> net = load_network()
     >>> g = compile_graph(net)
     >>> p = pareto_paths(g, net.index_of("CNCKG"), net.index_of("DE-DUISBURG"))[0]
-    >>> path_label(net, g, p) == build_route(net, g, p, 10.0).label
+    >>> legs_label(net, edge_legs(net, g, p.edges)) == build_route(net, g, p, 10.0).label
     True
     """
-    legs = edge_legs(net, graph, path.edges)
     return corridor_label(legs, net.country_of, via=tuple(net.node_id[list(via)].tolist()))
 
 
@@ -310,7 +308,7 @@ def build_route(
     via
         Node indices the route was required to pass (named in its label).
     label
-        The path's :func:`path_label` with the same `via`, if already known.
+        The route's :func:`legs_label` with the same `via`, if already known.
 
     Returns
     -------
@@ -333,7 +331,6 @@ def build_route(
     hours_mean, hours_var, cost, wtw, ttw, distance, transship_f = _sums(net, graph, e)
     transship = int(transship_f)
     nodes = [legs[0].from_id] + [leg.to_id for leg in legs if leg.to_id != leg.from_id]
-    country = net.country_of
     # Borders and countries count where cargo stops, not the straits and canals ships pass.
     tail = graph.state_node[graph.edge_tail[e]]
     head = graph.state_node[graph.edge_head[e]]
@@ -342,10 +339,8 @@ def build_route(
     countries = list(dict.fromkeys(stops))
     borders = sum(a != b for a, b in itertools.pairwise(stops))
     crow = _crow_km(net, legs[0], legs[-1])
-    if label is None:
-        label = corridor_label(legs, country, via=tuple(net.node_id[list(via)].tolist()))
     return Route(
-        label=label,
+        label=legs_label(net, legs, via=via) if label is None else label,
         hours_mean=hours_mean,
         hours_var=hours_var,
         transit_days_p50=lognormal_quantile(hours_mean, hours_var, 0.0) / HOURS_PER_DAY,

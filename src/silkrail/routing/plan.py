@@ -19,7 +19,7 @@ from silkrail.routing._routes import (
     PathNumbers,
     build_route,
     edge_legs,
-    path_label,
+    legs_label,
     path_numbers,
 )
 from silkrail.routing.conditions import conditions_on
@@ -292,11 +292,6 @@ def _legs_km(legs: Iterable[Leg]) -> dict[str, float]:
     return {leg.link_id: leg.distance_km for leg in legs if leg.kind == "travel"}
 
 
-def _path_km(net: CorridorNetwork, graph: CorridorGraph, path: ParetoPath) -> dict[str, float]:
-    """Return a path's :func:`_travel_km` from the graph's legs, without building it."""
-    return _legs_km(edge_legs(net, graph, path.edges))
-
-
 def _shared_share(
     a: Route, b: Route, *, travel_km: Callable[[Route], dict[str, float]] = _travel_km
 ) -> float:
@@ -316,20 +311,21 @@ def _km_share(km_a: dict[str, float], km_a_total: float, km_b: dict[str, float],
 class _Candidate:
     """A path the fold reads, built into a route only when the fold needs the route.
 
-    Its travel km by link come from the graph's legs (made once per edge), so the fold can
-    tell a path that shares :data:`FOLD_SHARE` of its km with a row (a variant, whatever its
+    Its legs come from the graph's legs (made once per edge): their travel km by link tell
+    a path that shares :data:`FOLD_SHARE` of its km with a row (a variant, whatever its
     label) without building it; and its label and generalized cost (the route's, bit for
     bit) tell a variant of the same corridor without building it either.
     """
 
     def __init__(
         self,
-        km: dict[str, float],
+        legs: Sequence[Leg],
         numbers: PathNumbers,
-        label: Callable[[], str],
+        label: Callable[[Sequence[Leg]], str],
         build: Callable[[str], Route],
     ):
-        self.km = km
+        self.legs = legs
+        self.km = _legs_km(legs)
         self.distance_km = numbers.distance_km
         self.generalized_cost = numbers.generalized_cost
         self._label = label
@@ -337,7 +333,7 @@ class _Candidate:
 
     @functools.cached_property
     def label(self) -> str:
-        return self._label()
+        return self._label(self.legs)
 
     @functools.cached_property
     def route(self) -> Route:
@@ -457,8 +453,8 @@ def _select(
     *,
     variants: bool,
     plausible_only: bool = True,
-    km: Callable[[ParetoPath], dict[str, float]],
-    label: Callable[[ParetoPath], str],
+    legs: Callable[[ParetoPath], Sequence[Leg]],
+    label: Callable[[Sequence[Leg]], str],
 ) -> list[Route]:
     """Fold variants (see :func:`_fold`) and keep the best rows, ranked by generalized cost.
 
@@ -470,18 +466,13 @@ def _select(
     Paths are ranked on their `numbers` (the sums their routes would hold), and routes are
     built in that order only until the rows are full, unless the `variants` are kept: building
     a route costs more than finding it, and most paths end up as dropped variants. Without
-    `variants`, a path whose travel km by link (`km`) share :data:`FOLD_SHARE` with a row, or
-    whose `label` is a row's corridor (:func:`_same_corridor`), is not built at all.
+    `variants`, a path whose `legs` share :data:`FOLD_SHARE` of their travel km with a row, or
+    whose `label` (of its legs) is a row's corridor (:func:`_same_corridor`), is not built.
     """
     single = [i for i, n in enumerate(numbers) if n.sea_voyages <= 1] or range(len(paths))
     ranked = sorted(single, key=lambda i: numbers[i].generalized_cost)
     candidates = (
-        _Candidate(
-            km(paths[i]),
-            numbers[i],
-            functools.partial(label, paths[i]),
-            functools.partial(build, paths[i]),
-        )
+        _Candidate(legs(paths[i]), numbers[i], label, functools.partial(build, paths[i]))
         for i in ranked
     )
     rows = _fold(
@@ -706,8 +697,8 @@ def plan(
     chosen = _select(
         paths, numbers, lambda p, label: _route(net, graph, p, vot, req=req, label=label),
         max_routes, variants=variants, plausible_only=compare == "plausible",
-        km=lambda p: _path_km(net, graph, p),
-        label=lambda p: path_label(net, graph, p, via=req.via),
+        legs=lambda p: edge_legs(net, graph, p.edges),
+        label=lambda legs: legs_label(net, legs, via=req.via),
     )  # fmt: skip
     extras: list[Route] = []
     for family, finder in _FAMILIES.items():
@@ -888,11 +879,6 @@ def _option(
     return min(fitting, key=lambda r: r.generalized_cost) if fitting else None
 
 
-def _edge_modes(net: CorridorNetwork, graph: CorridorGraph) -> tuple[BoolArray, np.ndarray]:
-    edges = _edges(net, graph)
-    return edges.travel, edges.mode
-
-
 def _sea_option(
     net: CorridorNetwork,
     graph: CorridorGraph,
@@ -907,8 +893,8 @@ def _sea_option(
     (no 1520 mm network, no Caspian or Black Sea ferry) and must use a sea link: the shipper's
     real alternative, not a detour that adds a sea leg to a land route.
     """
-    travel, mode = _edge_modes(net, graph)
-    link = _edges(net, graph).link
+    edges = _edges(net, graph)
+    travel, mode, link = edges.travel, edges.mode, edges.link
     broad_or_ferry = travel & ((mode == LinkMode.FERRY) | (net.link_gauge_mm[link] == 1520))
     return _option(
         net, graph, req, ok, vot, eps,
@@ -926,14 +912,14 @@ def _middle_option(
     eps: float,
 ) -> Route | None:
     """Find the best Middle Corridor route: one that crosses the Caspian by ferry, no sea."""
-    travel, mode = _edge_modes(net, graph)
-    tail, head = _edges(net, graph).tail, _edges(net, graph).head
-    require = travel & caspian_ferry_links(net)[np.where(travel, graph.edge_link, 0)]
+    edges = _edges(net, graph)
+    travel, mode = edges.travel, edges.mode
+    require = travel & caspian_ferry_links(net)[edges.link]
     # The Trans-Caspian route is the one that avoids Russia and Belarus (unless a trip starts
     # or ends there): crossing the Caspian to rejoin the Northern route is no alternative.
     north = np.isin(net.node_country, list(NORTHERN_STATES))
     north[[req.origin.index, req.destination.index]] = False
-    exclude = travel & ((mode == LinkMode.SEA) | north[tail] | north[head])
+    exclude = travel & ((mode == LinkMode.SEA) | north[edges.tail] | north[edges.head])
     return _option(
         net, graph, req, ok, vot, eps, require=require, exclude=exclude,
         family=CorridorFamily.MIDDLE,
@@ -949,13 +935,12 @@ def _northern_option(
     eps: float,
 ) -> Route | None:
     """Find the best Northern route: rail through Russia or Belarus, no ferry or sea."""
-    travel, mode = _edge_modes(net, graph)
-    north = np.isin(net.node_country, list(NORTHERN_STATES))
     edges = _edges(net, graph)
+    north = np.isin(net.node_country, list(NORTHERN_STATES))
     touches = north[edges.tail] | north[edges.head]
     return _option(
         net, graph, req, ok, vot, eps,
-        require=travel & touches, exclude=travel & (mode != LinkMode.RAIL),
+        require=edges.travel & touches, exclude=edges.travel & (edges.mode != LinkMode.RAIL),
         family=CorridorFamily.NORTHERN,
     )  # fmt: skip
 

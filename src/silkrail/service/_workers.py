@@ -21,7 +21,7 @@ import contextlib
 import logging
 import socket
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from uvicorn.supervisors import Multiprocess
 
@@ -143,7 +143,7 @@ def run_workers(config: Config) -> None:
         config.port,
         config.workers,
     )
-    supervisor: Any = _SpreadWorkers(config)
+    supervisor = _SpreadWorkers(config)
     # The supervisor handles SIGINT itself; this only keeps a traceback off the terminal.
     with contextlib.suppress(KeyboardInterrupt):
         supervisor.run()
