@@ -31,7 +31,14 @@ if TYPE_CHECKING:
     from silkrail.network.model import CorridorNetwork
     from silkrail.routing.search import ParetoPath
 
-__all__ = ["PathNumbers", "build_route", "edge_legs", "legs_label", "path_numbers"]
+__all__ = [
+    "PathNumbers",
+    "build_route",
+    "edge_legs",
+    "legs_label",
+    "path_numbers",
+    "paths_numbers",
+]
 
 _MODE_NAMES = tuple(m.name.lower() for m in LinkMode)
 # Origin-destination pairs whose great-circle distance is remembered per network.
@@ -85,8 +92,7 @@ class _GraphCache:
     # Legs made so far, by edge: about 1 kB each, 2 MB for every edge of the packaged graph.
     legs: dict[int, Leg]
     # The columns a route sums, edge by edge (one gather per path): time mean and variance,
-    # cost, CO2e WTW and TTW, km, transfers. `_sums` transposes the gathered block so each
-    # column sums as a contiguous row, pairwise, bit for bit as the 1-D column does.
+    # cost, CO2e WTW and TTW, km, transfers (`_segment_sums`).
     columns: np.ndarray
 
 
@@ -110,9 +116,22 @@ def _graph_cache(net: CorridorNetwork, graph: CorridorGraph) -> _GraphCache:
 
 def _sums(net: CorridorNetwork, graph: CorridorGraph, e: IntArray) -> list[float]:
     """Sum a route's columns over edges `e` (see :class:`_GraphCache`) in one operation."""
-    cols = _graph_cache(net, graph).columns
-    sums: list[float] = np.ascontiguousarray(cols[e].T).sum(axis=1).tolist()
+    sums: list[float] = _segment_sums(net, graph, e, np.zeros(1, dtype=np.int64))[0].tolist()
     return sums
+
+
+def _segment_sums(
+    net: CorridorNetwork, graph: CorridorGraph, edges: IntArray, starts: IntArray
+) -> np.ndarray:
+    """Sum the columns over each segment of `edges` that begins at `starts` (one row each).
+
+    One ``add.reduceat`` adds each segment's edges in path order, whatever the segments
+    around it, so a path's sums are the same bits alone (:func:`build_route`) or among
+    others (:func:`paths_numbers`).
+    """
+    cols = _graph_cache(net, graph).columns
+    out: np.ndarray = np.add.reduceat(cols[edges], starts, axis=0)
+    return out
 
 
 def _forget(cache: dict[object, object], key: object, _ref: object) -> None:
@@ -218,7 +237,7 @@ def path_numbers(
     Returns
     -------
     PathNumbers
-        Its numbers.
+        Its numbers (:func:`paths_numbers` of it alone).
 
     Examples
     --------
@@ -232,19 +251,79 @@ def path_numbers(
     >>> build_route(net, g, p, 10.0).generalized_cost == n.generalized_cost
     True
     """
-    e = path.edges
-    hours_mean, _, cost, wtw, _, distance, _ = _sums(net, graph, e)
-    travel = graph.edge_kind[e] == EDGE_TRAVEL
-    sea = net.link_mode[graph.edge_link[e][travel]] == LinkMode.SEA
-    voyages = int(sea[:1].sum() + (sea[1:] & ~sea[:-1]).sum())
-    return PathNumbers(
-        hours_mean=hours_mean,
-        cost_usd_per_feu=cost,
-        co2e_kg_per_feu_wtw=wtw,
-        generalized_cost=cost + value_of_time * hours_mean,
-        sea_voyages=voyages,
-        distance_km=distance,
-    )
+    return paths_numbers(net, graph, [path], value_of_time)[0]
+
+
+def paths_numbers(
+    net: CorridorNetwork,
+    graph: CorridorGraph,
+    paths: Sequence[ParetoPath],
+    value_of_time: float,
+) -> list[PathNumbers]:
+    """Return the ranking numbers of several paths at once, as :func:`path_numbers` each.
+
+    A plan ranks every path its searches find: summing them all in one operation costs
+    about what one path's sums did.
+
+    Parameters
+    ----------
+    net
+        The network `graph` was compiled from.
+    graph
+        The compiled graph.
+    paths
+        Search paths (each with at least one edge).
+    value_of_time
+        USD per FEU-hour of the generalized cost.
+
+    Returns
+    -------
+    list of PathNumbers
+        Their numbers, in the order of `paths`.
+
+    Examples
+    --------
+    >>> from silkrail.graph import compile_graph
+    >>> from silkrail.network import load_network
+    >>> from silkrail.routing.search import pareto_paths
+    >>> net = load_network()
+    >>> g = compile_graph(net)
+    >>> ps = pareto_paths(g, net.index_of("CNCKG"), net.index_of("DE-DUISBURG"))
+    >>> [n.generalized_cost for n in paths_numbers(net, g, ps, 10.0)] == [
+    ...     build_route(net, g, p, 10.0).generalized_cost for p in ps]
+    True
+    """
+    if not paths:
+        return []
+    sizes = np.array([len(p.edges) for p in paths], dtype=np.int64)
+    if not sizes.all():
+        msg = "every path needs at least one edge"
+        raise ValueError(msg)
+    edges = np.concatenate([p.edges for p in paths])
+    starts = np.zeros(len(paths), dtype=np.int64)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    sums = _segment_sums(net, graph, edges, starts)
+    # Separate deep-sea voyages: a sea link whose path's previous link (operations between
+    # them aside) is not a sea link, or that is its path's first link.
+    owner = np.repeat(np.arange(len(paths)), sizes)
+    travel = graph.edge_kind[edges] == EDGE_TRAVEL
+    links, owners = graph.edge_link[edges][travel], owner[travel]
+    sea = net.link_mode[links] == LinkMode.SEA
+    first = np.r_[True, owners[1:] != owners[:-1]]
+    begins = sea & (first | ~np.r_[False, sea[:-1]])
+    voyages = np.bincount(owners[begins], minlength=len(paths)).tolist()
+    hours, _, cost, wtw, _, km, _ = sums.T.tolist()
+    return [
+        PathNumbers(
+            hours_mean=h,
+            cost_usd_per_feu=c,
+            co2e_kg_per_feu_wtw=w,
+            generalized_cost=c + value_of_time * h,
+            sea_voyages=v,
+            distance_km=d,
+        )
+        for h, c, w, v, d in zip(hours, cost, wtw, voyages, km, strict=True)
+    ]
 
 
 def legs_label(net: CorridorNetwork, legs: Sequence[Leg], *, via: Sequence[int] = ()) -> str:

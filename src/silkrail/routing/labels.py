@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,8 @@ _PARTICLES = frozenset(
 )
 
 
+# Labels name the same few hundred places over and over (a plan reads ~10 paths' labels).
+@functools.lru_cache(maxsize=8192)
 def short_name(name: str) -> str:
     """Shorten a node name to the place name a label needs: its first word.
 

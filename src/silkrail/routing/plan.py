@@ -20,7 +20,7 @@ from silkrail.routing._routes import (
     build_route,
     edge_legs,
     legs_label,
-    path_numbers,
+    paths_numbers,
 )
 from silkrail.routing.conditions import conditions_on
 from silkrail.routing.detours import PLAUSIBLE_DETOUR, plausible
@@ -693,7 +693,7 @@ def plan(
     paths = _search(graph, req, ok, eps=eps)
     if not paths:
         raise _diagnose(net, graph, req)
-    numbers = [path_numbers(net, graph, p, vot) for p in paths]
+    numbers = paths_numbers(net, graph, paths, vot)
     chosen = _select(
         paths, numbers, lambda p, label: _route(net, graph, p, vot, req=req, label=label),
         max_routes, variants=variants, plausible_only=compare == "plausible",
@@ -862,21 +862,47 @@ def _option(
     # First minimise the generalized cost itself, a one-criterion search (the cost column of a
     # copy of the graph holds it): the mask makes its best path a route of the family but for
     # rare sea routes that start abroad, which the (time, cost) search below then handles.
-    gc_graph = replace(graph, cost=graph.cost + vot * graph.time_mean)
+    gc_graph = _GC_GRAPHS.get(
+        graph, lambda: replace(graph, cost=graph.cost + vot * graph.time_mean), vot
+    )
     paths = _search(gc_graph, req, ok & ~exclude, eps=eps, require=require, criteria=("cost",))
-    fitting = [
-        r
-        for p in paths
-        if _family(r := _route(net, graph, p, vot, req=req)) == family and _sea_voyages(r) <= 1
-    ]
-    if fitting or not paths:
-        return fitting[0] if fitting else None
+    if not paths:
+        return None
+    fitting = _fitting(net, graph, paths, vot, req=req, family=family)
+    if fitting:
+        path, label, _ = fitting[0]
+        return _route(net, graph, path, vot, req=req, label=label)
     # The generalized cost is a positive mix of time and cost, so its optimum lies on the
     # (time, cost) Pareto front: a two-criteria search is exact here and much smaller.
     paths = _search(graph, req, ok & ~exclude, eps=eps, require=require, criteria=("time", "cost"))
-    routes = [_route(net, graph, p, vot, req=req) for p in paths]
-    fitting = [r for r in routes if _family(r) == family and _sea_voyages(r) <= 1]
-    return min(fitting, key=lambda r: r.generalized_cost) if fitting else None
+    fitting = _fitting(net, graph, paths, vot, req=req, family=family)
+    if not fitting:
+        return None
+    path, label, _ = min(fitting, key=lambda f: f[2].generalized_cost)
+    return _route(net, graph, path, vot, req=req, label=label)
+
+
+def _fitting(
+    net: CorridorNetwork,
+    graph: CorridorGraph,
+    paths: Sequence[ParetoPath],
+    vot: float,
+    *,
+    req: _Request,
+    family: CorridorFamily,
+) -> list[tuple[ParetoPath, str, PathNumbers]]:
+    """Return the paths of a family with at most one sea voyage (read from labels, not routes)."""
+    out = []
+    for p, numbers in zip(paths, paths_numbers(net, graph, paths, vot), strict=True):
+        label = legs_label(net, edge_legs(net, graph, p.edges), via=req.via)
+        if family_of_label(label) == family and numbers.sea_voyages <= 1:
+            out.append((p, label, numbers))
+    return out
+
+
+# The generalized-cost copy of each graph, by value of time: a plan's family options each
+# search it, and so does every plan on the same graph.
+_GC_GRAPHS: IdentityMemo[CorridorGraph, CorridorGraph] = IdentityMemo(bound=16)
 
 
 def _sea_option(
@@ -973,7 +999,7 @@ def _road_trunk_option(
     paths = _search(graph, road, ok, eps=eps)
     if not paths:
         return None
-    numbers = [path_numbers(net, graph, p, vot) for p in paths]
+    numbers = paths_numbers(net, graph, paths, vot)
     best = min(range(len(paths)), key=lambda i: numbers[i].generalized_cost)
     route = _route(net, graph, paths[best], vot, req=road)
     if "road" not in route.modes or route.land_detour_index >= within:

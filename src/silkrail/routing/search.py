@@ -518,13 +518,17 @@ def _front(
     lt = (c[:, None, :] < c[None, :, :]).any(axis=2)
     dominated = (le & lt).any(axis=0)
     keep = final[~dominated]
+    # Equal criteria reached through different destination states: keep one (the first),
+    # before tracing, so that only the paths returned are read back.
+    unique: dict[tuple[float, ...], int] = {}
+    for i, rounded in zip(keep.tolist(), np.round(lab_crit[keep, :k], 9).tolist(), strict=True):
+        unique.setdefault(tuple(rounded), i)
+    keep = np.fromiter(unique.values(), dtype=np.int64, count=len(unique))
     trace = _trace_compiled if compiled else _trace
     paths = [
-        ParetoPath(edges, lab_crit[i, :k].copy())
-        for i, edges in zip(keep.tolist(), trace(keep, edge_ids, lab_pred, lab_edge), strict=True)
+        ParetoPath(edges, crit)
+        for edges, crit in zip(
+            trace(keep, edge_ids, lab_pred, lab_edge), lab_crit[keep, :k], strict=True
+        )
     ]
-    # Equal criteria reached through different destination states: keep one.
-    unique: dict[tuple[float, ...], ParetoPath] = {}
-    for p in paths:
-        unique.setdefault(tuple(np.round(p.criteria, 9)), p)
-    return sorted(unique.values(), key=lambda p: tuple(p.criteria))
+    return sorted(paths, key=lambda p: tuple(p.criteria.tolist()))
