@@ -263,11 +263,12 @@ def test_via_paths_are_simple_and_exact(compile_above: int, monkeypatch) -> None
     relaxed = []
     repeated = search._repeated_in_any
 
-    def spy(graph, paths):
-        out = repeated(graph, paths)
-        # All paths at once find what each path alone finds.
+    def spy(graph, paths, *, compiled=False):
+        out = repeated(graph, paths, compiled=compiled)
+        # All paths at once find what each path alone finds, compiled or not.
         each = sorted({n for p in paths for n in search._repeated_nodes(graph, p.edges)})
         assert out == each
+        assert repeated(graph, paths, compiled=not compiled) == each
         relaxed.append(bool(out))
         return out
 

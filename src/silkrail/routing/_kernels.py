@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["N_CRIT", "jit", "pareto_kernel", "path_edges", "path_lengths"]
+__all__ = ["N_CRIT", "jit", "pareto_kernel", "path_edges", "path_lengths", "repeated_nodes"]
 
 N_CRIT = 4  # criteria columns in the multi-criteria search (unused ones are zero)
 _compiled: dict[str, Any] = {}
@@ -247,3 +247,35 @@ def path_edges(labels: np.ndarray, lab_pred: np.ndarray, lab_edge: np.ndarray,
             out[pos] = edge_ids[lab_edge[j]]
             pos -= 1
             j = lab_pred[j]
+
+
+def repeated_nodes(edges: np.ndarray, offsets: np.ndarray, state_node: np.ndarray,
+                   edge_tail: np.ndarray, edge_head: np.ndarray, seen: np.ndarray,
+                   out: np.ndarray) -> int:  # fmt: skip
+    """Mark in ``out`` the nodes some path visits twice or more; return how many.
+
+    Path ``i`` is ``edges[offsets[i]:offsets[i + 1]]``. A path visits its first edge's tail,
+    then the head of every edge that moves to another node (an operation at a node, such as a
+    gauge change, is no second visit). ``seen`` (one slot per node, filled with -1) and
+    ``out`` (one flag per node, False) are work and output arrays.
+    """
+    count = 0
+    for i in range(len(offsets) - 1):
+        a, b = offsets[i], offsets[i + 1]
+        for k in range(a, b + 1):
+            if k == a:
+                if a == b:
+                    break
+                node = state_node[edge_tail[edges[k]]]
+            else:
+                e = edges[k - 1]
+                node = state_node[edge_head[e]]
+                if node == state_node[edge_tail[e]]:
+                    continue
+            if seen[node] == i:
+                if not out[node]:
+                    out[node] = True
+                    count += 1
+            else:
+                seen[node] = i
+    return count

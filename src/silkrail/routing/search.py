@@ -370,7 +370,7 @@ def pareto_paths(
     tracked: list[int] = []
     paths = run(tracked)
     while simple:
-        repeated = _repeated_in_any(graph, paths)
+        repeated = _repeated_in_any(graph, paths, compiled=compiled)
         # A tracked node is never visited twice, so each round tracks at least one more node
         # and the loop ends within n_nodes rounds (in practice one or two).
         new = [n for n in repeated if n not in tracked]
@@ -432,14 +432,30 @@ def _reversed(graph: CorridorGraph) -> tuple[IntArray, IntArray, IntArray]:
 _REVERSED: IdentityMemo[IntArray, tuple[IntArray, IntArray, IntArray]] = IdentityMemo(bound=16)
 
 
-def _repeated_in_any(graph: CorridorGraph, paths: Sequence[ParetoPath]) -> list[int]:
-    """Nodes some path visits twice or more, sorted (:func:`_repeated_nodes` of all at once)."""
+def _repeated_in_any(
+    graph: CorridorGraph, paths: Sequence[ParetoPath], *, compiled: bool = False
+) -> list[int]:
+    """Nodes some path visits twice or more, sorted (:func:`_repeated_nodes` of all at once).
+
+    `compiled` runs the compiled kernel (one pass, no temporary arrays), else NumPy.
+    """
     if not paths:
         return []
     edges = np.concatenate([p.edges for p in paths])
     if len(edges) == 0:
         return []
-    which = np.repeat(np.arange(len(paths)), [len(p.edges) for p in paths])
+    sizes = [len(p.edges) for p in paths]
+    if compiled:
+        offsets = np.zeros(len(paths) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        seen = np.full(graph.n_nodes, -1, dtype=np.int64)
+        found = np.zeros(graph.n_nodes, dtype=np.bool_)
+        jit("repeated_nodes")(
+            edges.astype(np.int64, copy=False), offsets, graph.state_node, graph.edge_tail,
+            graph.edge_head, seen, found,
+        )  # fmt: skip
+        return np.flatnonzero(found).tolist()
+    which = np.repeat(np.arange(len(paths)), sizes)
     tail = graph.state_node[graph.edge_tail[edges]]
     head = graph.state_node[graph.edge_head[edges]]
     # Each path's visits: its first tail, then every head reached by a move (not an operation).
