@@ -173,3 +173,32 @@ def test_twenty_foot_price_follows_the_documented_ratios(net: CorridorNetwork) -
     d = twenty.routes[0].to_dict()
     assert d["container"] == "20"
     assert d["cost_usd_per_container"] == round(twenty.routes[0].cost_usd_per_container, 2)
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination"),
+    [("Hamburg", "Almaty"), ("Shenzhen", "Novosibirsk"), ("Shanghai", "Duisburg")],
+)
+def test_a_sea_route_names_a_land_part_through_russia_or_the_south(
+    net: CorridorNetwork, origin: str, destination: str
+) -> None:
+    # A label that names only the voyage must not hide thousands of km of rail through
+    # Russia (Hamburg by sea to Saint Petersburg, then rail to Almaty), while a haul inland
+    # from Rotterdam to Duisburg stays unnamed.
+    flagged = {"RU", "BY", "IR", "TM", "UZ", "KG", "AF"}
+    seen = 0
+    for r in _all_routes(plan(net, origin, destination, compare="all", variants=True).routes):
+        if not r.label.startswith("Sea"):
+            continue
+        travel = [leg for leg in r.legs if leg.kind == "travel"]
+        last_sea = max(i for i, leg in enumerate(travel) if leg.mode == "sea")
+        ashore = travel[last_sea + 1 :]
+        countries = {net.country_of[leg.to_id] for leg in ashore}
+        if ashore:
+            countries.add(net.country_of[ashore[0].from_id])
+        if countries & flagged:
+            seen += 1
+            assert ", then " in r.label, r.label
+        elif len(countries) <= 1:
+            assert ", then " not in r.label, r.label
+    assert seen

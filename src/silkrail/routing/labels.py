@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from silkrail.routing.results import Leg
 
 from silkrail.routing._cache import CASPIAN_STATES
-from silkrail.routing.families import land_family
+from silkrail.routing.families import NORTHERN_STATES, SOUTHERN_STATES, land_family
 
 __all__ = ["CASPIAN_STATES", "corridor_label", "short_name"]
 
@@ -136,9 +136,15 @@ def _label(
             ends_in = (
                 {node_country[after[0].from_id], node_country[after[-1].to_id]} if after else set()
             )
-            if any(node_country[leg.to_id] not in ends_in for leg in after):
+            ashore = {node_country[leg.to_id] for leg in after} | ends_in
+            if any(node_country[leg.to_id] not in ends_in for leg in after) or (
+                ashore & (NORTHERN_STATES | SOUTHERN_STATES)
+            ):
                 # A sea leg, then a land route across borders (e.g. to Vladivostok, then the
-                # Trans-Siberian): name the land part too.
+                # Trans-Siberian), or through Russia, Belarus or the southern states (Riga,
+                # then rail to Novosibirsk; Dalian, then rail to Novosibirsk): name the land
+                # part too. A haul inland from a port within the EU (Rotterdam to Duisburg)
+                # is left unnamed.
                 return f"Sea {by} ({ends}), then {_label(after, node_country, vias, whole=False)}"
             return f"Sea {by} ({ends})"
         # Land (and Caspian) legs to a port abroad, then a deep-sea leg.
