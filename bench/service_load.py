@@ -79,6 +79,9 @@ class Result:
     max_ms: float
     statuses: dict[str, int]
     offered_rps: float | None = None
+    # CPU of the server's processes (supervisor and workers) over the measured requests,
+    # per request: what the planner and HTTP cost under this load, whatever the client takes.
+    server_cpu_ms_per_request: float | None = None
 
 
 def _free_port() -> int:
@@ -106,6 +109,28 @@ def _start_server(
         "--workers", str(workers),
     ]  # fmt: skip
     return subprocess.Popen(cmd, env=env)
+
+
+def _tree_cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU seconds of a process and its children, from ``/proc`` (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = entry.read_text()
+        except OSError:  # the process ended while we looked
+            continue
+        # Fields after the command name (in parentheses, which may hold spaces).
+        fields = text.rsplit(")", 1)[1].split()
+        stats[int(entry.parent.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    if pid not in stats:
+        return None
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += stats[p][1]
+        todo += [c for c, (parent, _) in stats.items() if parent == p]
+    return total
 
 
 def _wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
@@ -262,9 +287,11 @@ def run(
     try:
         _wait_ready(base, proc)
         bodies = _bodies(base, data=data, legs=legs)
+        cpu_before = _tree_cpu_seconds(proc.pid)
         lat, statuses, errors, seconds = asyncio.run(
             _drive(port, bodies, clients=clients, requests=requests, duration=duration, rate=rate)
         )
+        cpu_after = _tree_cpu_seconds(proc.pid)
     finally:
         proc.terminate()
         try:
@@ -286,6 +313,11 @@ def run(
         max_ms=round(float(ms.max()), 1),
         statuses=statuses,
         offered_rps=rate,
+        server_cpu_ms_per_request=(
+            round((cpu_after - cpu_before) * 1000 / len(lat), 2)
+            if cpu_before is not None and cpu_after is not None and lat
+            else None
+        ),
     )
 
 
@@ -363,13 +395,15 @@ def main() -> None:
     )
     print(f"{os.cpu_count()} CPUs; load average after the run: {load}")
     head = f"{'scenario':<10}{'requests':>9}{'errors':>7}{'req/s':>8}"
-    head += f"{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+    head += f"{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'srv CPU':>9}"
     print(head)
     for r in results:
+        cpu = "n/a" if r.server_cpu_ms_per_request is None else f"{r.server_cpu_ms_per_request:.2f}"
         print(
             f"{r.scenario:<10}{r.requests:>9}{r.errors:>7}{r.throughput_rps:>8.0f}"
-            f"{r.p50_ms:>9.1f}{r.p90_ms:>9.1f}{r.p99_ms:>9.1f}{r.max_ms:>9.1f}"
+            f"{r.p50_ms:>9.1f}{r.p90_ms:>9.1f}{r.p99_ms:>9.1f}{r.max_ms:>9.1f}{cpu:>9}"
         )
+    print("srv CPU: CPU ms of the server's processes per request, over the measured requests")
 
 
 if __name__ == "__main__":
