@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from silkrail import CorridorNetwork, load_network, locate
+from silkrail import CorridorNetwork, Route, load_network, locate
 from silkrail.graph import compile_graph
-from silkrail.routing._routes import build_route, edge_legs, path_numbers
-from silkrail.routing.plan import _sea_voyages
+from silkrail.routing._routes import build_route, edge_legs, paths_numbers
 from silkrail.routing.search import pareto_paths
 
 
 @pytest.fixture(scope="module")
 def net() -> CorridorNetwork:
     return load_network()
+
+
+def _sea_voyages(route: Route) -> int:
+    """Separate deep-sea voyages counted from a route's legs (runs of sea legs)."""
+    voyages, at_sea = 0, False
+    for leg in route.legs:
+        if leg.kind != "travel":
+            continue
+        if leg.mode == "sea" and not at_sea:
+            voyages += 1
+        at_sea = leg.mode == "sea"
+    return voyages
 
 
 @pytest.mark.parametrize(
@@ -26,8 +37,9 @@ def test_path_numbers_rank_exactly_as_the_built_routes(
     paths = pareto_paths(graph, locate(net, origin).index, locate(net, destination).index)
     assert len(paths) > 3
     voyages = set()
-    for p in paths:
-        n = path_numbers(net, graph, p, 7.5)
+    for p, n in zip(paths, paths_numbers(net, graph, paths, 7.5), strict=True):
+        # A path's numbers are the same among others as alone.
+        assert n == paths_numbers(net, graph, [p], 7.5)[0]
         r = build_route(net, graph, p, 7.5)
         # Bit for bit: the planner ranks on these before it builds any route.
         assert n.generalized_cost == r.generalized_cost

@@ -2,7 +2,7 @@
 
 A plan's search finds ~10-30 Pareto paths but shows a few rows. Building a :class:`Route`
 (its legs, label, countries) cost more than the search, so the planner ranks every path on
-:func:`path_numbers` (the same sums a route would hold) and builds routes, in that order, only
+:func:`paths_numbers` (the same sums a route would hold) and builds routes, in that order, only
 until its rows are full; a leg is the same for every path through its edge, so legs are made
 once per graph edge and kept as long as the graph.
 """
@@ -36,7 +36,6 @@ __all__ = [
     "build_route",
     "edge_legs",
     "legs_label",
-    "path_numbers",
     "paths_numbers",
 ]
 
@@ -218,52 +217,16 @@ class PathNumbers:
     distance_km: float
 
 
-def path_numbers(
-    net: CorridorNetwork, graph: CorridorGraph, path: ParetoPath, value_of_time: float
-) -> PathNumbers:
-    """Return the ranking numbers of one path without building its route.
-
-    Parameters
-    ----------
-    net
-        The network `graph` was compiled from.
-    graph
-        The compiled graph.
-    path
-        A search path.
-    value_of_time
-        USD per FEU-hour of the generalized cost.
-
-    Returns
-    -------
-    PathNumbers
-        Its numbers (:func:`paths_numbers` of it alone).
-
-    Examples
-    --------
-    >>> from silkrail.graph import compile_graph
-    >>> from silkrail.network import load_network
-    >>> from silkrail.routing.search import pareto_paths
-    >>> net = load_network()
-    >>> g = compile_graph(net)
-    >>> p = pareto_paths(g, net.index_of("CNCKG"), net.index_of("DE-DUISBURG"))[0]
-    >>> n = path_numbers(net, g, p, 10.0)
-    >>> build_route(net, g, p, 10.0).generalized_cost == n.generalized_cost
-    True
-    """
-    return paths_numbers(net, graph, [path], value_of_time)[0]
-
-
 def paths_numbers(
     net: CorridorNetwork,
     graph: CorridorGraph,
     paths: Sequence[ParetoPath],
     value_of_time: float,
 ) -> list[PathNumbers]:
-    """Return the ranking numbers of several paths at once, as :func:`path_numbers` each.
+    """Return the ranking numbers of paths without building their routes.
 
     A plan ranks every path its searches find: summing them all in one operation costs
-    about what one path's sums did.
+    about what one path's sums did, and each path's numbers are its route's, bit for bit.
 
     Parameters
     ----------

@@ -486,18 +486,6 @@ def _select(
     return rows[:max_routes]
 
 
-def _sea_voyages(route: Route) -> int:
-    """Count the separate deep-sea voyages of a route (runs of sea legs between land legs)."""
-    voyages, at_sea = 0, False
-    for leg in route.legs:
-        if leg.kind != "travel":
-            continue
-        if leg.mode == "sea" and not at_sea:
-            voyages += 1
-        at_sea = leg.mode == "sea"
-    return voyages
-
-
 def plan(
     net: CorridorNetwork,
     origin: str,
