@@ -87,8 +87,8 @@ LONG_BY_GEOGRAPHY = {
 # (mean; the Russian lines south of Astrakhan at the Helsinki-Astara train's 22.4 km/h) and about
 # 830 USD cheaper in the data than the Aktau feeder (with ASCO's container tariff,
 # 1,200 USD a 40-ft box), whose time agrees with the published China-Baku transit times; the
-# Middle Corridor option shown in the same plan must be within 1.5. Measured at C 1.1891:
-# 1.600, 1.537, 1.524, 1.507, 1.5001.
+# Middle Corridor option shown in the same plan must be within 1.5. Measured at C 1.1923:
+# 1.603, 1.539, 1.525, 1.508, 1.5015.
 ROUND_THE_CASPIAN = {
     frozenset({"CN-URUMQI", "AZBAK"}): 1.62,
     frozenset({"CNCTU", "AZBAK"}): 1.55,
