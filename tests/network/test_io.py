@@ -122,7 +122,8 @@ def test_vessel_size_column_may_be_left_out_and_round_trips(toy_dir: Path, tmp_p
     net = read_network(toy_dir)  # its links.csv has no vessel_feu column
     assert np.isnan(net.vessel_feu).all()
     packaged = load_network()
-    assert np.isfinite(packaged.vessel_feu).sum() == 5  # the Caspian and Black Sea ferries
+    # the Caspian and Black Sea ferries and the Lake Van train ferry
+    assert np.isfinite(packaged.vessel_feu).sum() == 6
     for fmt, target in (("csv", tmp_path / "copy"), ("geojson", tmp_path / "copy.geojson")):
         written = write_network(packaged, target, format=fmt)
         back = read_network(written)

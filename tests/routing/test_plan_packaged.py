@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from silkrail import CorridorNetwork, NoRouteError, RoutePlan, load_network, plan
+from silkrail.routing.families import CorridorFamily, family_of_label
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +39,24 @@ def test_avoiding_russia_and_belarus_keeps_the_middle_corridor(net: CorridorNetw
     for r in result.routes:
         for leg in r.legs:
             assert net.node_country[net.index_of(leg.from_id)] not in ("RU", "BY")
+
+
+def test_a_familys_best_route_is_shown_when_another_family_outdoes_its_rows(
+    net: CorridorNetwork,
+) -> None:
+    # Xi'an -> Kars avoiding Russia: the route through Iran (Van ferry) is faster and cheaper
+    # than both Caspian crossings, so the Aktau ferry route left the Pareto front, while the
+    # Turkmenbashi one (slower, but less CO2e) stayed: the Middle Corridor row shown must still
+    # be the family's best, no worse than either crossing planned on its own.
+    options = {"avoid_countries": ["RU", "BY"], "modes": ["rail", "ferry"], "depart": "2024-06-01"}
+    shown = plan(net, "Xi'an", "Kars", **options).routes
+    middle = [r for r in shown if family_of_label(r.label) == CorridorFamily.MIDDLE]
+    assert middle
+    assert any(family_of_label(r.label) == CorridorFamily.SOUTHERN for r in shown)
+    for port in ("Aktau", "Turkmenbashi"):
+        crossing = plan(net, "Xi'an", "Kars", via=[port], **options).routes[0]
+        assert family_of_label(crossing.label) == CorridorFamily.MIDDLE
+        assert min(r.generalized_cost for r in middle) <= crossing.generalized_cost + 1e-6
 
 
 def test_avoiding_egypt_sends_ships_round_the_cape(net: CorridorNetwork) -> None:

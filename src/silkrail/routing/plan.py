@@ -435,6 +435,27 @@ def _refold(rows: list[Route]) -> list[tuple[Route, list[Route]]]:
     return out
 
 
+def _outdone(rows: list[Route], chosen: list[Route]) -> bool:
+    """Whether each of a family's rows is slower and dearer than a row of another family.
+
+    Then the family's best route may be missing from the rows: dominated by that other row
+    too, it left the Pareto front, while a worse route of the family stayed on it by its CO2e
+    (Xi'an -> Kars avoiding Russia: the Turkmenbashi ferry row, 19.6 days, stayed; the Aktau
+    ferry route, 17.7 days and a lower generalized cost, was dominated by the route through
+    Iran). The family's own search is then run, as for a family without a row.
+    """
+
+    def outdone(r: Route) -> bool:
+        return any(
+            _family(o) != _family(r)
+            and o.hours_mean <= r.hours_mean
+            and o.cost_usd_per_feu <= r.cost_usd_per_feu
+            for o in chosen
+        )
+
+    return all(outdone(r) for r in rows)
+
+
 def _repeats_a_row(option: Route, rows: list[Route]) -> bool:
     """Whether a family's comparison option is a variant of a row of the same family.
 
@@ -690,10 +711,18 @@ def plan(
     )  # fmt: skip
     extras: list[Route] = []
     for family, finder in _FAMILIES.items():
-        if any(_family(r) == family for r in chosen):
+        present = [r for r in chosen if _family(r) == family]
+        if present and not _outdone(present, chosen):
             continue
         option = finder(net, graph, req, ok, vot, eps)
-        if option is None or _repeats_a_row(option, [*chosen, *extras]):
+        if option is None:
+            continue
+        if present:
+            # Better than the family's rows: shown, and a row it shares most km with folds
+            # into it as a variant below.
+            if option.generalized_cost >= min(r.generalized_cost for r in present):
+                continue
+        elif _repeats_a_row(option, [*chosen, *extras]):
             continue
         if compare == "all" or plausible(option, chosen[0]):
             extras.append(_with_pareto(option, numbers))
