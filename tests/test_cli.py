@@ -220,3 +220,23 @@ def test_warmup_runs_every_engine(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     seconds = json.loads(result.output)["seconds"]
     assert set(seconds) == {"assignment", "routing", "simulation"}
+
+
+def test_plan_stops_at_its_search_budget_with_exit_2(runner: CliRunner) -> None:
+    # Via places in an order no train takes (Irun, then back to Małaszewicze) once searched
+    # for minutes; the CLI has a label budget and says which option raises it.
+    args = ["plan", "Yiwu", "Madrid", "--via", "Irun", "--via", "Malaszewicze"]
+    stopped = runner.invoke(main, [*args, "--max-labels", "20000"])
+    assert stopped.exit_code == 2, stopped.output
+    assert "--max-labels" in stopped.output
+    assert "20,000" in stopped.output
+    as_json = runner.invoke(main, [*args, "--max-labels", "20000", "--json"])
+    assert as_json.exit_code == 2
+    assert "--max-labels" in json.loads(as_json.output)["error"]
+    # In the order a train takes, the default budget plans it, through both places.
+    done = runner.invoke(main, ["plan", "Yiwu", "Madrid", "--via", "Malaszewicze", "--via",
+                                "Irun", "--json"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    first = json.loads(done.output)["routes"][0]
+    assert "Małaszewicze" in first["label"], first["label"]
+    assert "Irun" in first["label"], first["label"]

@@ -18,6 +18,8 @@ import silkrail
 from silkrail._cli_common import (
     EXIT_EXPORT,
     EXIT_UNKNOWN_LOCATION,
+    EXIT_USAGE,
+    CommandError,
     atomic_file,
     data_option,
     emit_table,
@@ -31,6 +33,10 @@ from silkrail._cli_common import fail as _fail
 from silkrail._cli_common import stdout as _stdout
 
 __all__ = ["locate_command", "plan_command"]
+
+# The CLI's search budget: ~15,000 labels plan Yiwu-Madrid; 500,000 take a few seconds, and
+# an unbounded search for via places in an order no train takes ran for minutes.
+CLI_MAX_LABELS = 500_000
 
 
 @click.command("locate")
@@ -235,6 +241,14 @@ def _legs_table(index: int, route: silkrail.Route) -> Table:
     show_default=True,
     help="Seed of the Monte Carlo draws behind p5/p50/p95.",
 )
+@click.option(
+    "--max-labels",
+    type=click.IntRange(min=1_000),
+    default=CLI_MAX_LABELS,
+    show_default=True,
+    help="Search budget in labels: a plan that needs more stops with exit code 2 instead of "
+    "running for minutes (via places in an order no train takes); raise it to search on.",
+)
 @click.option("--legs", is_flag=True, help="Show the leg-by-leg breakdown.")
 @click.option(
     "--geojson",
@@ -266,6 +280,7 @@ def plan_command(
     depart: str | None,
     through_disruption: tuple[str, ...],
     seed: int,
+    max_labels: int,
     legs: bool,
     geojson_path: Path | None,
     data: Path | None,
@@ -286,37 +301,45 @@ def plan_command(
             as_json=as_json,
         )
     net = load_data(data)
-    if service == "all":
-        _plan_all_services(
-            net, origin, destination, as_json=as_json, wide=wide, depart=depart,
-            through_disruptions=_split(through_disruption), seed=seed,
+    try:
+        _plan_and_print(
+            net, origin, destination, as_json=as_json, wide=wide, legs=legs,
+            geojson_path=geojson_path, show_variants=show_variants, service=service,
+            depart=depart, through_disruptions=_split(through_disruption), seed=seed,
             avoid_countries=_split(avoid_country), avoid_nodes=_split(avoid_node),
             via=_split(via), modes=None if modes is None else _split((modes,)),
             max_transshipments=max_transshipments, container=container,
             cargo_tonnes=cargo_tonnes, value_of_time=value_of_time,
             include_planned=include_planned, max_routes=max_routes, compare=compare,
+            max_labels=max_labels,
         )  # fmt: skip
+    except silkrail.SearchBudgetError as exc:
+        msg = (
+            f"the route search needs more than {max_labels:,} labels (--max-labels); check "
+            "the order of the via places, ask for fewer, or raise --max-labels to search on"
+        )
+        raise CommandError(msg, EXIT_USAGE) from exc
+
+
+def _plan_and_print(
+    net: silkrail.CorridorNetwork,
+    origin: str,
+    destination: str,
+    *,
+    as_json: bool,
+    wide: bool,
+    legs: bool,
+    geojson_path: Path | None,
+    show_variants: bool,
+    service: str,
+    **options: Any,
+) -> None:
+    """Plan with the library's options and print the result (the body of ``silkrail plan``)."""
+    if service == "all":
+        _plan_all_services(net, origin, destination, as_json=as_json, wide=wide, **options)
         return
     result = silkrail.plan(
-        net,
-        origin,
-        destination,
-        service=service,
-        depart=depart,
-        through_disruptions=_split(through_disruption),
-        seed=seed,
-        avoid_countries=_split(avoid_country),
-        avoid_nodes=_split(avoid_node),
-        via=_split(via),
-        modes=None if modes is None else _split((modes,)),
-        max_transshipments=max_transshipments,
-        container=container,
-        cargo_tonnes=cargo_tonnes,
-        value_of_time=value_of_time,
-        include_planned=include_planned,
-        max_routes=max_routes,
-        compare=compare,
-        variants=show_variants,
+        net, origin, destination, service=service, variants=show_variants, **options
     )
     if geojson_path is not None:
         _write_json_atomic(geojson_path, result.to_geojson())

@@ -396,3 +396,56 @@ def test_lower_bounds_prune_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
     (with_bounds, found), (without, plain) = search_with(True), search_with(False)
     assert found == plain
     assert with_bounds < 0.5 * without, (with_bounds, without)
+
+
+@pytest.mark.parametrize("compile_above", [0, 10**9], ids=["compiled", "python"])
+def test_paths_through_two_vias_are_simple_and_exact(compile_above: int) -> None:
+    # The staged bounds (to the next via, then on) and the loop entries tracked for simple
+    # paths must still give exactly the Pareto set of simple paths through both vias in order.
+    checked = 0
+    for seed in range(8):
+        net = random_network(seed, n_nodes=8, n_links=15)
+        graph = compile_graph(net, emissions=random_emissions(net, seed))
+        dest = net.n_nodes - 1
+        for a, b in itertools.permutations(range(1, dest), 2):
+            if (a + b + seed) % 3:  # a third of the ordered pairs keeps the test short
+                continue
+            paths = pareto_paths(graph, 0, dest, via=[a, b], compile_above=compile_above)
+            got = {tuple(np.round(p.criteria, 6)) for p in paths}
+            assert got == brute_force_via(graph, 0, dest, [a, b]), (seed, a, b)
+            checked += 1
+    assert checked > 30
+
+
+def test_staged_bounds_prune_a_search_through_vias(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Bounded by the distance to the destination alone, every label before the last via is
+    # kept: Yiwu -> Madrid via Małaszewicze and Irun then needs several times the labels
+    # (before the staged bounds it overran the service's budget of 200,000).
+    import silkrail.routing.search as search
+    from silkrail.network import load_network
+
+    net = load_network()
+    graph = compile_graph(net)
+    o, d = net.index_of("CN-YIWU"), net.index_of("ESMAD")
+    via = [net.index_of("PL-MALASZEWICZE"), net.index_of("ES-IRUN")]
+
+    def search_with(staged: bool) -> tuple[int, set[tuple[float, ...]]]:
+        budget = search.LabelBudget(10**7)
+        with monkeypatch.context() as m:
+            if not staged:
+
+                def to_destination(graph, crit, ok, vias, destination, n_cols, layers, *,
+                                   compiled):  # fmt: skip
+                    lower = search._lower_bounds(graph, crit, ok, graph.states_of(destination),
+                                                 n_cols, compiled=compiled)  # fmt: skip
+                    return np.tile(lower, (layers, 1))
+
+                m.setattr(search, "_staged_lower_bounds", to_destination)
+            paths = pareto_paths(graph, o, d, via=via, budget=budget, compile_above=0)
+        return 10**7 - budget.remaining, {tuple(np.round(p.criteria, 6)) for p in paths}
+
+    (staged, found), (plain, same) = search_with(True), search_with(False)
+    assert found == same
+    assert found
+    assert staged < 0.5 * plain, (staged, plain)
+    assert staged < 100_000

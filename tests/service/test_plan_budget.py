@@ -32,6 +32,15 @@ EIGHT_VIA = {
     "max_routes": 50,
 }
 
+# Via places in an order no train takes: Irun, then back across Europe to Małaszewicze.
+BACKTRACK_VIA = {
+    "origin": "Yiwu",
+    "destination": "Madrid",
+    "via": ["Irun", "Malaszewicze"],
+    "include_planned": True,
+    "max_routes": 50,
+}
+
 
 def _client(**settings: Any) -> TestClient:
     return TestClient(create_app(Settings(**settings)), raise_server_exceptions=False)
@@ -54,10 +63,24 @@ def test_max_routes_over_the_served_limit_is_422() -> None:
     assert "limit of 20" in resp.json()["error"]
 
 
-def test_eight_via_request_within_the_limits_hits_the_label_budget() -> None:
-    # A server that allows 8 via places and 50 routes still bounds the search.
+def test_eight_via_request_within_the_limits_is_answered_without_a_search_blowup() -> None:
+    # The review's request on a server that allows 8 via places and 50 routes: the search
+    # through the vias is bounded stage by stage (to the next via, then on), so it finds at
+    # once that no route visits these places in this order without passing a node twice;
+    # bounded by the distance to Duisburg alone, it used up the label budget.
     client = _client(plan_max_via=MAX_VIA, plan_max_routes=MAX_ROUTES)
     resp = client.post(PLAN, json=EIGHT_VIA)
+    assert resp.status_code == 422, resp.text
+    body = resp.json()
+    assert body["code"] == "no_route"
+    assert "via" in body["error"]
+
+
+def test_a_search_beyond_the_label_budget_is_422_naming_it() -> None:
+    # Via places in an order no train takes (Irun, then back across Europe to Małaszewicze)
+    # leave many routes that are no longer simple to rule out: the budget stops the search.
+    client = _client(plan_max_via=MAX_VIA, plan_max_routes=MAX_ROUTES)
+    resp = client.post(PLAN, json=BACKTRACK_VIA)
     assert resp.status_code == 422, resp.text
     body = resp.json()
     assert body["code"] == "search_budget"

@@ -315,12 +315,13 @@ def pareto_paths(
         ok_l &= ~dest_early
     node_of = np.tile(graph.state_node, layers) if layers > 1 else graph.state_node
     compiled = len(head) > compile_above
-    kernel = jit("pareto_kernel") if compiled else pareto_kernel
-    lower = _lower_bounds(
-        graph, crit, ok, graph.states_of(destination), len(cols), compiled=compiled
-    )
-    if layers > 1:
-        lower = np.tile(lower, (layers, 1))
+    # The kernel in use; an uncompiled search that outgrows its first label arrays goes on
+    # compiled (interpreted, a search of 500,000 labels took minutes).
+    kernel = [jit("pareto_kernel") if compiled else pareto_kernel]
+    lower = _staged_lower_bounds(graph, crit, ok, list(via), destination, len(cols), layers,
+                                 compiled=compiled)  # fmt: skip
+
+    last_n = [0]
 
     def run(tracked: list[int]) -> list[ParetoPath]:
         # Bit i of a label's visited set stands for tracked node i; other nodes have no bit.
@@ -331,7 +332,8 @@ def pareto_paths(
         node_bit = np.where(s_slot >= 0, np.left_shift(1, np.maximum(s_slot, 0) % _BITS), 0)
         node_bit = np.ascontiguousarray(node_bit, dtype=np.int64)
         n_words = -(-len(tracked) // _BITS)
-        cap = _INITIAL_LABELS
+        # A rerun needs at least the labels of the run before: start there, not refill.
+        cap = max(_INITIAL_LABELS, 2 << int(last_n[0]).bit_length())
         if budget is not None:
             cap = min(cap, budget.remaining)
             if cap < 1:
@@ -343,7 +345,7 @@ def pareto_paths(
             lab_edge = np.empty(cap, dtype=np.int64)
             lab_alive = np.zeros(cap, dtype=np.bool_)
             lab_vis = np.zeros((cap, n_words), dtype=np.int64)
-            n = kernel(
+            n = kernel[0](
                 indptr, head, crit_l, ok_l, sources.astype(np.int64), is_target, lower, limit_col,
                 limit, float(eps), node_word, node_bit, lab_state, lab_crit, lab_pred, lab_edge,
                 lab_alive, lab_vis,
@@ -351,7 +353,10 @@ def pareto_paths(
             if budget is not None:
                 budget.spend(n if n >= 0 else cap)
             if n >= 0:
+                last_n[0] = min(n, _MAX_LABELS >> 1)
                 break
+            if kernel[0] is pareto_kernel:
+                kernel[0] = jit("pareto_kernel")
             if cap >= _MAX_LABELS:
                 msg = f"Pareto search exceeded {_MAX_LABELS} labels; raise eps or add constraints"
                 raise MemoryError(msg)
@@ -363,22 +368,63 @@ def pareto_paths(
             else:
                 cap *= 4
         return _front(n, len(cols), edge_ids, is_target, lab_state, lab_crit, lab_pred, lab_edge,
-                      lab_alive, compiled=kernel is not pareto_kernel)  # fmt: skip
+                      lab_alive, compiled=kernel[0] is not pareto_kernel)  # fmt: skip
 
     # Decremental state-space relaxation (Righini & Salani 2008): forbid second visits only to
     # the nodes some path has visited twice so far, and search again until no path does.
     tracked: list[int] = []
     paths = run(tracked)
     while simple:
-        repeated = _repeated_in_any(graph, paths, compiled=compiled)
-        # A tracked node is never visited twice, so each round tracks at least one more node
-        # and the loop ends within n_nodes rounds (in practice one or two).
-        new = [n for n in repeated if n not in tracked]
-        if not new:
+        if not _repeated_in_any(graph, paths, compiled=compiled):
             break
+        # Track where each looping path enters its outermost loop: forbidding that second
+        # visit removes the whole out-and-back, where tracking every repeated node (41 for
+        # Yiwu-Madrid via Małaszewicze and Irun) weakens dominance so much that the labels
+        # grow sevenfold. A tracked node is never visited twice, so each round tracks at
+        # least one more node and the loop ends within n_nodes rounds (in practice a few).
+        new = sorted(set(_loop_entries(graph, paths)) - set(tracked))
         tracked += new
         paths = run(tracked)
     return paths
+
+
+def _staged_lower_bounds(
+    graph: CorridorGraph,
+    crit: FloatArray,
+    ok: BoolArray,
+    vias: list[int],
+    destination: int,
+    n_cols: int,
+    layers: int,
+    *,
+    compiled: bool,
+) -> FloatArray:
+    """Lower bounds for every state of every layer of a search through `vias` in order.
+
+    A state of via stage ``k`` (vias ``0..k-1`` met) must still reach via ``k``, then each
+    later via, then the destination, so its bound is its least sum to via ``k`` plus the least
+    sum, over via ``k``'s states, of stage ``k + 1``'s bound. Bounding every stage by the
+    distance to the destination alone would be admissible too, but it prunes nothing before
+    the last via: a via far off the direct line then lets the labels grow without bound
+    (Yiwu-Madrid via Irun and Małaszewicze took minutes). These bounds stay consistent: an
+    edge into via ``k`` costs at least the state's distance to it, and the next stage's bound
+    at the via's state is at least the minimum taken here. A layer for the required edges
+    (`require`) shares its via stage's bounds.
+    """
+    stage = _lower_bounds(graph, crit, ok, graph.states_of(destination), n_cols,
+                          compiled=compiled)  # fmt: skip
+    stages = [stage]
+    for v in reversed(vias):
+        # The least sum from any state of v to the end of the remaining stages.
+        rest = stage[graph.states_of(v)].min(axis=0)
+        stage = _lower_bounds(graph, crit, ok, graph.states_of(v), n_cols, compiled=compiled)
+        stage = stage + rest
+        stages.append(stage)
+    stages.reverse()  # stages[k]: bound of a state that has met vias 0..k-1
+    n_via = len(vias) + 1
+    if layers == 1:
+        return stages[0]
+    return np.ascontiguousarray(np.concatenate([stages[k % n_via] for k in range(layers)]))
 
 
 def _lower_bounds(
@@ -465,6 +511,25 @@ def _repeated_in_any(
     owner = np.concatenate([which[start], which[moved]])
     keys, counts = np.unique(owner * graph.n_nodes + nodes, return_counts=True)
     return sorted({int(n) for n in (keys[counts > 1] % graph.n_nodes).tolist()})
+
+
+def _loop_entries(graph: CorridorGraph, paths: Sequence[ParetoPath]) -> list[int]:
+    """For each path that visits a node twice, the first node of its path to be visited again.
+
+    That node opens the path's outermost loop: every other repeated node of an out-and-back
+    lies between its two visits.
+    """
+    out = []
+    for p in paths:
+        if len(p.edges) == 0:
+            continue
+        tail = graph.state_node[graph.edge_tail[p.edges]]
+        head = graph.state_node[graph.edge_head[p.edges]]
+        seq = np.append(tail[:1], head[head != tail])
+        nodes, first, counts = np.unique(seq, return_index=True, return_counts=True)
+        if (counts > 1).any():
+            out.append(int(nodes[counts > 1][np.argmin(first[counts > 1])]))
+    return out
 
 
 def _repeated_nodes(graph: CorridorGraph, edges: IntArray) -> list[int]:
