@@ -186,7 +186,7 @@ def test_forty_eight_via_requests_at_once_are_refused_and_health_is_served() -> 
     assert slowest < 1.0
 
 
-@pytest.mark.slow  # 40 budgeted searches: about 20 s of CPU on 2 shared cores
+@pytest.mark.slow  # 40 budgeted searches (about 20 s of CPU before the staged bounds)
 def test_forty_eight_via_requests_on_a_server_allowing_them_leave_health_served() -> None:
     # The same 40 on a server that allows 8 via places and 50 routes: each search is cut by
     # the label budget, at most 2 run at once, in compiled kernels that release the GIL.
@@ -201,5 +201,7 @@ def test_forty_eight_via_requests_on_a_server_allowing_them_leave_health_served(
     assert TestClient(app).post(PLAN, json=plain).status_code == 200
     resps, slowest = asyncio.run(_forty_and_health(app))
     assert {r.status_code for r in resps} == {422}
-    assert {r.json()["code"] for r in resps} == {"search_budget"}
+    # Since the via search is bounded stage by stage, each is found to have no simple route
+    # in a few hundredths of a second (it used to spend the whole label budget).
+    assert {r.json()["code"] for r in resps} == {"no_route"}
     assert slowest < 2.0
