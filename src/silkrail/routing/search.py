@@ -317,13 +317,14 @@ def pareto_paths(
     compiled = len(head) > compile_above
     # The kernel in use; an uncompiled search that outgrows its first label arrays goes on
     # compiled (interpreted, a search of 500,000 labels took minutes).
-    kernel = [jit("pareto_kernel") if compiled else pareto_kernel]
+    kernel = jit("pareto_kernel") if compiled else pareto_kernel
     lower = _staged_lower_bounds(graph, crit, ok, list(via), destination, len(cols), layers,
                                  compiled=compiled)  # fmt: skip
 
-    last_n = [0]
+    last_n = 0  # labels of the last run
 
     def run(tracked: list[int]) -> list[ParetoPath]:
+        nonlocal kernel, last_n
         # Bit i of a label's visited set stands for tracked node i; other nodes have no bit.
         slot = np.full(graph.n_nodes, -1, dtype=np.int64)
         slot[tracked] = np.arange(len(tracked))
@@ -333,7 +334,7 @@ def pareto_paths(
         node_bit = np.ascontiguousarray(node_bit, dtype=np.int64)
         n_words = -(-len(tracked) // _BITS)
         # A rerun needs at least the labels of the run before: start there, not refill.
-        cap = max(_INITIAL_LABELS, 2 << int(last_n[0]).bit_length())
+        cap = max(_INITIAL_LABELS, 2 << last_n.bit_length())
         if budget is not None:
             cap = min(cap, budget.remaining)
             if cap < 1:
@@ -345,7 +346,7 @@ def pareto_paths(
             lab_edge = np.empty(cap, dtype=np.int64)
             lab_alive = np.zeros(cap, dtype=np.bool_)
             lab_vis = np.zeros((cap, n_words), dtype=np.int64)
-            n = kernel[0](
+            n = kernel(
                 indptr, head, crit_l, ok_l, sources.astype(np.int64), is_target, lower, limit_col,
                 limit, float(eps), node_word, node_bit, lab_state, lab_crit, lab_pred, lab_edge,
                 lab_alive, lab_vis,
@@ -353,10 +354,10 @@ def pareto_paths(
             if budget is not None:
                 budget.spend(n if n >= 0 else cap)
             if n >= 0:
-                last_n[0] = min(n, _MAX_LABELS >> 1)
+                last_n = min(int(n), _MAX_LABELS >> 1)
                 break
-            if kernel[0] is pareto_kernel:
-                kernel[0] = jit("pareto_kernel")
+            if kernel is pareto_kernel:
+                kernel = jit("pareto_kernel")
             if cap >= _MAX_LABELS:
                 msg = f"Pareto search exceeded {_MAX_LABELS} labels; raise eps or add constraints"
                 raise MemoryError(msg)
@@ -368,7 +369,7 @@ def pareto_paths(
             else:
                 cap *= 4
         return _front(n, len(cols), edge_ids, is_target, lab_state, lab_crit, lab_pred, lab_edge,
-                      lab_alive, compiled=kernel[0] is not pareto_kernel)  # fmt: skip
+                      lab_alive, compiled=kernel is not pareto_kernel)  # fmt: skip
 
     # Decremental state-space relaxation (Righini & Salani 2008): forbid second visits only to
     # the nodes some path has visited twice so far, and search again until no path does.
